@@ -1,0 +1,254 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using RaceGuard.ConcurrencyModel;
+using RaceGuard.Diagnostics;
+
+namespace RaceGuard.Analyzers
+{
+    /// <summary>RG0001: a non-thread-safe collection modified by code that may run in parallel with other code using it.</summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class SharedCollectionMutationAnalyzer : DiagnosticAnalyzer
+    {
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.SharedCollectionMutation);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(start =>
+            {
+                var known = KnownSymbols.Create(start.Compilation);
+                if (known.Task is null || known.GetNonThreadSafeCollection(start.Compilation.GetTypeByMetadataName("System.Collections.Generic.List`1")) is null)
+                {
+                    return;
+                }
+
+                ConcurrencyAnalysis.RegisterTypeFactsAction(start, known, (context, facts) => Report(context, facts, known));
+            });
+        }
+
+        private static void Report(SymbolAnalysisContext context, TypeFacts facts, KnownSymbols known)
+        {
+            var reported = new HashSet<Location>();
+            foreach (var entry in facts.AccessesByPath)
+            {
+                var path = entry.Key;
+                if (CollectionTypeOf(path, facts, known) is not { } collection)
+                {
+                    continue;
+                }
+
+                foreach (var access in entry.Value)
+                {
+                    if (access.Kind != AccessKind.MutatingCall || access.MemberName == "[]" || reported.Contains(access.Location))
+                    {
+                        continue;
+                    }
+
+                    var conflicts = facts.RacesWith(access)
+                        .Where(other => other.Kind is AccessKind.MutatingCall or AccessKind.Read)
+                        .ToList();
+                    if (conflicts.Count == 0)
+                    {
+                        continue;
+                    }
+
+                    reported.Add(access.Location);
+                    context.ReportDiagnostic(CreateDiagnostic(access, conflicts, collection, facts, known));
+                }
+            }
+        }
+
+        /// <summary>The non-thread-safe collection a variable holds: its declared type, or for an interface-typed variable every type stored into it.</summary>
+        private static INamedTypeSymbol? CollectionTypeOf(AccessPath path, TypeFacts facts, KnownSymbols known)
+        {
+            var declared = path.Type;
+            if (declared is null || known.IsThreadSafeType(declared))
+            {
+                return null;
+            }
+
+            if (known.GetNonThreadSafeCollection(declared) is { } collection)
+            {
+                return collection;
+            }
+
+            if (declared.TypeKind != TypeKind.Interface)
+            {
+                return null;
+            }
+
+            INamedTypeSymbol? found = null;
+            foreach (var stored in facts.StoredTypes(path))
+            {
+                var storedCollection = known.GetNonThreadSafeCollection(stored);
+                if (storedCollection is null)
+                {
+                    return null;
+                }
+
+                found ??= storedCollection;
+            }
+
+            return found;
+        }
+
+        private static Diagnostic CreateDiagnostic(SharedAccess access, List<SharedAccess> conflicts, INamedTypeSymbol collection, TypeFacts facts, KnownSymbols known)
+        {
+            var others = conflicts
+                .Where(c => !ReferenceEquals(c.ReportOperation, access.ReportOperation))
+                .GroupBy(c => c.ReportOperation)
+                .Select(g => g.First())
+                .ToList();
+            var racesWithItself = others.Count < conflicts.Count;
+
+            var additional = new List<Location>();
+            foreach (var other in others)
+            {
+                if (!additional.Contains(other.Location))
+                {
+                    additional.Add(other.Location);
+                }
+            }
+
+            var conflictCount = additional.Count;
+            foreach (var region in others.Append(access).SelectMany(a => ParallelismQuery.Chain(a.Region)))
+            {
+                var startLocation = region.Start.Syntax.GetLocation();
+                if (!additional.Contains(startLocation))
+                {
+                    additional.Add(startLocation);
+                }
+            }
+
+            var equivalent = known.GetConcurrentEquivalent(collection);
+            var suggestion = equivalent is not null && collection.OriginalDefinition.Name != "List"
+                ? " or use " + equivalent.ToMessageString()
+                : string.Empty;
+
+            var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+            properties[DiagnosticPropertyKeys.SymbolName] = access.Path.DisplayName;
+            properties[DiagnosticPropertyKeys.SymbolKind] = access.Path.Root.VariableKind();
+            properties[DiagnosticPropertyKeys.ConflictCount] = conflictCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (FindExistingLock(access, facts) is { } existing)
+            {
+                properties[DiagnosticPropertyKeys.ExistingLock] = existing;
+            }
+
+            if (known.Lock is not null && access.Operation.Syntax.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: var version } && (int)version >= 1300)
+            {
+                properties[DiagnosticPropertyKeys.UseLockType] = "true";
+            }
+
+            if (equivalent is not null)
+            {
+                properties[DiagnosticPropertyKeys.ConcurrentType] = equivalent.OriginalDefinition.ToDisplayString();
+            }
+
+            return Diagnostic.Create(
+                Descriptors.SharedCollectionMutation,
+                access.Location,
+                additional,
+                properties.ToImmutable(),
+                access.Path.DisplayName,
+                collection.ToMessageString(),
+                access.DescribePlace(),
+                DescribeOtherSide(access, others, racesWithItself),
+                suggestion);
+        }
+
+        private static string DescribeOtherSide(SharedAccess access, List<SharedAccess> others, bool racesWithItself)
+        {
+            if (others.Count == 0)
+            {
+                return access.Region is { } region ? "other instances of the same " + region.Construct : "another call of " + access.Member.Describe();
+            }
+
+            if (others.Count == 1)
+            {
+                var other = others[0];
+                return "the " + (other.IsWrite ? "write" : "read") + " " + other.DescribePlace();
+            }
+
+            var writers = others.Count(o => o.IsWrite);
+            var readers = others.Count - writers;
+            var parts = new List<string>();
+            if (writers > 0)
+            {
+                parts.Add(writers + " other " + (writers == 1 ? "writer" : "writers"));
+            }
+
+            if (readers > 0)
+            {
+                parts.Add(readers + " " + (readers == 1 ? "reader" : "readers"));
+            }
+
+            var text = string.Join(" and ", parts);
+            return racesWithItself ? text + " and other instances of itself" : text;
+        }
+
+        /// <summary>
+        /// A lock object the fix should reuse: one already held at some access to the same variable; else one the member
+        /// (for locals) or the type (for fields) already locks on.
+        /// </summary>
+        private static string? FindExistingLock(SharedAccess access, TypeFacts facts)
+        {
+            if (access.Path.Symbols.Length != 1)
+            {
+                return null;
+            }
+
+            var root = access.Path.Root;
+            var isStaticContext = root is IFieldSymbol { IsStatic: true } or IPropertySymbol { IsStatic: true } || access.Member.Symbol.IsStatic;
+
+            bool Usable(ISymbol? symbol) => symbol switch
+            {
+                IFieldSymbol field => SymbolEqualityComparer.Default.Equals(field.ContainingType, facts.Type) && (field.IsStatic || !isStaticContext),
+                ILocalSymbol local => root is ILocalSymbol collection && LocalInScopeFor(local, collection),
+                _ => false,
+            };
+
+            var fromAccesses = facts.AccessesByPath[access.Path]
+                .SelectMany(a => a.Guards)
+                .Where(g => g.Kind is GuardKind.Lock or GuardKind.Monitor or GuardKind.LockType && Usable(g.Key.Symbol))
+                .GroupBy(g => g.Key.Text)
+                .OrderByDescending(g => g.Count())
+                .FirstOrDefault();
+            if (fromAccesses is not null)
+            {
+                return fromAccesses.Key;
+            }
+
+            var scope = root is ILocalSymbol or IParameterSymbol ? new[] { access.Member } : facts.Members.ToArray();
+            var fromLocks = scope
+                .SelectMany(m => m.Bodies)
+                .SelectMany(b => b.Descendants().OfType<ILockOperation>())
+                .Select(l => Guards.KeyOf(l.LockedValue))
+                .Where(k => Usable(k.Symbol))
+                .GroupBy(k => k.Text)
+                .OrderByDescending(g => g.Count())
+                .FirstOrDefault();
+            return fromLocks?.Key;
+        }
+
+        /// <summary>True when <paramref name="gate"/> is declared before <paramref name="collection"/> in a block that encloses it.</summary>
+        private static bool LocalInScopeFor(ILocalSymbol gate, ILocalSymbol collection)
+        {
+            var gateSyntax = gate.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax();
+            var collectionSyntax = collection.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax();
+            if (gateSyntax is null || collectionSyntax is null || gateSyntax.SyntaxTree != collectionSyntax.SyntaxTree || gateSyntax.SpanStart > collectionSyntax.SpanStart)
+            {
+                return false;
+            }
+
+            var gateBlock = gateSyntax.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.BlockSyntax>();
+            var gateScope = gateBlock ?? (SyntaxNode?)gateSyntax.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.CompilationUnitSyntax>();
+            return gateScope is not null && gateScope.Span.Contains(collectionSyntax.Span);
+        }
+    }
+}

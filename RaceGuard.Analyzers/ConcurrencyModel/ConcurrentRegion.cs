@@ -1,0 +1,166 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace RaceGuard.ConcurrencyModel
+{
+    /// <summary>What kind of entry point started a region.</summary>
+    public enum RegionKind
+    {
+        TaskRun,
+        TaskFactoryStartNew,
+        NewTask,
+        ContinueWith,
+        Parallel,
+        ThreadPool,
+        Thread,
+        Timer,
+        Plinq,
+        AsyncFanOut,
+        Configured,
+    }
+
+    /// <summary>Whether instances of a region may run in parallel with each other.</summary>
+    public enum Multiplicity
+    {
+        Once,
+        Many,
+    }
+
+    /// <summary>
+    /// A body of code handed to a concurrency entry point: it may run on another thread, in parallel
+    /// with the code that started it (until the join) and with its sibling regions.
+    /// </summary>
+    public sealed class ConcurrentRegion
+    {
+        internal ConcurrentRegion(
+            RegionKind kind,
+            string construct,
+            IOperation start,
+            IOperation? body,
+            IMethodSymbol? method,
+            Multiplicity multiplicity,
+            ConcurrentRegion? parent,
+            ISymbol startingMember)
+        {
+            Kind = kind;
+            Construct = construct;
+            Start = start;
+            Body = body;
+            Method = method;
+            Multiplicity = multiplicity;
+            Parent = parent;
+            StartingMember = startingMember;
+        }
+
+        public RegionKind Kind { get; }
+
+        /// <summary>How a message names the construct, e.g. "Task.Run lambda", "Parallel.ForEach body", "Timer callback".</summary>
+        public string Construct { get; }
+
+        /// <summary>The operation that starts the region (the <c>Task.Run</c> call, the timer construction, <c>thread.Start()</c>).</summary>
+        public IOperation Start { get; }
+
+        /// <summary>The delegate body (lambda, anonymous method or local function), or null when the region runs a method of the type.</summary>
+        public IOperation? Body { get; }
+
+        /// <summary>The method the region runs: a method group or an un-awaited async call. Null for lambdas.</summary>
+        public IMethodSymbol? Method { get; }
+
+        public Multiplicity Multiplicity { get; internal set; }
+
+        /// <summary>The region whose body contains <see cref="Start"/>, or null when it is the member body.</summary>
+        public ConcurrentRegion? Parent { get; }
+
+        /// <summary>The member whose body starts the region.</summary>
+        public ISymbol StartingMember { get; }
+
+        /// <summary>The local, parameter or field that holds the Task or Thread of the region, when there is one.</summary>
+        public ISymbol? Handle { get; internal set; }
+
+        /// <summary>The operations (in the starting body) after which the region is known to have finished.</summary>
+        public ImmutableArray<IOperation> Joins { get; internal set; } = ImmutableArray<IOperation>.Empty;
+
+        /// <summary>True when nothing in the starting body waits for the region: it outlives the call that started it.</summary>
+        public bool Escapes => Joins.IsEmpty;
+
+        /// <summary>True when the region's Task or Thread is kept in a field, so other members may join it.</summary>
+        public bool HandleIsField => Handle is IFieldSymbol;
+
+        /// <summary>The syntax of the code the region runs (lambda or method body), for scoping: locals declared inside it are not shared.</summary>
+        public SyntaxNode? BodySyntax { get; internal set; }
+
+        /// <summary>
+        /// The position of the start in the parent's body: <see cref="Start"/> itself, or the call site through which
+        /// the parent reached a callee that starts the region.
+        /// </summary>
+        public IOperation StartAnchor { get; internal set; } = null!;
+
+        /// <summary>The body (of the parent region or member, or of an inlined callee) whose statements hold the start and the joins.</summary>
+        public IOperation ContextRoot { get; internal set; } = null!;
+
+        /// <summary>The innermost loop around the start within <see cref="ContextRoot"/>, if any.</summary>
+        public ILoopOperation? EnclosingLoop { get; internal set; }
+
+        /// <summary>The <c>Parallel.For</c> index parameter, when the region is such a body.</summary>
+        public IParameterSymbol? PartitionIndex { get; internal set; }
+
+        /// <summary>
+        /// True for a fire-and-forget region started by a member other than a constructor: every call of the member starts
+        /// another instance, so fields it touches may be touched by two instances at once.
+        /// </summary>
+        public bool ManyAcrossCalls { get; internal set; }
+
+        /// <summary>True when the region runs the code that declares <paramref name="symbol"/>: every instance has its own copy.</summary>
+        public bool Declares(ISymbol symbol)
+        {
+            if (BodySyntax is null || symbol is not (ILocalSymbol or IParameterSymbol))
+            {
+                return false;
+            }
+
+            foreach (var reference in symbol.DeclaringSyntaxReferences)
+            {
+                if (reference.SyntaxTree == BodySyntax.SyntaxTree && BodySyntax.Span.Contains(reference.Span))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>A short description for messages, e.g. "a Task.Run lambda" or "the Timer callback started in Start()".</summary>
+        public string Describe()
+        {
+            var starter = StartingMember.Name switch
+            {
+                ".ctor" => StartingMember.ContainingType?.Name + "()",
+                "<Main>$" => "the top-level statements",
+                _ => StartingMember.Name + "()",
+            };
+
+            return Kind switch
+            {
+                RegionKind.Timer or RegionKind.Thread => "the " + Construct + " started in " + starter,
+                RegionKind.Parallel or RegionKind.Plinq => "a " + Construct,
+                _ => (StartsWithVowel(Construct) ? "an " : "a ") + Construct,
+            };
+        }
+
+        public bool IsInside(ConcurrentRegion? ancestor)
+        {
+            for (var current = this; current is not null; current = current.Parent)
+            {
+                if (ReferenceEquals(current, ancestor))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool StartsWithVowel(string text) => text.Length > 0 && "AEIOUaeiou".IndexOf(text[0]) >= 0;
+    }
+}

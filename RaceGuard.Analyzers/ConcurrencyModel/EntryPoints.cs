@@ -1,0 +1,312 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace RaceGuard.ConcurrencyModel
+{
+    /// <summary>One delegate handed to a concurrency entry point.</summary>
+    public readonly struct EntryPointStart
+    {
+        public EntryPointStart(RegionKind kind, string entry, IOperation start, IOperation delegateValue, Multiplicity multiplicity, bool joinedAtStart, IParameterSymbol? partitionIndex = null)
+        {
+            Kind = kind;
+            Entry = entry;
+            Start = start;
+            DelegateValue = delegateValue;
+            Multiplicity = multiplicity;
+            JoinedAtStart = joinedAtStart;
+            PartitionIndex = partitionIndex;
+        }
+
+        public RegionKind Kind { get; }
+
+        /// <summary>How a message names the entry point: "Task.Run", "Parallel.ForEach", "Timer".</summary>
+        public string Entry { get; }
+
+        /// <summary>The operation that hands the delegate over.</summary>
+        public IOperation Start { get; }
+
+        /// <summary>The argument value: a lambda, anonymous method or method group.</summary>
+        public IOperation DelegateValue { get; }
+
+        public Multiplicity Multiplicity { get; }
+
+        /// <summary>True when the entry point returns only after the delegate finished (<c>Parallel.For</c>, <c>Parallel.Invoke</c>, PLINQ <c>ForAll</c>).</summary>
+        public bool JoinedAtStart { get; }
+
+        /// <summary>The <c>Parallel.For</c> index parameter: elements it indexes belong to one iteration.</summary>
+        public IParameterSymbol? PartitionIndex { get; }
+    }
+
+    /// <summary>
+    /// Recognises the concurrency entry points of RULES.md: Task.Run, Task.Factory.StartNew, new Task, ContinueWith,
+    /// Parallel.*, ThreadPool, Thread, timers, PLINQ, async fan-out, and configured entry points.
+    /// </summary>
+    public static class EntryPoints
+    {
+        private static readonly ImmutableHashSet<string> CandidateNames = ImmutableHashSet.Create(
+            "Run", "StartNew", "ContinueWith", "For", "ForEach", "ForEachAsync", "Invoke", "QueueUserWorkItem",
+            "UnsafeQueueUserWorkItem", "Select", "WhenAll", "WhenAny", "WaitAll");
+
+        /// <summary>A cheap check before any binding-heavy work: could this operation start a region?</summary>
+        public static bool IsCandidate(IOperation operation, KnownSymbols known, ImmutableHashSet<string> configured)
+        {
+            switch (operation)
+            {
+                case IInvocationOperation invocation:
+                    var method = invocation.TargetMethod;
+                    return CandidateNames.Contains(method.Name) ||
+                           known.IsType(method.ContainingType, known.ParallelEnumerable) ||
+                           (method.IsAsync && !method.DeclaringSyntaxReferences.IsEmpty) ||
+                           (configured.Count > 0 && IsConfigured(method, configured));
+                case IObjectCreationOperation creation:
+                    var type = creation.Type;
+                    return known.IsType(type, known.Thread) || known.IsType(type, known.ThreadingTimer) || known.IsTaskType(type);
+                case IEventAssignmentOperation eventAssignment:
+                    return eventAssignment.Adds && eventAssignment.EventReference is IEventReferenceOperation { Event.Name: "Elapsed" } reference && known.IsType(reference.Event.ContainingType, known.TimersTimer);
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>The delegates that <paramref name="operation"/> hands to an entry point (empty when it is none).</summary>
+        public static ImmutableArray<EntryPointStart> GetStarts(IOperation operation, KnownSymbols known, ImmutableHashSet<string> configured)
+        {
+            switch (operation)
+            {
+                case IInvocationOperation invocation:
+                    return FromInvocation(invocation, known, configured);
+                case IObjectCreationOperation creation:
+                    return FromCreation(creation, known);
+                case IEventAssignmentOperation { Adds: true } eventAssignment
+                    when eventAssignment.EventReference is IEventReferenceOperation { Event.Name: "Elapsed" } reference && known.IsType(reference.Event.ContainingType, known.TimersTimer):
+                    return ImmutableArray.Create(new EntryPointStart(RegionKind.Timer, "Timer.Elapsed", eventAssignment, eventAssignment.HandlerValue, Multiplicity.Once, joinedAtStart: false));
+                default:
+                    return ImmutableArray<EntryPointStart>.Empty;
+            }
+        }
+
+        /// <summary>
+        /// True for a call of an async method or local function of this compilation whose task is not awaited on the
+        /// spot: its body runs concurrently with the caller until the task is joined.
+        /// </summary>
+        public static bool IsUnawaitedAsyncCall(IInvocationOperation invocation, KnownSymbols known)
+        {
+            var method = invocation.TargetMethod;
+            if (!method.IsAsync || method.DeclaringSyntaxReferences.IsEmpty || !known.IsTaskLike(method.ReturnType))
+            {
+                return false;
+            }
+
+            var parent = invocation.WalkUpTaskPassThrough(out var child);
+            return parent switch
+            {
+                IAwaitOperation => false,
+                IReturnOperation => false,
+                IInvocationOperation { TargetMethod.Name: "Wait" or "GetAwaiter" } wait when ReferenceEquals(wait.Instance, child) => false,
+                IPropertyReferenceOperation { Property.Name: "Result" } => false,
+                _ => true,
+            };
+        }
+
+        public static bool IsConfigured(IMethodSymbol method, ImmutableHashSet<string> configured)
+        {
+            if (configured.Count == 0 || method.ContainingType is null)
+            {
+                return false;
+            }
+
+            var fullName = method.ContainingType.OriginalDefinition.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat.WithGenericsOptions(SymbolDisplayGenericsOptions.None)) + "." + method.Name;
+            return configured.Contains(fullName);
+        }
+
+        private static ImmutableArray<EntryPointStart> FromInvocation(IInvocationOperation invocation, KnownSymbols known, ImmutableHashSet<string> configured)
+        {
+            var method = invocation.TargetMethod;
+            var type = method.ContainingType;
+            var builder = ImmutableArray.CreateBuilder<EntryPointStart>();
+            switch (method.Name)
+            {
+                case "Run" when known.IsType(type, known.Task):
+                    AddFirstDelegate(RegionKind.TaskRun, "Task.Run", Multiplicity.Once, false);
+                    break;
+                case "StartNew" when known.IsType(type, known.TaskFactory) || known.IsType(type, known.TaskFactoryOfT):
+                    AddFirstDelegate(RegionKind.TaskFactoryStartNew, "Task.Factory.StartNew", Multiplicity.Once, false);
+                    break;
+                case "ContinueWith" when known.IsTaskType(type):
+                    AddFirstDelegate(RegionKind.ContinueWith, "ContinueWith", Multiplicity.Once, false);
+                    break;
+                case "For" or "ForEach" or "ForEachAsync" when known.IsType(type, known.Parallel):
+                    foreach (var argument in invocation.Arguments)
+                    {
+                        if (argument.Parameter?.Name == "body" && argument.Value.GetDelegateTarget() is not null)
+                        {
+                            builder.Add(new EntryPointStart(RegionKind.Parallel, "Parallel." + method.Name, invocation, argument.Value, Multiplicity.Many, joinedAtStart: method.Name != "ForEachAsync", PartitionIndexOf(method, argument.Value)));
+                        }
+                    }
+
+                    break;
+                case "Invoke" when known.IsType(type, known.Parallel):
+                    foreach (var argument in invocation.Arguments)
+                    {
+                        var values = argument.ArgumentKind == ArgumentKind.ParamArray && argument.Value is IArrayCreationOperation { Initializer: { } initializer }
+                            ? initializer.ElementValues
+                            : ImmutableArray.Create(argument.Value);
+                        foreach (var value in values)
+                        {
+                            if (value.GetDelegateTarget() is not null)
+                            {
+                                // Each action is a sibling region; the start is the action itself so siblings are ordered.
+                                builder.Add(new EntryPointStart(RegionKind.Parallel, "Parallel.Invoke", value, value, Multiplicity.Once, joinedAtStart: true));
+                            }
+                        }
+                    }
+
+                    break;
+                case "QueueUserWorkItem" or "UnsafeQueueUserWorkItem" when known.IsType(type, known.ThreadPool):
+                    AddFirstDelegate(RegionKind.ThreadPool, "ThreadPool." + method.Name, Multiplicity.Once, false);
+                    break;
+                case "Select" when known.IsType(type, known.Enumerable):
+                    if (invocation.Arguments.Length == 2 && invocation.Arguments[1].Value.GetDelegateTarget() is IAnonymousFunctionOperation { Symbol.IsAsync: true } && FeedsConcurrentJoin(invocation))
+                    {
+                        builder.Add(new EntryPointStart(RegionKind.AsyncFanOut, "async Select", invocation, invocation.Arguments[1].Value, Multiplicity.Many, joinedAtStart: false));
+                    }
+
+                    break;
+                default:
+                    if (known.IsType(type, known.ParallelEnumerable))
+                    {
+                        foreach (var argument in invocation.Arguments)
+                        {
+                            if (argument.Value.GetDelegateTarget() is not null)
+                            {
+                                builder.Add(new EntryPointStart(RegionKind.Plinq, "PLINQ " + method.Name, invocation, argument.Value, Multiplicity.Many, joinedAtStart: true));
+                            }
+                        }
+                    }
+                    else if (IsConfigured(method, configured))
+                    {
+                        AddFirstDelegate(RegionKind.Configured, type!.Name + "." + method.Name, Multiplicity.Once, false);
+                    }
+
+                    break;
+            }
+
+            return builder.ToImmutable();
+
+            void AddFirstDelegate(RegionKind kind, string entry, Multiplicity multiplicity, bool joinedAtStart)
+            {
+                foreach (var argument in invocation.Arguments)
+                {
+                    if (ReferenceEquals(argument.Value, invocation.Instance))
+                    {
+                        continue;
+                    }
+
+                    if (argument.Value.GetDelegateTarget() is not null)
+                    {
+                        builder.Add(new EntryPointStart(kind, entry, invocation, argument.Value, multiplicity, joinedAtStart));
+                        return;
+                    }
+                }
+            }
+        }
+
+        private static ImmutableArray<EntryPointStart> FromCreation(IObjectCreationOperation creation, KnownSymbols known)
+        {
+            var type = creation.Type;
+            RegionKind kind;
+            string entry;
+            if (known.IsType(type, known.Thread))
+            {
+                (kind, entry) = (RegionKind.Thread, "Thread");
+            }
+            else if (known.IsType(type, known.ThreadingTimer))
+            {
+                (kind, entry) = (RegionKind.Timer, "Timer");
+            }
+            else if (known.IsTaskType(type))
+            {
+                (kind, entry) = (RegionKind.NewTask, "new Task");
+            }
+            else
+            {
+                return ImmutableArray<EntryPointStart>.Empty;
+            }
+
+            foreach (var argument in creation.Arguments)
+            {
+                if (argument.Value.GetDelegateTarget() is not null)
+                {
+                    return ImmutableArray.Create(new EntryPointStart(kind, entry, creation, argument.Value, Multiplicity.Once, joinedAtStart: false));
+                }
+            }
+
+            return ImmutableArray<EntryPointStart>.Empty;
+        }
+
+        /// <summary>The index parameter of a <c>Parallel.For</c> body (its first parameter) or of an indexed <c>Parallel.ForEach</c> body (its third).</summary>
+        private static IParameterSymbol? PartitionIndexOf(IMethodSymbol method, IOperation delegateValue)
+        {
+            if (delegateValue.GetDelegateTarget() is not IAnonymousFunctionOperation function)
+            {
+                return null;
+            }
+
+            var parameters = function.Symbol.Parameters;
+            return method.Name switch
+            {
+                "For" when parameters.Length >= 1 => parameters[0],
+                "ForEach" when parameters.Length == 3 => parameters[2],
+                _ => null,
+            };
+        }
+
+        /// <summary>
+        /// True when the tasks of <c>items.Select(async ...)</c> all start before any is awaited: the sequence is
+        /// materialised (<c>ToList</c>, <c>ToArray</c>) or handed to <c>Task.WhenAll/WhenAny/WaitAll/WaitAny</c>,
+        /// directly or through a local. A lazy sequence awaited one by one in a <c>foreach</c> is sequential.
+        /// </summary>
+        private static bool FeedsConcurrentJoin(IInvocationOperation select)
+        {
+            var current = (IOperation)select;
+            for (var depth = 0; depth < 6; depth++)
+            {
+                var parent = current.WalkUpConversion(out var child);
+                switch (parent)
+                {
+                    case IInvocationOperation { TargetMethod.Name: "ToList" or "ToArray" or "ToHashSet" }:
+                        return true;
+                    case IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "ToList" or "ToArray" or "ToHashSet" } }:
+                        return true;
+                    case IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "WhenAll" or "WhenAny" or "WaitAll" or "WaitAny" } }:
+                        return true;
+                    case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
+                        return LocalFeedsCombinator(declarator.Symbol, declarator);
+                    case IArgumentOperation or IInvocationOperation:
+                        current = parent;
+                        break;
+                    default:
+                        return false;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool LocalFeedsCombinator(ILocalSymbol local, IOperation declarator)
+        {
+            var root = declarator;
+            while (root.Parent is not null)
+            {
+                root = root.Parent;
+            }
+
+            return root.Descendants().OfType<ILocalReferenceOperation>().Any(reference =>
+                SymbolEqualityComparer.Default.Equals(reference.Local, local) &&
+                reference.WalkUpConversion(out _) is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "WhenAll" or "WhenAny" or "WaitAll" or "WaitAny" } });
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using System;
+using Microsoft.CodeAnalysis;
+
+namespace RaceGuard.ConcurrencyModel
+{
+    /// <summary>What kind of synchronisation a guard is.</summary>
+    public enum GuardKind
+    {
+        Lock,
+        Monitor,
+        Semaphore,
+        Mutex,
+        ReaderWriterLock,
+        SpinLock,
+        LockType,
+    }
+
+    /// <summary>
+    /// The object a guard synchronises on: a symbol (field, local, <c>this</c> as the containing type) or, for
+    /// anything else, the text of the expression.
+    /// </summary>
+    public readonly struct GuardKey : IEquatable<GuardKey>
+    {
+        public GuardKey(ISymbol? symbol, string text)
+        {
+            Symbol = symbol;
+            Text = text;
+        }
+
+        public ISymbol? Symbol { get; }
+
+        public string Text { get; }
+
+        public bool Equals(GuardKey other) =>
+            SymbolEqualityComparer.Default.Equals(Symbol, other.Symbol) && string.Equals(Text, other.Text, StringComparison.Ordinal);
+
+        public override bool Equals(object? obj) => obj is GuardKey other && Equals(other);
+
+        public override int GetHashCode() => (SymbolEqualityComparer.Default.GetHashCode(Symbol) * 397) ^ StringComparer.Ordinal.GetHashCode(Text);
+
+        public override string ToString() => Text;
+    }
+
+    /// <summary>A lock, monitor, semaphore or similar held at an access.</summary>
+    public sealed class Guard
+    {
+        public Guard(GuardKey key, GuardKind kind, bool exclusive, IOperation acquire)
+        {
+            Key = key;
+            Kind = kind;
+            Exclusive = exclusive;
+            Acquire = acquire;
+        }
+
+        public GuardKey Key { get; }
+
+        public GuardKind Kind { get; }
+
+        /// <summary>False for a reader lock: it protects reads from writers but not writers from each other.</summary>
+        public bool Exclusive { get; }
+
+        /// <summary>The <c>lock</c> statement or the acquiring call.</summary>
+        public IOperation Acquire { get; }
+    }
+}

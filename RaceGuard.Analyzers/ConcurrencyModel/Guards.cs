@@ -1,0 +1,304 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace RaceGuard.ConcurrencyModel
+{
+    /// <summary>Which locks, monitors and semaphores are held at an operation, and what acquires or releases one.</summary>
+    public static class Guards
+    {
+        /// <summary>An acquire or a release found in a statement.</summary>
+        public readonly struct GuardEvent
+        {
+            public GuardEvent(GuardKey key, GuardKind kind, bool exclusive, bool isAcquire, IOperation operation)
+            {
+                Key = key;
+                Kind = kind;
+                Exclusive = exclusive;
+                IsAcquire = isAcquire;
+                Operation = operation;
+            }
+
+            public GuardKey Key { get; }
+
+            public GuardKind Kind { get; }
+
+            public bool Exclusive { get; }
+
+            public bool IsAcquire { get; }
+
+            public IOperation Operation { get; }
+        }
+
+        /// <summary>
+        /// The guards held at <paramref name="operation"/>, looking up its ancestors until <paramref name="root"/>
+        /// (the body of its region or member): <c>lock</c> statements, and acquires earlier in an enclosing block
+        /// that no later statement released.
+        /// </summary>
+        public static ImmutableArray<Guard> GetGuardsAt(IOperation operation, IOperation? root, KnownSymbols known)
+        {
+            ImmutableArray<Guard>.Builder? guards = null;
+            var child = operation;
+            for (var parent = operation.Parent; parent is not null; child = parent, parent = parent.Parent)
+            {
+                switch (parent)
+                {
+                    case ILockOperation lockOperation when ReferenceEquals(lockOperation.Body, child):
+                        (guards ??= ImmutableArray.CreateBuilder<Guard>()).Add(new Guard(KeyOf(lockOperation.LockedValue), GuardKind.Lock, exclusive: true, lockOperation));
+                        break;
+
+                    case IBlockOperation block:
+                        AddHeldInBlock(block, child, known, ref guards);
+                        break;
+
+                    case IConditionalOperation conditional when ReferenceEquals(conditional.WhenTrue, child):
+                        foreach (var guardEvent in FindEvents(conditional.Condition, known, acquiresOnly: true))
+                        {
+                            (guards ??= ImmutableArray.CreateBuilder<Guard>()).Add(new Guard(guardEvent.Key, guardEvent.Kind, guardEvent.Exclusive, guardEvent.Operation));
+                        }
+
+                        break;
+
+                    case IUsingOperation usingOperation when ReferenceEquals(usingOperation.Body, child):
+                        foreach (var guardEvent in FindEvents(usingOperation.Resources, known, acquiresOnly: true))
+                        {
+                            (guards ??= ImmutableArray.CreateBuilder<Guard>()).Add(new Guard(guardEvent.Key, guardEvent.Kind, guardEvent.Exclusive, guardEvent.Operation));
+                        }
+
+                        break;
+                }
+
+                if (ReferenceEquals(parent, root) || parent is ILocalFunctionOperation or IMethodBodyOperation or IConstructorBodyOperation)
+                {
+                    break;
+                }
+            }
+
+            return guards?.ToImmutable() ?? ImmutableArray<Guard>.Empty;
+        }
+
+        /// <summary>Classifies one invocation as an acquire or release of a guard.</summary>
+        public static bool TryClassify(IInvocationOperation invocation, KnownSymbols known, out GuardEvent guardEvent)
+        {
+            guardEvent = default;
+            var method = invocation.TargetMethod;
+            var type = method.ContainingType;
+            if (type is null)
+            {
+                return false;
+            }
+
+            var name = method.Name;
+            if (known.IsType(type, known.Monitor))
+            {
+                if (invocation.Arguments.Length == 0)
+                {
+                    return false;
+                }
+
+                var key = KeyOf(invocation.Arguments[0].Value);
+                switch (name)
+                {
+                    case "Enter":
+                    case "TryEnter":
+                        guardEvent = new GuardEvent(key, GuardKind.Monitor, true, true, invocation);
+                        return true;
+                    case "Exit":
+                        guardEvent = new GuardEvent(key, GuardKind.Monitor, true, false, invocation);
+                        return true;
+                }
+
+                return false;
+            }
+
+            if (invocation.Instance is not { } instance)
+            {
+                return false;
+            }
+
+            var instanceKey = KeyOf(instance);
+            if (known.IsType(type, known.SemaphoreSlim))
+            {
+                return Classify(name is "Wait" or "WaitAsync", name == "Release", GuardKind.Semaphore, true, out guardEvent);
+            }
+
+            if (known.DerivesFrom(instance.Type, known.WaitHandle))
+            {
+                return Classify(name == "WaitOne", name is "ReleaseMutex" or "Release", GuardKind.Mutex, true, out guardEvent);
+            }
+
+            if (known.IsType(type, known.ReaderWriterLockSlim))
+            {
+                var write = name is "EnterWriteLock" or "TryEnterWriteLock" or "ExitWriteLock";
+                return Classify(name.StartsWith("Enter", System.StringComparison.Ordinal) || name.StartsWith("TryEnter", System.StringComparison.Ordinal), name.StartsWith("Exit", System.StringComparison.Ordinal), GuardKind.ReaderWriterLock, write, out guardEvent);
+            }
+
+            if (known.IsType(type, known.ReaderWriterLock))
+            {
+                var write = name is "AcquireWriterLock" or "ReleaseWriterLock";
+                return Classify(name.StartsWith("Acquire", System.StringComparison.Ordinal), name.StartsWith("Release", System.StringComparison.Ordinal), GuardKind.ReaderWriterLock, write, out guardEvent);
+            }
+
+            if (known.IsType(type, known.SpinLock))
+            {
+                return Classify(name is "Enter" or "TryEnter", name == "Exit", GuardKind.SpinLock, true, out guardEvent);
+            }
+
+            if (known.IsType(type, known.Lock))
+            {
+                return Classify(name is "Enter" or "TryEnter" or "EnterScope", name == "Exit", GuardKind.LockType, true, out guardEvent);
+            }
+
+            return false;
+
+            bool Classify(bool isAcquire, bool isRelease, GuardKind kind, bool exclusive, out GuardEvent result)
+            {
+                result = default;
+                if (!isAcquire && !isRelease)
+                {
+                    return false;
+                }
+
+                result = new GuardEvent(instanceKey, kind, exclusive, isAcquire, invocation);
+                return true;
+            }
+        }
+
+        /// <summary>The guard events inside <paramref name="operation"/>, not looking into lambdas or local functions.</summary>
+        public static IEnumerable<GuardEvent> FindEvents(IOperation? operation, KnownSymbols known, bool acquiresOnly)
+        {
+            if (operation is null)
+            {
+                yield break;
+            }
+
+            var stack = new Stack<IOperation>();
+            stack.Push(operation);
+            while (stack.Count > 0)
+            {
+                var current = stack.Pop();
+                if (current is IInvocationOperation invocation && TryClassify(invocation, known, out var guardEvent) && (guardEvent.IsAcquire || !acquiresOnly))
+                {
+                    yield return guardEvent;
+                }
+
+                foreach (var child in current.ChildOperations)
+                {
+                    if (child is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
+                    {
+                        stack.Push(child);
+                    }
+                }
+            }
+        }
+
+        /// <summary>The key of the object a lock statement or acquire call synchronises on.</summary>
+        public static GuardKey KeyOf(IOperation operation)
+        {
+            operation = operation.WalkDownConversion();
+            return operation switch
+            {
+                IFieldReferenceOperation field when field.Instance is null or IInstanceReferenceOperation => new GuardKey(field.Field, field.Field.Name),
+                IPropertyReferenceOperation property when property.Instance is null or IInstanceReferenceOperation => new GuardKey(property.Property, property.Property.Name),
+                ILocalReferenceOperation local => new GuardKey(local.Local, local.Local.Name),
+                IParameterReferenceOperation parameter => new GuardKey(parameter.Parameter, parameter.Parameter.Name),
+                IInstanceReferenceOperation instance => new GuardKey(instance.Type, "this"),
+                ITypeOfOperation typeOf => new GuardKey(typeOf.TypeOperand, "typeof"),
+                _ => new GuardKey(null, operation.Syntax.ToString()),
+            };
+        }
+
+        private static void AddHeldInBlock(IBlockOperation block, IOperation child, KnownSymbols known, ref ImmutableArray<Guard>.Builder? guards)
+        {
+            List<GuardEvent>? held = null;
+            foreach (var statement in block.Operations)
+            {
+                if (ReferenceEquals(statement, child))
+                {
+                    break;
+                }
+
+                foreach (var acquire in TopLevelAcquires(statement, known))
+                {
+                    (held ??= new List<GuardEvent>()).Add(acquire);
+                }
+
+                if (held is null)
+                {
+                    continue;
+                }
+
+                foreach (var release in FindEvents(statement, known, acquiresOnly: false))
+                {
+                    if (!release.IsAcquire)
+                    {
+                        held.RemoveAll(h => h.Key.Equals(release.Key));
+                    }
+                }
+            }
+
+            if (held is null)
+            {
+                return;
+            }
+
+            foreach (var acquire in held)
+            {
+                (guards ??= ImmutableArray.CreateBuilder<Guard>()).Add(new Guard(acquire.Key, acquire.Kind, acquire.Exclusive, acquire.Operation));
+            }
+        }
+
+        /// <summary>
+        /// Acquires that hold for the statements after <paramref name="statement"/>: <c>Monitor.Enter(x);</c>,
+        /// <c>await sem.WaitAsync();</c>, <c>using var scope = gate.EnterScope();</c>, and
+        /// <c>if (!sem.Wait(timeout)) return;</c>.
+        /// </summary>
+        private static IEnumerable<GuardEvent> TopLevelAcquires(IOperation statement, KnownSymbols known)
+        {
+            switch (statement)
+            {
+                case IExpressionStatementOperation expressionStatement:
+                    return AcquireOf(expressionStatement.Operation, known);
+                case IUsingDeclarationOperation usingDeclaration:
+                    return FindEvents(usingDeclaration.DeclarationGroup, known, acquiresOnly: true);
+                case IConditionalOperation { Condition: IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not, WhenTrue: { } whenTrue } when ExitsAlways(whenTrue):
+                    return AcquireOf(not.Operand, known);
+                default:
+                    return System.Array.Empty<GuardEvent>();
+            }
+        }
+
+        private static IEnumerable<GuardEvent> AcquireOf(IOperation expression, KnownSymbols known)
+        {
+            expression = expression.WalkDownConversion();
+            if (expression is IAwaitOperation awaitOperation)
+            {
+                expression = awaitOperation.Operation.WalkDownConversion();
+            }
+
+            if (expression is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } awaited })
+            {
+                expression = awaited.WalkDownConversion();
+            }
+
+            if (expression is IInvocationOperation invocation && TryClassify(invocation, known, out var guardEvent) && guardEvent.IsAcquire)
+            {
+                return new[] { guardEvent };
+            }
+
+            return System.Array.Empty<GuardEvent>();
+        }
+
+        private static bool ExitsAlways(IOperation operation)
+        {
+            if (operation is IBlockOperation block)
+            {
+                return block.Operations.Length > 0 && ExitsAlways(block.Operations[block.Operations.Length - 1]);
+            }
+
+            return operation is IReturnOperation or IThrowOperation or IBranchOperation { BranchKind: BranchKind.Break or BranchKind.Continue } ||
+                   operation is IExpressionStatementOperation { Operation: IThrowOperation };
+        }
+    }
+}

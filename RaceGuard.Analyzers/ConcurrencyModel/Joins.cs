@@ -1,0 +1,219 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace RaceGuard.ConcurrencyModel
+{
+    /// <summary>
+    /// Where the Task or Thread of a region goes (its handle) and which operations wait for it: <c>await t</c>,
+    /// <c>t.Wait()</c>, <c>t.Result</c>, <c>t.GetAwaiter().GetResult()</c>, <c>Task.WaitAll</c>, awaited
+    /// <c>Task.WhenAll</c> (also over a collection of handles), <c>thread.Join()</c>.
+    /// </summary>
+    public static class Joins
+    {
+        private const int MaxDepth = 4;
+
+        /// <summary>The handle and joins of what <paramref name="start"/> returns, searched within <paramref name="contextRoot"/>.</summary>
+        public static (ISymbol? Handle, ImmutableArray<IOperation> Joins) Resolve(IOperation start, IOperation contextRoot) =>
+            Resolve(start, contextRoot, 0);
+
+        /// <summary>The operations in <paramref name="root"/> that wait for the task or thread held by <paramref name="handle"/>.</summary>
+        public static ImmutableArray<IOperation> FindJoins(ISymbol handle, IOperation root) => FindJoins(handle, root, 0);
+
+        /// <summary>
+        /// True when <paramref name="join"/> executes on every path to <paramref name="target"/> before it (same body):
+        /// it stands in a block that also holds the target, and is not inside a branch, loop body or lambda below it.
+        /// </summary>
+        public static bool Dominates(IOperation join, IOperation target)
+        {
+            if (join.Syntax.SyntaxTree != target.Syntax.SyntaxTree || join.Syntax.Span.End > target.Syntax.SpanStart)
+            {
+                return false;
+            }
+
+            var current = join;
+            for (var parent = current.Parent; parent is not null; current = parent, parent = parent.Parent)
+            {
+                switch (parent)
+                {
+                    case IBlockOperation block when target.IsWithin(block.Syntax):
+                        return true;
+                    case IConditionalOperation conditional when !ReferenceEquals(conditional.Condition, current):
+                    case ILoopOperation loop when !ReferenceEquals((loop as IForEachLoopOperation)?.Collection, current):
+                    case ISwitchCaseOperation:
+                    case ICatchClauseOperation:
+                    case IAnonymousFunctionOperation:
+                    case ILocalFunctionOperation:
+                    case IConditionalAccessOperation conditionalAccess when !ReferenceEquals(conditionalAccess.Operation, current):
+                    case ICoalesceOperation coalesce when !ReferenceEquals(coalesce.Value, current):
+                    case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr } binary when !ReferenceEquals(binary.LeftOperand, current):
+                        return false;
+                    case IMethodBodyOperation or IConstructorBodyOperation:
+                        return target.IsWithin(parent.Syntax);
+                }
+            }
+
+            return false;
+        }
+
+        private static (ISymbol? Handle, ImmutableArray<IOperation> Joins) Resolve(IOperation start, IOperation contextRoot, int depth)
+        {
+            var current = start;
+            for (var steps = 0; steps < 12 && depth <= MaxDepth; steps++)
+            {
+                var parent = current.WalkUpTaskPassThrough(out var child);
+                switch (parent)
+                {
+                    case IAwaitOperation:
+                        return (null, ImmutableArray.Create(parent));
+
+                    case IInvocationOperation { TargetMethod.Name: "Wait" or "Join" or "RunSynchronously" } wait when ReferenceEquals(wait.Instance, child):
+                        return (null, ImmutableArray.Create(parent));
+
+                    case IInvocationOperation { TargetMethod.Name: "GetAwaiter" } getAwaiter when ReferenceEquals(getAwaiter.Instance, child):
+                        return getAwaiter.WalkUpConversion(out var awaiter) is IInvocationOperation { TargetMethod.Name: "GetResult" } getResult && ReferenceEquals(getResult.Instance, awaiter)
+                            ? (null, ImmutableArray.Create<IOperation>(getResult))
+                            : (null, ImmutableArray<IOperation>.Empty);
+
+                    case IPropertyReferenceOperation { Property.Name: "Result" } result when ReferenceEquals(result.Instance, child):
+                        return (null, ImmutableArray.Create(parent));
+
+                    case IInvocationOperation { TargetMethod.Name: "Start" } threadStart when ReferenceEquals(threadStart.Instance, child):
+                        // new Thread(..).Start(): fire and forget.
+                        return (null, ImmutableArray<IOperation>.Empty);
+
+                    case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
+                        return (declarator.Symbol, FindJoins(declarator.Symbol, contextRoot, depth + 1));
+
+                    case ISimpleAssignmentOperation assignment when ReferenceEquals(assignment.Value, child):
+                        var target = assignment.Target.ReferencedSymbol();
+                        return target is null
+                            ? (null, ImmutableArray<IOperation>.Empty)
+                            : (target, FindJoins(target, contextRoot, depth + 1));
+
+                    case IArgumentOperation { Parent: IInvocationOperation combinator } when IsJoinAllCombinator(combinator):
+                        return (null, JoinPointOfCombinator(combinator, contextRoot, depth + 1));
+
+                    case IArgumentOperation { Parent: IInvocationOperation add } when add.TargetMethod.Name is "Add" or "Enqueue" or "Push" or "TryAdd":
+                        if (add.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver })
+                        {
+                            // A collection initializer: new List<Task> { Task.Run(..) }.
+                            var creation = add.FindAncestor<IObjectCreationOperation>();
+                            if (creation is null)
+                            {
+                                return (null, ImmutableArray<IOperation>.Empty);
+                            }
+
+                            current = creation;
+                            break;
+                        }
+
+                        var collection = add.Instance?.ReferencedSymbol();
+                        return collection is null
+                            ? (null, ImmutableArray<IOperation>.Empty)
+                            : (collection, FindJoins(collection, contextRoot, depth + 1));
+
+                    case IArrayInitializerOperation:
+                    case IArrayCreationOperation:
+                        current = parent;
+                        break;
+
+                    case IReturnOperation:
+                        // The task is returned by a lambda of Select(..): follow the Select call.
+                        var function = parent.FindAncestor<IAnonymousFunctionOperation>();
+                        if (function?.WalkUpConversion(out _) is IDelegateCreationOperation delegateCreation &&
+                            delegateCreation.WalkUpConversion(out _) is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "Select" } select })
+                        {
+                            current = select;
+                            break;
+                        }
+
+                        return (null, ImmutableArray<IOperation>.Empty);
+
+                    case IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "ToList" or "ToArray" or "AsEnumerable" or "ToHashSet" } materialize }:
+                        current = materialize;
+                        break;
+
+                    case IInvocationOperation { TargetMethod.Name: "ToList" or "ToArray" or "AsEnumerable" } materialize when ReferenceEquals(materialize.Instance, child):
+                        current = materialize;
+                        break;
+
+                    default:
+                        return (null, ImmutableArray<IOperation>.Empty);
+                }
+            }
+
+            return (null, ImmutableArray<IOperation>.Empty);
+        }
+
+        private static ImmutableArray<IOperation> FindJoins(ISymbol handle, IOperation root, int depth)
+        {
+            if (depth > MaxDepth)
+            {
+                return ImmutableArray<IOperation>.Empty;
+            }
+
+            var joins = ImmutableArray.CreateBuilder<IOperation>();
+            foreach (var operation in DescendantsOutsideFunctions(root))
+            {
+                if (operation is IForEachLoopOperation loop &&
+                    SymbolEqualityComparer.Default.Equals(loop.Collection.WalkDownConversion().ReferencedSymbol(), handle) &&
+                    DescendantsOutsideFunctions(loop.Body).Any(o => o is IAwaitOperation || o is IInvocationOperation { TargetMethod.Name: "Wait" or "Join" }))
+                {
+                    joins.Add(loop);
+                    continue;
+                }
+
+                if (!SymbolEqualityComparer.Default.Equals(operation.ReferencedSymbol(), handle) || operation is not (ILocalReferenceOperation or IFieldReferenceOperation or IParameterReferenceOperation or IPropertyReferenceOperation))
+                {
+                    continue;
+                }
+
+                if (operation.Parent is ISimpleAssignmentOperation assignment && ReferenceEquals(assignment.Target, operation))
+                {
+                    continue;
+                }
+
+                var (_, found) = Resolve(operation, root, depth + 1);
+                joins.AddRange(found);
+            }
+
+            return joins.ToImmutable();
+        }
+
+        private static ImmutableArray<IOperation> JoinPointOfCombinator(IInvocationOperation combinator, IOperation contextRoot, int depth)
+        {
+            if (combinator.TargetMethod.Name == "WaitAll")
+            {
+                return ImmutableArray.Create<IOperation>(combinator);
+            }
+
+            return Resolve(combinator, contextRoot, depth).Joins;
+        }
+
+        private static bool IsJoinAllCombinator(IInvocationOperation invocation) =>
+            invocation.TargetMethod.Name is "WhenAll" or "WaitAll" &&
+            invocation.TargetMethod.ContainingType is { Name: "Task", ContainingNamespace.Name: "Tasks" };
+
+        /// <summary>Descendants of <paramref name="root"/> (itself included), not entering lambdas or local functions.</summary>
+        public static IEnumerable<IOperation> DescendantsOutsideFunctions(IOperation root)
+        {
+            var stack = new Stack<IOperation>();
+            stack.Push(root);
+            while (stack.Count > 0)
+            {
+                var current = stack.Pop();
+                yield return current;
+                foreach (var child in current.ChildOperations.Reverse())
+                {
+                    if (child is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
+                    {
+                        stack.Push(child);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,249 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+
+namespace RaceGuard.ConcurrencyModel
+{
+    /// <summary>
+    /// The types the concurrency model knows, resolved once per compilation. A member is null when the
+    /// compilation does not reference that type.
+    /// </summary>
+    public sealed class KnownSymbols
+    {
+        private readonly ImmutableHashSet<INamedTypeSymbol> nonThreadSafeCollections;
+        private readonly ImmutableDictionary<INamedTypeSymbol, INamedTypeSymbol> concurrentEquivalents;
+
+        private KnownSymbols(Compilation compilation)
+        {
+            Compilation = compilation;
+            Task = Get("System.Threading.Tasks.Task");
+            TaskOfT = Get("System.Threading.Tasks.Task`1");
+            TaskFactory = Get("System.Threading.Tasks.TaskFactory");
+            TaskFactoryOfT = Get("System.Threading.Tasks.TaskFactory`1");
+            ValueTask = Get("System.Threading.Tasks.ValueTask");
+            ValueTaskOfT = Get("System.Threading.Tasks.ValueTask`1");
+            Parallel = Get("System.Threading.Tasks.Parallel");
+            ParallelEnumerable = Get("System.Linq.ParallelEnumerable");
+            Enumerable = Get("System.Linq.Enumerable");
+            ThreadPool = Get("System.Threading.ThreadPool");
+            Thread = Get("System.Threading.Thread");
+            ThreadingTimer = Get("System.Threading.Timer");
+            TimersTimer = Get("System.Timers.Timer");
+            Monitor = Get("System.Threading.Monitor");
+            Interlocked = Get("System.Threading.Interlocked");
+            Volatile = Get("System.Threading.Volatile");
+            SemaphoreSlim = Get("System.Threading.SemaphoreSlim");
+            WaitHandle = Get("System.Threading.WaitHandle");
+            Mutex = Get("System.Threading.Mutex");
+            ReaderWriterLockSlim = Get("System.Threading.ReaderWriterLockSlim");
+            ReaderWriterLock = Get("System.Threading.ReaderWriterLock");
+            SpinLock = Get("System.Threading.SpinLock");
+            Lock = Get("System.Threading.Lock");
+            ThreadStaticAttribute = Get("System.ThreadStaticAttribute");
+            ThreadLocal = Get("System.Threading.ThreadLocal`1");
+            AsyncLocal = Get("System.Threading.AsyncLocal`1");
+            BlockingCollection = Get("System.Collections.Concurrent.BlockingCollection`1");
+            Channel = Get("System.Threading.Channels.Channel`1");
+
+            var collections = ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+            foreach (var name in NonThreadSafeCollectionNames)
+            {
+                if (Get(name) is { } type)
+                {
+                    collections.Add(type);
+                }
+            }
+
+            nonThreadSafeCollections = collections.ToImmutable();
+
+            var equivalents = ImmutableDictionary.CreateBuilder<INamedTypeSymbol, INamedTypeSymbol>(SymbolEqualityComparer.Default);
+            AddEquivalent(equivalents, "System.Collections.Generic.Dictionary`2", "System.Collections.Concurrent.ConcurrentDictionary`2");
+            AddEquivalent(equivalents, "System.Collections.Generic.Queue`1", "System.Collections.Concurrent.ConcurrentQueue`1");
+            AddEquivalent(equivalents, "System.Collections.Generic.Stack`1", "System.Collections.Concurrent.ConcurrentStack`1");
+            AddEquivalent(equivalents, "System.Collections.Generic.List`1", "System.Collections.Concurrent.ConcurrentBag`1");
+            concurrentEquivalents = equivalents.ToImmutable();
+        }
+
+        /// <summary>Metadata names of the collections that are not safe for concurrent writers.</summary>
+        public static ImmutableArray<string> NonThreadSafeCollectionNames { get; } = ImmutableArray.Create(
+            "System.Collections.Generic.List`1",
+            "System.Collections.Generic.Dictionary`2",
+            "System.Collections.Generic.HashSet`1",
+            "System.Collections.Generic.SortedDictionary`2",
+            "System.Collections.Generic.SortedList`2",
+            "System.Collections.Generic.SortedSet`1",
+            "System.Collections.Generic.Queue`1",
+            "System.Collections.Generic.Stack`1",
+            "System.Collections.Generic.LinkedList`1",
+            "System.Collections.Generic.PriorityQueue`2",
+            "System.Collections.ObjectModel.Collection`1",
+            "System.Collections.ObjectModel.ObservableCollection`1",
+            "System.Collections.ArrayList",
+            "System.Collections.Hashtable",
+            "System.Collections.Queue",
+            "System.Collections.Stack",
+            "System.Collections.SortedList");
+
+        /// <summary>Members that change a collection's contents.</summary>
+        public static ImmutableHashSet<string> MutatingMethodNames { get; } = ImmutableHashSet.Create(
+            "Add", "AddRange", "Insert", "InsertRange", "Remove", "RemoveAt", "RemoveAll", "RemoveRange", "RemoveWhere",
+            "Clear", "TryAdd", "Enqueue", "EnqueueRange", "Dequeue", "TryDequeue", "Push", "Pop", "TryPop", "Sort", "Reverse",
+            "AddFirst", "AddLast", "AddBefore", "AddAfter", "RemoveFirst", "RemoveLast", "UnionWith", "IntersectWith",
+            "ExceptWith", "SymmetricExceptWith", "EnsureCapacity", "TrimExcess", "Move", "SetItem", "DequeueEnqueue", "EnqueueDequeue");
+
+        public Compilation Compilation { get; }
+
+        public INamedTypeSymbol? Task { get; }
+
+        public INamedTypeSymbol? TaskOfT { get; }
+
+        public INamedTypeSymbol? TaskFactory { get; }
+
+        public INamedTypeSymbol? TaskFactoryOfT { get; }
+
+        public INamedTypeSymbol? ValueTask { get; }
+
+        public INamedTypeSymbol? ValueTaskOfT { get; }
+
+        public INamedTypeSymbol? Parallel { get; }
+
+        public INamedTypeSymbol? ParallelEnumerable { get; }
+
+        public INamedTypeSymbol? Enumerable { get; }
+
+        public INamedTypeSymbol? ThreadPool { get; }
+
+        public INamedTypeSymbol? Thread { get; }
+
+        public INamedTypeSymbol? ThreadingTimer { get; }
+
+        public INamedTypeSymbol? TimersTimer { get; }
+
+        public INamedTypeSymbol? Monitor { get; }
+
+        public INamedTypeSymbol? Interlocked { get; }
+
+        public INamedTypeSymbol? Volatile { get; }
+
+        public INamedTypeSymbol? SemaphoreSlim { get; }
+
+        public INamedTypeSymbol? WaitHandle { get; }
+
+        public INamedTypeSymbol? Mutex { get; }
+
+        public INamedTypeSymbol? ReaderWriterLockSlim { get; }
+
+        public INamedTypeSymbol? ReaderWriterLock { get; }
+
+        public INamedTypeSymbol? SpinLock { get; }
+
+        /// <summary><c>System.Threading.Lock</c> (.NET 9 and later).</summary>
+        public INamedTypeSymbol? Lock { get; }
+
+        public INamedTypeSymbol? ThreadStaticAttribute { get; }
+
+        public INamedTypeSymbol? ThreadLocal { get; }
+
+        public INamedTypeSymbol? AsyncLocal { get; }
+
+        public INamedTypeSymbol? BlockingCollection { get; }
+
+        public INamedTypeSymbol? Channel { get; }
+
+        public static KnownSymbols Create(Compilation compilation) => new KnownSymbols(compilation);
+
+        /// <summary>True for the types whose single operations are atomic (concurrent and immutable collections, channels, thread-local holders).</summary>
+        public bool IsThreadSafeType(ITypeSymbol? type)
+        {
+            for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
+            {
+                var ns = current.ContainingNamespace?.ToDisplayString();
+                if (ns is "System.Collections.Concurrent" or "System.Collections.Immutable" or "System.Threading.Channels")
+                {
+                    return true;
+                }
+
+                var original = current.OriginalDefinition;
+                if (SymbolEqualityComparer.Default.Equals(original, ThreadLocal) || SymbolEqualityComparer.Default.Equals(original, AsyncLocal))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The non-thread-safe collection type <paramref name="type"/> is or derives from, or null.</summary>
+        public INamedTypeSymbol? GetNonThreadSafeCollection(ITypeSymbol? type)
+        {
+            for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
+            {
+                if (nonThreadSafeCollections.Contains(current.OriginalDefinition))
+                {
+                    return current;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The System.Collections.Concurrent type that replaces <paramref name="collection"/>, constructed with the same type arguments, or null.</summary>
+        public INamedTypeSymbol? GetConcurrentEquivalent(INamedTypeSymbol collection)
+        {
+            if (!SymbolEqualityComparer.Default.Equals(collection, collection.OriginalDefinition) &&
+                concurrentEquivalents.TryGetValue(collection.OriginalDefinition, out var concurrent))
+            {
+                return concurrent.Construct(collection.TypeArguments, collection.TypeArgumentNullableAnnotations);
+            }
+
+            return null;
+        }
+
+        /// <summary>True for <c>Task</c>, <c>Task&lt;T&gt;</c>, <c>ValueTask</c> and <c>ValueTask&lt;T&gt;</c>.</summary>
+        public bool IsTaskLike(ITypeSymbol? type)
+        {
+            if (type is not INamedTypeSymbol named)
+            {
+                return false;
+            }
+
+            var original = named.OriginalDefinition;
+            return SymbolEqualityComparer.Default.Equals(original, Task) ||
+                   SymbolEqualityComparer.Default.Equals(original, TaskOfT) ||
+                   SymbolEqualityComparer.Default.Equals(original, ValueTask) ||
+                   SymbolEqualityComparer.Default.Equals(original, ValueTaskOfT);
+        }
+
+        public bool IsTaskType(ITypeSymbol? type)
+        {
+            var original = type?.OriginalDefinition;
+            return SymbolEqualityComparer.Default.Equals(original, Task) || SymbolEqualityComparer.Default.Equals(original, TaskOfT);
+        }
+
+        public bool IsType(ITypeSymbol? type, INamedTypeSymbol? known) =>
+            known is not null && type is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known);
+
+        public bool DerivesFrom(ITypeSymbol? type, INamedTypeSymbol? known)
+        {
+            for (var current = type; current is not null && known is not null; current = current.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, known))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private void AddEquivalent(ImmutableDictionary<INamedTypeSymbol, INamedTypeSymbol>.Builder builder, string from, string to)
+        {
+            if (Get(from) is { } source && Get(to) is { } target)
+            {
+                builder[source] = target;
+            }
+        }
+
+        private INamedTypeSymbol? Get(string metadataName) => Compilation.GetTypeByMetadataName(metadataName);
+    }
+}

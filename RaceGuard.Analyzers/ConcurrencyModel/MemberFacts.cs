@@ -1,0 +1,93 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+
+namespace RaceGuard.ConcurrencyModel
+{
+    /// <summary>What one member's body does concurrently: the regions it starts and the shared accesses it makes.</summary>
+    public sealed class MemberFacts
+    {
+        private readonly Dictionary<ISymbol, ImmutableArray<IOperation>> joinsByHandle = new Dictionary<ISymbol, ImmutableArray<IOperation>>(SymbolEqualityComparer.Default);
+
+        internal MemberFacts(ISymbol symbol, ImmutableArray<IOperation> bodies)
+        {
+            Symbol = symbol;
+            Bodies = bodies;
+        }
+
+        /// <summary>The member (method, accessor, constructor; <c>&lt;Main&gt;$</c> for top-level statements).</summary>
+        public ISymbol Symbol { get; }
+
+        /// <summary>The operation blocks of the member.</summary>
+        public ImmutableArray<IOperation> Bodies { get; }
+
+        public ImmutableArray<ConcurrentRegion> Regions { get; internal set; } = ImmutableArray<ConcurrentRegion>.Empty;
+
+        public ImmutableArray<SharedAccess> Accesses { get; internal set; } = ImmutableArray<SharedAccess>.Empty;
+
+        /// <summary>Values stored by declarations and field initialisers, for variables declared with an interface type.</summary>
+        public ImmutableArray<(AccessPath Path, ITypeSymbol Type)> Initializers { get; internal set; } = ImmutableArray<(AccessPath, ITypeSymbol)>.Empty;
+
+        public bool IsConstructor => Symbol is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } || Symbol is IFieldSymbol || Symbol is IPropertySymbol;
+
+        /// <summary>
+        /// True for members that code outside the type may call at any time: not private, or an interface
+        /// implementation or override (Dispose, event handlers wired by a framework).
+        /// </summary>
+        public bool IsExternallyCallable
+        {
+            get
+            {
+                if (IsConstructor)
+                {
+                    return false;
+                }
+
+                if (Symbol is IMethodSymbol method)
+                {
+                    if (method.MethodKind is MethodKind.ExplicitInterfaceImplementation || method.IsOverride)
+                    {
+                        return true;
+                    }
+
+                    var accessibility = method.AssociatedSymbol?.DeclaredAccessibility is { } associated && method.DeclaredAccessibility == Accessibility.NotApplicable
+                        ? associated
+                        : method.DeclaredAccessibility;
+                    return accessibility != Accessibility.Private && method.MethodKind != MethodKind.LocalFunction;
+                }
+
+                return false;
+            }
+        }
+
+        /// <summary>How messages name the member: "Start()", "the top-level statements", "Worker()".</summary>
+        public string Describe() => Symbol switch
+        {
+            IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } constructor => "the " + constructor.ContainingType.Name + " constructor",
+            IMethodSymbol { Name: "<Main>$" } => "the top-level statements",
+            IMethodSymbol { AssociatedSymbol: IPropertySymbol property } => "'" + property.Name + "'",
+            _ => Symbol.Name + "()",
+        };
+
+        /// <summary>Joins on a field handle within this member (for regions of other members that keep their task in a field).</summary>
+        public ImmutableArray<IOperation> JoinsOf(ISymbol handle)
+        {
+            lock (joinsByHandle)
+            {
+                if (!joinsByHandle.TryGetValue(handle, out var joins))
+                {
+                    var builder = ImmutableArray.CreateBuilder<IOperation>();
+                    foreach (var body in Bodies)
+                    {
+                        builder.AddRange(Joins.FindJoins(handle, body));
+                    }
+
+                    joins = builder.ToImmutable();
+                    joinsByHandle[handle] = joins;
+                }
+
+                return joins;
+            }
+        }
+    }
+}

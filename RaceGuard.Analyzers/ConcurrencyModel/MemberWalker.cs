@@ -1,0 +1,547 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace RaceGuard.ConcurrencyModel
+{
+    /// <summary>
+    /// Walks one member body once: finds the regions it starts (with their joins) and records every access to a
+    /// local, parameter or field with the region it runs in and the guards it holds. Calls to local functions and to
+    /// methods of the same type on <c>this</c> are followed (depth-bounded), re-rooting the callee's parameters at the
+    /// caller's arguments, the way RacerD composes summaries.
+    /// </summary>
+    internal sealed class MemberWalker
+    {
+        private const int MaxCallDepth = 3;
+
+        private readonly KnownSymbols known;
+        private readonly ImmutableHashSet<string> configured;
+        private readonly Func<IMethodSymbol, IOperation?> findMethodBody;
+        private readonly MemberFacts facts;
+        private readonly Dictionary<IMethodSymbol, IOperation> localFunctions = new Dictionary<IMethodSymbol, IOperation>(SymbolEqualityComparer.Default);
+        private readonly List<ConcurrentRegion> regions = new List<ConcurrentRegion>();
+        private readonly List<SharedAccess> accesses = new List<SharedAccess>();
+        private readonly List<(AccessPath, ITypeSymbol)> initializers = new List<(AccessPath, ITypeSymbol)>();
+
+        private MemberWalker(MemberFacts facts, KnownSymbols known, ImmutableHashSet<string> configured, Func<IMethodSymbol, IOperation?> findMethodBody)
+        {
+            this.facts = facts;
+            this.known = known;
+            this.configured = configured;
+            this.findMethodBody = findMethodBody;
+        }
+
+        /// <summary>Fills <paramref name="facts"/> with the regions, accesses and initialisers of its bodies.</summary>
+        public static void Build(MemberFacts facts, KnownSymbols known, ImmutableHashSet<string> configured, Func<IMethodSymbol, IOperation?> findMethodBody)
+        {
+            var walker = new MemberWalker(facts, known, configured, findMethodBody);
+            foreach (var body in facts.Bodies)
+            {
+                foreach (var localFunction in body.Descendants().OfType<ILocalFunctionOperation>())
+                {
+                    if ((localFunction.Body ?? localFunction.IgnoredBody) is { } localBody)
+                    {
+                        walker.localFunctions[localFunction.Symbol] = localBody;
+                    }
+                }
+            }
+
+            foreach (var body in facts.Bodies)
+            {
+                walker.Visit(body, new Frame(null, body, body, null, ImmutableArray<Guard>.Empty, ImmutableDictionary<IParameterSymbol, AccessPath>.Empty, 0, ImmutableHashSet<IMethodSymbol>.Empty));
+            }
+
+            facts.Regions = walker.regions.ToImmutableArray();
+            facts.Accesses = walker.accesses.ToImmutableArray();
+            facts.Initializers = walker.initializers.ToImmutableArray();
+        }
+
+        private void Visit(IOperation operation, Frame frame)
+        {
+            switch (operation)
+            {
+                case ILocalFunctionOperation:
+                case INameOfOperation:
+                case ITypeOfOperation:
+                    return;
+
+                case IInvocationOperation invocation:
+                    VisitInvocation(invocation, frame);
+                    return;
+
+                case IObjectCreationOperation or IEventAssignmentOperation when EntryPoints.IsCandidate(operation, known, configured):
+                    var starts = EntryPoints.GetStarts(operation, known, configured);
+                    if (!starts.IsEmpty)
+                    {
+                        HandleStarts(operation, starts, frame);
+                        return;
+                    }
+
+                    break;
+
+                case IFieldInitializerOperation fieldInitializer:
+                    var value = fieldInitializer.Value.WalkDownConversion();
+                    if (value.Type is { } initializedType)
+                    {
+                        foreach (var field in fieldInitializer.InitializedFields)
+                        {
+                            initializers.Add((new AccessPath(ImmutableArray.Create<ISymbol>(field)), initializedType));
+                        }
+                    }
+
+                    break;
+
+                case IVariableDeclaratorOperation { Initializer.Value: { } initializer } declarator:
+                    if (initializer.WalkDownConversion().Type is { } declaredType)
+                    {
+                        initializers.Add((new AccessPath(ImmutableArray.Create<ISymbol>(declarator.Symbol)), declaredType));
+                    }
+
+                    break;
+
+                case ILocalReferenceOperation:
+                case IParameterReferenceOperation:
+                case IFieldReferenceOperation:
+                case IPropertyReferenceOperation:
+                    if (TryRecordAccess(operation, frame))
+                    {
+                        return;
+                    }
+
+                    break;
+            }
+
+            foreach (var child in operation.ChildOperations)
+            {
+                Visit(child, frame);
+            }
+        }
+
+        private void VisitInvocation(IInvocationOperation invocation, Frame frame)
+        {
+            if (EntryPoints.IsCandidate(invocation, known, configured))
+            {
+                var starts = EntryPoints.GetStarts(invocation, known, configured);
+                if (!starts.IsEmpty)
+                {
+                    HandleStarts(invocation, starts, frame);
+                    return;
+                }
+
+                if (EntryPoints.IsUnawaitedAsyncCall(invocation, known) && FindBody(invocation.TargetMethod, invocation.Instance) is { } asyncBody)
+                {
+                    foreach (var child in invocation.ChildOperations)
+                    {
+                        Visit(child, frame);
+                    }
+
+                    StartAsyncCall(invocation, asyncBody, frame);
+                    return;
+                }
+            }
+
+            foreach (var child in invocation.ChildOperations)
+            {
+                Visit(child, frame);
+            }
+
+            var target = invocation.TargetMethod;
+            if (frame.Depth >= MaxCallDepth || frame.CallStack.Contains(target.OriginalDefinition) || FindBody(target, invocation.Instance) is not { } body)
+            {
+                return;
+            }
+
+            var outerGuards = frame.OuterGuards.AddRange(Guards.GetGuardsAt(invocation, frame.GuardRoot, known));
+            Visit(body, new Frame(
+                frame.Region,
+                frame.ContextRoot,
+                body,
+                frame.Anchor ?? invocation,
+                outerGuards,
+                BindParameters(invocation, frame),
+                frame.Depth + 1,
+                frame.CallStack.Add(target.OriginalDefinition)));
+        }
+
+        private void HandleStarts(IOperation operation, ImmutableArray<EntryPointStart> starts, Frame frame)
+        {
+            var delegateValues = new HashSet<IOperation>(starts.Select(s => s.DelegateValue));
+            VisitExcept(operation, delegateValues, frame);
+
+            foreach (var start in starts)
+            {
+                var target = start.DelegateValue.GetDelegateTarget();
+                var method = (target as IMethodReferenceOperation)?.Method;
+                var function = target as IAnonymousFunctionOperation;
+                var body = function?.Body ?? (method is null ? null : FindBody(method, (target as IMethodReferenceOperation)?.Instance));
+
+                var startOperation = start.Start;
+                ISymbol? handle;
+                ImmutableArray<IOperation> joins;
+                if (start.JoinedAtStart)
+                {
+                    (handle, joins) = (null, ImmutableArray.Create(operation));
+                }
+                else
+                {
+                    (handle, joins) = Joins.Resolve(start.Kind == RegionKind.AsyncFanOut ? operation : startOperation, frame.ContextRoot);
+                    if (start.Kind is RegionKind.Thread or RegionKind.NewTask && handle is not null)
+                    {
+                        startOperation = FindStartCall(handle, frame.ContextRoot) ?? startOperation;
+                    }
+                }
+
+                var region = NewRegion(start.Kind, ConstructName(start, method), startOperation, function, method, start.Multiplicity, frame, handle, joins);
+                region.PartitionIndex = start.PartitionIndex;
+                region.BodySyntax = function?.Syntax ?? body?.Syntax;
+                if (body is not null)
+                {
+                    Visit(body, RegionFrame(region, function ?? body, body, frame));
+                }
+            }
+        }
+
+        private void StartAsyncCall(IInvocationOperation invocation, IOperation body, Frame frame)
+        {
+            var (handle, joins) = Joins.Resolve(invocation, frame.ContextRoot);
+            var method = invocation.TargetMethod;
+            var region = NewRegion(RegionKind.AsyncFanOut, "concurrent call to '" + method.Name + "'", invocation, null, method, Multiplicity.Once, frame, handle, joins);
+            region.BodySyntax = body.Syntax;
+            var regionFrame = RegionFrame(region, body, body, frame);
+            Visit(body, new Frame(region, body, body, null, ImmutableArray<Guard>.Empty, BindParameters(invocation, frame), regionFrame.Depth + 1, frame.CallStack.Add(method.OriginalDefinition)));
+        }
+
+        private ConcurrentRegion NewRegion(RegionKind kind, string construct, IOperation start, IOperation? body, IMethodSymbol? method, Multiplicity multiplicity, Frame frame, ISymbol? handle, ImmutableArray<IOperation> joins)
+        {
+            var region = new ConcurrentRegion(kind, construct, start, body, method, multiplicity, frame.Region, facts.Symbol)
+            {
+                Handle = handle,
+                Joins = joins,
+                StartAnchor = frame.Anchor ?? start,
+                ContextRoot = frame.ContextRoot,
+            };
+
+            // A start inside a loop that does not wait for it in the same iteration, or inside a lambda that may run
+            // many times (Select(x => Task.Run(..))), starts many instances.
+            for (var parent = start.Parent; parent is not null && !ReferenceEquals(parent, frame.ContextRoot); parent = parent.Parent)
+            {
+                if (parent is ILoopOperation loop)
+                {
+                    region.EnclosingLoop ??= loop;
+                    if (!joins.Any(j => j.IsWithin(loop.Syntax) && j.Syntax.Span.End >= start.Syntax.Span.End))
+                    {
+                        region.Multiplicity = Multiplicity.Many;
+                    }
+                }
+                else if (parent is IAnonymousFunctionOperation && joins.IsEmpty)
+                {
+                    region.Multiplicity = Multiplicity.Many;
+                }
+            }
+
+            region.ManyAcrossCalls = joins.IsEmpty && handle is null && !facts.IsConstructor &&
+                                     kind is RegionKind.TaskRun or RegionKind.TaskFactoryStartNew or RegionKind.ThreadPool or RegionKind.AsyncFanOut or RegionKind.Configured or RegionKind.ContinueWith;
+            regions.Add(region);
+            return region;
+        }
+
+        private static Frame RegionFrame(ConcurrentRegion region, IOperation guardRoot, IOperation contextRoot, Frame outer) =>
+            new Frame(region, contextRoot, guardRoot, null, ImmutableArray<Guard>.Empty, outer.Substitution, outer.Depth, outer.CallStack);
+
+        private static string ConstructName(EntryPointStart start, IMethodSymbol? method)
+        {
+            var suffix = method is null ? null : " '" + method.Name + "'";
+            return start.Kind switch
+            {
+                RegionKind.Parallel when start.Entry == "Parallel.Invoke" => "Parallel.Invoke action" + suffix,
+                RegionKind.Parallel => start.Entry + " body" + suffix,
+                RegionKind.Plinq => start.Entry + " lambda" + suffix,
+                RegionKind.Thread => method is null ? "Thread lambda" : "thread procedure" + suffix,
+                RegionKind.Timer => start.Entry == "Timer.Elapsed" ? "Timer.Elapsed handler" + suffix : "Timer callback" + suffix,
+                RegionKind.ThreadPool => "ThreadPool work item" + suffix,
+                _ => method is null ? start.Entry + " lambda" : start.Entry + " delegate" + suffix,
+            };
+        }
+
+        private void VisitExcept(IOperation operation, HashSet<IOperation> skip, Frame frame)
+        {
+            foreach (var child in operation.ChildOperations)
+            {
+                if (skip.Contains(child))
+                {
+                    continue;
+                }
+
+                if (child.Descendants().Any(skip.Contains))
+                {
+                    VisitExcept(child, skip, frame);
+                }
+                else
+                {
+                    Visit(child, frame);
+                }
+            }
+        }
+
+        private static IOperation? FindStartCall(ISymbol handle, IOperation root) =>
+            Joins.DescendantsOutsideFunctions(root).OfType<IInvocationOperation>().FirstOrDefault(i =>
+                i.TargetMethod.Name == "Start" && i.Instance is { } instance && SymbolEqualityComparer.Default.Equals(instance.ReferencedSymbol(), handle));
+
+        /// <summary>The body of a local function, or of a method of this type called on <c>this</c> (or static).</summary>
+        private IOperation? FindBody(IMethodSymbol method, IOperation? instance)
+        {
+            method = method.OriginalDefinition;
+            if (method.MethodKind == MethodKind.LocalFunction)
+            {
+                return localFunctions.TryGetValue(method, out var local) ? local : null;
+            }
+
+            if (instance is not null && instance.WalkDownConversion() is not IInstanceReferenceOperation)
+            {
+                return null;
+            }
+
+            return findMethodBody(method);
+        }
+
+        private ImmutableDictionary<IParameterSymbol, AccessPath> BindParameters(IInvocationOperation invocation, Frame frame)
+        {
+            var bound = ImmutableDictionary.CreateBuilder<IParameterSymbol, AccessPath>(SymbolEqualityComparer.Default);
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter is { } parameter && PathOf(argument.Value.WalkDownConversion(), frame) is { IsDefault: false } path)
+                {
+                    bound[parameter.OriginalDefinition] = path;
+                }
+            }
+
+            return bound.ToImmutable();
+        }
+
+        private AccessPath PathOf(IOperation operation, Frame frame)
+        {
+            switch (operation)
+            {
+                case ILocalReferenceOperation local:
+                    return new AccessPath(ImmutableArray.Create<ISymbol>(local.Local));
+
+                case IParameterReferenceOperation parameter:
+                    if (frame.Substitution.TryGetValue(parameter.Parameter.OriginalDefinition, out var bound))
+                    {
+                        return bound;
+                    }
+
+                    // A parameter of an inlined callee whose argument was no variable: nothing shared to follow.
+                    return parameter.Parameter.ContainingSymbol is IMethodSymbol owner && frame.CallStack.Contains(owner.OriginalDefinition)
+                        ? default
+                        : new AccessPath(ImmutableArray.Create<ISymbol>(parameter.Parameter));
+
+                case IFieldReferenceOperation field when !field.Field.IsConst:
+                    return MemberPath(field.Instance, field.Field, frame);
+
+                case IPropertyReferenceOperation property when property.Arguments.IsEmpty && IsAutoProperty(property.Property):
+                    return MemberPath(property.Instance, property.Property, frame);
+
+                default:
+                    return default;
+            }
+        }
+
+        private AccessPath MemberPath(IOperation? instance, ISymbol member, Frame frame)
+        {
+            if (instance is null || instance is IInstanceReferenceOperation)
+            {
+                return new AccessPath(ImmutableArray.Create(member));
+            }
+
+            var inner = PathOf(instance.WalkDownConversion(), frame);
+            return inner.IsDefault || inner.Symbols.Length >= 3 ? default : inner.Append(member);
+        }
+
+        private static bool IsAutoProperty(IPropertySymbol property)
+        {
+            if (property.IsIndexer || property.DeclaringSyntaxReferences.IsEmpty)
+            {
+                return false;
+            }
+
+            foreach (var reference in property.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax() is not PropertyDeclarationSyntax { ExpressionBody: null, AccessorList: { } accessors } ||
+                    accessors.Accessors.Any(a => a.Body is not null || a.ExpressionBody is not null))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private bool TryRecordAccess(IOperation reference, Frame frame)
+        {
+            var path = PathOf(reference, frame);
+            if (path.IsDefault)
+            {
+                return false;
+            }
+
+            if (path.Last is IFieldSymbol field && known.ThreadStaticAttribute is { } threadStatic &&
+                field.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, threadStatic)))
+            {
+                return true;
+            }
+
+            var parent = reference.WalkUpConversion(out var child);
+            var kind = AccessKind.Read;
+            var report = reference;
+            string? memberName = null;
+            ITypeSymbol? assignedType = null;
+            var atomic = false;
+            var partitioned = false;
+            switch (parent)
+            {
+                case ILockOperation lockOperation when ReferenceEquals(lockOperation.LockedValue, child):
+                    return true;
+
+                case IInvocationOperation call when ReferenceEquals(call.Instance, child):
+                    memberName = call.TargetMethod.Name;
+                    report = call;
+                    kind = KnownSymbols.MutatingMethodNames.Contains(memberName) ? AccessKind.MutatingCall : AccessKind.Read;
+                    break;
+
+                case IPropertyReferenceOperation { Arguments.IsEmpty: false } indexer when ReferenceEquals(indexer.Instance, child):
+                    memberName = "this[]";
+                    (kind, report) = ElementAccess(indexer);
+                    partitioned = kind == AccessKind.MutatingCall && IsPartitioned(indexer.Arguments[0].Value, frame) && (path.Type?.OriginalDefinition.Name is "List" or "IList");
+                    break;
+
+                case IPropertyReferenceOperation property when ReferenceEquals(property.Instance, child):
+                    memberName = property.Property.Name;
+                    report = property;
+                    break;
+
+                case IArrayElementReferenceOperation element when ReferenceEquals(element.ArrayReference, child):
+                    memberName = "[]";
+                    (kind, report) = ElementAccess(element);
+                    partitioned = element.Indices.Length == 1 && IsPartitioned(element.Indices[0], frame);
+                    break;
+
+                case IForEachLoopOperation loop when ReferenceEquals(loop.Collection, child):
+                    memberName = "foreach";
+                    break;
+
+                case ISimpleAssignmentOperation assignment when ReferenceEquals(assignment.Target, child):
+                    assignedType = assignment.Value.WalkDownConversion().Type;
+                    kind = ReadsPath(assignment.Value, path, frame) ? AccessKind.ReadModifyWrite : AccessKind.Write;
+                    report = assignment;
+                    break;
+
+                case IAssignmentOperation compound when ReferenceEquals(compound.Target, child):
+                    // Compound (x += 1) and coalesce (x ??= y) assignments read and write.
+                    kind = AccessKind.ReadModifyWrite;
+                    report = compound;
+                    break;
+
+                case IIncrementOrDecrementOperation increment when ReferenceEquals(increment.Target, child):
+                    kind = AccessKind.ReadModifyWrite;
+                    report = increment;
+                    break;
+
+                case IArgumentOperation argument when argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out:
+                    kind = argument.Parameter.RefKind == RefKind.Out ? AccessKind.Write : AccessKind.ReadModifyWrite;
+                    report = argument.Parent ?? argument;
+                    atomic = argument.Parent is IInvocationOperation atomicCall && IsAtomicType(atomicCall.TargetMethod.ContainingType);
+                    if (argument.Parent is IInvocationOperation monitorCall && known.IsType(monitorCall.TargetMethod.ContainingType, known.Monitor))
+                    {
+                        return true;
+                    }
+
+                    break;
+
+                case IArgumentOperation { Parent: IInvocationOperation guardCall } when known.IsType(guardCall.TargetMethod.ContainingType, known.Monitor):
+                    return true;
+
+                case IArgumentOperation { Parent: IInvocationOperation volatileRead } when IsAtomicType(volatileRead.TargetMethod.ContainingType):
+                    atomic = true;
+                    break;
+            }
+
+            if (!atomic && path.Last is IFieldSymbol { IsVolatile: true } && kind is AccessKind.Read or AccessKind.Write)
+            {
+                atomic = true;
+            }
+
+            var guards = Guards.GetGuardsAt(report, frame.GuardRoot, known);
+            if (!frame.OuterGuards.IsEmpty)
+            {
+                guards = frame.OuterGuards.AddRange(guards);
+            }
+
+            accesses.Add(new SharedAccess(path, kind, reference, report, frame.Anchor ?? report, frame.Region, guards, atomic, partitioned, memberName, assignedType, facts));
+            return true;
+        }
+
+        private static (AccessKind Kind, IOperation Report) ElementAccess(IOperation element)
+        {
+            var parent = element.WalkUpConversion(out var child);
+            return parent switch
+            {
+                IAssignmentOperation assignment when ReferenceEquals(assignment.Target, child) => (AccessKind.MutatingCall, parent),
+                IIncrementOrDecrementOperation increment when ReferenceEquals(increment.Target, child) => (AccessKind.MutatingCall, parent),
+                IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } => (AccessKind.MutatingCall, parent.Parent ?? parent),
+                _ => (AccessKind.Read, element),
+            };
+        }
+
+        private static bool IsPartitioned(IOperation index, Frame frame) =>
+            frame.Region?.PartitionIndex is { } partition &&
+            index.WalkDownConversion() is IParameterReferenceOperation parameter &&
+            SymbolEqualityComparer.Default.Equals(parameter.Parameter, partition);
+
+        private bool ReadsPath(IOperation value, AccessPath path, Frame frame) =>
+            value.WalkDownConversion() is IBinaryOperation or IUnaryOperation &&
+            value.DescendantsAndSelf().Any(o => o is ILocalReferenceOperation or IFieldReferenceOperation or IParameterReferenceOperation or IPropertyReferenceOperation && PathOf(o, frame).Equals(path));
+
+        private bool IsAtomicType(INamedTypeSymbol? type) => known.IsType(type, known.Interlocked) || known.IsType(type, known.Volatile);
+
+        private sealed class Frame
+        {
+            public Frame(ConcurrentRegion? region, IOperation contextRoot, IOperation guardRoot, IOperation? anchor, ImmutableArray<Guard> outerGuards, ImmutableDictionary<IParameterSymbol, AccessPath> substitution, int depth, ImmutableHashSet<IMethodSymbol> callStack)
+            {
+                Region = region;
+                ContextRoot = contextRoot;
+                GuardRoot = guardRoot;
+                Anchor = anchor;
+                OuterGuards = outerGuards;
+                Substitution = substitution;
+                Depth = depth;
+                CallStack = callStack.WithComparer(SymbolEqualityComparer.Default);
+            }
+
+            /// <summary>The innermost region the walk is in; null in the member's own code.</summary>
+            public ConcurrentRegion? Region { get; }
+
+            /// <summary>The body whose statements order the starts and joins met here.</summary>
+            public IOperation ContextRoot { get; }
+
+            /// <summary>Where guard look-ups stop: the lambda or method body being walked.</summary>
+            public IOperation GuardRoot { get; }
+
+            /// <summary>The call site in the region's (or member's) own body when walking an inlined callee.</summary>
+            public IOperation? Anchor { get; }
+
+            /// <summary>Guards held at the call sites leading into an inlined callee.</summary>
+            public ImmutableArray<Guard> OuterGuards { get; }
+
+            public ImmutableDictionary<IParameterSymbol, AccessPath> Substitution { get; }
+
+            public int Depth { get; }
+
+            public ImmutableHashSet<IMethodSymbol> CallStack { get; }
+        }
+    }
+}

@@ -1,0 +1,211 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace RaceGuard.ConcurrencyModel
+{
+    /// <summary>
+    /// The questions every rule asks: may two accesses run in parallel, does a common guard protect them, do they race.
+    /// Pure functions over the facts.
+    /// </summary>
+    public static class ParallelismQuery
+    {
+        /// <summary>Two accesses race when they may run in parallel, at least one writes, and nothing protects the pair.</summary>
+        public static bool Races(SharedAccess a, SharedAccess b) =>
+            (a.IsWrite || b.IsWrite) && !IsProtected(a, b) && MayRunInParallel(a, b);
+
+        /// <summary>True when a common guard (exclusive for every writer) is held at both, both are atomic, or both touch their own Parallel.For element.</summary>
+        public static bool IsProtected(SharedAccess a, SharedAccess b)
+        {
+            if (a.IsAtomic && b.IsAtomic)
+            {
+                return true;
+            }
+
+            if ((a.IsPartitionedByParallelIndex || b.IsPartitionedByParallelIndex) && ReferenceEquals(a.Region, b.Region))
+            {
+                return true;
+            }
+
+            return CommonGuard(a, b) is not null;
+        }
+
+        /// <summary>A guard held at both accesses that excludes every writer among them, or null.</summary>
+        public static Guard? CommonGuard(SharedAccess a, SharedAccess b)
+        {
+            foreach (var guardA in a.Guards)
+            {
+                if (!guardA.Exclusive && a.IsWrite)
+                {
+                    continue;
+                }
+
+                foreach (var guardB in b.Guards)
+                {
+                    if (guardA.Key.Equals(guardB.Key) && (guardB.Exclusive || !b.IsWrite))
+                    {
+                        return guardA;
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// May <paramref name="a"/> and <paramref name="b"/> execute at the same time: instances of one region that runs
+        /// many times, sibling regions whose windows overlap, a region and its starter before the join, or a region
+        /// that outlives its starter and another member of the type.
+        /// </summary>
+        public static bool MayRunInParallel(SharedAccess a, SharedAccess b)
+        {
+            if (!a.Path.Equals(b.Path))
+            {
+                return false;
+            }
+
+            return ReferenceEquals(a.Member, b.Member) ? InSameMember(a, b) : AcrossMembers(a, b) || AcrossMembers(b, a);
+        }
+
+        /// <summary>
+        /// True when <paramref name="position"/>, an operation of the body that starts <paramref name="region"/>, may
+        /// execute after the start and before a join that waits for the region.
+        /// </summary>
+        public static bool InWindow(ConcurrentRegion region, IOperation position)
+        {
+            var start = region.StartAnchor;
+            if (position.Syntax.SyntaxTree != start.Syntax.SyntaxTree)
+            {
+                return false;
+            }
+
+            var after = position.Syntax.SpanStart >= start.Syntax.Span.End;
+            if (!ReferenceEquals(region.StartAnchor, region.Start))
+            {
+                // Started inside a callee: only a region that the callee does not join outlives the call.
+                return after && region.Escapes;
+            }
+
+            if (after)
+            {
+                return !region.Joins.Any(join => Joins.Dominates(join, position));
+            }
+
+            // Before the start inside the same loop: the next iteration runs it while this iteration's region still runs.
+            return region.Multiplicity == Multiplicity.Many && region.EnclosingLoop is { } loop && position.IsWithin(loop.Syntax);
+        }
+
+        private static bool InSameMember(SharedAccess a, SharedAccess b)
+        {
+            var chainA = Chain(a.Region);
+            var chainB = Chain(b.Region);
+            var common = chainA.FirstOrDefault(r => chainB.Contains(r));
+            var isField = a.Path.IsMemberOfType;
+
+            for (var region = common; region is not null; region = region.Parent)
+            {
+                if ((region.Multiplicity == Multiplicity.Many && !region.Declares(a.Path.Root)) || (region.ManyAcrossCalls && isField))
+                {
+                    return true;
+                }
+            }
+
+            // A fire-and-forget region of an earlier call still runs while the member runs again.
+            if (isField && (chainA.Any(r => r.ManyAcrossCalls) || chainB.Any(r => r.ManyAcrossCalls)))
+            {
+                return true;
+            }
+
+            var childA = ChildOf(chainA, common);
+            var childB = ChildOf(chainB, common);
+            if (childA is not null && childA.Declares(a.Path.Root))
+            {
+                return false;
+            }
+
+            if (childB is not null && childB.Declares(b.Path.Root))
+            {
+                return false;
+            }
+
+            var positionA = childA?.StartAnchor ?? a.Anchor;
+            var positionB = childB?.StartAnchor ?? b.Anchor;
+            return (childA, childB) switch
+            {
+                (null, null) => false,
+                (not null, null) => InWindow(childA, positionB),
+                (null, not null) => InWindow(childB, positionA),
+                _ => InWindow(childA!, positionB) || InWindow(childB!, positionA),
+            };
+        }
+
+        /// <summary>
+        /// True when <paramref name="a"/> runs in a region that outlives the member that started it (no join, or a
+        /// task kept in a field) and <paramref name="b"/> runs in code of the type that may execute meanwhile.
+        /// </summary>
+        private static bool AcrossMembers(SharedAccess a, SharedAccess b)
+        {
+            if (!a.Path.IsMemberOfType)
+            {
+                return false;
+            }
+
+            var escaping = Chain(a.Region).LastOrDefault(r => r.Escapes || r.HandleIsField);
+            if (escaping is null)
+            {
+                return false;
+            }
+
+            var chainB = Chain(b.Region);
+            if (chainB.Any(r => r.Escapes || r.HandleIsField))
+            {
+                return true;
+            }
+
+            if (!b.Member.IsExternallyCallable)
+            {
+                return false;
+            }
+
+            if (escaping.Handle is IFieldSymbol handle)
+            {
+                // StopAsync() { await _loop; _items.Clear(); }: after the join the region is over.
+                var position = chainB.Count > 0 ? chainB[chainB.Count - 1].StartAnchor : b.Anchor;
+                if (b.Member.JoinsOf(handle).Any(join => Joins.Dominates(join, position)))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>The regions around an access, innermost first.</summary>
+        public static List<ConcurrentRegion> Chain(ConcurrentRegion? region)
+        {
+            var chain = new List<ConcurrentRegion>();
+            for (var current = region; current is not null; current = current.Parent)
+            {
+                chain.Add(current);
+            }
+
+            return chain;
+        }
+
+        private static ConcurrentRegion? ChildOf(List<ConcurrentRegion> chain, ConcurrentRegion? ancestor)
+        {
+            ConcurrentRegion? child = null;
+            foreach (var region in chain)
+            {
+                if (ReferenceEquals(region, ancestor))
+                {
+                    return child;
+                }
+
+                child = region;
+            }
+
+            return ancestor is null ? child : null;
+        }
+    }
+}

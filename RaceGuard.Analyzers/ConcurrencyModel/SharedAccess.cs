@@ -1,0 +1,169 @@
+using System;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace RaceGuard.ConcurrencyModel
+{
+    /// <summary>What an access does to the shared variable.</summary>
+    public enum AccessKind
+    {
+        /// <summary>A plain read of the variable, or a call that only reads the object it holds.</summary>
+        Read,
+
+        /// <summary>A plain assignment to the variable.</summary>
+        Write,
+
+        /// <summary><c>x++</c>, <c>x += 1</c>, <c>x = x + 1</c>.</summary>
+        ReadModifyWrite,
+
+        /// <summary>A call or indexer assignment that changes the contents of the collection the variable holds.</summary>
+        MutatingCall,
+    }
+
+    /// <summary>
+    /// The variable an access reaches: a local, parameter or field (through <c>this</c> or static), or a member of one
+    /// (<c>_conn.Socket</c>, <c>worker.Items</c>). Compared by symbols.
+    /// </summary>
+    public readonly struct AccessPath : IEquatable<AccessPath>
+    {
+        public AccessPath(ImmutableArray<ISymbol> symbols)
+        {
+            Symbols = symbols;
+        }
+
+        public ImmutableArray<ISymbol> Symbols { get; }
+
+        public ISymbol Root => Symbols[0];
+
+        public ISymbol Last => Symbols[Symbols.Length - 1];
+
+        public bool IsDefault => Symbols.IsDefaultOrEmpty;
+
+        /// <summary>True when the path is a field or property of the instance or type (not rooted at a local).</summary>
+        public bool IsMemberOfType => Root is IFieldSymbol or IPropertySymbol;
+
+        /// <summary>The type of the value the path holds.</summary>
+        public ITypeSymbol? Type => Last switch
+        {
+            ILocalSymbol local => local.Type,
+            IParameterSymbol parameter => parameter.Type,
+            IFieldSymbol field => field.Type,
+            IPropertySymbol property => property.Type,
+            _ => null,
+        };
+
+        /// <summary>How messages name it: <c>list</c>, <c>_items</c>, <c>worker.Items</c>.</summary>
+        public string DisplayName => string.Join(".", Symbols.Select(s => s.Name));
+
+        public AccessPath Append(ISymbol symbol) => new AccessPath(Symbols.Add(symbol));
+
+        /// <summary>Replaces the root by <paramref name="replacement"/> (a callee parameter by the caller's argument).</summary>
+        public AccessPath Rebase(AccessPath replacement) => new AccessPath(replacement.Symbols.AddRange(Symbols.RemoveAt(0)));
+
+        public bool Equals(AccessPath other)
+        {
+            if (Symbols.Length != other.Symbols.Length)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < Symbols.Length; i++)
+            {
+                if (!SymbolEqualityComparer.Default.Equals(Symbols[i], other.Symbols[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        public override bool Equals(object? obj) => obj is AccessPath other && Equals(other);
+
+        public override int GetHashCode()
+        {
+            var hash = 17;
+            foreach (var symbol in Symbols)
+            {
+                hash = (hash * 31) + SymbolEqualityComparer.Default.GetHashCode(symbol);
+            }
+
+            return hash;
+        }
+
+        public override string ToString() => DisplayName;
+    }
+
+    /// <summary>One read, write or mutating call of shared state, with where it runs and what protects it.</summary>
+    public sealed class SharedAccess
+    {
+        internal SharedAccess(
+            AccessPath path,
+            AccessKind kind,
+            IOperation operation,
+            IOperation reportOperation,
+            IOperation anchor,
+            ConcurrentRegion? region,
+            ImmutableArray<Guard> guards,
+            bool isAtomic,
+            bool isPartitionedByParallelIndex,
+            string? memberName,
+            ITypeSymbol? assignedType,
+            MemberFacts member)
+        {
+            Path = path;
+            Kind = kind;
+            Operation = operation;
+            ReportOperation = reportOperation;
+            Anchor = anchor;
+            Region = region;
+            Guards = guards;
+            IsAtomic = isAtomic;
+            IsPartitionedByParallelIndex = isPartitionedByParallelIndex;
+            MemberName = memberName;
+            AssignedType = assignedType;
+            Member = member;
+        }
+
+        public AccessPath Path { get; }
+
+        public AccessKind Kind { get; }
+
+        /// <summary>The reference to the variable.</summary>
+        public IOperation Operation { get; }
+
+        /// <summary>Where a rule reports: the mutating call, the indexer assignment, the increment; else the reference.</summary>
+        public IOperation ReportOperation { get; }
+
+        /// <summary>The position of the access in the body of its region (or member): the access itself, or the call site it was reached through.</summary>
+        public IOperation Anchor { get; }
+
+        /// <summary>The innermost region the access runs in; null for the member's own code.</summary>
+        public ConcurrentRegion? Region { get; }
+
+        public ImmutableArray<Guard> Guards { get; }
+
+        /// <summary>Through Interlocked or Volatile, or a plain read or write of a volatile field.</summary>
+        public bool IsAtomic { get; }
+
+        /// <summary>An element access indexed by the <c>Parallel.For</c> loop variable: each iteration owns its element.</summary>
+        public bool IsPartitionedByParallelIndex { get; }
+
+        /// <summary>The invoked member, for calls on the variable (<c>Add</c>, <c>ContainsKey</c>, <c>this[]</c>).</summary>
+        public string? MemberName { get; }
+
+        /// <summary>For writes and initialisers: the type of the value stored.</summary>
+        public ITypeSymbol? AssignedType { get; }
+
+        /// <summary>The facts of the member the access was collected for.</summary>
+        public MemberFacts Member { get; }
+
+        public bool IsWrite => Kind != AccessKind.Read;
+
+        public Location Location => ReportOperation.Syntax.GetLocation();
+
+        /// <summary>A short description for messages, e.g. "inside a Task.Run lambda" or "in Main()".</summary>
+        public string DescribePlace() => Region is { } region ? "inside " + region.Describe() : "in " + Member.Describe();
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.CodeAnalysis;
+
+namespace RaceGuard.Diagnostics
+{
+    /// <summary>Every diagnostic descriptor of RaceGuard, each made by <see cref="Create"/>.</summary>
+    public static class Descriptors
+    {
+        public const string Category = "Concurrency";
+
+        public const string RepositoryUrl = "https://github.com/raceguard/raceguard";
+
+        public static readonly DiagnosticDescriptor SharedCollectionMutation = Create(
+            RuleIds.SharedCollectionMutation,
+            title: "Shared collection modified without synchronisation",
+            messageFormat: "'{0}' ({1}) is modified {2} that may run in parallel with {3}; guard it with a lock{4}",
+            description: "A collection that is not thread-safe is modified by code that may run in parallel with other code using the same collection. " +
+                         "List<T>, Dictionary<TKey, TValue>, HashSet<T> and the other System.Collections types keep internal arrays and counters that concurrent writers corrupt: " +
+                         "entries are lost, Count goes wrong, an enumeration throws InvalidOperationException, and a corrupted Dictionary can loop forever inside FindEntry. " +
+                         "Guard every access with one lock, or use the matching System.Collections.Concurrent type.",
+            DiagnosticSeverity.Warning);
+
+        /// <summary>The help link of a rule: its page under docs/.</summary>
+        public static string HelpLink(string id) => RepositoryUrl + "/blob/main/docs/" + id + ".md";
+
+        private static DiagnosticDescriptor Create(string id, string title, string messageFormat, string description, DiagnosticSeverity severity, bool isEnabledByDefault = true)
+        {
+#pragma warning disable RS0030 // The one place allowed to call the constructor.
+            return new DiagnosticDescriptor(
+                id,
+                title,
+                messageFormat,
+                Category,
+                severity,
+                isEnabledByDefault,
+                description,
+                HelpLink(id));
+#pragma warning restore RS0030
+        }
+    }
+}

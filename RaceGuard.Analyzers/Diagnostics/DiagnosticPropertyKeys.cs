@@ -1,0 +1,24 @@
+namespace RaceGuard.Diagnostics
+{
+    /// <summary>Keys of <see cref="Microsoft.CodeAnalysis.Diagnostic.Properties"/>: what a code fix reads instead of re-deriving it.</summary>
+    public static class DiagnosticPropertyKeys
+    {
+        /// <summary>The name of the shared variable (local, parameter, field or property).</summary>
+        public const string SymbolName = "SymbolName";
+
+        /// <summary>What the shared variable is: Local, Parameter, Field or Property.</summary>
+        public const string SymbolKind = "SymbolKind";
+
+        /// <summary>The name of an existing lock object in scope that the fix should reuse; absent when a new one is needed.</summary>
+        public const string ExistingLock = "ExistingLock";
+
+        /// <summary>"true" when a new lock object should be a <c>System.Threading.Lock</c> (the type exists and C# is 13 or later).</summary>
+        public const string UseLockType = "UseLockType";
+
+        /// <summary>How many of the additional locations, from the first, are racing accesses to guard; the rest are region starts.</summary>
+        public const string ConflictCount = "ConflictCount";
+
+        /// <summary>The thread-safe collection type the declaration could switch to, e.g. <c>System.Collections.Concurrent.ConcurrentDictionary`2</c>.</summary>
+        public const string ConcurrentType = "ConcurrentType";
+    }
+}

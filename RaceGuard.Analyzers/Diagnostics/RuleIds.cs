@@ -1,0 +1,8 @@
+namespace RaceGuard.Diagnostics
+{
+    /// <summary>The rule IDs, one constant per finding. Never reuse or renumber an ID.</summary>
+    public static class RuleIds
+    {
+        public const string SharedCollectionMutation = "RG0001";
+    }
+}

@@ -1,0 +1,98 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace RaceGuard
+{
+    /// <summary>Small helpers over <see cref="IOperation"/>.</summary>
+    internal static class IOperationExtensions
+    {
+        /// <summary>Skips implicit and explicit conversions and parentheses.</summary>
+        public static IOperation WalkDownConversion(this IOperation operation)
+        {
+            while (true)
+            {
+                switch (operation)
+                {
+                    case IConversionOperation conversion:
+                        operation = conversion.Operand;
+                        break;
+                    case IParenthesizedOperation parenthesized:
+                        operation = parenthesized.Operand;
+                        break;
+                    default:
+                        return operation;
+                }
+            }
+        }
+
+        /// <summary>The first parent that is not a conversion or parenthesis, and the child it was reached from.</summary>
+        public static IOperation? WalkUpConversion(this IOperation operation, out IOperation child)
+        {
+            child = operation;
+            var parent = operation.Parent;
+            while (parent is IConversionOperation or IParenthesizedOperation)
+            {
+                child = parent;
+                parent = parent.Parent;
+            }
+
+            return parent;
+        }
+
+        /// <summary>
+        /// Skips what passes a task through unchanged on its way up: conversions and <c>.ConfigureAwait(..)</c>.
+        /// </summary>
+        public static IOperation? WalkUpTaskPassThrough(this IOperation operation, out IOperation child)
+        {
+            var parent = operation.WalkUpConversion(out child);
+            while (parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure && ReferenceEquals(configure.Instance, child))
+            {
+                parent = parent.WalkUpConversion(out child);
+            }
+
+            return parent;
+        }
+
+        /// <summary>The delegate body an argument hands over: a lambda, anonymous method or method group.</summary>
+        public static IOperation? GetDelegateTarget(this IOperation? value)
+        {
+            value = value?.WalkDownConversion();
+            return value switch
+            {
+                IDelegateCreationOperation creation => creation.Target.WalkDownConversion(),
+                IAnonymousFunctionOperation function => function,
+                IMethodReferenceOperation reference => reference,
+                _ => null,
+            };
+        }
+
+        /// <summary>True when <paramref name="inner"/> lies within <paramref name="outer"/> in the same syntax tree.</summary>
+        public static bool IsWithin(this IOperation inner, SyntaxNode outer) =>
+            inner.Syntax.SyntaxTree == outer.SyntaxTree && outer.Span.Contains(inner.Syntax.Span);
+
+        /// <summary>The closest ancestor of type <typeparamref name="T"/>, stopping at <paramref name="stop"/>.</summary>
+        public static T? FindAncestor<T>(this IOperation operation, IOperation? stop = null)
+            where T : class, IOperation
+        {
+            for (var parent = operation.Parent; parent is not null && !ReferenceEquals(parent, stop); parent = parent.Parent)
+            {
+                if (parent is T match)
+                {
+                    return match;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The symbol a reference denotes (local, parameter, field, property), or null.</summary>
+        public static ISymbol? ReferencedSymbol(this IOperation operation) => operation.WalkDownConversion() switch
+        {
+            ILocalReferenceOperation local => local.Local,
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            IFieldReferenceOperation field => field.Field,
+            IPropertyReferenceOperation property when property.Arguments.IsEmpty => property.Property,
+            _ => null,
+        };
+    }
+}

@@ -1,0 +1,41 @@
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Testing;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Testing;
+
+namespace RaceGuard.Tests.Verifiers
+{
+    /// <summary>Runs one analyzer over C# sources marked up with the expected diagnostics.</summary>
+    public static class CSharpAnalyzerVerifier<TAnalyzer>
+        where TAnalyzer : DiagnosticAnalyzer, new()
+    {
+        /// <summary>An expected diagnostic; its additional locations are checked only where a test adds them with <see cref="DiagnosticWithAdditionalLocations"/>.</summary>
+        public static DiagnosticResult Diagnostic(string id) => DiagnosticWithAdditionalLocations(id).WithOptions(DiagnosticOptions.IgnoreAdditionalLocations);
+
+        public static DiagnosticResult DiagnosticWithAdditionalLocations(string id) => CSharpAnalyzerVerifier<TAnalyzer, DefaultVerifier>.Diagnostic(id);
+
+        public static Task VerifyAnalyzerAsync(string source, params DiagnosticResult[] expected)
+        {
+            var test = new Test { TestCode = source };
+            test.ExpectedDiagnostics.AddRange(expected);
+            return test.RunAsync(CancellationToken.None);
+        }
+
+        public sealed class Test : CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
+        {
+            public Test()
+            {
+                ReferenceAssemblies = TestReferences.Net80;
+                LanguageVersion = LanguageVersion.CSharp12;
+            }
+
+            public LanguageVersion LanguageVersion { get; set; }
+
+            protected override ParseOptions CreateParseOptions() =>
+                ((CSharpParseOptions)base.CreateParseOptions()).WithLanguageVersion(LanguageVersion);
+        }
+    }
+}
