@@ -23,10 +23,12 @@ namespace RaceGuard.ConcurrencyModel
         public static ImmutableArray<IOperation> FindJoins(ISymbol handle, IOperation root) => FindJoins(handle, root, 0);
 
         /// <summary>
-        /// True when <paramref name="join"/> executes on every path to <paramref name="target"/> before it (same body):
-        /// it stands in a block that also holds the target, and is not inside a branch, loop body or lambda below it.
+        /// True when <paramref name="join"/> executes on every path to <paramref name="target"/> after
+        /// <paramref name="start"/> (same body): it stands in a block that also holds the target, and is not inside a
+        /// branch, loop body or lambda below it, unless that branch or body also holds the start (started and joined in
+        /// the same iteration or branch).
         /// </summary>
-        public static bool Dominates(IOperation join, IOperation target)
+        public static bool Dominates(IOperation join, IOperation target, IOperation? start = null)
         {
             if (join.Syntax.SyntaxTree != target.Syntax.SyntaxTree || join.Syntax.Span.End > target.Syntax.SpanStart)
             {
@@ -36,6 +38,17 @@ namespace RaceGuard.ConcurrencyModel
             var current = join;
             for (var parent = current.Parent; parent is not null; current = parent, parent = parent.Parent)
             {
+                if (start is not null && start.IsWithin(current.Syntax) && parent is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
+                {
+                    // The start and the join share this branch or loop body: whenever the region started, it was joined.
+                    if (target.IsWithin(parent.Syntax) && parent is IBlockOperation)
+                    {
+                        return true;
+                    }
+
+                    continue;
+                }
+
                 switch (parent)
                 {
                     case IBlockOperation block when target.IsWithin(block.Syntax):

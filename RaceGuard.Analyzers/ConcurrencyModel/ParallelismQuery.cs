@@ -88,7 +88,7 @@ namespace RaceGuard.ConcurrencyModel
 
             if (after)
             {
-                return !region.Joins.Any(join => Joins.Dominates(join, position));
+                return !region.Joins.Any(join => Joins.Dominates(join, position, start));
             }
 
             // Before the start inside the same loop: the next iteration runs it while this iteration's region still runs.

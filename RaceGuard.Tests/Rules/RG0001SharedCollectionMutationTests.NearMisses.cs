@@ -1,0 +1,637 @@
+using System.Threading.Tasks;
+using VerifyCS = RaceGuard.Tests.Verifiers.CSharpAnalyzerVerifier<RaceGuard.Analyzers.SharedCollectionMutationAnalyzer>;
+
+namespace RaceGuard.Tests.Rules
+{
+    /// <summary>RG0001 near misses: the fixed code and the safe look-alikes of RULES.md.</summary>
+    public partial class RG0001SharedCollectionMutationTests
+    {
+        [Fact]
+        public async Task NoDiagnostic_ConcurrentDictionary()
+        {
+            const string source = """
+                using System.Collections.Concurrent;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    void Count(string[] words)
+                    {
+                        var counts = new ConcurrentDictionary<string, int>();
+                        Parallel.ForEach(words, w => counts[w] = w.Length);
+                        Parallel.ForEach(words, w => counts.TryAdd(w + "!", 1));
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_CollectionCreatedInsideLambda()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    void Work(int[][] batches)
+                    {
+                        Parallel.ForEach(batches, batch =>
+                        {
+                            var local = new List<int>();
+                            foreach (var item in batch)
+                            {
+                                local.Add(item);
+                            }
+
+                            local.Sort();
+                        });
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_ParallelForWritesOwnArrayElement()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    int[] Squares(int n)
+                    {
+                        var results = new int[n];
+                        var names = new List<string>(new string[n]);
+                        Parallel.For(0, n, i =>
+                        {
+                            results[i] = i * i;
+                            names[i] = i.ToString();
+                        });
+                        return results;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_AccessAfterAwaitedJoin()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task<int> RunAsync()
+                    {
+                        var list = new List<int>();
+                        var worker = Task.Run(() => list.Add(1));
+                        await worker;
+                        list.Add(2);
+                        return list.Count;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_AccessAfterWaitAll()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    int Run()
+                    {
+                        var list = new List<int>();
+                        var a = Task.Run(() => list.Add(1));
+                        Task.WaitAll(a);
+                        var b = Task.Run(() => list.Add(2));
+                        b.Wait();
+                        list.Clear();
+                        return list.Count;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_SemaphoreSlimAroundWrites()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Linq;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    private readonly SemaphoreSlim _mutex = new SemaphoreSlim(1, 1);
+
+                    async Task<List<string>> FetchAllAsync(IEnumerable<string> urls)
+                    {
+                        var pages = new List<string>();
+                        await Task.WhenAll(urls.Select(async url =>
+                        {
+                            await Task.Delay(10);
+                            await _mutex.WaitAsync();
+                            try
+                            {
+                                pages.Add(url);
+                            }
+                            finally
+                            {
+                                _mutex.Release();
+                            }
+                        }));
+                        return pages;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_MonitorEnterExit()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    private readonly object _sync = new object();
+
+                    void Fill(int[] items)
+                    {
+                        var set = new HashSet<int>();
+                        Parallel.ForEach(items, item =>
+                        {
+                            var taken = false;
+                            try
+                            {
+                                Monitor.Enter(_sync, ref taken);
+                                set.Add(item);
+                            }
+                            finally
+                            {
+                                if (taken)
+                                {
+                                    Monitor.Exit(_sync);
+                                }
+                            }
+                        });
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_AwaitedOneAtATimeInLoop()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Linq;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task RunAsync(int[] items)
+                    {
+                        var list = new List<int>();
+                        foreach (var item in items)
+                        {
+                            await Task.Run(() => list.Add(item));
+                        }
+
+                        foreach (var task in items.Select(async item => { await Task.Delay(1); list.Add(item); }))
+                        {
+                            await task;
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_ThreadJoinedBeforeAccess()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading;
+
+                class C
+                {
+                    void Run()
+                    {
+                        var list = new List<int>();
+                        var thread = new Thread(() => list.Add(1));
+                        list.Add(0);
+                        thread.Start();
+                        thread.Join();
+                        list.Add(2);
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_ImmutableAndThreadLocalState()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Collections.Immutable;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    private ImmutableList<int> _all = ImmutableList<int>.Empty;
+                    private readonly ThreadLocal<List<int>> _perThread = new ThreadLocal<List<int>>(() => new List<int>());
+
+                    [System.ThreadStatic]
+                    private static List<int>? s_scratch;
+
+                    void Fill(int[] items)
+                    {
+                        Parallel.ForEach(items, item =>
+                        {
+                            ImmutableInterlocked.Update(ref _all, l => l.Add(item));
+                            _perThread.Value!.Add(item);
+                            (s_scratch ??= new List<int>()).Add(item);
+                        });
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_TimerAndPublicMethodUnderSameLock()
+        {
+            const string source = """
+                using System;
+                using System.Collections.Generic;
+                using System.Threading;
+
+                class Cache : IDisposable
+                {
+                    private readonly object _gate = new object();
+                    private readonly Dictionary<string, DateTime> _entries = new();
+                    private readonly Timer _timer;
+
+                    public Cache()
+                    {
+                        _timer = new Timer(_ => Evict(), null, 1000, 1000);
+                    }
+
+                    public void Put(string key)
+                    {
+                        lock (_gate)
+                        {
+                            _entries[key] = DateTime.UtcNow;
+                        }
+                    }
+
+                    private void Evict()
+                    {
+                        lock (_gate)
+                        {
+                            _entries.Clear();
+                        }
+                    }
+
+                    public void Dispose() => _timer.Dispose();
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_ReaderWriterLockWriteAndReadLocks()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    private readonly ReaderWriterLockSlim _rw = new ReaderWriterLockSlim();
+                    private readonly List<int> _items = new List<int>();
+
+                    public void Fill(int[] items)
+                    {
+                        Parallel.ForEach(items, item =>
+                        {
+                            _rw.EnterWriteLock();
+                            try
+                            {
+                                _items.Add(item);
+                            }
+                            finally
+                            {
+                                _rw.ExitWriteLock();
+                            }
+                        });
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_SystemThreadingLockAndEnterScope()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    private readonly Lock _gate = new();
+
+                    void Fill(int[] items)
+                    {
+                        var a = new List<int>();
+                        var b = new List<int>();
+                        Parallel.ForEach(items, item =>
+                        {
+                            lock (_gate)
+                            {
+                                a.Add(item);
+                            }
+
+                            using (_gate.EnterScope())
+                            {
+                                b.Add(item);
+                            }
+                        });
+                    }
+                }
+                """;
+
+            var test = new VerifyCS.Test { TestCode = source, ReferenceAssemblies = Verifiers.TestReferences.Net90, LanguageVersion = Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp13 };
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_SingleParallelInvokeActionAndSequentialAwaits()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task RunAsync()
+                    {
+                        var list = new List<int>();
+                        Parallel.Invoke(() => list.Add(1));
+                        await Task.Run(() => list.Add(2));
+                        await Task.Run(() => list.Add(3));
+                        await Task.Factory.StartNew(() => list.Remove(1));
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_LockTakenInCalledMethod()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                class Indexer
+                {
+                    private readonly object _gate = new object();
+                    private readonly HashSet<string> _seen = new HashSet<string>();
+
+                    public void IndexAll(string[] files)
+                    {
+                        Parallel.ForEach(files, file => Record(file));
+                    }
+
+                    public bool Seen(string file)
+                    {
+                        lock (_gate)
+                        {
+                            return _seen.Contains(file);
+                        }
+                    }
+
+                    private void Record(string file)
+                    {
+                        lock (_gate)
+                        {
+                            _seen.Add(file);
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_ConstructorFillsBeforeTimerThatOnlyReads()
+        {
+            const string source = """
+                using System;
+                using System.Collections.Generic;
+                using System.Threading;
+
+                class Poller
+                {
+                    private readonly List<string> _targets = new List<string>();
+                    private readonly Timer _timer;
+
+                    public Poller(IEnumerable<string> targets)
+                    {
+                        _targets.AddRange(targets);
+                        _timer = new Timer(_ => Poll(), null, 0, 1000);
+                    }
+
+                    private void Poll()
+                    {
+                        foreach (var target in _targets)
+                        {
+                            Console.WriteLine(target);
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_AfterAwaitingLoopKeptInField()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class Dispatcher
+                {
+                    private readonly List<string> _sent = new List<string>();
+                    private Task _loop = Task.CompletedTask;
+
+                    public void Start(CancellationToken ct) => _loop = Task.Run(() => LoopAsync(ct));
+
+                    public async Task<int> StopAsync()
+                    {
+                        await _loop;
+                        _sent.Clear();
+                        return _sent.Count;
+                    }
+
+                    private async Task LoopAsync(CancellationToken ct)
+                    {
+                        while (!ct.IsCancellationRequested)
+                        {
+                            _sent.Add("tick");
+                            await Task.Delay(10, ct);
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_AsyncCallsAwaitedOneByOne()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                class Loader
+                {
+                    private readonly Dictionary<string, string> _cache = new Dictionary<string, string>();
+
+                    public async Task LoadBothAsync()
+                    {
+                        await LoadAsync("a");
+                        await LoadAsync("b").ConfigureAwait(false);
+                    }
+
+                    private async Task LoadAsync(string key)
+                    {
+                        await Task.Delay(10);
+                        _cache[key] = key.ToUpperInvariant();
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_ObjectCreatedInsideRegion()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                class Batch
+                {
+                    public List<int> Items { get; } = new List<int>();
+                }
+
+                class C
+                {
+                    void Run(int[] values)
+                    {
+                        Parallel.ForEach(values, value =>
+                        {
+                            var batch = new Batch();
+                            batch.Items.Add(value);
+                        });
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_ReadsOnlyInParallel()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Linq;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    int Count(Dictionary<string, int> lookup, string[] keys)
+                    {
+                        var hits = 0;
+                        Parallel.ForEach(keys, key =>
+                        {
+                            if (lookup.ContainsKey(key) && lookup.TryGetValue(key, out var value) && value > 0)
+                            {
+                                System.Threading.Interlocked.Increment(ref hits);
+                            }
+                        });
+                        return hits + keys.AsParallel().Count(k => lookup.ContainsKey(k));
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_SequentialCodeWithoutRegions()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Linq;
+
+                class C
+                {
+                    private readonly List<int> _items = new List<int>();
+
+                    public void Add(int x) => _items.Add(x);
+
+                    public List<int> Doubled() => _items.Select(x => x * 2).ToList();
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+    }
+}
