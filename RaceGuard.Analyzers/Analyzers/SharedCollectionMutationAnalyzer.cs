@@ -147,7 +147,7 @@ namespace RaceGuard.Analyzers
 
             if (equivalent is not null)
             {
-                properties[DiagnosticPropertyKeys.ConcurrentType] = equivalent.OriginalDefinition.ToDisplayString();
+                properties[DiagnosticPropertyKeys.ConcurrentType] = equivalent.ContainingNamespace.ToDisplayString() + "." + equivalent.MetadataName;
             }
 
             return Diagnostic.Create(

@@ -18,7 +18,7 @@ namespace RaceGuard.Diagnostics
         /// <summary>How many of the additional locations, from the first, are racing accesses to guard; the rest are region starts.</summary>
         public const string ConflictCount = "ConflictCount";
 
-        /// <summary>The thread-safe collection type the declaration could switch to, e.g. <c>System.Collections.Concurrent.ConcurrentDictionary`2</c>.</summary>
+        /// <summary>The thread-safe collection type the declaration could switch to, as a metadata name, e.g. <c>System.Collections.Concurrent.ConcurrentDictionary`2</c>.</summary>
         public const string ConcurrentType = "ConcurrentType";
     }
 }

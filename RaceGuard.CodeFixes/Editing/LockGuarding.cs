@@ -1,0 +1,416 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Simplification;
+using RaceGuard.Diagnostics;
+using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+
+namespace RaceGuard.CodeFixes.Editing
+{
+    /// <summary>
+    /// Guards every racing access to one variable with one lock: reuses the lock object the diagnostics name, or
+    /// declares one next to the variable, and wraps each access's statement (or expression body) in <c>lock</c>.
+    /// </summary>
+    internal static class LockGuarding
+    {
+        /// <summary>Applies the guard for every variable named by <paramref name="diagnostics"/> (all in <paramref name="document"/>); null when it cannot be done safely.</summary>
+        public static async Task<Document?> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (root is null || model is null)
+            {
+                return null;
+            }
+
+            var plans = new List<Plan>();
+            foreach (var group in diagnostics.GroupBy(d => SharedVariable.Find(root, model, d, cancellationToken), SymbolEqualityComparer.Default))
+            {
+                if (group.Key is not { } symbol || CreatePlan(root, model, symbol, group.ToList(), cancellationToken) is not { } plan)
+                {
+                    continue;
+                }
+
+                plans.Add(plan);
+            }
+
+            if (plans.Count == 0)
+            {
+                return null;
+            }
+
+            // Two variables' plans must not wrap overlapping code: keep the first plan touching a statement.
+            var claimed = new List<SyntaxNode>();
+            var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+            foreach (var plan in plans)
+            {
+                if (plan.Targets.Any(t => claimed.Any(c => c.Span.IntersectsWith(t.Span))))
+                {
+                    continue;
+                }
+
+                claimed.AddRange(plan.Targets);
+                Apply(editor, model, plan, cancellationToken);
+            }
+
+            return editor.GetChangedDocument();
+        }
+
+        /// <summary>True when the fix can guard the variable of <paramref name="diagnostic"/>.</summary>
+        public static bool CanFix(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken) =>
+            SharedVariable.Find(root, model, diagnostic, cancellationToken) is { } symbol &&
+            CreatePlan(root, model, symbol, new[] { diagnostic }, cancellationToken) is not null;
+
+        private static Plan? CreatePlan(SyntaxNode root, SemanticModel model, ISymbol symbol, IReadOnlyList<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        {
+            var targets = new List<SyntaxNode>();
+            foreach (var diagnostic in diagnostics)
+            {
+                var locations = new List<Location> { diagnostic.Location };
+                locations.AddRange(diagnostic.AdditionalLocations.Take(SharedVariable.ConflictCount(diagnostic)));
+                foreach (var location in locations)
+                {
+                    if (location.SourceTree != root.SyntaxTree)
+                    {
+                        // An access in another file (a partial type): one document cannot guard it.
+                        return null;
+                    }
+
+                    var target = FindWrapTarget(root.FindNode(location.SourceSpan, getInnermostNodeForTie: true));
+                    if (target is null || !CanWrap(target, model, cancellationToken))
+                    {
+                        return null;
+                    }
+
+                    if (!targets.Contains(target))
+                    {
+                        targets.Add(target);
+                    }
+                }
+            }
+
+            var outermost = new List<SyntaxNode>();
+            foreach (var target in targets)
+            {
+                var container = targets.FirstOrDefault(other => other != target && other.Span.Contains(target.Span));
+                if (container is null)
+                {
+                    outermost.Add(target);
+                    continue;
+                }
+
+                // A lock around code that starts a lambda does not hold inside the lambda, and may deadlock with it.
+                if (target.AncestorsAndSelf().TakeWhile(n => n != container).Any(n => n is AnonymousFunctionExpressionSyntax))
+                {
+                    return null;
+                }
+            }
+
+            var properties = diagnostics[0].Properties;
+            properties.TryGetValue(DiagnosticPropertyKeys.ExistingLock, out var existing);
+            var useLockType = properties.TryGetValue(DiagnosticPropertyKeys.UseLockType, out var lockType) && lockType == "true";
+            if (existing is not null)
+            {
+                return new Plan(symbol, existing, null, null, insertBefore: false, outermost);
+            }
+
+            return CreateGateDeclaration(root, model, symbol, useLockType, cancellationToken) is var (name, declaration, anchor, before) && declaration is not null
+                ? new Plan(symbol, name, declaration, anchor, before, outermost)
+                : null;
+        }
+
+        /// <summary>The statement or expression body to wrap around an access: the closest statement, or an expression-bodied lambda or member on the way.</summary>
+        private static SyntaxNode? FindWrapTarget(SyntaxNode node)
+        {
+            for (var current = node; current is not null; current = current.Parent)
+            {
+                switch (current.Parent)
+                {
+                    case LambdaExpressionSyntax lambda when lambda.ExpressionBody == current:
+                        return lambda;
+                    case ArrowExpressionClauseSyntax arrow when arrow.Expression == current:
+                        return arrow;
+                }
+
+                if (current is StatementSyntax and not BlockSyntax and not LocalFunctionStatementSyntax)
+                {
+                    return current;
+                }
+
+                if (current is MemberDeclarationSyntax)
+                {
+                    return null;
+                }
+            }
+
+            return null;
+        }
+
+        private static bool CanWrap(SyntaxNode target, SemanticModel model, CancellationToken cancellationToken)
+        {
+            var code = target switch
+            {
+                LambdaExpressionSyntax lambda => lambda.ExpressionBody,
+                _ => target,
+            };
+
+            // lock cannot hold across await, and yield inside lock hands the lock to the caller.
+            if (code is null || code.DescendantNodesAndTokensAndSelf(n => n is not AnonymousFunctionExpressionSyntax and not LocalFunctionStatementSyntax)
+                    .Any(n => n.IsKind(SyntaxKind.AwaitKeyword) || n.IsKind(SyntaxKind.AwaitExpression) || n.IsKind(SyntaxKind.YieldReturnStatement) || n.IsKind(SyntaxKind.YieldBreakStatement)))
+            {
+                return false;
+            }
+
+            switch (target)
+            {
+                case LocalDeclarationStatementSyntax declaration:
+                    return declaration.Declaration.Variables.Count == 1 &&
+                           declaration.Declaration.Variables[0].Initializer is not null &&
+                           declaration.UsingKeyword.IsKind(SyntaxKind.None) &&
+                           !declaration.IsConst &&
+                           declaration.Parent is BlockSyntax or GlobalStatementSyntax or SwitchSectionSyntax &&
+                           model.GetDeclaredSymbol(declaration.Declaration.Variables[0], cancellationToken) is ILocalSymbol { Type.IsAnonymousType: false, IsRef: false };
+                case ArrowExpressionClauseSyntax arrow:
+                    return arrow.Parent is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or AccessorDeclarationSyntax or PropertyDeclarationSyntax;
+                case StatementSyntax statement:
+                    return statement is not (LabeledStatementSyntax or LocalDeclarationStatementSyntax);
+                default:
+                    return target is LambdaExpressionSyntax;
+            }
+        }
+
+        private static (string Name, SyntaxNode? Declaration, SyntaxNode? Anchor, bool InsertBefore) CreateGateDeclaration(SyntaxNode root, SemanticModel model, ISymbol symbol, bool useLockType, CancellationToken cancellationToken)
+        {
+            var gateType = useLockType
+                ? ParseTypeName("System.Threading.Lock").WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation)
+                : PredefinedType(Token(SyntaxKind.ObjectKeyword));
+            ExpressionSyntax creation = useLockType
+                ? ImplicitObjectCreationExpression()
+                : ObjectCreationExpression(PredefinedType(Token(SyntaxKind.ObjectKeyword))).WithArgumentList(ArgumentList());
+
+            switch (symbol)
+            {
+                case IFieldSymbol or IPropertySymbol:
+                {
+                    var declaration = symbol.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).FirstOrDefault(s => s.SyntaxTree == root.SyntaxTree);
+                    var member = declaration?.FirstAncestorOrSelf<MemberDeclarationSyntax>(m => m is FieldDeclarationSyntax or PropertyDeclarationSyntax);
+                    if (member is null || symbol.ContainingType is null)
+                    {
+                        return default;
+                    }
+
+                    var baseName = symbol.Name.TrimStart('_');
+                    baseName = baseName.Length == 0 ? "gate" : char.ToLowerInvariant(baseName[0]) + baseName.Substring(1);
+                    var name = UniqueName("_" + baseName + "Lock", n => !symbol.ContainingType.GetMembers(n).IsEmpty);
+                    var modifiers = TokenList(Token(SyntaxKind.PrivateKeyword));
+                    if (symbol.IsStatic)
+                    {
+                        modifiers = modifiers.Add(Token(SyntaxKind.StaticKeyword));
+                    }
+
+                    modifiers = modifiers.Add(Token(SyntaxKind.ReadOnlyKeyword));
+                    var field = FieldDeclaration(VariableDeclaration(gateType, SingletonSeparatedList(VariableDeclarator(name).WithInitializer(EqualsValueClause(creation)))))
+                        .WithModifiers(modifiers)
+                        .WithAdditionalAnnotations(Formatter.Annotation);
+                    return (name, field, member, false);
+                }
+
+                case ILocalSymbol or IParameterSymbol:
+                {
+                    var declaration = symbol.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).FirstOrDefault(s => s.SyntaxTree == root.SyntaxTree);
+                    if (declaration is null)
+                    {
+                        return default;
+                    }
+
+                    var scope = declaration.FirstAncestorOrSelf<SyntaxNode>(n => n is MemberDeclarationSyntax or CompilationUnitSyntax) ?? root;
+                    var taken = new HashSet<string>(scope.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText));
+                    var name = UniqueName(symbol.Name.TrimStart('@') + "Lock", n => taken.Contains(n) || !model.LookupSymbols(declaration.SpanStart, name: n).IsEmpty);
+                    var statement = LocalDeclarationStatement(VariableDeclaration(
+                            IdentifierName(Identifier(TriviaList(), SyntaxKind.VarKeyword, "var", "var", TriviaList())),
+                            SingletonSeparatedList(VariableDeclarator(name).WithInitializer(EqualsValueClause(useLockType ? ObjectCreationExpression(gateType).WithArgumentList(ArgumentList()) : creation)))))
+                        .WithTrailingTrivia(EndOfLine(root))
+                        .WithAdditionalAnnotations(Formatter.Annotation);
+
+                    if (symbol is IParameterSymbol)
+                    {
+                        var body = declaration.Parent?.Parent switch
+                        {
+                            BaseMethodDeclarationSyntax method => method.Body,
+                            LocalFunctionStatementSyntax local => local.Body,
+                            _ => null,
+                        };
+
+                        return body?.Statements.FirstOrDefault() is { } first ? (name, statement, first, true) : default;
+                    }
+
+                    var declaringStatement = declaration.FirstAncestorOrSelf<StatementSyntax>();
+                    if (declaringStatement?.Parent is GlobalStatementSyntax global)
+                    {
+                        return (name, GlobalStatement(statement), global, declaringStatement is not LocalDeclarationStatementSyntax);
+                    }
+
+                    return declaringStatement?.Parent is BlockSyntax or SwitchSectionSyntax
+                        ? (name, statement, declaringStatement, declaringStatement is not LocalDeclarationStatementSyntax)
+                        : default;
+                }
+
+                default:
+                    return default;
+            }
+        }
+
+        /// <summary>The end-of-line the document already uses.</summary>
+        private static SyntaxTrivia EndOfLine(SyntaxNode root) =>
+            root.DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia)) is { } endOfLine && endOfLine.IsKind(SyntaxKind.EndOfLineTrivia)
+                ? endOfLine
+                : ElasticCarriageReturnLineFeed;
+
+        private static string UniqueName(string candidate, System.Func<string, bool> isTaken)
+        {
+            var name = candidate;
+            for (var i = 2; isTaken(name); i++)
+            {
+                name = candidate + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            return name;
+        }
+
+        private static void Apply(DocumentEditor editor, SemanticModel model, Plan plan, CancellationToken cancellationToken)
+        {
+            if (plan.GateDeclaration is not null && plan.GateAnchor is not null)
+            {
+                if (plan.InsertBefore)
+                {
+                    editor.InsertBefore(plan.GateAnchor, plan.GateDeclaration);
+                }
+                else
+                {
+                    editor.InsertAfter(plan.GateAnchor, plan.GateDeclaration);
+                }
+            }
+
+            var gate = IdentifierName(plan.GateName);
+            foreach (var target in plan.Targets)
+            {
+                switch (target)
+                {
+                    case LocalDeclarationStatementSyntax declaration:
+                        SplitAndLock(editor, model, declaration, gate, cancellationToken);
+                        break;
+                    case StatementSyntax statement:
+                        editor.ReplaceNode(statement, (current, _) => Lock(gate, (StatementSyntax)current).WithTriviaFrom(current));
+                        break;
+                    case LambdaExpressionSyntax lambda:
+                        var returnsValue = model.GetSymbolInfo(lambda, cancellationToken).Symbol is IMethodSymbol { ReturnsVoid: false } method && !(method.IsAsync && method.ReturnType.Name == "Task" && method.ReturnType is INamedTypeSymbol { IsGenericType: false });
+                        editor.ReplaceNode(lambda, (current, _) =>
+                        {
+                            var currentLambda = (LambdaExpressionSyntax)current;
+                            var body = currentLambda.ExpressionBody!.WithoutTrivia();
+                            return currentLambda
+                                .WithExpressionBody(null)
+                                .WithBlock(MultiLineBlock(Lock(gate, returnsValue ? ReturnStatement(body) : ExpressionStatement(body))))
+                                .WithAdditionalAnnotations(Formatter.Annotation);
+                        });
+                        break;
+                    case ArrowExpressionClauseSyntax arrow:
+                        ReplaceArrow(editor, model, arrow, gate, cancellationToken);
+                        break;
+                }
+            }
+        }
+
+        private static void SplitAndLock(DocumentEditor editor, SemanticModel model, LocalDeclarationStatementSyntax declaration, IdentifierNameSyntax gate, CancellationToken cancellationToken)
+        {
+            var variable = declaration.Declaration.Variables[0];
+            var local = (ILocalSymbol)model.GetDeclaredSymbol(variable, cancellationToken)!;
+            var type = declaration.Declaration.Type.IsVar
+                ? (TypeSyntax)editor.Generator.TypeExpression(local.Type).WithAdditionalAnnotations(Simplifier.Annotation)
+                : declaration.Declaration.Type;
+            var split = LocalDeclarationStatement(VariableDeclaration(type.WithoutTrivia(), SingletonSeparatedList(VariableDeclarator(variable.Identifier.WithoutTrivia()))))
+                .WithLeadingTrivia(declaration.GetLeadingTrivia())
+                .WithAdditionalAnnotations(Formatter.Annotation);
+            var assignment = ExpressionStatement(AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, IdentifierName(variable.Identifier.WithoutTrivia()), variable.Initializer!.Value.WithoutTrivia()));
+            var locked = Lock(gate, assignment).WithTrailingTrivia(declaration.GetTrailingTrivia());
+            if (declaration.Parent is GlobalStatementSyntax global)
+            {
+                editor.InsertBefore(global, GlobalStatement(split));
+                editor.ReplaceNode(declaration, locked);
+            }
+            else
+            {
+                editor.InsertBefore(declaration, split);
+                editor.ReplaceNode(declaration, locked);
+            }
+        }
+
+        private static void ReplaceArrow(DocumentEditor editor, SemanticModel model, ArrowExpressionClauseSyntax arrow, IdentifierNameSyntax gate, CancellationToken cancellationToken)
+        {
+            var owner = arrow.Parent!;
+            var symbol = model.GetDeclaredSymbol(owner, cancellationToken);
+            var returnsValue = symbol switch
+            {
+                IMethodSymbol method => !method.ReturnsVoid,
+                IPropertySymbol => true,
+                _ => false,
+            };
+            var expression = arrow.Expression.WithoutTrivia();
+            var block = Block(Lock(gate, returnsValue ? ReturnStatement(expression) : ExpressionStatement(expression)));
+            editor.ReplaceNode(owner, (current, _) =>
+            {
+                SyntaxNode replaced = current switch
+                {
+                    BaseMethodDeclarationSyntax method => method.WithExpressionBody(null).WithSemicolonToken(default).WithBody(block),
+                    LocalFunctionStatementSyntax local => local.WithExpressionBody(null).WithSemicolonToken(default).WithBody(block),
+                    AccessorDeclarationSyntax accessor => accessor.WithExpressionBody(null).WithSemicolonToken(default).WithBody(block),
+                    PropertyDeclarationSyntax property => property.WithExpressionBody(null).WithSemicolonToken(default)
+                        .WithAccessorList(AccessorList(SingletonList(AccessorDeclaration(SyntaxKind.GetAccessorDeclaration, block)))),
+                    _ => current,
+                };
+                return replaced.WithAdditionalAnnotations(Formatter.Annotation);
+            });
+        }
+
+        private static LockStatementSyntax Lock(ExpressionSyntax gate, StatementSyntax statement) =>
+            LockStatement(gate, MultiLineBlock(statement.WithoutLeadingTrivia().WithTrailingTrivia())).WithAdditionalAnnotations(Formatter.Annotation);
+
+        /// <summary>A block whose braces stand on their own lines even inside a lambda (the formatter keeps one-line blocks as they are).</summary>
+        private static BlockSyntax MultiLineBlock(StatementSyntax statement) =>
+            Block(
+                Token(SyntaxKind.OpenBraceToken).WithTrailingTrivia(ElasticCarriageReturnLineFeed),
+                SingletonList(statement.WithTrailingTrivia(ElasticCarriageReturnLineFeed)),
+                Token(SyntaxKind.CloseBraceToken));
+
+        private sealed class Plan
+        {
+            public Plan(ISymbol symbol, string gateName, SyntaxNode? gateDeclaration, SyntaxNode? gateAnchor, bool insertBefore, List<SyntaxNode> targets)
+            {
+                Symbol = symbol;
+                GateName = gateName;
+                GateDeclaration = gateDeclaration;
+                GateAnchor = gateAnchor;
+                InsertBefore = insertBefore;
+                Targets = targets;
+            }
+
+            public ISymbol Symbol { get; }
+
+            public string GateName { get; }
+
+            public SyntaxNode? GateDeclaration { get; }
+
+            public SyntaxNode? GateAnchor { get; }
+
+            public bool InsertBefore { get; }
+
+            public List<SyntaxNode> Targets { get; }
+        }
+    }
+}
