@@ -50,9 +50,7 @@ namespace RaceGuard.Analyzers
                         continue;
                     }
 
-                    var conflicts = facts.RacesWith(access)
-                        .Where(other => other.Kind is AccessKind.MutatingCall or AccessKind.Read)
-                        .ToList();
+                    var conflicts = facts.RacesWith(access).Where(IsContentAccess).ToList();
                     if (conflicts.Count == 0)
                     {
                         continue;
@@ -63,6 +61,14 @@ namespace RaceGuard.Analyzers
                 }
             }
         }
+
+        /// <summary>
+        /// An access that touches the collection's contents: a mutating or reading member, enumeration, or handing the
+        /// collection to a method (which may enumerate it). Returning or storing the reference touches nothing.
+        /// </summary>
+        private static bool IsContentAccess(SharedAccess access) =>
+            access.Kind == AccessKind.MutatingCall ||
+            (access.Kind == AccessKind.Read && (access.MemberName is not null || access.Operation.WalkUpConversion(out _) is IArgumentOperation));
 
         /// <summary>The non-thread-safe collection a variable holds: its declared type, or for an interface-typed variable every type stored into it.</summary>
         private static INamedTypeSymbol? CollectionTypeOf(AccessPath path, TypeFacts facts, KnownSymbols known)
@@ -75,7 +81,7 @@ namespace RaceGuard.Analyzers
 
             if (known.GetNonThreadSafeCollection(declared) is { } collection)
             {
-                return collection;
+                return (INamedTypeSymbol)collection.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
             }
 
             if (declared.TypeKind != TypeKind.Interface)
@@ -92,7 +98,7 @@ namespace RaceGuard.Analyzers
                     return null;
                 }
 
-                found ??= storedCollection;
+                found ??= (INamedTypeSymbol)storedCollection.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
             }
 
             return found;

@@ -1,0 +1,13 @@
+using ChatClient;
+
+var cache = new PartCache();
+await cache.WarmUpAsync(new[] { "engine", "wheel", "door", "seat" });
+Console.WriteLine($"cached {cache.Count} parts");
+
+var lengths = WordStats.LengthsOf(new[] { "alpha", "beta", "gamma" });
+Console.WriteLine($"{lengths.Count} words measured");
+
+using var session = new ChatSession("general");
+session.Send("hello");
+await Task.Delay(50);
+Console.WriteLine($"{session.Transcript.Count} lines in the transcript");
