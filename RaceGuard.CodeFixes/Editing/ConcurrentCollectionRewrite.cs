@@ -165,7 +165,8 @@ namespace RaceGuard.CodeFixes.Editing
                         if (call.Arguments.Length == 1)
                         {
                             edits.Add(new Edit(removeCall.ArgumentList, (node, _) => ((ArgumentListSyntax)node).AddArguments(
-                                Argument(IdentifierName("_")).WithRefKindKeyword(Token(SyntaxKind.OutKeyword)))));
+                                Argument(IdentifierName(Identifier(TriviaList(), SyntaxKind.UnderscoreToken, "_", "_", TriviaList())))
+                                    .WithRefKindKeyword(Token(SyntaxKind.OutKeyword)))));
                         }
 
                         return true;
