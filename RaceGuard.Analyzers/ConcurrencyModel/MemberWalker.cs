@@ -237,7 +237,7 @@ namespace RaceGuard.ConcurrencyModel
                         region.Multiplicity = Multiplicity.Many;
                     }
                 }
-                else if (parent is IAnonymousFunctionOperation && joins.IsEmpty)
+                else if (parent is IAnonymousFunctionOperation && !joins.Any(j => j.IsWithin(parent.Syntax)))
                 {
                     region.Multiplicity = Multiplicity.Many;
                 }

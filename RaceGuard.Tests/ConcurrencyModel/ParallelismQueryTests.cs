@@ -1,0 +1,68 @@
+using System.Threading.Tasks;
+using RaceGuard.ConcurrencyModel;
+using static RaceGuard.Tests.ConcurrencyModel.ModelHarness;
+
+namespace RaceGuard.Tests.ConcurrencyModel
+{
+    /// <summary>May-happen-in-parallel: instances, siblings, the starter until the join, and what is sequential.</summary>
+    public class ParallelismQueryTests
+    {
+        [Theory]
+        [InlineData("await Task.Run(() => list.Add(1)); list.Add(2);", false)]
+        [InlineData("var t = Task.Run(() => list.Add(1)); list.Add(2); await t;", true)]
+        [InlineData("var t = Task.Run(() => list.Add(1)); await t; list.Add(2);", false)]
+        [InlineData("var t = Task.Run(() => list.Add(1)); t.Wait(); list.Add(2);", false)]
+        [InlineData("var t = Task.Run(() => { list.Add(1); return 1; }); var r = t.Result; list.Add(2);", false)]
+        [InlineData("var t = Task.Run(() => list.Add(1)); t.GetAwaiter().GetResult(); list.Add(2);", false)]
+        [InlineData("var t = Task.Run(() => list.Add(1)); Task.WaitAll(t); list.Add(2);", false)]
+        [InlineData("var t = Task.Run(() => list.Add(1)); await Task.WhenAll(t); list.Add(2);", false)]
+        [InlineData("var t = Task.Run(() => list.Add(1)); await t.ConfigureAwait(false); list.Add(2);", false)]
+        [InlineData("var t = Task.Run(() => list.Add(1)); if (items.Length > 0) { await t; } list.Add(2);", true)]
+        [InlineData("list.Add(2); var t = Task.Run(() => list.Add(1)); await t;", false)]
+        [InlineData("var t = Task.Run(() => list.Add(1)); await Task.WhenAny(t); list.Add(2);", true)]
+        [InlineData("var tasks = new List<Task>(); foreach (var i in items) tasks.Add(Task.Run(() => list.Add(1))); await Task.WhenAll(tasks); list.Add(2);", false)]
+        [InlineData("var tasks = new List<Task>(); foreach (var i in items) tasks.Add(Task.Run(() => list.Add(1))); list.Add(2); await Task.WhenAll(tasks);", true)]
+        [InlineData("foreach (var i in items) { list.Add(2); var t = Task.Run(() => list.Add(1)); }", true)]
+        [InlineData("foreach (var i in items) { list.Add(2); await Task.Run(() => list.Add(1)); }", false)]
+        [InlineData("Parallel.ForEach(items, i => list.Add(1)); list.Add(2);", false)]
+        public async Task StarterAndRegion(string body, bool expected)
+        {
+            var facts = await FactsOfAsync(InMethod(body));
+            Assert.Equal(expected, ParallelismQuery.MayRunInParallel(facts.Access("list.Add(1)"), facts.Access("list.Add(2)")));
+        }
+
+        [Theory]
+        [InlineData("var a = Task.Run(() => list.Add(1)); var b = Task.Run(() => list.Add(2)); await Task.WhenAll(a, b);", true)]
+        [InlineData("await Task.WhenAll(Task.Run(() => list.Add(1)), Task.Run(() => list.Add(2)));", true)]
+        [InlineData("var a = Task.Run(() => list.Add(1)); await a; var b = Task.Run(() => list.Add(2)); await b;", false)]
+        [InlineData("Task[] all = { Task.Run(() => list.Add(1)), Task.Run(() => list.Add(2)) }; Task.WaitAll(all);", true)]
+        [InlineData("Parallel.Invoke(() => list.Add(1)); Parallel.Invoke(() => list.Add(2));", false)]
+        public async Task SiblingRegions(string body, bool expected)
+        {
+            var facts = await FactsOfAsync(InMethod(body));
+            Assert.Equal(expected, ParallelismQuery.MayRunInParallel(facts.Access("list.Add(1)"), facts.Access("list.Add(2)")));
+        }
+
+        [Theory]
+        [InlineData("Parallel.ForEach(items, i => list.Add(1));", true)]
+        [InlineData("Parallel.ForEach(items, i => { var local = new List<int>(); local.Add(1); });", false)]
+        [InlineData("var t = Task.Run(() => list.Add(1)); await t;", false)]
+        [InlineData("await Task.WhenAll(items.Select(i => Task.Run(() => list.Add(1))));", true)]
+        public async Task InstancesOfOneRegion(string body, bool expected)
+        {
+            var facts = await FactsOfAsync(InMethod(body));
+            var access = facts.Access(body.Contains("local.Add", System.StringComparison.Ordinal) ? "local.Add(1)" : "list.Add(1)");
+            Assert.Equal(expected, ParallelismQuery.MayRunInParallel(access, access));
+        }
+
+        [Fact]
+        public async Task FireAndForgetInPublicMethod_RacesWithItsNextCall()
+        {
+            const string members = "private readonly List<int> _log = new List<int>(); public void Log(int x) { _ = Task.Run(() => _log.Add(x)); }";
+            var facts = await FactsOfAsync(InMethod("list.Add(1); list.Add(2);", members));
+            var access = facts.Access("_log.Add(x)");
+            Assert.True(access.Region!.ManyAcrossCalls);
+            Assert.True(ParallelismQuery.MayRunInParallel(access, access));
+        }
+    }
+}
