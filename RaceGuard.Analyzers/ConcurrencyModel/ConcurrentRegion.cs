@@ -111,6 +111,23 @@ namespace RaceGuard.ConcurrencyModel
         /// </summary>
         public bool ManyAcrossCalls { get; internal set; }
 
+        /// <summary>For a <c>ContinueWith</c> continuation: the region it continues, which has finished before it starts.</summary>
+        public ConcurrentRegion? Antecedent { get; internal set; }
+
+        /// <summary>True when this region only starts after <paramref name="other"/> finished (a continuation of it).</summary>
+        public bool RunsAfter(ConcurrentRegion other)
+        {
+            for (var antecedent = Antecedent; antecedent is not null; antecedent = antecedent.Antecedent)
+            {
+                if (ReferenceEquals(antecedent, other))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>True when the region runs the code that declares <paramref name="symbol"/>: every instance has its own copy.</summary>
         public bool Declares(ISymbol symbol)
         {

@@ -90,6 +90,11 @@ namespace RaceGuard.ConcurrencyModel
                             ? (null, ImmutableArray.Create<IOperation>(getResult))
                             : (null, ImmutableArray<IOperation>.Empty);
 
+                    case IInvocationOperation { TargetMethod.Name: "ContinueWith" } continuation when ReferenceEquals(continuation.Instance, child):
+                        // Whatever waits for the continuation also waits for its antecedent.
+                        current = continuation;
+                        break;
+
                     case IPropertyReferenceOperation { Property.Name: "Result" } result when ReferenceEquals(result.Instance, child):
                         return (null, ImmutableArray.Create(parent));
 

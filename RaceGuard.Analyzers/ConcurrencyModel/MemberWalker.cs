@@ -195,8 +195,13 @@ namespace RaceGuard.ConcurrencyModel
                     }
                 }
 
-                var region = NewRegion(start.Kind, ConstructName(start, method), startOperation, function, method, start.Multiplicity, frame, handle, joins);
+                var region = NewRegion(start.Kind, ConstructName(start, method), startOperation, function, method, start.Multiplicity, frame, handle, joins, body);
                 region.PartitionIndex = start.PartitionIndex;
+                if (start.Kind == RegionKind.ContinueWith && operation is IInvocationOperation { Instance: { } antecedent })
+                {
+                    region.Antecedent = FindRegionOf(antecedent.WalkDownConversion());
+                }
+
                 region.BodySyntax = function?.Syntax ?? body?.Syntax;
                 if (body is not null)
                 {
@@ -209,15 +214,15 @@ namespace RaceGuard.ConcurrencyModel
         {
             var (handle, joins) = Joins.Resolve(invocation, frame.ContextRoot);
             var method = invocation.TargetMethod;
-            var region = NewRegion(RegionKind.AsyncFanOut, "concurrent call to '" + method.Name + "'", invocation, null, method, Multiplicity.Once, frame, handle, joins);
+            var region = NewRegion(RegionKind.AsyncFanOut, "concurrent call to '" + method.Name + "'", invocation, null, method, Multiplicity.Once, frame, handle, joins, body);
             region.BodySyntax = body.Syntax;
             var regionFrame = RegionFrame(region, body, body, frame);
             Visit(body, new Frame(region, body, body, null, ImmutableArray<Guard>.Empty, BindParameters(invocation, frame), regionFrame.Depth + 1, frame.CallStack.Add(method.OriginalDefinition)));
         }
 
-        private ConcurrentRegion NewRegion(RegionKind kind, string construct, IOperation start, IOperation? body, IMethodSymbol? method, Multiplicity multiplicity, Frame frame, ISymbol? handle, ImmutableArray<IOperation> joins)
+        private ConcurrentRegion NewRegion(RegionKind kind, string construct, IOperation start, IOperation? function, IMethodSymbol? method, Multiplicity multiplicity, Frame frame, ISymbol? handle, ImmutableArray<IOperation> joins, IOperation? code)
         {
-            var region = new ConcurrentRegion(kind, construct, start, body, method, multiplicity, frame.Region, facts.Symbol)
+            var region = new ConcurrentRegion(kind, construct, start, function, method, multiplicity, frame.Region, facts.Symbol)
             {
                 Handle = handle,
                 Joins = joins,
@@ -243,10 +248,20 @@ namespace RaceGuard.ConcurrencyModel
                 }
             }
 
+            // A background loop (a while loop in the region) is started once by design; a short fire-and-forget job is
+            // started again by every call.
             region.ManyAcrossCalls = joins.IsEmpty && handle is null && !facts.IsConstructor &&
-                                     kind is RegionKind.TaskRun or RegionKind.TaskFactoryStartNew or RegionKind.ThreadPool or RegionKind.AsyncFanOut or RegionKind.Configured or RegionKind.ContinueWith;
+                                     kind is RegionKind.TaskRun or RegionKind.TaskFactoryStartNew or RegionKind.ThreadPool or RegionKind.AsyncFanOut or RegionKind.Configured &&
+                                     (code is null || !Joins.DescendantsOutsideFunctions(code).Any(o => o is IWhileLoopOperation or IForLoopOperation { Condition: null }));
             regions.Add(region);
             return region;
+        }
+
+        /// <summary>The region a task expression belongs to: the start itself, or a handle that holds it.</summary>
+        private ConcurrentRegion? FindRegionOf(IOperation task)
+        {
+            var symbol = task.ReferencedSymbol();
+            return regions.LastOrDefault(r => ReferenceEquals(r.Start, task) || (symbol is not null && SymbolEqualityComparer.Default.Equals(r.Handle, symbol)));
         }
 
         private static Frame RegionFrame(ConcurrentRegion region, IOperation guardRoot, IOperation contextRoot, Frame outer) =>

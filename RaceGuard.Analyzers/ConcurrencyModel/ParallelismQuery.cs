@@ -128,6 +128,11 @@ namespace RaceGuard.ConcurrencyModel
                 return false;
             }
 
+            if (childA is not null && childB is not null && (childA.RunsAfter(childB) || childB.RunsAfter(childA)))
+            {
+                return false;
+            }
+
             var positionA = childA?.StartAnchor ?? a.Anchor;
             var positionB = childB?.StartAnchor ?? b.Anchor;
             return (childA, childB) switch

@@ -37,6 +37,9 @@ namespace RaceGuard.Tests.ConcurrencyModel
         [InlineData("var a = Task.Run(() => list.Add(1)); await a; var b = Task.Run(() => list.Add(2)); await b;", false)]
         [InlineData("Task[] all = { Task.Run(() => list.Add(1)), Task.Run(() => list.Add(2)) }; Task.WaitAll(all);", true)]
         [InlineData("Parallel.Invoke(() => list.Add(1)); Parallel.Invoke(() => list.Add(2));", false)]
+        [InlineData("await Task.Run(() => list.Add(1)).ContinueWith(_ => list.Add(2));", false)]
+        [InlineData("var t = Task.Run(() => list.Add(1)); var c = t.ContinueWith(_ => list.Add(2)); await c;", false)]
+        [InlineData("var t = Task.Run(() => list.Add(1)); var c = Task.Delay(1).ContinueWith(_ => list.Add(2)); await Task.WhenAll(t, c);", true)]
         public async Task SiblingRegions(string body, bool expected)
         {
             var facts = await FactsOfAsync(InMethod(body));
@@ -53,6 +56,23 @@ namespace RaceGuard.Tests.ConcurrencyModel
             var facts = await FactsOfAsync(InMethod(body));
             var access = facts.Access(body.Contains("local.Add", System.StringComparison.Ordinal) ? "local.Add(1)" : "list.Add(1)");
             Assert.Equal(expected, ParallelismQuery.MayRunInParallel(access, access));
+        }
+
+        [Fact]
+        public async Task ContinuationJoinedByAwait_JoinsItsAntecedent()
+        {
+            var facts = await FactsOfAsync(InMethod("await Task.Run(() => list.Add(1)).ContinueWith(_ => { }); list.Add(2);"));
+            Assert.False(ParallelismQuery.MayRunInParallel(facts.Access("list.Add(1)"), facts.Access("list.Add(2)")));
+        }
+
+        [Fact]
+        public async Task BackgroundLoopStartedByPublicMethod_IsNotItsOwnSibling()
+        {
+            const string members = "private readonly List<int> _seen = new List<int>(); public void Start() { _ = Task.Run(async () => { while (true) { _seen.Add(1); await Task.Delay(10); } }); }";
+            var facts = await FactsOfAsync(InMethod("list.Add(1); list.Add(2);", members));
+            var access = facts.Access("_seen.Add(1)");
+            Assert.False(access.Region!.ManyAcrossCalls);
+            Assert.False(ParallelismQuery.MayRunInParallel(access, access));
         }
 
         [Fact]
