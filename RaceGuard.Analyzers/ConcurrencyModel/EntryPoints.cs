@@ -48,7 +48,7 @@ namespace RaceGuard.ConcurrencyModel
     {
         private static readonly ImmutableHashSet<string> CandidateNames = ImmutableHashSet.Create(
             "Run", "StartNew", "ContinueWith", "For", "ForEach", "ForEachAsync", "Invoke", "QueueUserWorkItem",
-            "UnsafeQueueUserWorkItem", "Select", "WhenAll", "WhenAny", "WaitAll");
+            "UnsafeQueueUserWorkItem");
 
         /// <summary>A cheap check before any binding-heavy work: could this operation start a region?</summary>
         public static bool IsCandidate(IOperation operation, KnownSymbols known, ImmutableHashSet<string> configured)
@@ -58,6 +58,7 @@ namespace RaceGuard.ConcurrencyModel
                 case IInvocationOperation invocation:
                     var method = invocation.TargetMethod;
                     return CandidateNames.Contains(method.Name) ||
+                           (method.Name == "Select" && invocation.Arguments.Length == 2 && invocation.Arguments[1].Value.GetDelegateTarget() is IAnonymousFunctionOperation { Symbol.IsAsync: true }) ||
                            known.IsType(method.ContainingType, known.ParallelEnumerable) ||
                            (method.IsAsync && !method.DeclaringSyntaxReferences.IsEmpty) ||
                            (configured.Count > 0 && IsConfigured(method, configured));
