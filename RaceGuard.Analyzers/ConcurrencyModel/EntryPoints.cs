@@ -142,9 +142,11 @@ namespace RaceGuard.ConcurrencyModel
                 case "For" or "ForEach" or "ForEachAsync" when known.IsType(type, known.Parallel):
                     foreach (var argument in invocation.Arguments)
                     {
-                        if (argument.Parameter?.Name == "body" && argument.Value.GetDelegateTarget() is not null)
+                        // The body, and localFinally, which also runs once per worker thread at the same time as others.
+                        if (argument.Parameter?.Name is "body" or "localFinally" && argument.Value.GetDelegateTarget() is not null)
                         {
-                            builder.Add(new EntryPointStart(RegionKind.Parallel, "Parallel." + method.Name, invocation, argument.Value, Multiplicity.Many, joinedAtStart: method.Name != "ForEachAsync", PartitionIndexOf(method, argument.Value)));
+                            var entry = "Parallel." + method.Name + (argument.Parameter.Name == "localFinally" ? " localFinally" : string.Empty);
+                            builder.Add(new EntryPointStart(RegionKind.Parallel, entry, invocation, argument.Value, Multiplicity.Many, joinedAtStart: method.Name != "ForEachAsync", PartitionIndexOf(method, argument.Value)));
                         }
                     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -61,7 +62,7 @@ namespace RaceGuard.ConcurrencyModel
                         break;
 
                     case IUsingOperation usingOperation when ReferenceEquals(usingOperation.Body, child):
-                        foreach (var guardEvent in FindEvents(usingOperation.Resources, known, acquiresOnly: true))
+                        foreach (var guardEvent in ScopedAcquires(usingOperation.Resources, known))
                         {
                             (guards ??= ImmutableArray.CreateBuilder<Guard>()).Add(new Guard(guardEvent.Key, guardEvent.Kind, guardEvent.Exclusive, guardEvent.Operation));
                         }
@@ -261,7 +262,7 @@ namespace RaceGuard.ConcurrencyModel
                 case IExpressionStatementOperation expressionStatement:
                     return AcquireOf(expressionStatement.Operation, known);
                 case IUsingDeclarationOperation usingDeclaration:
-                    return FindEvents(usingDeclaration.DeclarationGroup, known, acquiresOnly: true);
+                    return ScopedAcquires(usingDeclaration.DeclarationGroup, known);
                 case IConditionalOperation { Condition: IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not, WhenTrue: { } whenTrue } when ExitsAlways(whenTrue):
                     return AcquireOf(not.Operand, known);
                 default:
@@ -288,6 +289,38 @@ namespace RaceGuard.ConcurrencyModel
             }
 
             return System.Array.Empty<GuardEvent>();
+        }
+
+        /// <summary>
+        /// The guards a <c>using</c> holds for its scope: <c>gate.EnterScope()</c>, and the disposable lock handles of
+        /// async-lock libraries (<c>using (await _mutex.LockAsync())</c>, <c>AcquireAsync()</c>, <c>WriterLockAsync()</c>;
+        /// reader locks are shared).
+        /// </summary>
+        private static IEnumerable<GuardEvent> ScopedAcquires(IOperation resources, KnownSymbols known)
+        {
+            var found = false;
+            foreach (var guardEvent in FindEvents(resources, known, acquiresOnly: true))
+            {
+                found = true;
+                yield return guardEvent;
+            }
+
+            if (found)
+            {
+                yield break;
+            }
+
+            foreach (var invocation in resources.DescendantsAndSelf().OfType<IInvocationOperation>())
+            {
+                var name = invocation.TargetMethod.Name;
+                if (invocation.Instance is { } instance &&
+                    (name.IndexOf("Lock", System.StringComparison.Ordinal) >= 0 || name.StartsWith("Acquire", System.StringComparison.Ordinal) || name is "EnterAsync" or "WaitAsyncScope"))
+                {
+                    var shared = name.IndexOf("Read", System.StringComparison.Ordinal) >= 0;
+                    yield return new GuardEvent(KeyOf(instance), GuardKind.Lock, !shared, true, invocation);
+                    yield break;
+                }
+            }
         }
 
         private static bool ExitsAlways(IOperation operation)

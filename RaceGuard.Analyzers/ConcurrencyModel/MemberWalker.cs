@@ -96,6 +96,12 @@ namespace RaceGuard.ConcurrencyModel
                     break;
 
                 case IVariableDeclaratorOperation { Initializer.Value: { } initializer } declarator:
+                    if (initializer.WalkDownConversion() is IDelegateCreationOperation && IsHandedToEntryPoint(declarator.Symbol, frame.ContextRoot))
+                    {
+                        // Action work = () => ..; Task.Run(work): the lambda is walked as the region where it is started.
+                        return;
+                    }
+
                     if (initializer.WalkDownConversion().Type is { } declaredType)
                     {
                         initializers.Add((new AccessPath(ImmutableArray.Create<ISymbol>(declarator.Symbol)), declaredType));
@@ -256,6 +262,14 @@ namespace RaceGuard.ConcurrencyModel
             regions.Add(region);
             return region;
         }
+
+        /// <summary>True when a delegate local is passed to an entry point somewhere in <paramref name="root"/>.</summary>
+        private bool IsHandedToEntryPoint(ILocalSymbol local, IOperation root) =>
+            root.Descendants().OfType<ILocalReferenceOperation>().Any(reference =>
+                SymbolEqualityComparer.Default.Equals(reference.Local, local) &&
+                reference.WalkUpConversion(out _) is IArgumentOperation { Parent: { } call } &&
+                EntryPoints.IsCandidate(call, known, configured) &&
+                !EntryPoints.GetStarts(call, known, configured).IsEmpty);
 
         /// <summary>The region a task expression belongs to: the start itself, or a handle that holds it.</summary>
         private ConcurrentRegion? FindRegionOf(IOperation task)

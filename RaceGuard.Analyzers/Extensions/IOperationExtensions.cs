@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -62,8 +63,30 @@ namespace RaceGuard
                 IDelegateCreationOperation creation => creation.Target.WalkDownConversion(),
                 IAnonymousFunctionOperation function => function,
                 IMethodReferenceOperation reference => reference,
+                ILocalReferenceOperation { Local.Type.TypeKind: TypeKind.Delegate } local => DelegateLocalInitializer(local)?.GetDelegateTarget(),
                 _ => null,
             };
+        }
+
+        /// <summary>The lambda or method group a delegate local was declared with (<c>Action work = () => ..; Task.Run(work);</c>).</summary>
+        public static IOperation? DelegateLocalInitializer(ILocalReferenceOperation local)
+        {
+            var root = (IOperation)local;
+            while (root.Parent is not null)
+            {
+                root = root.Parent;
+            }
+
+            foreach (var declarator in root.Descendants().OfType<IVariableDeclaratorOperation>())
+            {
+                if (SymbolEqualityComparer.Default.Equals(declarator.Symbol, local.Local) &&
+                    declarator.Initializer?.Value.WalkDownConversion() is IDelegateCreationOperation initializer)
+                {
+                    return initializer;
+                }
+            }
+
+            return null;
         }
 
         /// <summary>True when <paramref name="inner"/> lies within <paramref name="outer"/> in the same syntax tree.</summary>

@@ -633,5 +633,54 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
-    }
+    
+        [Fact]
+        public async Task NoDiagnostic_AsyncLockLibraryScope()
+        {
+            const string source = """
+                using System;
+                using System.Collections.Generic;
+                using System.Linq;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                sealed class AsyncLock
+                {
+                    private readonly SemaphoreSlim _semaphore = new SemaphoreSlim(1, 1);
+
+                    public async Task<IDisposable> LockAsync()
+                    {
+                        await _semaphore.WaitAsync();
+                        return new Releaser(_semaphore);
+                    }
+
+                    private sealed class Releaser(SemaphoreSlim semaphore) : IDisposable
+                    {
+                        public void Dispose() => semaphore.Release();
+                    }
+                }
+
+                class C
+                {
+                    private readonly AsyncLock _mutex = new AsyncLock();
+
+                    async Task<List<string>> FetchAllAsync(IEnumerable<string> urls)
+                    {
+                        var pages = new List<string>();
+                        await Task.WhenAll(urls.Select(async url =>
+                        {
+                            await Task.Delay(10);
+                            using (await _mutex.LockAsync())
+                            {
+                                pages.Add(url);
+                            }
+                        }));
+                        return pages;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+}
 }

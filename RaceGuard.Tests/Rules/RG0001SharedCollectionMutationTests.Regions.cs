@@ -564,5 +564,55 @@ namespace RaceGuard.Tests.Rules
             test.TestState.OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication;
             await test.RunAsync();
         }
-    }
+    
+        [Fact]
+        public async Task Reports_DelegateLocalStartedTwice()
+        {
+            const string source = """
+                using System;
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task RunAsync()
+                    {
+                        var log = new List<string>();
+                        Action work = () => [|log.Add("tick")|];
+                        var first = Task.Run(work);
+                        var second = Task.Run(work);
+                        await Task.WhenAll(first, second);
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_ParallelForLocalFinallyWithoutLock()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    List<int> Collect(int n)
+                    {
+                        var all = new List<int>();
+                        Parallel.For(0, n, () => new List<int>(), (i, state, local) =>
+                        {
+                            local.Add(i);
+                            return local;
+                        },
+                        local => [|all.AddRange(local)|]);
+                        return all;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+}
 }
