@@ -53,7 +53,7 @@ namespace RaceGuard.ConcurrencyModel
                         AddHeldInBlock(block, child, known, ref guards);
                         break;
 
-                    case IConditionalOperation conditional when ReferenceEquals(conditional.WhenTrue, child):
+                    case IConditionalOperation conditional when ReferenceEquals(conditional.WhenTrue, child) && conditional.Condition is not IUnaryOperation { OperatorKind: UnaryOperatorKind.Not }:
                         foreach (var guardEvent in FindEvents(conditional.Condition, known, acquiresOnly: true))
                         {
                             (guards ??= ImmutableArray.CreateBuilder<Guard>()).Add(new Guard(guardEvent.Key, guardEvent.Kind, guardEvent.Exclusive, guardEvent.Operation));

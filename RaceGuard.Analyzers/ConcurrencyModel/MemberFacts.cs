@@ -28,7 +28,8 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>Values stored by declarations and field initialisers, for variables declared with an interface type.</summary>
         public ImmutableArray<(AccessPath Path, ITypeSymbol Type)> Initializers { get; internal set; } = ImmutableArray<(AccessPath, ITypeSymbol)>.Empty;
 
-        public bool IsConstructor => Symbol is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } || Symbol is IFieldSymbol || Symbol is IPropertySymbol;
+        /// <summary>True for constructors and field or property initialisers: they run before anything else can use the instance.</summary>
+        public bool RunsAtConstruction => Symbol is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } || Symbol is IFieldSymbol || Symbol is IPropertySymbol;
 
         /// <summary>
         /// True for members that code outside the type may call at any time: not private, or an interface
@@ -38,7 +39,7 @@ namespace RaceGuard.ConcurrencyModel
         {
             get
             {
-                if (IsConstructor)
+                if (RunsAtConstruction)
                 {
                     return false;
                 }

@@ -156,7 +156,7 @@ namespace RaceGuard.ConcurrencyModel
             }
 
             var target = invocation.TargetMethod;
-            if (frame.Depth >= MaxCallDepth || frame.CallStack.Contains(target.OriginalDefinition) || FindBody(target, invocation.Instance) is not { } body)
+            if (!CanEnter(target, frame) || FindBody(target, invocation.Instance) is not { } body)
             {
                 return;
             }
@@ -209,9 +209,15 @@ namespace RaceGuard.ConcurrencyModel
                 }
 
                 region.BodySyntax = function?.Syntax ?? body?.Syntax;
-                if (body is not null)
+                if (function is not null)
                 {
-                    Visit(body, RegionFrame(region, function ?? body, body, frame));
+                    Visit(function.Body, RegionFrame(region, function, function.Body, frame));
+                }
+                else if (body is not null && method is not null && CanEnter(method, frame))
+                {
+                    // A method group runs the method's body as the region (bounded: a method may start itself again).
+                    var methodFrame = RegionFrame(region, body, body, frame);
+                    Visit(body, new Frame(region, body, body, null, ImmutableArray<Guard>.Empty, methodFrame.Substitution, frame.Depth + 1, frame.CallStack.Add(method.OriginalDefinition)));
                 }
             }
         }
@@ -222,9 +228,15 @@ namespace RaceGuard.ConcurrencyModel
             var method = invocation.TargetMethod;
             var region = NewRegion(RegionKind.AsyncFanOut, "concurrent call to '" + method.Name + "'", invocation, null, method, Multiplicity.Once, frame, handle, joins, body);
             region.BodySyntax = body.Syntax;
-            var regionFrame = RegionFrame(region, body, body, frame);
-            Visit(body, new Frame(region, body, body, null, ImmutableArray<Guard>.Empty, BindParameters(invocation, frame), regionFrame.Depth + 1, frame.CallStack.Add(method.OriginalDefinition)));
+            if (CanEnter(method, frame))
+            {
+                Visit(body, new Frame(region, body, body, null, ImmutableArray<Guard>.Empty, BindParameters(invocation, frame), frame.Depth + 1, frame.CallStack.Add(method.OriginalDefinition)));
+            }
         }
+
+        /// <summary>True when the walk may enter <paramref name="method"/>'s body: within the depth bound and not already on the call stack.</summary>
+        private static bool CanEnter(IMethodSymbol method, Frame frame) =>
+            frame.Depth < MaxCallDepth && !frame.CallStack.Contains(method.OriginalDefinition);
 
         private ConcurrentRegion NewRegion(RegionKind kind, string construct, IOperation start, IOperation? function, IMethodSymbol? method, Multiplicity multiplicity, Frame frame, ISymbol? handle, ImmutableArray<IOperation> joins, IOperation? code)
         {
@@ -256,7 +268,7 @@ namespace RaceGuard.ConcurrencyModel
 
             // A background loop (a while loop in the region) is started once by design; a short fire-and-forget job is
             // started again by every call.
-            region.ManyAcrossCalls = joins.IsEmpty && handle is null && !facts.IsConstructor &&
+            region.ManyAcrossCalls = joins.IsEmpty && handle is null && !facts.RunsAtConstruction &&
                                      kind is RegionKind.TaskRun or RegionKind.TaskFactoryStartNew or RegionKind.ThreadPool or RegionKind.AsyncFanOut or RegionKind.Configured &&
                                      (code is null || !Joins.DescendantsOutsideFunctions(code).Any(o => o is IWhileLoopOperation or IForLoopOperation { Condition: null }));
             regions.Add(region);

@@ -102,6 +102,55 @@ namespace RaceGuard.Tests.Meta
             Assert.Contains(diagnostics, d => d.Id == "RG0001");
         }
 
+        [Fact]
+        public async Task NoException_OnRegionsThatStartThemselves()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    private readonly List<int> _items = new List<int>();
+                    private Timer? _timer;
+
+                    public void Start() => Task.Run(Loop);
+
+                    public void Arm() => _timer = new Timer(OnTick, null, 100, Timeout.Infinite);
+
+                    public Task PumpAsync() => PumpCoreAsync(3);
+
+                    private void Loop()
+                    {
+                        _items.Add(1);
+                        Task.Run(Loop);
+                        void Again() { _items.Add(2); Task.Run(Again); }
+                        Task.Run(Again);
+                    }
+
+                    private void OnTick(object? state)
+                    {
+                        _items.Clear();
+                        _timer = new Timer(OnTick, null, 100, Timeout.Infinite);
+                    }
+
+                    private async Task PumpCoreAsync(int depth)
+                    {
+                        await Task.Yield();
+                        _items.Add(depth);
+                        var next = PumpCoreAsync(depth - 1);
+                        _items.Add(-depth);
+                        await next;
+                    }
+                }
+                """;
+
+            var (diagnostics, exceptions) = await Harness.AnalyzeAsync(await Harness.CompileAsync(source));
+            Assert.Empty(exceptions);
+            Assert.Contains(diagnostics, d => d.Id == "RG0001");
+        }
+
         /// <summary>Seeded single-token deletions, a lambda cut in half, and the file without its usings.</summary>
         private static string[] BrokenVariants(string source, int seed)
         {
