@@ -172,7 +172,12 @@ namespace RaceGuard.Analyzers
         {
             if (others.Count == 0)
             {
-                return access.Region is { } region ? "other instances of the same " + region.Construct : "another call of " + access.Member.Describe();
+                return access.Region switch
+                {
+                    { Kind: RegionKind.AsyncFanOut, Method: { } method } => "another concurrent call to '" + method.Name + "'",
+                    { } region => "other instances of the same " + region.Construct,
+                    null => "another call of " + access.Member.Describe(),
+                };
             }
 
             if (others.Count == 1)

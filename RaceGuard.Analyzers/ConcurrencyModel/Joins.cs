@@ -35,9 +35,17 @@ namespace RaceGuard.ConcurrencyModel
                 return false;
             }
 
+            var joined = JoinedSymbol(join);
             var current = join;
             for (var parent = current.Parent; parent is not null; current = parent, parent = parent.Parent)
             {
+                if (parent is IConditionalOperation nullCheck && !ReferenceEquals(nullCheck.Condition, current) &&
+                    ReferenceEquals(nullCheck.WhenTrue, current) && IsNotNullCheckOf(nullCheck.Condition, joined))
+                {
+                    // if (_loop != null) await _loop; — without a task there is no region to wait for.
+                    continue;
+                }
+
                 if (start is not null && start.IsWithin(current.Syntax) && parent is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
                 {
                     // The start and the join share this branch or loop body: whenever the region started, it was joined.
@@ -71,6 +79,43 @@ namespace RaceGuard.ConcurrencyModel
             return false;
         }
 
+        /// <summary>The handle a join waits for (<c>await t</c>, <c>t.Wait()</c>, <c>t?.Join()</c>), or null.</summary>
+        private static ISymbol? JoinedSymbol(IOperation join)
+        {
+            var waited = join switch
+            {
+                IAwaitOperation awaitOperation => awaitOperation.Operation,
+                IInvocationOperation { Instance: { } instance } => instance,
+                IConditionalAccessOperation access => access.Operation,
+                _ => null,
+            };
+
+            while (waited?.WalkDownConversion() is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured })
+            {
+                waited = configured;
+            }
+
+            return waited?.ReferencedSymbol();
+        }
+
+        /// <summary><c>x != null</c>, <c>x is not null</c>, <c>x is { }</c> for the symbol <paramref name="symbol"/>.</summary>
+        private static bool IsNotNullCheckOf(IOperation condition, ISymbol? symbol)
+        {
+            if (symbol is null)
+            {
+                return false;
+            }
+
+            return condition switch
+            {
+                IBinaryOperation { OperatorKind: BinaryOperatorKind.NotEquals } binary =>
+                    (SymbolEqualityComparer.Default.Equals(binary.LeftOperand.ReferencedSymbol(), symbol) && binary.RightOperand.ConstantValue is { HasValue: true, Value: null }) ||
+                    (SymbolEqualityComparer.Default.Equals(binary.RightOperand.ReferencedSymbol(), symbol) && binary.LeftOperand.ConstantValue is { HasValue: true, Value: null }),
+                IIsPatternOperation pattern => SymbolEqualityComparer.Default.Equals(pattern.Value.ReferencedSymbol(), symbol) && pattern.Pattern is not IConstantPatternOperation,
+                _ => false,
+            };
+        }
+
         private static (ISymbol? Handle, ImmutableArray<IOperation> Joins) Resolve(IOperation start, IOperation contextRoot, int depth)
         {
             var current = start;
@@ -89,6 +134,15 @@ namespace RaceGuard.ConcurrencyModel
                         return getAwaiter.WalkUpConversion(out var awaiter) is IInvocationOperation { TargetMethod.Name: "GetResult" } getResult && ReferenceEquals(getResult.Instance, awaiter)
                             ? (null, ImmutableArray.Create<IOperation>(getResult))
                             : (null, ImmutableArray<IOperation>.Empty);
+
+                    case IConditionalAccessOperation { WhenNotNull: IInvocationOperation { TargetMethod.Name: "Wait" or "Join" } } access when ReferenceEquals(access.Operation, child):
+                        // _worker?.Join();
+                        return (null, ImmutableArray.Create<IOperation>(access));
+
+                    case ICoalesceOperation coalesce when ReferenceEquals(coalesce.Value, child):
+                        // await (_loop ?? Task.CompletedTask);
+                        current = coalesce;
+                        break;
 
                     case IInvocationOperation { TargetMethod.Name: "ContinueWith" } continuation when ReferenceEquals(continuation.Instance, child):
                         // Whatever waits for the continuation also waits for its antecedent.

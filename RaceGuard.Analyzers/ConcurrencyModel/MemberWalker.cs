@@ -150,13 +150,20 @@ namespace RaceGuard.ConcurrencyModel
                 }
             }
 
+            var target = invocation.TargetMethod;
+            var body = CanEnter(target, frame) ? FindBody(target, invocation.Instance) : null;
             foreach (var child in invocation.ChildOperations)
             {
+                // A variable handed to a callee that is followed is accessed where the callee uses it, not here.
+                if (body is not null && child is IArgumentOperation { Parameter.RefKind: RefKind.None } argument && !PathOf(argument.Value.WalkDownConversion(), frame).IsDefault)
+                {
+                    continue;
+                }
+
                 Visit(child, frame);
             }
 
-            var target = invocation.TargetMethod;
-            if (!CanEnter(target, frame) || FindBody(target, invocation.Instance) is not { } body)
+            if (body is null)
             {
                 return;
             }

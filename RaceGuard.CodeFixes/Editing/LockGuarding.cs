@@ -205,9 +205,19 @@ namespace RaceGuard.CodeFixes.Editing
                         return default;
                     }
 
-                    var baseName = symbol.Name.TrimStart('_');
+                    var baseName = symbol.Name;
+                    foreach (var prefix in new[] { "s_", "m_", "t_" })
+                    {
+                        if (baseName.StartsWith(prefix, System.StringComparison.Ordinal))
+                        {
+                            baseName = baseName.Substring(prefix.Length);
+                        }
+                    }
+
+                    baseName = baseName.TrimStart('_');
                     baseName = baseName.Length == 0 ? "gate" : char.ToLowerInvariant(baseName[0]) + baseName.Substring(1);
-                    var name = UniqueName("_" + baseName + "Lock", n => !symbol.ContainingType.GetMembers(n).IsEmpty);
+                    var prefixOfField = symbol.IsStatic && symbol.Name.StartsWith("s_", System.StringComparison.Ordinal) ? "s_" : "_";
+                    var name = UniqueName(prefixOfField + baseName + "Lock", n => !symbol.ContainingType.GetMembers(n).IsEmpty);
                     var modifiers = TokenList(Token(SyntaxKind.PrivateKeyword));
                     if (symbol.IsStatic)
                     {

@@ -682,5 +682,128 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
-}
+
+        [Fact]
+        public async Task NoDiagnostic_ClearAfterConditionalAwaitOfTheLoop()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class ChatClient
+                {
+                    private readonly object _gate = new object();
+                    private readonly List<string> _pending = new List<string>();
+                    private readonly CancellationTokenSource _cts = new CancellationTokenSource();
+                    private Task? _heartbeat;
+
+                    public void Connect() => _heartbeat = Task.Run(async () =>
+                    {
+                        while (!_cts.IsCancellationRequested)
+                        {
+                            lock (_gate)
+                            {
+                                _pending.Add("ping");
+                            }
+
+                            await Task.Delay(1000);
+                        }
+                    });
+
+                    public async Task StopAsync()
+                    {
+                        _cts.Cancel();
+                        if (_heartbeat != null)
+                        {
+                            await _heartbeat;
+                        }
+
+                        _pending.Clear();
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_MonitorWaitPulseWorkQueue()
+        {
+            const string source = """
+                using System;
+                using System.Collections.Generic;
+                using System.Threading;
+
+                sealed class WorkQueue
+                {
+                    private readonly Queue<Action> _items = new Queue<Action>();
+                    private readonly Thread _worker;
+
+                    public WorkQueue()
+                    {
+                        _worker = new Thread(Run) { IsBackground = true };
+                        _worker.Start();
+                    }
+
+                    public void Enqueue(Action action)
+                    {
+                        lock (_items)
+                        {
+                            _items.Enqueue(action);
+                            Monitor.Pulse(_items);
+                        }
+                    }
+
+                    private void Run()
+                    {
+                        while (true)
+                        {
+                            Action next;
+                            lock (_items)
+                            {
+                                while (_items.Count == 0)
+                                {
+                                    Monitor.Wait(_items);
+                                }
+
+                                next = _items.Dequeue();
+                            }
+
+                            next();
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_CopyOnWriteSnapshotSwappedWithInterlocked()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Linq;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                sealed class Snapshotter
+                {
+                    private List<int> _data = new List<int>();
+
+                    public Task RefreshAsync() => Task.Run(() =>
+                    {
+                        var fresh = new List<int> { 1, 2, 3 };
+                        fresh.Add(4);
+                        Interlocked.Exchange(ref _data, fresh);
+                    });
+
+                    public int Sum() => Volatile.Read(ref _data).Sum();
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+    }
 }

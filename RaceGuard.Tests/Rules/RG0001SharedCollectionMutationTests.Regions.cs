@@ -614,5 +614,35 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
-}
+
+        [Fact]
+        public async Task Reports_StaticSubscribersEnumeratedByThreadPool()
+        {
+            const string source = """
+                using System;
+                using System.Collections.Generic;
+                using System.Threading;
+
+                static class EventBus
+                {
+                    private static readonly List<Action<string>> s_handlers = new List<Action<string>>();
+
+                    public static void Subscribe(Action<string> handler) => {|#0:s_handlers.Add(handler)|};
+
+                    public static void PublishInBackground(string message) =>
+                        ThreadPool.QueueUserWorkItem(_ =>
+                        {
+                            foreach (var handler in s_handlers)
+                            {
+                                handler(message);
+                            }
+                        });
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("s_handlers", "List<Action<string>>", "in Subscribe()", "the read inside a ThreadPool work item", ""));
+        }
+    }
 }

@@ -360,5 +360,64 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyFix.VerifyCodeFixAsync(source, source);
         }
+
+        [Fact]
+        public async Task Fix_StaticFieldGetsStaticLockNamedAfterIt()
+        {
+            const string source = """
+                using System;
+                using System.Collections.Generic;
+                using System.Threading;
+
+                static class EventBus
+                {
+                    private static readonly List<Action<string>> s_handlers = new List<Action<string>>();
+
+                    public static void Subscribe(Action<string> handler) => [|s_handlers.Add(handler)|];
+
+                    public static void PublishInBackground(string message) =>
+                        ThreadPool.QueueUserWorkItem(_ =>
+                        {
+                            foreach (var handler in s_handlers)
+                            {
+                                handler(message);
+                            }
+                        });
+                }
+                """;
+            const string fixedSource = """
+                using System;
+                using System.Collections.Generic;
+                using System.Threading;
+
+                static class EventBus
+                {
+                    private static readonly List<Action<string>> s_handlers = new List<Action<string>>();
+                    private static readonly object s_handlersLock = new object();
+
+                    public static void Subscribe(Action<string> handler)
+                    {
+                        lock (s_handlersLock)
+                        {
+                            s_handlers.Add(handler);
+                        }
+                    }
+
+                    public static void PublishInBackground(string message) =>
+                        ThreadPool.QueueUserWorkItem(_ =>
+                        {
+                            lock (s_handlersLock)
+                            {
+                                foreach (var handler in s_handlers)
+                                {
+                                    handler(message);
+                                }
+                            }
+                        });
+                }
+                """;
+
+            await VerifyFix.VerifyCodeFixAsync(source, fixedSource);
+        }
     }
 }
