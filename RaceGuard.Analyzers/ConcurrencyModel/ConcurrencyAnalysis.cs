@@ -34,7 +34,8 @@ namespace RaceGuard.ConcurrencyModel
                         var configured = blockContext.Options.GetConcurrentEntryPoints(blockContext.OperationBlocks[0].Syntax.SyntaxTree);
                         blocks.Enqueue(new MemberBlocks(blockContext.OwningSymbol, blockContext.OperationBlocks, configured));
                         if (Volatile.Read(ref hasCandidate) == 0 &&
-                            blockContext.OperationBlocks.Any(block => block.DescendantsAndSelf().Any(o => EntryPoints.IsCandidate(o, known, configured))))
+                            (EntryPoints.IsBackgroundServiceLoop(blockContext.OwningSymbol) ||
+                             blockContext.OperationBlocks.Any(block => block.DescendantsAndSelf().Any(o => EntryPoints.IsCandidate(o, known, configured)))))
                         {
                             Interlocked.Exchange(ref hasCandidate, 1);
                         }

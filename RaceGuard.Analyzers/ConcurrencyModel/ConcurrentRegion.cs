@@ -18,6 +18,7 @@ namespace RaceGuard.ConcurrencyModel
         Plinq,
         AsyncFanOut,
         Configured,
+        HostedService,
     }
 
     /// <summary>Whether instances of a region may run in parallel with each other.</summary>
@@ -160,6 +161,7 @@ namespace RaceGuard.ConcurrencyModel
             return Kind switch
             {
                 RegionKind.Timer or RegionKind.Thread => "the " + Construct + " started in " + starter,
+                RegionKind.HostedService => "the " + Construct,
                 RegionKind.Parallel or RegionKind.Plinq => "a " + Construct,
                 _ => (StartsWithVowel(Construct) ? "an " : "a ") + Construct,
             };

@@ -112,6 +112,28 @@ namespace RaceGuard.ConcurrencyModel
             };
         }
 
+        /// <summary>
+        /// True for an override of <c>Microsoft.Extensions.Hosting.BackgroundService.ExecuteAsync</c>: the host runs it in
+        /// the background for the service's lifetime, in parallel with the service's public members.
+        /// </summary>
+        public static bool IsBackgroundServiceLoop(ISymbol member)
+        {
+            if (member is not IMethodSymbol { Name: "ExecuteAsync", IsOverride: true } method)
+            {
+                return false;
+            }
+
+            for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+            {
+                if (overridden.ContainingType is { Name: "BackgroundService" } type && type.ContainingNamespace?.ToDisplayString() == "Microsoft.Extensions.Hosting")
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         public static bool IsConfigured(IMethodSymbol method, ImmutableHashSet<string> configured)
         {
             if (configured.Count == 0 || method.ContainingType is null)

@@ -52,7 +52,16 @@ namespace RaceGuard.ConcurrencyModel
 
             foreach (var body in facts.Bodies)
             {
-                walker.Visit(body, new Frame(null, body, body, null, ImmutableArray<Guard>.Empty, ImmutableDictionary<IParameterSymbol, AccessPath>.Empty, 0, ImmutableHashSet<IMethodSymbol>.Empty));
+                // A hosted service's ExecuteAsync runs on its own from the host's start: the whole body is a region.
+                var region = EntryPoints.IsBackgroundServiceLoop(facts.Symbol)
+                    ? walker.NewRegion(RegionKind.HostedService, "BackgroundService.ExecuteAsync loop", body, null, (IMethodSymbol)facts.Symbol, Multiplicity.Once, new Frame(null, body, body, null, ImmutableArray<Guard>.Empty, ImmutableDictionary<IParameterSymbol, AccessPath>.Empty, 0, ImmutableHashSet<IMethodSymbol>.Empty), null, ImmutableArray<IOperation>.Empty, body)
+                    : null;
+                if (region is not null)
+                {
+                    region.BodySyntax = body.Syntax;
+                }
+
+                walker.Visit(body, new Frame(region, body, body, null, ImmutableArray<Guard>.Empty, ImmutableDictionary<IParameterSymbol, AccessPath>.Empty, 0, ImmutableHashSet<IMethodSymbol>.Empty));
             }
 
             facts.Regions = walker.regions.ToImmutableArray();

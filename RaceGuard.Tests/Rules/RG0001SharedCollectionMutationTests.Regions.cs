@@ -644,5 +644,47 @@ namespace RaceGuard.Tests.Rules
                 source,
                 VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("s_handlers", "List<Action<string>>", "in Subscribe()", "the read inside a ThreadPool work item", ""));
         }
+
+        [Fact]
+        public async Task Reports_BackgroundServiceLoopAndPublicReader()
+        {
+            const string source = """
+                using System;
+                using System.Collections.Generic;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                namespace Microsoft.Extensions.Hosting
+                {
+                    public abstract class BackgroundService
+                    {
+                        protected abstract Task ExecuteAsync(CancellationToken stoppingToken);
+                    }
+                }
+
+                namespace App
+                {
+                    sealed class PriceFeed : Microsoft.Extensions.Hosting.BackgroundService
+                    {
+                        private readonly Dictionary<string, decimal> _prices = new Dictionary<string, decimal>();
+
+                        public decimal? Price(string symbol) => _prices.TryGetValue(symbol, out var price) ? price : null;
+
+                        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+                        {
+                            while (!stoppingToken.IsCancellationRequested)
+                            {
+                                {|#0:_prices["MSFT"] = 420m|};
+                                await Task.Delay(1000, stoppingToken);
+                            }
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("_prices", "Dictionary<string, decimal>", "inside the BackgroundService.ExecuteAsync loop", "the read in Price()", " or use ConcurrentDictionary<string, decimal>"));
+        }
     }
 }
