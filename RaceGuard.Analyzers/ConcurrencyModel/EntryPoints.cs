@@ -168,7 +168,8 @@ namespace RaceGuard.ConcurrencyModel
                         if (argument.Parameter?.Name is "body" or "localFinally" && argument.Value.GetDelegateTarget() is not null)
                         {
                             var entry = "Parallel." + method.Name + (argument.Parameter.Name == "localFinally" ? " localFinally" : string.Empty);
-                            builder.Add(new EntryPointStart(RegionKind.Parallel, entry, invocation, argument.Value, Multiplicity.Many, joinedAtStart: method.Name != "ForEachAsync", PartitionIndexOf(method, argument.Value)));
+                            var joined = method.Name != "ForEachAsync" && !IsAsyncVoid(argument.Value);
+                            builder.Add(new EntryPointStart(RegionKind.Parallel, entry, invocation, argument.Value, Multiplicity.Many, joined, PartitionIndexOf(method, argument.Value)));
                         }
                     }
 
@@ -184,7 +185,7 @@ namespace RaceGuard.ConcurrencyModel
                             if (value.GetDelegateTarget() is not null)
                             {
                                 // Each action is a sibling region; the start is the action itself so siblings are ordered.
-                                builder.Add(new EntryPointStart(RegionKind.Parallel, "Parallel.Invoke", value, value, Multiplicity.Once, joinedAtStart: true));
+                                builder.Add(new EntryPointStart(RegionKind.Parallel, "Parallel.Invoke", value, value, Multiplicity.Once, joinedAtStart: !IsAsyncVoid(value)));
                             }
                         }
                     }
@@ -271,6 +272,13 @@ namespace RaceGuard.ConcurrencyModel
 
             return ImmutableArray<EntryPointStart>.Empty;
         }
+
+        /// <summary>
+        /// An async lambda handed over as a void-returning delegate (<c>Parallel.ForEach(items, async x => ..)</c>): the
+        /// entry point returns at the lambda's first await, so it does not wait for the rest.
+        /// </summary>
+        private static bool IsAsyncVoid(IOperation delegateValue) =>
+            delegateValue.GetDelegateTarget() is IAnonymousFunctionOperation { Symbol: { IsAsync: true, ReturnsVoid: true } };
 
         /// <summary>The index parameter of a <c>Parallel.For</c> body (its first parameter) or of an indexed <c>Parallel.ForEach</c> body (its third).</summary>
         private static IParameterSymbol? PartitionIndexOf(IMethodSymbol method, IOperation delegateValue)

@@ -25,6 +25,7 @@ namespace RaceGuard.Tests.ConcurrencyModel
         [InlineData("foreach (var i in items) { list.Add(2); var t = Task.Run(() => list.Add(1)); }", true)]
         [InlineData("foreach (var i in items) { list.Add(2); await Task.Run(() => list.Add(1)); }", false)]
         [InlineData("Parallel.ForEach(items, i => list.Add(1)); list.Add(2);", false)]
+        [InlineData("Parallel.ForEach(items, async i => { await Task.Delay(1); list.Add(1); }); list.Add(2);", true)]
         [InlineData("Task? t = Task.Run(() => list.Add(1)); if (t != null) { await t; } list.Add(2);", false)]
         [InlineData("Task? t = Task.Run(() => list.Add(1)); if (t is not null) await t; list.Add(2);", false)]
         [InlineData("Task? t = Task.Run(() => list.Add(1)); await (t ?? Task.CompletedTask); list.Add(2);", false)]
