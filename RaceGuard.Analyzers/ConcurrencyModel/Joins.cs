@@ -160,7 +160,10 @@ namespace RaceGuard.ConcurrencyModel
                         return (declarator.Symbol, FindJoins(declarator.Symbol, contextRoot, depth + 1));
 
                     case ISimpleAssignmentOperation assignment when ReferenceEquals(assignment.Value, child):
-                        var target = assignment.Target.ReferencedSymbol();
+                        // tasks[0] = Task.Run(..): the array holds the handle.
+                        var target = assignment.Target is IArrayElementReferenceOperation element
+                            ? element.ArrayReference.ReferencedSymbol()
+                            : assignment.Target.ReferencedSymbol();
                         return target is null
                             ? (null, ImmutableArray<IOperation>.Empty)
                             : (target, FindJoins(target, contextRoot, depth + 1));
@@ -168,7 +171,7 @@ namespace RaceGuard.ConcurrencyModel
                     case IArgumentOperation { Parent: IInvocationOperation combinator } when IsJoinAllCombinator(combinator):
                         return (null, JoinPointOfCombinator(combinator, contextRoot, depth + 1));
 
-                    case IArgumentOperation { Parent: IInvocationOperation add } when add.TargetMethod.Name is "Add" or "Enqueue" or "Push" or "TryAdd":
+                    case IArgumentOperation { Parent: IInvocationOperation add } when add.TargetMethod.Name is "Add" or "AddRange" or "Enqueue" or "Push" or "TryAdd":
                         if (add.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver })
                         {
                             // A collection initializer: new List<Task> { Task.Run(..) }.
