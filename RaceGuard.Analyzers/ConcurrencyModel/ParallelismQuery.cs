@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace RaceGuard.ConcurrencyModel
 {
@@ -79,6 +80,12 @@ namespace RaceGuard.ConcurrencyModel
                 return false;
             }
 
+            if (InExclusiveBranches(start, position) && !(region.Multiplicity == Multiplicity.Many && region.EnclosingLoop is { } outerLoop && position.IsWithin(outerLoop.Syntax)))
+            {
+                // if (..) { start } else { position }: never both in one pass.
+                return false;
+            }
+
             var after = position.Syntax.SpanStart >= start.Syntax.Span.End;
             if (!ReferenceEquals(region.StartAnchor, region.Start))
             {
@@ -93,6 +100,36 @@ namespace RaceGuard.ConcurrencyModel
 
             // Before the start inside the same loop: the next iteration runs it while this iteration's region still runs.
             return region.Multiplicity == Multiplicity.Many && region.EnclosingLoop is { } loop && position.IsWithin(loop.Syntax);
+        }
+
+        /// <summary>True when the two operations stand in different branches of one if/else or switch.</summary>
+        private static bool InExclusiveBranches(IOperation first, IOperation second)
+        {
+            var child = first;
+            for (var parent = first.Parent; parent is not null; child = parent, parent = parent.Parent)
+            {
+                if (second.IsWithin(child.Syntax))
+                {
+                    return false;
+                }
+
+                switch (parent)
+                {
+                    case IConditionalOperation { WhenFalse: { } whenFalse } conditional when second.IsWithin(parent.Syntax):
+                        var firstInTrue = ReferenceEquals(child, conditional.WhenTrue);
+                        var firstInFalse = ReferenceEquals(child, whenFalse);
+                        return (firstInTrue && second.IsWithin(whenFalse.Syntax)) || (firstInFalse && second.IsWithin(conditional.WhenTrue.Syntax));
+                    case ISwitchCaseOperation when parent.Parent is ISwitchOperation && second.IsWithin(parent.Parent.Syntax):
+                        return !second.IsWithin(parent.Syntax);
+                }
+
+                if (second.IsWithin(parent.Syntax))
+                {
+                    return false;
+                }
+            }
+
+            return false;
         }
 
         private static bool InSameMember(SharedAccess a, SharedAccess b)
