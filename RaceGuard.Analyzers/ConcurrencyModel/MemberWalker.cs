@@ -554,10 +554,24 @@ namespace RaceGuard.ConcurrencyModel
             };
         }
 
-        private static bool IsPartitioned(IOperation index, Frame frame) =>
-            frame.Region?.PartitionIndex is { } partition &&
-            index.WalkDownConversion() is IParameterReferenceOperation parameter &&
-            SymbolEqualityComparer.Default.Equals(parameter.Parameter, partition);
+        /// <summary>
+        /// True when each instance of the region indexes its own element: by the <c>Parallel.For</c> index, or by a
+        /// local the enclosing loop declares afresh for every iteration (<c>var k = i;</c>, a foreach variable).
+        /// </summary>
+        private static bool IsPartitioned(IOperation index, Frame frame)
+        {
+            var region = frame.Region;
+            switch (index.WalkDownConversion())
+            {
+                case IParameterReferenceOperation parameter:
+                    return region?.PartitionIndex is { } partition && SymbolEqualityComparer.Default.Equals(parameter.Parameter, partition);
+                case ILocalReferenceOperation local when region?.EnclosingLoop is { } loop:
+                    return (loop is IForEachLoopOperation forEach && forEach.Locals.Contains(local.Local, SymbolEqualityComparer.Default)) ||
+                           local.Local.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == loop.Body.Syntax.SyntaxTree && loop.Body.Syntax.Span.Contains(r.Span) && !(region.BodySyntax?.Span.Contains(r.Span) ?? false));
+                default:
+                    return false;
+            }
+        }
 
         private bool ReadsPath(IOperation value, AccessPath path, Frame frame) =>
             value.WalkDownConversion() is IBinaryOperation or IUnaryOperation &&

@@ -805,5 +805,33 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        [Fact]
+        public async Task NoDiagnostic_TasksWriteTheirOwnListSlotByPerIterationIndex()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task<List<int>> SquaresAsync(int n)
+                    {
+                        var results = new List<int>(new int[n]);
+                        var tasks = new List<Task>();
+                        for (var i = 0; i < n; i++)
+                        {
+                            var slot = i;
+                            tasks.Add(Task.Run(() => results[slot] = slot * slot));
+                        }
+
+                        await Task.WhenAll(tasks);
+                        return results;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }

@@ -419,5 +419,56 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyFix.VerifyCodeFixAsync(source, fixedSource);
         }
+
+        [Fact]
+        public async Task Fix_CheckThenActBecomesOneLockedBlock()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    Dictionary<string, int> FirstSeen(string[] words)
+                    {
+                        var firstSeen = new Dictionary<string, int>();
+                        Parallel.For(0, words.Length, i =>
+                        {
+                            if (!firstSeen.ContainsKey(words[i]))
+                            {
+                                [|firstSeen.Add(words[i], i)|];
+                            }
+                        });
+                        return firstSeen;
+                    }
+                }
+                """;
+            const string fixedSource = """
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    Dictionary<string, int> FirstSeen(string[] words)
+                    {
+                        var firstSeen = new Dictionary<string, int>();
+                        var firstSeenLock = new object();
+                        Parallel.For(0, words.Length, i =>
+                        {
+                            lock (firstSeenLock)
+                            {
+                                if (!firstSeen.ContainsKey(words[i]))
+                                {
+                                    firstSeen.Add(words[i], i);
+                                }
+                            }
+                        });
+                        return firstSeen;
+                    }
+                }
+                """;
+
+            await VerifyFix.VerifyCodeFixAsync(source, fixedSource);
+        }
     }
 }
