@@ -52,16 +52,17 @@ namespace RaceGuard.ConcurrencyModel
 
             foreach (var body in facts.Bodies)
             {
+                var memberFrame = Frame.ForMember(body, region: null);
+
                 // A hosted service's ExecuteAsync runs on its own from the host's start: the whole body is a region.
-                var region = EntryPoints.IsBackgroundServiceLoop(facts.Symbol)
-                    ? walker.NewRegion(RegionKind.HostedService, "BackgroundService.ExecuteAsync loop", body, null, (IMethodSymbol)facts.Symbol, Multiplicity.Once, new Frame(null, body, body, null, ImmutableArray<Guard>.Empty, ImmutableDictionary<IParameterSymbol, AccessPath>.Empty, 0, ImmutableHashSet<IMethodSymbol>.Empty), null, ImmutableArray<IOperation>.Empty, body)
-                    : null;
-                if (region is not null)
+                if (EntryPoints.IsBackgroundServiceLoop(facts.Symbol))
                 {
+                    var region = walker.NewRegion(RegionKind.HostedService, "BackgroundService.ExecuteAsync loop", body, null, (IMethodSymbol)facts.Symbol, Multiplicity.Once, memberFrame, null, ImmutableArray<IOperation>.Empty, body);
                     region.BodySyntax = body.Syntax;
+                    memberFrame = Frame.ForMember(body, region);
                 }
 
-                walker.Visit(body, new Frame(region, body, body, null, ImmutableArray<Guard>.Empty, ImmutableDictionary<IParameterSymbol, AccessPath>.Empty, 0, ImmutableHashSet<IMethodSymbol>.Empty));
+                walker.Visit(body, memberFrame);
             }
 
             facts.Regions = walker.regions.ToImmutableArray();
@@ -232,8 +233,7 @@ namespace RaceGuard.ConcurrencyModel
                 else if (body is not null && method is not null && CanEnter(method, frame))
                 {
                     // A method group runs the method's body as the region (bounded: a method may start itself again).
-                    var methodFrame = RegionFrame(region, body, body, frame);
-                    Visit(body, new Frame(region, body, body, null, ImmutableArray<Guard>.Empty, methodFrame.Substitution, frame.Depth + 1, frame.CallStack.Add(method.OriginalDefinition)));
+                    Visit(body, new Frame(region, body, body, null, ImmutableArray<Guard>.Empty, frame.Substitution, frame.Depth + 1, frame.CallStack.Add(method.OriginalDefinition)));
                 }
             }
         }
@@ -592,6 +592,10 @@ namespace RaceGuard.ConcurrencyModel
                 Depth = depth;
                 CallStack = callStack.WithComparer(SymbolEqualityComparer.Default);
             }
+
+            /// <summary>The frame for a member's own body.</summary>
+            public static Frame ForMember(IOperation body, ConcurrentRegion? region) =>
+                new Frame(region, body, body, null, ImmutableArray<Guard>.Empty, ImmutableDictionary<IParameterSymbol, AccessPath>.Empty, 0, ImmutableHashSet<IMethodSymbol>.Empty);
 
             /// <summary>The innermost region the walk is in; null in the member's own code.</summary>
             public ConcurrentRegion? Region { get; }
