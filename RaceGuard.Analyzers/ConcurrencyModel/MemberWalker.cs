@@ -80,8 +80,13 @@ namespace RaceGuard.ConcurrencyModel
                     return;
 
                 case IInvocationOperation invocation:
+                    RecordIfConcurrentValue(invocation, frame);
                     VisitInvocation(invocation, frame);
                     return;
+
+                case IPropertyReferenceOperation { Arguments.IsEmpty: false } indexer:
+                    RecordIfConcurrentValue(indexer, frame);
+                    break;
 
                 case IObjectCreationOperation or IEventAssignmentOperation when EntryPoints.IsCandidate(operation, known, configured):
                     var starts = EntryPoints.GetStarts(operation, known, configured);
@@ -403,9 +408,56 @@ namespace RaceGuard.ConcurrencyModel
                 case IPropertyReferenceOperation property when property.Arguments.IsEmpty && IsAutoProperty(property.Property):
                     return MemberPath(property.Instance, property.Property, frame);
 
+                case IPropertyReferenceOperation or IInvocationOperation:
+                    return ConcurrentValuePath(operation, frame);
+
                 default:
                     return default;
             }
+        }
+
+        /// <summary>
+        /// <c>groups.GetOrAdd(key, ..).Add(x)</c>, <c>groups[key].Add(x)</c>: the value a concurrent dictionary hands out
+        /// is shared by everyone using the same key; when it is a plain collection, record the use of it.
+        /// </summary>
+        private void RecordIfConcurrentValue(IOperation element, Frame frame)
+        {
+            if (ConcurrentValuePath(element, frame).IsDefault || element.WalkUpConversion(out var child) is not { } parent)
+            {
+                return;
+            }
+
+            var used = parent switch
+            {
+                IInvocationOperation call => ReferenceEquals(call.Instance, child),
+                IPropertyReferenceOperation property => ReferenceEquals(property.Instance, child),
+                IForEachLoopOperation loop => ReferenceEquals(loop.Collection, child),
+                _ => false,
+            };
+
+            if (used)
+            {
+                TryRecordAccess(element, frame);
+            }
+        }
+
+        private AccessPath ConcurrentValuePath(IOperation element, Frame frame)
+        {
+            var (instance, isElement) = element switch
+            {
+                IInvocationOperation { TargetMethod.Name: "GetOrAdd" or "AddOrUpdate", Instance: { } target } => (target, true),
+                IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } target } => (target, true),
+                _ => (null, false),
+            };
+
+            if (!isElement || instance is null || !known.IsThreadSafeType(instance.Type) || known.GetNonThreadSafeCollection(element.Type) is null ||
+                instance.Type?.GetMembers("this[]").OfType<IPropertySymbol>().FirstOrDefault() is not { } indexer)
+            {
+                return default;
+            }
+
+            var inner = PathOf(instance.WalkDownConversion(), frame);
+            return inner.IsDefault || inner.Symbols.Length >= 3 ? default : inner.Append(indexer);
         }
 
         private AccessPath MemberPath(IOperation? instance, ISymbol member, Frame frame)

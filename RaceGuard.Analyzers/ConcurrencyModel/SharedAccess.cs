@@ -53,8 +53,9 @@ namespace RaceGuard.ConcurrencyModel
             _ => null,
         };
 
-        /// <summary>How messages name it: <c>list</c>, <c>_items</c>, <c>worker.Items</c>.</summary>
-        public string DisplayName => string.Join(".", Symbols.Select(s => s.Name));
+        /// <summary>How messages name it: <c>list</c>, <c>_items</c>, <c>worker.Items</c>, <c>groups[…]</c> (a value of a dictionary).</summary>
+        public string DisplayName => string.Concat(Symbols.Select((s, i) =>
+            s is IPropertySymbol { IsIndexer: true } ? "[…]" : (i == 0 ? string.Empty : ".") + s.Name));
 
         public AccessPath Append(ISymbol symbol) => new AccessPath(Symbols.Add(symbol));
 

@@ -833,5 +833,42 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        [Fact]
+        public async Task NoDiagnostic_ConcurrentValuesOrLockedPlainValues()
+        {
+            const string source = """
+                using System.Collections.Concurrent;
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    void Group(string[] words)
+                    {
+                        var bags = new ConcurrentDictionary<int, ConcurrentBag<string>>();
+                        Parallel.ForEach(words, word => bags.GetOrAdd(word.Length, _ => new ConcurrentBag<string>()).Add(word));
+
+                        var lists = new ConcurrentDictionary<int, List<string>>();
+                        Parallel.ForEach(words, word =>
+                        {
+                            var list = lists.GetOrAdd(word.Length, _ => new List<string>());
+                            lock (list)
+                            {
+                                list.Add(word);
+                            }
+                        });
+
+                        var sequential = new ConcurrentDictionary<int, List<string>>();
+                        foreach (var word in words)
+                        {
+                            sequential.GetOrAdd(word.Length, _ => new List<string>()).Add(word);
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }

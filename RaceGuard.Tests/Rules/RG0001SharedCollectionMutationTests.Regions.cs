@@ -686,5 +686,29 @@ namespace RaceGuard.Tests.Rules
                 source,
                 VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("_prices", "Dictionary<string, decimal>", "inside the BackgroundService.ExecuteAsync loop", "the read in Price()", " or use ConcurrentDictionary<string, decimal>"));
         }
+
+        [Fact]
+        public async Task Reports_PlainListHandedOutByConcurrentDictionary()
+        {
+            const string source = """
+                using System.Collections.Concurrent;
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    ConcurrentDictionary<int, List<string>> ByLength(string[] words)
+                    {
+                        var groups = new ConcurrentDictionary<int, List<string>>();
+                        Parallel.ForEach(words, word => {|#0:groups.GetOrAdd(word.Length, _ => new List<string>()).Add(word)|});
+                        return groups;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("groups[…]", "List<string>", "inside a Parallel.ForEach body", "other instances of the same Parallel.ForEach body", ""));
+        }
     }
 }
