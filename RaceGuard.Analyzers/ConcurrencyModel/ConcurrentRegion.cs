@@ -85,9 +85,6 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>True when nothing in the starting body waits for the region: it outlives the call that started it.</summary>
         public bool Escapes => Joins.IsEmpty;
 
-        /// <summary>True when the region's Task or Thread is kept in a field, so other members may join it.</summary>
-        public bool HandleIsField => Handle is IFieldSymbol;
-
         /// <summary>The syntax of the code the region runs (lambda or method body), for scoping: locals declared inside it are not shared.</summary>
         public SyntaxNode? BodySyntax { get; internal set; }
 

@@ -182,8 +182,9 @@ namespace RaceGuard.ConcurrencyModel
         }
 
         /// <summary>
-        /// True when <paramref name="a"/> runs in a region that outlives the member that started it (no join, or a
-        /// task kept in a field) and <paramref name="b"/> runs in code of the type that may execute meanwhile.
+        /// True when <paramref name="a"/> runs in a region that outlives the member that started it (no join there; a
+        /// task kept in a field may be joined by another member) and <paramref name="b"/> runs in code of the type that
+        /// may execute meanwhile.
         /// </summary>
         private static bool AcrossMembers(SharedAccess a, SharedAccess b)
         {
@@ -192,14 +193,14 @@ namespace RaceGuard.ConcurrencyModel
                 return false;
             }
 
-            var escaping = Chain(a.Region).LastOrDefault(r => r.Escapes || r.HandleIsField);
+            var escaping = Chain(a.Region).LastOrDefault(r => r.Escapes);
             if (escaping is null)
             {
                 return false;
             }
 
             var chainB = Chain(b.Region);
-            if (chainB.Any(r => r.Escapes || r.HandleIsField))
+            if (chainB.Any(r => r.Escapes))
             {
                 return true;
             }
