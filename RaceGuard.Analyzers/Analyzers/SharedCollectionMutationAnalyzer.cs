@@ -23,7 +23,7 @@ namespace RaceGuard.Analyzers
             context.RegisterCompilationStartAction(start =>
             {
                 var known = KnownSymbols.Create(start.Compilation);
-                if (known.Task is null || known.GetNonThreadSafeCollection(start.Compilation.GetTypeByMetadataName("System.Collections.Generic.List`1")) is null)
+                if (known.Task is null || !known.HasNonThreadSafeCollections)
                 {
                     return;
                 }

@@ -152,6 +152,9 @@ namespace RaceGuard.ConcurrencyModel
 
         public static KnownSymbols Create(Compilation compilation) => new KnownSymbols(compilation);
 
+        /// <summary>True when the compilation references any collection of <see cref="NonThreadSafeCollectionNames"/>.</summary>
+        public bool HasNonThreadSafeCollections => !nonThreadSafeCollections.IsEmpty;
+
         /// <summary>True for the types whose single operations are atomic (concurrent and immutable collections, channels, thread-local holders).</summary>
         public bool IsThreadSafeType(ITypeSymbol? type)
         {
