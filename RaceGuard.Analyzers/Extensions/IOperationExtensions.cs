@@ -41,12 +41,13 @@ namespace RaceGuard
         }
 
         /// <summary>
-        /// Skips what passes a task through unchanged on its way up: conversions and <c>.ConfigureAwait(..)</c>.
+        /// Skips what passes a task through on its way up: conversions, <c>.ConfigureAwait(..)</c>, and
+        /// <c>.WaitAsync(..)</c> (which completes only when the task does, or throws).
         /// </summary>
         public static IOperation? WalkUpTaskPassThrough(this IOperation operation, out IOperation child)
         {
             var parent = operation.WalkUpConversion(out child);
-            while (parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure && ReferenceEquals(configure.Instance, child))
+            while (parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" or "WaitAsync" } configure && ReferenceEquals(configure.Instance, child))
             {
                 parent = parent.WalkUpConversion(out child);
             }

@@ -17,6 +17,8 @@ namespace RaceGuard.Tests.ConcurrencyModel
         [InlineData("var t = Task.Run(() => list.Add(1)); Task.WaitAll(t); list.Add(2);", false)]
         [InlineData("var t = Task.Run(() => list.Add(1)); await Task.WhenAll(t); list.Add(2);", false)]
         [InlineData("var t = Task.Run(() => list.Add(1)); await t.ConfigureAwait(false); list.Add(2);", false)]
+        [InlineData("var t = Task.Run(() => list.Add(1)); await t.WaitAsync(TimeSpan.FromSeconds(5)); list.Add(2);", false)]
+        [InlineData("var t = Task.Run(() => list.Add(1)); try { await t; } finally { list.Add(2); }", false)]
         [InlineData("var t = Task.Run(() => list.Add(1)); if (items.Length > 0) { await t; } list.Add(2);", true)]
         [InlineData("list.Add(2); var t = Task.Run(() => list.Add(1)); await t;", false)]
         [InlineData("var t = Task.Run(() => list.Add(1)); await Task.WhenAny(t); list.Add(2);", true)]
