@@ -408,6 +408,10 @@ namespace RaceGuard.ConcurrencyModel
                 case IPropertyReferenceOperation property when property.Arguments.IsEmpty && IsAutoProperty(property.Property):
                     return MemberPath(property.Instance, property.Property, frame);
 
+                case IPropertyReferenceOperation { Arguments.IsEmpty: true, Property.GetMethod: { } getter } property when ReturnedField(getter) is { } backing:
+                    // public List<T> Items => _items;  Items.Add(x) is _items.Add(x).
+                    return MemberPath(property.Instance, backing, frame);
+
                 case IPropertyReferenceOperation or IInvocationOperation:
                     return ConcurrentValuePath(operation, frame);
 
@@ -469,6 +473,23 @@ namespace RaceGuard.ConcurrencyModel
 
             var inner = PathOf(instance.WalkDownConversion(), frame);
             return inner.IsDefault || inner.Symbols.Length >= 3 ? default : inner.Append(member);
+        }
+
+        /// <summary>The field a getter of this type only returns (<c>=> _items</c>, <c>get { return _items; }</c>), or null.</summary>
+        private IFieldSymbol? ReturnedField(IMethodSymbol getter)
+        {
+            var body = findMethodBody(getter.OriginalDefinition);
+            var block = body switch
+            {
+                IMethodBodyOperation methodBody => methodBody.BlockBody ?? methodBody.ExpressionBody,
+                IBlockOperation plain => plain,
+                _ => null,
+            };
+
+            return block is { Operations.Length: 1 } && block.Operations[0] is IReturnOperation { ReturnedValue: { } returned } &&
+                   returned.WalkDownConversion() is IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field
+                ? field.Field
+                : null;
         }
 
         private static bool IsAutoProperty(IPropertySymbol property)

@@ -27,7 +27,15 @@ namespace RaceGuard.CodeFixes.Editing
                 }
             }
 
-            return null;
+            // Reached through a getter (Items.Add(x) where Items => _items): the field of the enclosing type.
+            if (!diagnostic.Properties.TryGetValue(DiagnosticPropertyKeys.SymbolKind, out var kind) || kind is not ("Field" or "Property"))
+            {
+                return null;
+            }
+
+            return model.GetEnclosingSymbol(diagnostic.Location.SourceSpan.Start, cancellationToken)?.ContainingType?
+                .GetMembers(name)
+                .FirstOrDefault(member => member is IFieldSymbol or IPropertySymbol);
         }
 
         /// <summary>How many additional locations of the diagnostic are racing accesses (the rest are region starts).</summary>

@@ -710,5 +710,25 @@ namespace RaceGuard.Tests.Rules
                 source,
                 VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("groups[…]", "List<string>", "inside a Parallel.ForEach body", "other instances of the same Parallel.ForEach body", ""));
         }
+
+        [Fact]
+        public async Task Reports_FieldReachedThroughItsGetter()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                class Inventory
+                {
+                    private readonly List<string> _items = new List<string>();
+
+                    private List<string> Items => _items;
+
+                    public void Load(string[] names) => Parallel.ForEach(names, name => [|Items.Add(name)|]);
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }

@@ -470,5 +470,45 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyFix.VerifyCodeFixAsync(source, fixedSource);
         }
+
+        [Fact]
+        public async Task Fix_FieldReachedThroughGetterGetsTheFieldsLock()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                class Inventory
+                {
+                    private readonly List<string> _items = new List<string>();
+
+                    private List<string> Items => _items;
+
+                    public void Load(string[] names) => Parallel.ForEach(names, name => [|Items.Add(name)|]);
+                }
+                """;
+            const string fixedSource = """
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                class Inventory
+                {
+                    private readonly List<string> _items = new List<string>();
+                    private readonly object _itemsLock = new object();
+
+                    private List<string> Items => _items;
+
+                    public void Load(string[] names) => Parallel.ForEach(names, name =>
+                    {
+                        lock (_itemsLock)
+                        {
+                            Items.Add(name);
+                        }
+                    });
+                }
+                """;
+
+            await VerifyFix.VerifyCodeFixAsync(source, fixedSource);
+        }
     }
 }
