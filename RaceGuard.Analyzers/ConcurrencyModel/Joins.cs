@@ -22,6 +22,80 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>The operations in <paramref name="root"/> that wait for the task or thread held by <paramref name="handle"/>.</summary>
         public static ImmutableArray<IOperation> FindJoins(ISymbol handle, IOperation root) => FindJoins(handle, root, 0);
 
+        private static readonly ImmutableHashSet<string> SignalNames = ImmutableHashSet.Create(
+            "Set", "Signal", "SetResult", "TrySetResult", "SetException", "TrySetException", "SetCanceled", "TrySetCanceled");
+
+        /// <summary>
+        /// Joins through a completion signal: when the last thing a region does is <c>done.Set()</c>,
+        /// <c>countdown.Signal()</c> or <c>tcs.SetResult(..)</c> (also from a final <c>finally</c>), then
+        /// <c>done.Wait()</c>, <c>done.WaitOne()</c> or <c>await tcs.Task</c> in <paramref name="contextRoot"/> waits for
+        /// everything the region did before.
+        /// </summary>
+        public static ImmutableArray<IOperation> FindSignalJoins(IOperation regionBody, IOperation contextRoot)
+        {
+            var signals = FinalStatements(regionBody)
+                .SelectMany(DescendantsOutsideFunctions)
+                .OfType<IInvocationOperation>()
+                .Where(i => SignalNames.Contains(i.TargetMethod.Name))
+                .Select(i => i.Instance?.ReferencedSymbol())
+                .Where(symbol => symbol is not null)
+                .ToList();
+            if (signals.Count == 0)
+            {
+                return ImmutableArray<IOperation>.Empty;
+            }
+
+            var joins = ImmutableArray.CreateBuilder<IOperation>();
+            foreach (var operation in DescendantsOutsideFunctions(contextRoot))
+            {
+                switch (operation)
+                {
+                    case IInvocationOperation { TargetMethod.Name: "Wait" or "WaitOne", Instance: { } waited } wait
+                        when signals.Any(s => SymbolEqualityComparer.Default.Equals(s, waited.ReferencedSymbol())):
+                        joins.Add(wait);
+                        break;
+                    case IPropertyReferenceOperation { Property.Name: "Task", Instance: { } source } task
+                        when signals.Any(s => SymbolEqualityComparer.Default.Equals(s, source.ReferencedSymbol())):
+                        joins.AddRange(Resolve(task, contextRoot).Joins);
+                        break;
+                }
+            }
+
+            return joins.ToImmutable();
+        }
+
+        /// <summary>The statements a body always ends with: its last statement, and the finally of a final try.</summary>
+        private static IEnumerable<IOperation> FinalStatements(IOperation body)
+        {
+            var block = body switch
+            {
+                IBlockOperation plain => plain,
+                IMethodBodyOperation method => method.BlockBody ?? method.ExpressionBody,
+                _ => null,
+            };
+
+            // Lambda and method bodies end with an implicit return.
+            var statements = block?.Operations.Where(o => !(o.IsImplicit && o is IReturnOperation { ReturnedValue: null })).ToList();
+            if (statements is null || statements.Count == 0)
+            {
+                yield break;
+            }
+
+            var last = statements[statements.Count - 1];
+            if (last is ITryOperation { Finally: { } finallyBlock } tryOperation)
+            {
+                yield return finallyBlock;
+                if (tryOperation.Body.Operations.Length > 0)
+                {
+                    yield return tryOperation.Body.Operations[tryOperation.Body.Operations.Length - 1];
+                }
+            }
+            else if (last is IReturnOperation or IExpressionStatementOperation)
+            {
+                yield return last;
+            }
+        }
+
         /// <summary>
         /// True when <paramref name="join"/> executes on every path to <paramref name="target"/> after
         /// <paramref name="start"/> (same body): it stands in a block that also holds the target, and is not inside a

@@ -221,6 +221,11 @@ namespace RaceGuard.ConcurrencyModel
                     {
                         startOperation = FindStartCall(handle, frame.ContextRoot) ?? startOperation;
                     }
+
+                    if (body is not null)
+                    {
+                        joins = joins.AddRange(Joins.FindSignalJoins(body, frame.ContextRoot));
+                    }
                 }
 
                 var region = NewRegion(start.Kind, ConstructName(start, method), startOperation, function, method, start.Multiplicity, frame, handle, joins, body);

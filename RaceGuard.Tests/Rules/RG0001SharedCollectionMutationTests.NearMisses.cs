@@ -870,5 +870,39 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        [Fact]
+        public async Task NoDiagnostic_AccessAfterTheWorkersLastSignal()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading;
+
+                class C
+                {
+                    int Load()
+                    {
+                        var rows = new List<string>();
+                        using var done = new ManualResetEventSlim();
+                        ThreadPool.QueueUserWorkItem(_ =>
+                        {
+                            try
+                            {
+                                rows.Add("loaded");
+                            }
+                            finally
+                            {
+                                done.Set();
+                            }
+                        });
+                        done.Wait();
+                        rows.Add("after");
+                        return rows.Count;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }
