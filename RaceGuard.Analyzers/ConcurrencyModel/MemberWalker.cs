@@ -26,6 +26,7 @@ namespace RaceGuard.ConcurrencyModel
         private readonly List<ConcurrentRegion> regions = new List<ConcurrentRegion>();
         private readonly List<SharedAccess> accesses = new List<SharedAccess>();
         private readonly List<(AccessPath, ITypeSymbol)> initializers = new List<(AccessPath, ITypeSymbol)>();
+        private readonly Dictionary<ILocalSymbol, AccessPath> aliases = new Dictionary<ILocalSymbol, AccessPath>(SymbolEqualityComparer.Default);
 
         private MemberWalker(MemberFacts facts, KnownSymbols known, ImmutableHashSet<string> configured, Func<IMethodSymbol, IOperation?> findMethodBody)
         {
@@ -122,6 +123,17 @@ namespace RaceGuard.ConcurrencyModel
                         initializers.Add((new AccessPath(ImmutableArray.Create<ISymbol>(declarator.Symbol)), declaredType));
                     }
 
+                    // var list = _items;  var list = groups.GetOrAdd(k, ..);  the local names the shared collection.
+                    if (known.GetNonThreadSafeCollection(declarator.Symbol.Type) is not null &&
+                        PathOf(initializer.WalkDownConversion(), frame) is { IsDefault: false } aliased)
+                    {
+                        aliases[declarator.Symbol] = aliased;
+                    }
+
+                    break;
+
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation reassigned }:
+                    aliases.Remove(reassigned.Local);
                     break;
 
                 case ILocalReferenceOperation:
@@ -394,7 +406,7 @@ namespace RaceGuard.ConcurrencyModel
             switch (operation)
             {
                 case ILocalReferenceOperation local:
-                    return new AccessPath(ImmutableArray.Create<ISymbol>(local.Local));
+                    return aliases.TryGetValue(local.Local, out var aliased) ? aliased : new AccessPath(ImmutableArray.Create<ISymbol>(local.Local));
 
                 case IParameterReferenceOperation parameter:
                     if (frame.Substitution.TryGetValue(parameter.Parameter.OriginalDefinition, out var bound))

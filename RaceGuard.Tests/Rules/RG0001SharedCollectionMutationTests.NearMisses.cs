@@ -904,5 +904,31 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        [Fact]
+        public async Task NoDiagnostic_LocalReassignedToItsOwnCollection()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    private readonly List<int> _all = new List<int>();
+
+                    void Scan(int[] values)
+                    {
+                        Parallel.ForEach(values, value =>
+                        {
+                            var target = _all;
+                            target = new List<int>();
+                            target.Add(value);
+                        });
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }

@@ -730,5 +730,33 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        [Fact]
+        public async Task Reports_LocalThatNamesTheSharedCollection()
+        {
+            const string source = """
+                using System.Collections.Concurrent;
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    private readonly HashSet<int> _seen = new HashSet<int>();
+
+                    void Scan(int[] values, ConcurrentDictionary<int, List<int>> byDigit)
+                    {
+                        Parallel.ForEach(values, value =>
+                        {
+                            var seen = _seen;
+                            [|seen.Add(value)|];
+                            var bucket = byDigit.GetOrAdd(value % 10, _ => new List<int>());
+                            [|bucket.Add(value)|];
+                        });
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }
