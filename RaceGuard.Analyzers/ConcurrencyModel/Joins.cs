@@ -242,6 +242,10 @@ namespace RaceGuard.ConcurrencyModel
                             ? (null, ImmutableArray<IOperation>.Empty)
                             : (target, FindJoins(target, contextRoot, depth + 1));
 
+                    case ICoalesceAssignmentOperation lazy when ReferenceEquals(lazy.Value, child) && lazy.Target.ReferencedSymbol() is { } lazyTarget:
+                        // _init ??= InitAsync(): the field holds the task.
+                        return (lazyTarget, FindJoins(lazyTarget, contextRoot, depth + 1));
+
                     case IArgumentOperation { Parent: IInvocationOperation combinator } when IsJoinAllCombinator(combinator):
                         return (null, JoinPointOfCombinator(combinator, contextRoot, depth + 1));
 
@@ -331,6 +335,13 @@ namespace RaceGuard.ConcurrencyModel
 
             return joins.ToImmutable();
         }
+
+        /// <summary>True when a method body returns the task held by <paramref name="handle"/> (<c>=> _init ??= InitAsync()</c>, <c>return _loop;</c>).</summary>
+        public static bool ReturnsHandle(IOperation body, ISymbol handle) =>
+            DescendantsOutsideFunctions(body).OfType<IReturnOperation>().Any(r =>
+                r.ReturnedValue?.WalkDownConversion() is { } returned &&
+                (SymbolEqualityComparer.Default.Equals(returned.ReferencedSymbol(), handle) ||
+                 (returned is ICoalesceAssignmentOperation lazy && SymbolEqualityComparer.Default.Equals(lazy.Target.ReferencedSymbol(), handle))));
 
         private static ImmutableArray<IOperation> JoinPointOfCombinator(IInvocationOperation combinator, IOperation contextRoot, int depth)
         {

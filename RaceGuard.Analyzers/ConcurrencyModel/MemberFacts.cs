@@ -1,6 +1,8 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace RaceGuard.ConcurrencyModel
 {
@@ -9,10 +11,13 @@ namespace RaceGuard.ConcurrencyModel
     {
         private readonly Dictionary<ISymbol, ImmutableArray<IOperation>> joinsByHandle = new Dictionary<ISymbol, ImmutableArray<IOperation>>(SymbolEqualityComparer.Default);
 
-        internal MemberFacts(ISymbol symbol, ImmutableArray<IOperation> bodies)
+        private readonly System.Func<IMethodSymbol, IOperation?> findMethodBody;
+
+        internal MemberFacts(ISymbol symbol, ImmutableArray<IOperation> bodies, System.Func<IMethodSymbol, IOperation?> findMethodBody)
         {
             Symbol = symbol;
             Bodies = bodies;
+            this.findMethodBody = findMethodBody;
         }
 
         /// <summary>The member (method, accessor, constructor; <c>&lt;Main&gt;$</c> for top-level statements).</summary>
@@ -81,6 +86,17 @@ namespace RaceGuard.ConcurrencyModel
                     foreach (var body in Bodies)
                     {
                         builder.AddRange(Joins.FindJoins(handle, body));
+
+                        // await EnsureStartedAsync(), where that method returns the task field (_init ??= InitAsync()).
+                        foreach (var call in Joins.DescendantsOutsideFunctions(body).OfType<IInvocationOperation>())
+                        {
+                            if (call.Instance is null or IInstanceReferenceOperation &&
+                                findMethodBody(call.TargetMethod.OriginalDefinition) is { } callee &&
+                                Joins.ReturnsHandle(callee, handle))
+                            {
+                                builder.AddRange(Joins.Resolve(call, body).Joins);
+                            }
+                        }
                     }
 
                     joins = builder.ToImmutable();

@@ -278,6 +278,13 @@ namespace RaceGuard.ConcurrencyModel
 
         private ConcurrentRegion NewRegion(RegionKind kind, string construct, IOperation start, IOperation? function, IMethodSymbol? method, Multiplicity multiplicity, Frame frame, ISymbol? handle, ImmutableArray<IOperation> joins, IOperation? code)
         {
+            if (joins.IsEmpty && frame.Anchor is { } callSite && ReturnedByCallee(start, handle, frame.GuardRoot))
+            {
+                // A callee that hands its task back (return Task.Run(..); => _init ??= LoadAsync()): the caller joins it
+                // where it waits for the call.
+                joins = Joins.Resolve(callSite, frame.ContextRoot).Joins;
+            }
+
             var region = new ConcurrentRegion(kind, construct, start, function, method, multiplicity, frame.Region, facts.Symbol)
             {
                 Handle = handle,
@@ -311,6 +318,25 @@ namespace RaceGuard.ConcurrencyModel
                                      (code is null || !Joins.DescendantsOutsideFunctions(code).Any(o => o is IWhileLoopOperation or IForLoopOperation { Condition: null }));
             regions.Add(region);
             return region;
+        }
+
+        /// <summary>True when the task of <paramref name="start"/> is what the callee body returns.</summary>
+        private static bool ReturnedByCallee(IOperation start, ISymbol? handle, IOperation calleeBody)
+        {
+            for (var parent = start.WalkUpTaskPassThrough(out _); parent is not null; parent = parent.WalkUpTaskPassThrough(out _))
+            {
+                if (parent is IReturnOperation)
+                {
+                    return true;
+                }
+
+                if (parent is not (ICoalesceOperation or IConditionalOperation))
+                {
+                    break;
+                }
+            }
+
+            return handle is IFieldSymbol && Joins.ReturnsHandle(calleeBody, handle);
         }
 
         /// <summary>True when a delegate local is passed to an entry point somewhere in <paramref name="root"/>.</summary>

@@ -89,8 +89,14 @@ namespace RaceGuard.ConcurrencyModel
             var after = position.Syntax.SpanStart >= start.Syntax.Span.End;
             if (!ReferenceEquals(region.StartAnchor, region.Start))
             {
-                // Started inside a callee: only a region that the callee does not join outlives the call.
-                return after && region.Escapes;
+                // Started inside a callee: a region the callee joins is over when the call returns; one it hands back is
+                // joined where the caller waits for the call.
+                if (!after || region.Joins.Any(join => !join.IsWithin(region.ContextRoot.Syntax)))
+                {
+                    return false;
+                }
+
+                return !region.Joins.Any(join => Joins.Dominates(join, position, start));
             }
 
             if (after)

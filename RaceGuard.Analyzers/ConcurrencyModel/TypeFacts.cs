@@ -75,7 +75,7 @@ namespace RaceGuard.ConcurrencyModel
                     continue;
                 }
 
-                var facts = new MemberFacts(block.Symbol, block.Operations);
+                var facts = new MemberFacts(block.Symbol, block.Operations, FindBody);
                 MemberWalker.Build(facts, known, block.ConfiguredEntryPoints, FindBody);
                 members.Add(facts);
             }

@@ -94,6 +94,17 @@ namespace RaceGuard.Tests.ConcurrencyModel
             Assert.False(ParallelismQuery.MayRunInParallel(access, access));
         }
 
+        [Theory]
+        [InlineData("var t = StartAsync(); _shared.Add(2); await t;", "private Task StartAsync() => Task.Run(() => _shared.Add(1));", true)]
+        [InlineData("await StartAsync(); _shared.Add(2);", "private Task StartAsync() => Task.Run(() => _shared.Add(1));", false)]
+        [InlineData("await RunInsideAsync(); _shared.Add(2);", "private async Task RunInsideAsync() => await Task.Run(() => _shared.Add(1));", false)]
+        [InlineData("StartForgotten(); _shared.Add(2);", "private void StartForgotten() => _ = Task.Run(() => _shared.Add(1));", true)]
+        public async Task RegionsStartedInCallees(string body, string callee, bool expected)
+        {
+            var facts = await FactsOfAsync(InMethod(body, "private readonly List<int> _shared = new List<int>(); " + callee));
+            Assert.Equal(expected, ParallelismQuery.MayRunInParallel(facts.Access("_shared.Add(1)"), facts.Access("_shared.Add(2)")));
+        }
+
         [Fact]
         public async Task FireAndForgetInPublicMethod_RacesWithItsNextCall()
         {

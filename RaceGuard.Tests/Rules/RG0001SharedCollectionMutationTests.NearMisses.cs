@@ -930,5 +930,36 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        [Fact]
+        public async Task NoDiagnostic_LazyAsyncInitialisationAwaitedBeforeUse()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                class Catalog
+                {
+                    private readonly Dictionary<string, decimal> _prices = new Dictionary<string, decimal>();
+                    private Task? _init;
+
+                    public async Task<decimal> PriceAsync(string sku)
+                    {
+                        await EnsureLoadedAsync();
+                        return _prices.TryGetValue(sku, out var price) ? price : 0m;
+                    }
+
+                    private Task EnsureLoadedAsync() => _init ??= LoadAsync();
+
+                    private async Task LoadAsync()
+                    {
+                        await Task.Delay(10);
+                        _prices["a"] = 1m;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }
