@@ -105,7 +105,7 @@ namespace RaceGuard.ConcurrencyModel
             return parent switch
             {
                 IAwaitOperation => false,
-                IReturnOperation => false,
+                IReturnOperation => IsReturnedToSelect(parent),
                 IInvocationOperation { TargetMethod.Name: "Wait" or "GetAwaiter" } wait when ReferenceEquals(wait.Instance, child) => false,
                 IPropertyReferenceOperation { Property.Name: "Result" } => false,
                 _ => true,
@@ -133,6 +133,12 @@ namespace RaceGuard.ConcurrencyModel
 
             return false;
         }
+
+        /// <summary><c>items.Select(x => FetchAsync(x))</c>: the lambda hands each task to Select, which starts them all.</summary>
+        private static bool IsReturnedToSelect(IOperation returnOperation) =>
+            returnOperation.FindAncestor<IAnonymousFunctionOperation>() is { } lambda &&
+            lambda.WalkUpConversion(out _) is IDelegateCreationOperation creation &&
+            creation.WalkUpConversion(out _) is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "Select" } };
 
         public static bool IsConfigured(IMethodSymbol method, ImmutableHashSet<string> configured)
         {

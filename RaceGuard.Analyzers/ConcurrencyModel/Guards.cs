@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace RaceGuard.ConcurrencyModel
@@ -121,7 +122,7 @@ namespace RaceGuard.ConcurrencyModel
             var instanceKey = KeyOf(instance);
             if (known.IsType(type, known.SemaphoreSlim))
             {
-                return Classify(name is "Wait" or "WaitAsync", name == "Release", GuardKind.Semaphore, true, out guardEvent);
+                return Classify(name is "Wait" or "WaitAsync", name == "Release", GuardKind.Semaphore, !IsThrottle(instance), out guardEvent);
             }
 
             if (known.DerivesFrom(instance.Type, known.WaitHandle))
@@ -192,6 +193,43 @@ namespace RaceGuard.ConcurrencyModel
                     }
                 }
             }
+        }
+
+        /// <summary>
+        /// True for a semaphore declared with more than one slot (<c>new SemaphoreSlim(4)</c>,
+        /// <c>new SemaphoreSlim(maxParallel)</c>): it throttles, it does not exclude. <c>new SemaphoreSlim(1, 1)</c>, and a
+        /// semaphore whose creation is not in its declaration, count as a mutex.
+        /// </summary>
+        private static bool IsThrottle(IOperation instance)
+        {
+            var symbol = instance.WalkDownConversion().ReferencedSymbol();
+            if (symbol is null)
+            {
+                return false;
+            }
+
+            foreach (var reference in symbol.DeclaringSyntaxReferences)
+            {
+                var initializer = reference.GetSyntax() switch
+                {
+                    VariableDeclaratorSyntax declarator => declarator.Initializer?.Value,
+                    PropertyDeclarationSyntax property => property.Initializer?.Value,
+                    _ => null,
+                };
+
+                var arguments = initializer switch
+                {
+                    BaseObjectCreationExpressionSyntax creation => creation.ArgumentList?.Arguments,
+                    _ => null,
+                };
+
+                if (arguments is { Count: > 0 } list)
+                {
+                    return !(list[0].Expression is LiteralExpressionSyntax { Token.ValueText: "1" });
+                }
+            }
+
+            return false;
         }
 
         /// <summary>The key of the object a lock statement or acquire call synchronises on.</summary>

@@ -38,6 +38,17 @@ namespace RaceGuard.Tests.ConcurrencyModel
             Assert.Equal(exclusive, guard.Exclusive);
         }
 
+        [Theory]
+        [InlineData("new SemaphoreSlim(1, 1)", true)]
+        [InlineData("new SemaphoreSlim(1)", true)]
+        [InlineData("new SemaphoreSlim(4)", false)]
+        [InlineData("new SemaphoreSlim(Environment.ProcessorCount)", false)]
+        public async Task SemaphoreWithMoreThanOneSlot_Throttles(string creation, bool exclusive)
+        {
+            var facts = await FactsOfAsync(InMethod("await _gate.WaitAsync(); try { list.Add(1); } finally { _gate.Release(); }", "private readonly SemaphoreSlim _gate = " + creation + ";"));
+            Assert.Equal(exclusive, Assert.Single(facts.Access("list.Add(1)").Guards).Exclusive);
+        }
+
         [Fact]
         public async Task ReleasedGuard_NoLongerHeld()
         {

@@ -758,5 +758,76 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        [Fact]
+        public async Task Reports_AsyncCallsStartedBySelectLambda()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Linq;
+                using System.Threading.Tasks;
+
+                sealed class Crawler
+                {
+                    private readonly HashSet<string> _visited = new HashSet<string>();
+
+                    public async Task CrawlAsync(IEnumerable<string> seeds)
+                    {
+                        var visits = seeds.Select(seed => VisitAsync(seed)).ToList();
+                        await Task.WhenAll(visits);
+                    }
+
+                    private async Task VisitAsync(string url)
+                    {
+                        if (_visited.Contains(url))
+                        {
+                            return;
+                        }
+
+                        [|_visited.Add(url)|];
+                        await Task.Delay(10);
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_WritesUnderAThrottlingSemaphore()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Linq;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                sealed class Throttled
+                {
+                    private readonly SemaphoreSlim _throttle = new SemaphoreSlim(4);
+
+                    public async Task<List<int>> RunAsync(IEnumerable<int> ids)
+                    {
+                        var results = new List<int>();
+                        await Task.WhenAll(ids.Select(async id =>
+                        {
+                            await _throttle.WaitAsync();
+                            try
+                            {
+                                await Task.Delay(1);
+                                [|results.Add(id)|];
+                            }
+                            finally
+                            {
+                                _throttle.Release();
+                            }
+                        }));
+                        return results;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }
