@@ -30,9 +30,10 @@ namespace RaceGuard.CodeFixes.Editing
             }
 
             var plans = new List<Plan>();
+            var introduced = new HashSet<string>();
             foreach (var group in diagnostics.GroupBy(d => SharedVariable.Find(root, model, d, cancellationToken), SymbolEqualityComparer.Default))
             {
-                if (group.Key is not { } symbol || CreatePlan(root, model, symbol, group.ToList(), cancellationToken) is not { } plan)
+                if (group.Key is not { } symbol || CreatePlan(root, model, symbol, group.ToList(), introduced, cancellationToken) is not { } plan)
                 {
                     continue;
                 }
@@ -65,9 +66,10 @@ namespace RaceGuard.CodeFixes.Editing
         /// <summary>True when the fix can guard the variable of <paramref name="diagnostic"/>.</summary>
         public static bool CanFix(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken) =>
             SharedVariable.Find(root, model, diagnostic, cancellationToken) is { } symbol &&
-            CreatePlan(root, model, symbol, new[] { diagnostic }, cancellationToken) is not null;
+            CreatePlan(root, model, symbol, new[] { diagnostic }, new HashSet<string>(), cancellationToken) is not null;
 
-        private static Plan? CreatePlan(SyntaxNode root, SemanticModel model, ISymbol symbol, IReadOnlyList<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        /// <summary>The targets to wrap and the lock object to use; <c>introduced</c> holds the names of lock objects this edit already adds for other variables.</summary>
+        private static Plan? CreatePlan(SyntaxNode root, SemanticModel model, ISymbol symbol, IReadOnlyList<Diagnostic> diagnostics, HashSet<string> introduced, CancellationToken cancellationToken)
         {
             var targets = new List<SyntaxNode>();
             foreach (var diagnostic in diagnostics)
@@ -120,9 +122,14 @@ namespace RaceGuard.CodeFixes.Editing
                 return new Plan(symbol, existing, null, null, insertBefore: false, outermost);
             }
 
-            return CreateGateDeclaration(root, model, symbol, useLockType, cancellationToken) is var (name, declaration, anchor, before) && declaration is not null
-                ? new Plan(symbol, name, declaration, anchor, before, outermost)
-                : null;
+            var (name, declaration, anchor, before) = CreateGateDeclaration(root, model, symbol, useLockType, introduced, cancellationToken);
+            if (declaration is null)
+            {
+                return null;
+            }
+
+            introduced.Add(name);
+            return new Plan(symbol, name, declaration, anchor, before, outermost);
         }
 
         /// <summary>The statement or expression body to wrap around an access: the closest statement, or an expression-bodied lambda or member on the way.</summary>
@@ -185,7 +192,7 @@ namespace RaceGuard.CodeFixes.Editing
             }
         }
 
-        private static (string Name, SyntaxNode? Declaration, SyntaxNode? Anchor, bool InsertBefore) CreateGateDeclaration(SyntaxNode root, SemanticModel model, ISymbol symbol, bool useLockType, CancellationToken cancellationToken)
+        private static (string Name, SyntaxNode? Declaration, SyntaxNode? Anchor, bool InsertBefore) CreateGateDeclaration(SyntaxNode root, SemanticModel model, ISymbol symbol, bool useLockType, HashSet<string> introduced, CancellationToken cancellationToken)
         {
             var gateType = useLockType
                 ? ParseTypeName("System.Threading.Lock").WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation)
@@ -217,7 +224,7 @@ namespace RaceGuard.CodeFixes.Editing
                     baseName = baseName.TrimStart('_');
                     baseName = baseName.Length == 0 ? "gate" : char.ToLowerInvariant(baseName[0]) + baseName.Substring(1);
                     var prefixOfField = symbol.IsStatic && symbol.Name.StartsWith("s_", System.StringComparison.Ordinal) ? "s_" : "_";
-                    var name = UniqueName(prefixOfField + baseName + "Lock", n => !symbol.ContainingType.GetMembers(n).IsEmpty);
+                    var name = UniqueName(prefixOfField + baseName + "Lock", n => introduced.Contains(n) || !symbol.ContainingType.GetMembers(n).IsEmpty);
                     var modifiers = TokenList(Token(SyntaxKind.PrivateKeyword));
                     if (symbol.IsStatic)
                     {
@@ -241,7 +248,7 @@ namespace RaceGuard.CodeFixes.Editing
 
                     var scope = declaration.FirstAncestorOrSelf<SyntaxNode>(n => n is MemberDeclarationSyntax or CompilationUnitSyntax) ?? root;
                     var taken = new HashSet<string>(scope.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText));
-                    var name = UniqueName(symbol.Name.TrimStart('@') + "Lock", n => taken.Contains(n) || !model.LookupSymbols(declaration.SpanStart, name: n).IsEmpty);
+                    var name = UniqueName(symbol.Name.TrimStart('@') + "Lock", n => introduced.Contains(n) || taken.Contains(n) || !model.LookupSymbols(declaration.SpanStart, name: n).IsEmpty);
                     var statement = LocalDeclarationStatement(VariableDeclaration(
                             IdentifierName(Identifier(TriviaList(), SyntaxKind.VarKeyword, "var", "var", TriviaList())),
                             SingletonSeparatedList(VariableDeclarator(name).WithInitializer(EqualsValueClause(useLockType ? ObjectCreationExpression(gateType).WithArgumentList(ArgumentList()) : creation)))))

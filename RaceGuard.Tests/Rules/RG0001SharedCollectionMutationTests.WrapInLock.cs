@@ -510,5 +510,88 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyFix.VerifyCodeFixAsync(source, fixedSource);
         }
+
+        [Fact]
+        public async Task FixAll_OneLockPerCollection_AndOneFixAtATimeReusesTheLockAlreadyThere()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    private readonly List<string> _names = new List<string>();
+
+                    public void Load(string[] names)
+                    {
+                        var lengths = new List<int>();
+                        Parallel.ForEach(names, name =>
+                        {
+                            [|_names.Add(name)|];
+                            [|lengths.Add(name.Length)|];
+                        });
+                    }
+                }
+                """;
+            const string fixedSource = """
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    private readonly List<string> _names = new List<string>();
+                    private readonly object _namesLock = new object();
+
+                    public void Load(string[] names)
+                    {
+                        var lengths = new List<int>();
+                        var lengthsLock = new object();
+                        Parallel.ForEach(names, name =>
+                        {
+                            lock (_namesLock)
+                            {
+                                _names.Add(name);
+                            }
+                            lock (lengthsLock)
+                            {
+                                lengths.Add(name.Length);
+                            }
+                        });
+                    }
+                }
+                """;
+
+            // Fixing one diagnostic at a time, the second fix finds the lock the first one introduced in this method and
+            // reuses it, as it would reuse any lock the method already takes.
+            const string oneAtATime = """
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    private readonly List<string> _names = new List<string>();
+                    private readonly object _namesLock = new object();
+
+                    public void Load(string[] names)
+                    {
+                        var lengths = new List<int>();
+                        Parallel.ForEach(names, name =>
+                        {
+                            lock (_namesLock)
+                            {
+                                _names.Add(name);
+                            }
+                            lock (_namesLock)
+                            {
+                                lengths.Add(name.Length);
+                            }
+                        });
+                    }
+                }
+                """;
+
+            var test = new VerifyFix.Test { TestCode = source, FixedCode = oneAtATime, BatchFixedCode = fixedSource };
+            await test.RunAsync();
+        }
     }
 }
