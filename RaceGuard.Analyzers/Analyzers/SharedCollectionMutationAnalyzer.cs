@@ -141,7 +141,7 @@ namespace RaceGuard.Analyzers
             properties[DiagnosticPropertyKeys.SymbolName] = access.Path.DisplayName;
             properties[DiagnosticPropertyKeys.SymbolKind] = access.Path.Root.VariableKind();
             properties[DiagnosticPropertyKeys.ConflictCount] = conflictCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            if (FindExistingLock(access, facts) is { } existing)
+            if (facts.ReusableLockFor(access) is { } existing)
             {
                 properties[DiagnosticPropertyKeys.ExistingLock] = existing;
             }
@@ -201,65 +201,6 @@ namespace RaceGuard.Analyzers
 
             var text = string.Join(" and ", parts);
             return racesWithItself ? text + " and other instances of itself" : text;
-        }
-
-        /// <summary>
-        /// A lock object the fix should reuse: one already held at some access to the same variable; else one the member
-        /// (for locals) or the type (for fields) already locks on.
-        /// </summary>
-        private static string? FindExistingLock(SharedAccess access, TypeFacts facts)
-        {
-            if (access.Path.Symbols.Length != 1)
-            {
-                return null;
-            }
-
-            var root = access.Path.Root;
-            var isStaticContext = root is IFieldSymbol { IsStatic: true } or IPropertySymbol { IsStatic: true } || access.Member.Symbol.IsStatic;
-
-            bool Usable(ISymbol? symbol) => symbol switch
-            {
-                IFieldSymbol field => SymbolEqualityComparer.Default.Equals(field.ContainingType, facts.Type) && (field.IsStatic || !isStaticContext),
-                ILocalSymbol local => root is ILocalSymbol collection && LocalInScopeFor(local, collection),
-                _ => false,
-            };
-
-            var fromAccesses = facts.AccessesByPath[access.Path]
-                .SelectMany(a => a.Guards)
-                .Where(g => g.Kind is GuardKind.Lock or GuardKind.Monitor or GuardKind.LockType && Usable(g.Key.Symbol))
-                .GroupBy(g => g.Key.Text)
-                .OrderByDescending(g => g.Count())
-                .FirstOrDefault();
-            if (fromAccesses is not null)
-            {
-                return fromAccesses.Key;
-            }
-
-            var scope = root is ILocalSymbol or IParameterSymbol ? new[] { access.Member } : facts.Members.ToArray();
-            var fromLocks = scope
-                .SelectMany(m => m.Bodies)
-                .SelectMany(b => b.Descendants().OfType<ILockOperation>())
-                .Select(l => Guards.KeyOf(l.LockedValue))
-                .Where(k => Usable(k.Symbol))
-                .GroupBy(k => k.Text)
-                .OrderByDescending(g => g.Count())
-                .FirstOrDefault();
-            return fromLocks?.Key;
-        }
-
-        /// <summary>True when <paramref name="gate"/> is declared before <paramref name="collection"/> in a block that encloses it.</summary>
-        private static bool LocalInScopeFor(ILocalSymbol gate, ILocalSymbol collection)
-        {
-            var gateSyntax = gate.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax();
-            var collectionSyntax = collection.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax();
-            if (gateSyntax is null || collectionSyntax is null || gateSyntax.SyntaxTree != collectionSyntax.SyntaxTree || gateSyntax.SpanStart > collectionSyntax.SpanStart)
-            {
-                return false;
-            }
-
-            var gateBlock = gateSyntax.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.BlockSyntax>();
-            var gateScope = gateBlock ?? (SyntaxNode?)gateSyntax.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.CompilationUnitSyntax>();
-            return gateScope is not null && gateScope.Span.Contains(collectionSyntax.Span);
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace RaceGuard.ConcurrencyModel
@@ -98,6 +99,66 @@ namespace RaceGuard.ConcurrencyModel
                     yield return other;
                 }
             }
+        }
+
+        /// <summary>
+        /// The lock object to guard <paramref name="access"/>'s variable with, by name: one already held at some access to
+        /// the same variable; else one the member (for locals) or the type (for fields) already locks on. Null when there is
+        /// none in scope (the fix then introduces one).
+        /// </summary>
+        public string? ReusableLockFor(SharedAccess access)
+        {
+            if (access.Path.Symbols.Length != 1)
+            {
+                return null;
+            }
+
+            var root = access.Path.Root;
+            var isStaticContext = root is IFieldSymbol { IsStatic: true } or IPropertySymbol { IsStatic: true } || access.Member.Symbol.IsStatic;
+
+            bool Usable(ISymbol? symbol) => symbol switch
+            {
+                IFieldSymbol field => SymbolEqualityComparer.Default.Equals(field.ContainingType, Type) && (field.IsStatic || !isStaticContext),
+                ILocalSymbol local => root is ILocalSymbol collection && LocalInScopeFor(local, collection),
+                _ => false,
+            };
+
+            var fromAccesses = AccessesByPath[access.Path]
+                .SelectMany(a => a.Guards)
+                .Where(g => g.Kind is GuardKind.Lock or GuardKind.Monitor or GuardKind.LockType && Usable(g.Key.Symbol))
+                .GroupBy(g => g.Key.Text)
+                .OrderByDescending(g => g.Count())
+                .FirstOrDefault();
+            if (fromAccesses is not null)
+            {
+                return fromAccesses.Key;
+            }
+
+            var scope = root is ILocalSymbol or IParameterSymbol ? new[] { access.Member } : Members.ToArray();
+            var fromLocks = scope
+                .SelectMany(m => m.Bodies)
+                .SelectMany(b => b.Descendants().OfType<ILockOperation>())
+                .Select(l => Guards.KeyOf(l.LockedValue))
+                .Where(k => Usable(k.Symbol))
+                .GroupBy(k => k.Text)
+                .OrderByDescending(g => g.Count())
+                .FirstOrDefault();
+            return fromLocks?.Key;
+        }
+
+        /// <summary>True when <paramref name="gate"/> is declared before <paramref name="collection"/> in a block that encloses it.</summary>
+        private static bool LocalInScopeFor(ILocalSymbol gate, ILocalSymbol collection)
+        {
+            var gateSyntax = gate.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax();
+            var collectionSyntax = collection.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax();
+            if (gateSyntax is null || collectionSyntax is null || gateSyntax.SyntaxTree != collectionSyntax.SyntaxTree || gateSyntax.SpanStart > collectionSyntax.SpanStart)
+            {
+                return false;
+            }
+
+            var gateBlock = gateSyntax.FirstAncestorOrSelf<BlockSyntax>();
+            var gateScope = gateBlock ?? (SyntaxNode?)gateSyntax.FirstAncestorOrSelf<CompilationUnitSyntax>();
+            return gateScope is not null && gateScope.Span.Contains(collectionSyntax.Span);
         }
 
         /// <summary>The types stored into a variable by its initialisers and assignments, seen anywhere in the type.</summary>
