@@ -48,7 +48,17 @@ namespace RaceGuard.ConcurrencyModel
                             return;
                         }
 
-                        var facts = TypeFacts.Build(type, blocks, known);
+                        TypeFacts facts;
+                        try
+                        {
+                            facts = TypeFacts.Build(type, blocks, known);
+                        }
+                        catch (InsufficientExecutionStackException)
+                        {
+                            // Code nested too deeply to walk on this thread's stack: report nothing for the type.
+                            return;
+                        }
+
                         if (facts.HasRegions)
                         {
                             action(symbolEnd, facts);

@@ -73,6 +73,8 @@ namespace RaceGuard.ConcurrencyModel
 
         private void Visit(IOperation operation, Frame frame)
         {
+            // Deeply nested expressions: give up on the type (ConcurrencyAnalysis catches this) rather than overflow.
+            System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
             switch (operation)
             {
                 case ILocalFunctionOperation:

@@ -151,6 +151,28 @@ namespace RaceGuard.Tests.Meta
             Assert.Contains(diagnostics, d => d.Id == "RG0001");
         }
 
+        [Fact]
+        public async Task NoException_OnDeeplyNestedExpressions()
+        {
+            var terms = string.Join(" + ", System.Linq.Enumerable.Range(0, 3000).Select(i => "x" + (i % 10)));
+            var source = $$"""
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    void M(int x0, int x1, int x2, int x3, int x4, int x5, int x6, int x7, int x8, int x9)
+                    {
+                        var list = new List<int>();
+                        Parallel.For(0, 10, i => list.Add({{terms}}));
+                    }
+                }
+                """;
+
+            var (_, exceptions) = await Harness.AnalyzeAsync(await Harness.CompileAsync(source));
+            Assert.Empty(exceptions);
+        }
+
         /// <summary>Seeded single-token deletions, a lambda cut in half, and the file without its usings.</summary>
         private static string[] BrokenVariants(string source, int seed)
         {
