@@ -3,6 +3,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
@@ -232,7 +233,7 @@ namespace RaceGuard.CodeFixes.Editing
                     }
 
                     modifiers = modifiers.Add(Token(SyntaxKind.ReadOnlyKeyword));
-                    var field = FieldDeclaration(VariableDeclaration(gateType, SingletonSeparatedList(VariableDeclarator(name).WithInitializer(EqualsValueClause(creation)))))
+                    var field = FieldDeclaration(VariableDeclaration(gateType, SingletonSeparatedList(VariableDeclarator(RenameableIdentifier(name)).WithInitializer(EqualsValueClause(creation)))))
                         .WithModifiers(modifiers)
                         .WithAdditionalAnnotations(Formatter.Annotation);
                     return (name, field, member, false);
@@ -251,7 +252,7 @@ namespace RaceGuard.CodeFixes.Editing
                     var name = UniqueName(symbol.Name.TrimStart('@') + "Lock", n => introduced.Contains(n) || taken.Contains(n) || !model.LookupSymbols(declaration.SpanStart, name: n).IsEmpty);
                     var statement = LocalDeclarationStatement(VariableDeclaration(
                             IdentifierName(Identifier(TriviaList(), SyntaxKind.VarKeyword, "var", "var", TriviaList())),
-                            SingletonSeparatedList(VariableDeclarator(name).WithInitializer(EqualsValueClause(useLockType ? ObjectCreationExpression(gateType).WithArgumentList(ArgumentList()) : creation)))))
+                            SingletonSeparatedList(VariableDeclarator(RenameableIdentifier(name)).WithInitializer(EqualsValueClause(useLockType ? ObjectCreationExpression(gateType).WithArgumentList(ArgumentList()) : creation)))))
                         .WithTrailingTrivia(EndOfLine(root))
                         .WithAdditionalAnnotations(Formatter.Annotation);
 
@@ -282,6 +283,9 @@ namespace RaceGuard.CodeFixes.Editing
                     return default;
             }
         }
+
+        /// <summary>The introduced lock's name, marked so the IDE offers to rename it right away.</summary>
+        private static SyntaxToken RenameableIdentifier(string name) => Identifier(name).WithAdditionalAnnotations(RenameAnnotation.Create());
 
         /// <summary>The end-of-line the document already uses.</summary>
         private static SyntaxTrivia EndOfLine(SyntaxNode root) =>
