@@ -168,13 +168,17 @@ namespace RaceGuard.Analyzers
                 suggestion);
         }
 
+        private static string DescribeStarter(ConcurrentRegion region) =>
+            region.StartingMember is IMethodSymbol { AssociatedSymbol: IPropertySymbol property } ? "'" + property.Name + "'" : region.StartingMember.Name + "()";
+
         private static string DescribeOtherSide(SharedAccess access, List<SharedAccess> others, bool racesWithItself)
         {
             if (others.Count == 0)
             {
                 return access.Region switch
                 {
-                    { Kind: RegionKind.AsyncFanOut, Method: { } method } => "another concurrent call to '" + method.Name + "'",
+                    { Kind: RegionKind.AsyncFanOut, Method: { } method, Multiplicity: Multiplicity.Once, ManyAcrossCalls: false } => "another concurrent call to '" + method.Name + "'",
+                    { Multiplicity: Multiplicity.Once, ManyAcrossCalls: true } region => "the same " + region.Construct + " started by another call of " + DescribeStarter(region),
                     { } region => "other instances of the same " + region.Construct,
                     null => "another call of " + access.Member.Describe(),
                 };

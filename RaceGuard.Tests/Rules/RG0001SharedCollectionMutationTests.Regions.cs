@@ -373,12 +373,14 @@ namespace RaceGuard.Tests.Rules
 
                     public void Write(string line)
                     {
-                        _ = Task.Run(() => [|_lines.Add(line)|]);
+                        _ = Task.Run(() => {|#0:_lines.Add(line)|});
                     }
                 }
                 """;
 
-            await VerifyCS.VerifyAnalyzerAsync(source);
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("_lines", "List<string>", "inside a Task.Run lambda", "the same Task.Run lambda started by another call of Write()", ""));
         }
 
         [Fact]
