@@ -58,6 +58,7 @@ namespace RaceGuard.ConcurrencyModel
                 case IInvocationOperation invocation:
                     var method = invocation.TargetMethod;
                     return CandidateNames.Contains(method.Name) ||
+                           method.MethodKind == MethodKind.DelegateInvoke ||
                            (method.Name == "Select" && invocation.Arguments.Length == 2 && invocation.Arguments[1].Value.GetDelegateTarget() is IAnonymousFunctionOperation { Symbol.IsAsync: true }) ||
                            known.IsType(method.ContainingType, known.ParallelEnumerable) ||
                            (method.IsAsync && !method.DeclaringSyntaxReferences.IsEmpty) ||
@@ -96,7 +97,8 @@ namespace RaceGuard.ConcurrencyModel
         public static bool IsUnawaitedAsyncCall(IInvocationOperation invocation, KnownSymbols known)
         {
             var method = invocation.TargetMethod;
-            if (!method.IsAsync || method.DeclaringSyntaxReferences.IsEmpty || !known.IsTaskLike(method.ReturnType))
+            var isAsyncSource = method.IsAsync && !method.DeclaringSyntaxReferences.IsEmpty;
+            if (!(isAsyncSource || AsyncLambdaOfDelegateLocal(invocation) is not null) || !known.IsTaskLike(method.ReturnType))
             {
                 return false;
             }
@@ -133,6 +135,14 @@ namespace RaceGuard.ConcurrencyModel
 
             return false;
         }
+
+        /// <summary><c>var work = async (int id) => ..; work(1);</c>: the async lambda a delegate local invoked here holds.</summary>
+        public static IAnonymousFunctionOperation? AsyncLambdaOfDelegateLocal(IInvocationOperation invocation) =>
+            invocation.TargetMethod.MethodKind == MethodKind.DelegateInvoke &&
+            invocation.Instance?.WalkDownConversion() is ILocalReferenceOperation local &&
+            IOperationExtensions.DelegateLocalInitializer(local)?.GetDelegateTarget() is IAnonymousFunctionOperation { Symbol.IsAsync: true } lambda
+                ? lambda
+                : null;
 
         /// <summary><c>items.Select(x => FetchAsync(x))</c>: the lambda hands each task to Select, which starts them all.</summary>
         private static bool IsReturnedToSelect(IOperation returnOperation) =>

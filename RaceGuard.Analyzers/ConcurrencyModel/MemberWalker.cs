@@ -167,15 +167,19 @@ namespace RaceGuard.ConcurrencyModel
                     return;
                 }
 
-                if (EntryPoints.IsUnawaitedAsyncCall(invocation, known) && FindBody(invocation.TargetMethod, invocation.Instance) is { } asyncBody)
+                if (EntryPoints.IsUnawaitedAsyncCall(invocation, known))
                 {
-                    foreach (var child in invocation.ChildOperations)
+                    var lambda = EntryPoints.AsyncLambdaOfDelegateLocal(invocation);
+                    if ((lambda?.Body ?? FindBody(invocation.TargetMethod, invocation.Instance)) is { } asyncBody)
                     {
-                        Visit(child, frame);
-                    }
+                        foreach (var child in invocation.ChildOperations)
+                        {
+                            Visit(child, frame);
+                        }
 
-                    StartAsyncCall(invocation, asyncBody, frame);
-                    return;
+                        StartAsyncCall(invocation, asyncBody, lambda, frame);
+                        return;
+                    }
                 }
             }
 
@@ -262,9 +266,19 @@ namespace RaceGuard.ConcurrencyModel
             }
         }
 
-        private void StartAsyncCall(IInvocationOperation invocation, IOperation body, Frame frame)
+        private void StartAsyncCall(IInvocationOperation invocation, IOperation body, IAnonymousFunctionOperation? lambda, Frame frame)
         {
             var (handle, joins) = Joins.Resolve(invocation, frame.ContextRoot);
+            if (lambda is not null)
+            {
+                // work(1) of `var work = async (int id) => ..`: the lambda runs as the region; its parameters are its own.
+                var name = ((ILocalReferenceOperation)invocation.Instance!.WalkDownConversion()).Local.Name;
+                var lambdaRegion = NewRegion(RegionKind.AsyncFanOut, "concurrent call to '" + name + "'", invocation, lambda, null, Multiplicity.Once, frame, handle, joins, body);
+                lambdaRegion.BodySyntax = lambda.Syntax;
+                Visit(body, RegionFrame(lambdaRegion, lambda, body, frame));
+                return;
+            }
+
             var method = invocation.TargetMethod;
             var region = NewRegion(RegionKind.AsyncFanOut, "concurrent call to '" + method.Name + "'", invocation, null, method, Multiplicity.Once, frame, handle, joins, body);
             region.BodySyntax = body.Syntax;
@@ -341,13 +355,16 @@ namespace RaceGuard.ConcurrencyModel
             return handle is IFieldSymbol && Joins.ReturnsHandle(calleeBody, handle);
         }
 
-        /// <summary>True when a delegate local is passed to an entry point somewhere in <paramref name="root"/>.</summary>
+        /// <summary>True when a delegate local is passed to an entry point, or invoked without await, somewhere in <paramref name="root"/>.</summary>
         private bool IsHandedToEntryPoint(ILocalSymbol local, IOperation root) =>
             root.Descendants().OfType<ILocalReferenceOperation>().Any(reference =>
                 SymbolEqualityComparer.Default.Equals(reference.Local, local) &&
-                reference.WalkUpConversion(out _) is IArgumentOperation { Parent: { } call } &&
-                EntryPoints.IsCandidate(call, known, configured) &&
-                !EntryPoints.GetStarts(call, known, configured).IsEmpty);
+                reference.WalkUpConversion(out var child) switch
+                {
+                    IArgumentOperation { Parent: { } call } => EntryPoints.IsCandidate(call, known, configured) && !EntryPoints.GetStarts(call, known, configured).IsEmpty,
+                    IInvocationOperation invoke when ReferenceEquals(invoke.Instance, child) => EntryPoints.IsUnawaitedAsyncCall(invoke, known),
+                    _ => false,
+                });
 
         /// <summary>The region a task expression belongs to: the start itself, or a handle that holds it.</summary>
         private ConcurrentRegion? FindRegionOf(IOperation task)

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Threading.Tasks;
 using RaceGuard.ConcurrencyModel;
 using static RaceGuard.Tests.ConcurrencyModel.ModelHarness;
@@ -56,6 +57,7 @@ namespace RaceGuard.Tests.ConcurrencyModel
         [InlineData("var a = Task.Run(() => list.Add(1)); await a; var b = Task.Run(() => list.Add(2)); await b;", false)]
         [InlineData("Task[] all = { Task.Run(() => list.Add(1)), Task.Run(() => list.Add(2)) }; Task.WaitAll(all);", true)]
         [InlineData("Parallel.Invoke(() => list.Add(1)); Parallel.Invoke(() => list.Add(2));", false)]
+
         [InlineData("await Task.Run(() => list.Add(1)).ContinueWith(_ => list.Add(2));", false)]
         [InlineData("var t = Task.Run(() => list.Add(1)); var c = t.ContinueWith(_ => list.Add(2)); await c;", false)]
         [InlineData("var t = Task.Run(() => list.Add(1)); var c = Task.Delay(1).ContinueWith(_ => list.Add(2)); await Task.WhenAll(t, c);", true)]
@@ -63,6 +65,16 @@ namespace RaceGuard.Tests.ConcurrencyModel
         {
             var facts = await FactsOfAsync(InMethod(body));
             Assert.Equal(expected, ParallelismQuery.MayRunInParallel(facts.Access("list.Add(1)"), facts.Access("list.Add(2)")));
+        }
+
+        [Theory]
+        [InlineData("Func<int, Task> work = async id => { await Task.Yield(); list.Add(id); }; await Task.WhenAll(work(1), work(2));", true)]
+        [InlineData("Func<int, Task> work = async id => { await Task.Yield(); list.Add(id); }; await work(1); await work(2);", false)]
+        public async Task CallsOfAnAsyncLambdaLocal(string body, bool expected)
+        {
+            var facts = await FactsOfAsync(InMethod(body));
+            var calls = facts.Members.SelectMany(m => m.Accesses).Where(a => a.ReportOperation.Syntax.ToString() == "list.Add(id)").ToList();
+            Assert.Equal(expected, calls.Count == 2 && ParallelismQuery.MayRunInParallel(calls[0], calls[1]));
         }
 
         [Theory]

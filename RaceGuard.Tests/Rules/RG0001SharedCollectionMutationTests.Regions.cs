@@ -831,5 +831,32 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        [Fact]
+        public async Task Reports_AsyncLambdaLocalCalledTwiceAndJoinedLater()
+        {
+            const string source = """
+                using System;
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task<Dictionary<int, string>> FetchAsync()
+                    {
+                        var pages = new Dictionary<int, string>();
+                        Func<int, Task> fetch = async id =>
+                        {
+                            await Task.Delay(10);
+                            [|pages[id] = "page " + id|];
+                        };
+                        await Task.WhenAll(fetch(1), fetch(2));
+                        return pages;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }
