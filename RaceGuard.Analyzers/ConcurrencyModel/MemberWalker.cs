@@ -84,6 +84,7 @@ namespace RaceGuard.ConcurrencyModel
 
                 case IInvocationOperation invocation:
                     RecordIfConcurrentValue(invocation, frame);
+                    AliasOutValue(invocation, frame);
                     VisitInvocation(invocation, frame);
                     return;
 
@@ -504,6 +505,30 @@ namespace RaceGuard.ConcurrencyModel
             if (used)
             {
                 TryRecordAccess(element, frame);
+            }
+        }
+
+        /// <summary><c>groups.TryGetValue(key, out var list)</c> on a concurrent dictionary: <c>list</c> names the shared value.</summary>
+        private void AliasOutValue(IInvocationOperation invocation, Frame frame)
+        {
+            if (invocation is not { TargetMethod.Name: "TryGetValue" or "TryRemove", Instance: { } instance } ||
+                !known.IsThreadSafeType(instance.Type) ||
+                instance.Type?.GetMembers("this[]").OfType<IPropertySymbol>().FirstOrDefault() is not { } indexer)
+            {
+                return;
+            }
+
+            foreach (var argument in invocation.Arguments)
+            {
+                var target = argument.Value is IDeclarationExpressionOperation declaration ? declaration.Expression : argument.Value;
+                if (argument.Parameter?.RefKind == RefKind.Out &&
+                    target.WalkDownConversion() is ILocalReferenceOperation local &&
+                    known.GetNonThreadSafeCollection(local.Local.Type) is not null &&
+                    PathOf(instance.WalkDownConversion(), frame) is { IsDefault: false } dictionary &&
+                    dictionary.Symbols.Length < 3)
+                {
+                    aliases[local.Local] = dictionary.Append(indexer);
+                }
             }
         }
 

@@ -753,6 +753,10 @@ namespace RaceGuard.Tests.Rules
                             [|seen.Add(value)|];
                             var bucket = byDigit.GetOrAdd(value % 10, _ => new List<int>());
                             [|bucket.Add(value)|];
+                            if (byDigit.TryGetValue(value % 7, out var other))
+                            {
+                                [|other.Remove(value)|];
+                            }
                         });
                     }
                 }
