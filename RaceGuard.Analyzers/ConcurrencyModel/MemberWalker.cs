@@ -332,9 +332,23 @@ namespace RaceGuard.ConcurrencyModel
             // started again by every call.
             region.ManyAcrossCalls = joins.IsEmpty && handle is null && !facts.RunsAtConstruction &&
                                      kind is RegionKind.TaskRun or RegionKind.TaskFactoryStartNew or RegionKind.ThreadPool or RegionKind.AsyncFanOut or RegionKind.Configured &&
-                                     (code is null || !Joins.DescendantsOutsideFunctions(code).Any(o => o is IWhileLoopOperation or IForLoopOperation { Condition: null }));
+                                     (code is null || !IsBackgroundLoop(code));
             regions.Add(region);
             return region;
+        }
+
+        /// <summary>
+        /// True when the region's code is a background loop: a <c>while</c> or <c>for (;;)</c> in it, or in a method of the
+        /// type it calls (<c>Task.Run(() => ListenLoop())</c>).
+        /// </summary>
+        private bool IsBackgroundLoop(IOperation code)
+        {
+            static bool HasLoop(IOperation body) =>
+                Joins.DescendantsOutsideFunctions(body).Any(o => o is IWhileLoopOperation or IForLoopOperation { Condition: null });
+
+            return HasLoop(code) ||
+                   Joins.DescendantsOutsideFunctions(code).OfType<IInvocationOperation>().Any(call =>
+                       FindBody(call.TargetMethod, call.Instance) is { } callee && HasLoop(callee));
         }
 
         /// <summary>True when the task of <paramref name="start"/> is what the callee body returns.</summary>

@@ -118,6 +118,16 @@ namespace RaceGuard.Tests.ConcurrencyModel
         }
 
         [Fact]
+        public async Task BackgroundLoopInACalledMethod_IsNotItsOwnSibling()
+        {
+            const string members = "private readonly List<int> _seen = new List<int>(); public void Start() { _ = Task.Run(() => Listen()); } private void Listen() { while (true) { _seen.Add(1); } }";
+            var facts = await FactsOfAsync(InMethod("list.Add(1); list.Add(2);", members));
+            var access = facts.Access("_seen.Add(1)");
+            Assert.False(access.Region!.ManyAcrossCalls);
+            Assert.False(ParallelismQuery.MayRunInParallel(access, access));
+        }
+
+        [Fact]
         public async Task FireAndForgetInPublicMethod_RacesWithItsNextCall()
         {
             const string members = "private readonly List<int> _log = new List<int>(); public void Log(int x) { _ = Task.Run(() => _log.Add(x)); }";
