@@ -175,22 +175,11 @@ namespace RaceGuard.ConcurrencyModel
                 yield break;
             }
 
-            var stack = new Stack<IOperation>();
-            stack.Push(operation);
-            while (stack.Count > 0)
+            foreach (var invocation in operation.DescendantsOutsideFunctions().OfType<IInvocationOperation>())
             {
-                var current = stack.Pop();
-                if (current is IInvocationOperation invocation && TryClassify(invocation, known, out var guardEvent) && (guardEvent.IsAcquire || !acquiresOnly))
+                if (TryClassify(invocation, known, out var guardEvent) && (guardEvent.IsAcquire || !acquiresOnly))
                 {
                     yield return guardEvent;
-                }
-
-                foreach (var child in current.ChildOperations)
-                {
-                    if (child is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
-                    {
-                        stack.Push(child);
-                    }
                 }
             }
         }

@@ -34,7 +34,7 @@ namespace RaceGuard.ConcurrencyModel
         public static ImmutableArray<IOperation> FindSignalJoins(IOperation regionBody, IOperation contextRoot)
         {
             var signals = FinalStatements(regionBody)
-                .SelectMany(DescendantsOutsideFunctions)
+                .SelectMany(statement => statement.DescendantsOutsideFunctions())
                 .OfType<IInvocationOperation>()
                 .Where(i => SignalNames.Contains(i.TargetMethod.Name))
                 .Select(i => i.Instance?.ReferencedSymbol())
@@ -46,7 +46,7 @@ namespace RaceGuard.ConcurrencyModel
             }
 
             var joins = ImmutableArray.CreateBuilder<IOperation>();
-            foreach (var operation in DescendantsOutsideFunctions(contextRoot))
+            foreach (var operation in contextRoot.DescendantsOutsideFunctions())
             {
                 switch (operation)
                 {
@@ -309,11 +309,11 @@ namespace RaceGuard.ConcurrencyModel
             }
 
             var joins = ImmutableArray.CreateBuilder<IOperation>();
-            foreach (var operation in DescendantsOutsideFunctions(root))
+            foreach (var operation in root.DescendantsOutsideFunctions())
             {
                 if (operation is IForEachLoopOperation loop &&
                     SymbolEqualityComparer.Default.Equals(loop.Collection.WalkDownConversion().ReferencedSymbol(), handle) &&
-                    DescendantsOutsideFunctions(loop.Body).Any(o => o is IAwaitOperation || o is IInvocationOperation { TargetMethod.Name: "Wait" or "Join" }))
+                    loop.Body.DescendantsOutsideFunctions().Any(o => o is IAwaitOperation || o is IInvocationOperation { TargetMethod.Name: "Wait" or "Join" }))
                 {
                     joins.Add(loop);
                     continue;
@@ -338,7 +338,7 @@ namespace RaceGuard.ConcurrencyModel
 
         /// <summary>True when a method body returns the task held by <paramref name="handle"/> (<c>=> _init ??= InitAsync()</c>, <c>return _loop;</c>).</summary>
         public static bool ReturnsHandle(IOperation body, ISymbol handle) =>
-            DescendantsOutsideFunctions(body).OfType<IReturnOperation>().Any(r =>
+            body.DescendantsOutsideFunctions().OfType<IReturnOperation>().Any(r =>
                 r.ReturnedValue?.WalkDownConversion() is { } returned &&
                 (SymbolEqualityComparer.Default.Equals(returned.ReferencedSymbol(), handle) ||
                  (returned is ICoalesceAssignmentOperation lazy && SymbolEqualityComparer.Default.Equals(lazy.Target.ReferencedSymbol(), handle))));
@@ -356,24 +356,5 @@ namespace RaceGuard.ConcurrencyModel
         private static bool IsJoinAllCombinator(IInvocationOperation invocation) =>
             invocation.TargetMethod.Name is "WhenAll" or "WaitAll" &&
             invocation.TargetMethod.ContainingType is { Name: "Task", ContainingNamespace.Name: "Tasks" };
-
-        /// <summary>Descendants of <paramref name="root"/> (itself included), not entering lambdas or local functions.</summary>
-        public static IEnumerable<IOperation> DescendantsOutsideFunctions(IOperation root)
-        {
-            var stack = new Stack<IOperation>();
-            stack.Push(root);
-            while (stack.Count > 0)
-            {
-                var current = stack.Pop();
-                yield return current;
-                foreach (var child in current.ChildOperations.Reverse())
-                {
-                    if (child is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
-                    {
-                        stack.Push(child);
-                    }
-                }
-            }
-        }
     }
 }

@@ -88,7 +88,7 @@ namespace RaceGuard.ConcurrencyModel
                         builder.AddRange(Joins.FindJoins(handle, body));
 
                         // await EnsureStartedAsync(), where that method returns the task field (_init ??= InitAsync()).
-                        foreach (var call in Joins.DescendantsOutsideFunctions(body).OfType<IInvocationOperation>())
+                        foreach (var call in body.DescendantsOutsideFunctions().OfType<IInvocationOperation>())
                         {
                             if (call.Instance is null or IInstanceReferenceOperation &&
                                 findMethodBody(call.TargetMethod.OriginalDefinition) is { } callee &&

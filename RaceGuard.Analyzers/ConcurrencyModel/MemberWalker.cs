@@ -344,10 +344,10 @@ namespace RaceGuard.ConcurrencyModel
         private bool IsBackgroundLoop(IOperation code)
         {
             static bool HasLoop(IOperation body) =>
-                Joins.DescendantsOutsideFunctions(body).Any(o => o is IWhileLoopOperation or IForLoopOperation { Condition: null });
+                body.DescendantsOutsideFunctions().Any(o => o is IWhileLoopOperation or IForLoopOperation { Condition: null });
 
             return HasLoop(code) ||
-                   Joins.DescendantsOutsideFunctions(code).OfType<IInvocationOperation>().Any(call =>
+                   code.DescendantsOutsideFunctions().OfType<IInvocationOperation>().Any(call =>
                        FindBody(call.TargetMethod, call.Instance) is { } callee && HasLoop(callee));
         }
 
@@ -427,7 +427,7 @@ namespace RaceGuard.ConcurrencyModel
         }
 
         private static IOperation? FindStartCall(ISymbol handle, IOperation root) =>
-            Joins.DescendantsOutsideFunctions(root).OfType<IInvocationOperation>().FirstOrDefault(i =>
+            root.DescendantsOutsideFunctions().OfType<IInvocationOperation>().FirstOrDefault(i =>
                 i.TargetMethod.Name == "Start" && i.Instance is { } instance && SymbolEqualityComparer.Default.Equals(instance.ReferencedSymbol(), handle));
 
         /// <summary>The body of a local function, or of a method of this type called on <c>this</c> (or static).</summary>
@@ -525,9 +525,7 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary><c>groups.TryGetValue(key, out var list)</c> on a concurrent dictionary: <c>list</c> names the shared value.</summary>
         private void AliasOutValue(IInvocationOperation invocation, Frame frame)
         {
-            if (invocation is not { TargetMethod.Name: "TryGetValue" or "TryRemove", Instance: { } instance } ||
-                !known.IsThreadSafeType(instance.Type) ||
-                instance.Type?.GetMembers("this[]").OfType<IPropertySymbol>().FirstOrDefault() is not { } indexer)
+            if (invocation is not { TargetMethod.Name: "TryGetValue" or "TryRemove", Instance: { } instance })
             {
                 return;
             }
@@ -538,12 +536,24 @@ namespace RaceGuard.ConcurrencyModel
                 if (argument.Parameter?.RefKind == RefKind.Out &&
                     target.WalkDownConversion() is ILocalReferenceOperation local &&
                     known.GetNonThreadSafeCollection(local.Local.Type) is not null &&
-                    PathOf(instance.WalkDownConversion(), frame) is { IsDefault: false } dictionary &&
-                    dictionary.Symbols.Length < 3)
+                    ValueOfConcurrentDictionary(instance, frame) is { IsDefault: false } value)
                 {
-                    aliases[local.Local] = dictionary.Append(indexer);
+                    aliases[local.Local] = value;
                 }
             }
+        }
+
+        /// <summary>The path <c>dict[…]</c> of the values of a thread-safe dictionary held in a variable, or default.</summary>
+        private AccessPath ValueOfConcurrentDictionary(IOperation dictionary, Frame frame)
+        {
+            if (!known.IsThreadSafeType(dictionary.Type) ||
+                dictionary.Type?.GetMembers("this[]").OfType<IPropertySymbol>().FirstOrDefault() is not { } indexer)
+            {
+                return default;
+            }
+
+            var inner = PathOf(dictionary.WalkDownConversion(), frame);
+            return inner.IsDefault || inner.Symbols.Length >= 3 ? default : inner.Append(indexer);
         }
 
         private AccessPath ConcurrentValuePath(IOperation element, Frame frame)
@@ -555,14 +565,9 @@ namespace RaceGuard.ConcurrencyModel
                 _ => (null, false),
             };
 
-            if (!isElement || instance is null || !known.IsThreadSafeType(instance.Type) || known.GetNonThreadSafeCollection(element.Type) is null ||
-                instance.Type?.GetMembers("this[]").OfType<IPropertySymbol>().FirstOrDefault() is not { } indexer)
-            {
-                return default;
-            }
-
-            var inner = PathOf(instance.WalkDownConversion(), frame);
-            return inner.IsDefault || inner.Symbols.Length >= 3 ? default : inner.Append(indexer);
+            return isElement && instance is not null && known.GetNonThreadSafeCollection(element.Type) is not null
+                ? ValueOfConcurrentDictionary(instance, frame)
+                : default;
         }
 
         private AccessPath MemberPath(IOperation? instance, ISymbol member, Frame frame)

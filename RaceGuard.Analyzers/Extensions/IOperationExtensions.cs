@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -118,5 +119,24 @@ namespace RaceGuard
             IPropertyReferenceOperation property when property.Arguments.IsEmpty => property.Property,
             _ => null,
         };
+
+        /// <summary>Descendants of <paramref name="root"/> (itself included), not entering lambdas or local functions.</summary>
+        public static IEnumerable<IOperation> DescendantsOutsideFunctions(this IOperation root)
+        {
+            var stack = new Stack<IOperation>();
+            stack.Push(root);
+            while (stack.Count > 0)
+            {
+                var current = stack.Pop();
+                yield return current;
+                foreach (var child in current.ChildOperations.Reverse())
+                {
+                    if (child is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
+                    {
+                        stack.Push(child);
+                    }
+                }
+            }
+        }
     }
 }
