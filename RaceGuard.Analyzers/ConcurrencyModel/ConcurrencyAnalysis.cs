@@ -10,8 +10,9 @@ using RaceGuard.Configuration;
 namespace RaceGuard.ConcurrencyModel
 {
     /// <summary>
-    /// Wires the model into an analyzer: gathers the operation blocks of each named type and, at the type's end,
-    /// builds its <see cref="TypeFacts"/> when any member starts a region, then hands them to the rule.
+    /// Wires the model into the host analyzer: gathers the operation blocks of each named type and, at the type's end,
+    /// builds its <see cref="TypeFacts"/> once when the type's gate is open (it starts a region, is built for concurrent
+    /// use, or is a framework entry point), then hands them to the rules.
     /// </summary>
     public static class ConcurrencyAnalysis
     {
@@ -22,8 +23,18 @@ namespace RaceGuard.ConcurrencyModel
                 symbolStart =>
                 {
                     var type = (INamedTypeSymbol)symbolStart.Symbol;
+                    if (type.Locations.FirstOrDefault(l => l.IsInSource)?.SourceTree is not { } tree)
+                    {
+                        return;
+                    }
+
+                    var infer = symbolStart.Options.GetInferThreadSafeTypes(tree);
+                    var declared = ConcurrentUse.FromDeclaration(type, known, symbolStart.Options.GetThreadSafeTypes(tree), infer);
+                    var analyzerActions = ConcurrentUse.EnablesConcurrentAnalyzerActions(type, known);
+                    var context = new TypeContext(analyzerActions);
                     var blocks = new ConcurrentQueue<MemberBlocks>();
-                    var hasCandidate = 0;
+                    var gateOpen = declared != SharedInstanceEvidence.None || analyzerActions ? 1 : 0;
+                    var bodyEvidence = (int)SharedInstanceEvidence.None;
                     symbolStart.RegisterOperationBlockAction(blockContext =>
                     {
                         if (blockContext.OperationBlocks.IsEmpty)
@@ -31,19 +42,41 @@ namespace RaceGuard.ConcurrencyModel
                             return;
                         }
 
+                        var owner = blockContext.OwningSymbol;
                         var configured = blockContext.Options.GetConcurrentEntryPoints(blockContext.OperationBlocks[0].Syntax.SyntaxTree);
-                        blocks.Enqueue(new MemberBlocks(blockContext.OwningSymbol, blockContext.OperationBlocks, configured));
-                        if (Volatile.Read(ref hasCandidate) == 0 &&
-                            (EntryPoints.IsBackgroundServiceLoop(blockContext.OwningSymbol) ||
-                             blockContext.OperationBlocks.Any(block => block.DescendantsAndSelf().Any(o => EntryPoints.IsCandidate(o, known, configured)))))
+                        var synchronises = false;
+                        var candidate = EntryPoints.IsBackgroundServiceLoop(owner, known) || ConcurrentUse.FrameworkEntryOf(owner, known) != FrameworkEntryKind.None;
+
+                        // One pass over the member: does it start a region, does it synchronise state of its type?
+                        foreach (var operation in blockContext.OperationBlocks.SelectMany(b => b.DescendantsAndSelf()))
                         {
-                            Interlocked.Exchange(ref hasCandidate, 1);
+                            if (!candidate && EntryPoints.IsCandidate(operation, known, configured))
+                            {
+                                candidate = true;
+                            }
+
+                            if (!synchronises && operation is ILockOperation or IInvocationOperation &&
+                                ConcurrentUse.FromOperation(operation, type, known) is var evidence && evidence != SharedInstanceEvidence.None)
+                            {
+                                synchronises = true;
+                                if (infer)
+                                {
+                                    Interlocked.CompareExchange(ref bodyEvidence, (int)evidence, (int)SharedInstanceEvidence.None);
+                                }
+                            }
+                        }
+
+                        blocks.Enqueue(new MemberBlocks(owner, blockContext.OperationBlocks, configured, synchronises));
+                        if (candidate)
+                        {
+                            Interlocked.Exchange(ref gateOpen, 1);
                         }
                     });
 
                     symbolStart.RegisterSymbolEndAction(symbolEnd =>
                     {
-                        if (Volatile.Read(ref hasCandidate) == 0)
+                        var evidence = declared != SharedInstanceEvidence.None ? declared : (SharedInstanceEvidence)Volatile.Read(ref bodyEvidence);
+                        if (Volatile.Read(ref gateOpen) == 0 && evidence == SharedInstanceEvidence.None)
                         {
                             return;
                         }
@@ -51,7 +84,7 @@ namespace RaceGuard.ConcurrencyModel
                         TypeFacts facts;
                         try
                         {
-                            facts = TypeFacts.Build(type, blocks, known);
+                            facts = TypeFacts.Build(type, blocks, known, context.With(evidence));
                         }
                         catch (InsufficientExecutionStackException)
                         {
@@ -59,7 +92,7 @@ namespace RaceGuard.ConcurrencyModel
                             return;
                         }
 
-                        if (facts.HasRegions)
+                        if (facts.HasRegions || facts.SharedInstance != SharedInstanceEvidence.None)
                         {
                             action(symbolEnd, facts);
                         }
@@ -67,5 +100,23 @@ namespace RaceGuard.ConcurrencyModel
                 },
                 SymbolKind.NamedType);
         }
+    }
+
+    /// <summary>What the host knows about a type before walking it: why its members may run in parallel.</summary>
+    public readonly struct TypeContext
+    {
+        public TypeContext(bool analyzerActionsRunConcurrently, SharedInstanceEvidence sharedInstance = SharedInstanceEvidence.None)
+        {
+            AnalyzerActionsRunConcurrently = analyzerActionsRunConcurrently;
+            SharedInstance = sharedInstance;
+        }
+
+        /// <summary>A Roslyn analyzer that enables concurrent execution: its <c>Register*Action</c> callbacks are regions.</summary>
+        public bool AnalyzerActionsRunConcurrently { get; }
+
+        /// <summary>Why one instance's externally callable members may run in parallel (None: they are not assumed to).</summary>
+        public SharedInstanceEvidence SharedInstance { get; }
+
+        public TypeContext With(SharedInstanceEvidence evidence) => new TypeContext(AnalyzerActionsRunConcurrently, evidence);
     }
 }

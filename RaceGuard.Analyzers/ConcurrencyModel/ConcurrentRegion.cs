@@ -19,6 +19,15 @@ namespace RaceGuard.ConcurrencyModel
         AsyncFanOut,
         Configured,
         HostedService,
+
+        /// <summary>ASP.NET Core conventional middleware <c>Invoke</c>/<c>InvokeAsync</c>, run for every request at once.</summary>
+        Middleware,
+
+        /// <summary>An <c>HttpMessageHandler</c> <c>SendAsync</c>/<c>Send</c> override, run for every request of its client at once.</summary>
+        MessageHandler,
+
+        /// <summary>A callback registered on a Roslyn analysis context by an analyzer that enables concurrent execution.</summary>
+        AnalyzerAction,
     }
 
     /// <summary>Whether instances of a region may run in parallel with each other.</summary>
@@ -34,6 +43,8 @@ namespace RaceGuard.ConcurrencyModel
     /// </summary>
     public sealed class ConcurrentRegion
     {
+        private ImmutableArray<SyntaxNode> calleeBodies = ImmutableArray<SyntaxNode>.Empty;
+
         internal ConcurrentRegion(
             RegionKind kind,
             string construct,
@@ -126,23 +137,46 @@ namespace RaceGuard.ConcurrencyModel
             return false;
         }
 
-        /// <summary>True when the region runs the code that declares <paramref name="symbol"/>: every instance has its own copy.</summary>
+        /// <summary>
+        /// True when the region runs the code that declares <paramref name="symbol"/>: its own body, or the body of a
+        /// method it calls (a helper's locals belong to each call). Every instance has its own copy.
+        /// </summary>
         public bool Declares(ISymbol symbol)
         {
-            if (BodySyntax is null || symbol is not (ILocalSymbol or IParameterSymbol))
+            if (symbol is not (ILocalSymbol or IParameterSymbol))
             {
                 return false;
             }
 
             foreach (var reference in symbol.DeclaringSyntaxReferences)
             {
-                if (reference.SyntaxTree == BodySyntax.SyntaxTree && BodySyntax.Span.Contains(reference.Span))
+                if (Contains(BodySyntax, reference))
                 {
                     return true;
+                }
+
+                foreach (var callee in calleeBodies)
+                {
+                    if (Contains(callee, reference))
+                    {
+                        return true;
+                    }
                 }
             }
 
             return false;
+
+            static bool Contains(SyntaxNode? body, SyntaxReference reference) =>
+                body is not null && reference.SyntaxTree == body.SyntaxTree && body.Span.Contains(reference.Span);
+        }
+
+        /// <summary>Records the body of a method the region calls (walked inline): locals declared there are per call.</summary>
+        internal void AddCalleeBody(SyntaxNode body)
+        {
+            if (!calleeBodies.Contains(body))
+            {
+                calleeBodies = calleeBodies.Add(body);
+            }
         }
 
         /// <summary>A short description for messages, e.g. "a Task.Run lambda" or "the Timer callback started in Start()".</summary>
@@ -158,7 +192,7 @@ namespace RaceGuard.ConcurrencyModel
             return Kind switch
             {
                 RegionKind.Timer or RegionKind.Thread => "the " + Construct + " started in " + starter,
-                RegionKind.HostedService => "the " + Construct,
+                RegionKind.HostedService or RegionKind.Middleware or RegionKind.MessageHandler => "the " + Construct,
                 RegionKind.Parallel or RegionKind.Plinq => "a " + Construct,
                 _ => (StartsWithVowel(Construct) ? "an " : "a ") + Construct,
             };

@@ -62,7 +62,8 @@ namespace RaceGuard.ConcurrencyModel
                            (method.Name == "Select" && invocation.Arguments.Length == 2 && invocation.Arguments[1].Value.GetDelegateTarget() is IAnonymousFunctionOperation { Symbol.IsAsync: true }) ||
                            known.IsType(method.ContainingType, known.ParallelEnumerable) ||
                            (method.IsAsync && !method.DeclaringSyntaxReferences.IsEmpty) ||
-                           (configured.Count > 0 && IsConfigured(method, configured));
+                           (configured.Count > 0 && IsConfigured(method, configured)) ||
+                           (!known.AnalysisContexts.IsEmpty && IsAnalyzerActionRegistration(method, known));
                 case IObjectCreationOperation creation:
                     var type = creation.Type;
                     return known.IsType(type, known.Thread) || known.IsType(type, known.ThreadingTimer) || known.IsTaskType(type);
@@ -118,7 +119,7 @@ namespace RaceGuard.ConcurrencyModel
         /// True for an override of <c>Microsoft.Extensions.Hosting.BackgroundService.ExecuteAsync</c>: the host runs it in
         /// the background for the service's lifetime, in parallel with the service's public members.
         /// </summary>
-        public static bool IsBackgroundServiceLoop(ISymbol member)
+        public static bool IsBackgroundServiceLoop(ISymbol member, KnownSymbols known)
         {
             if (member is not IMethodSymbol { Name: "ExecuteAsync", IsOverride: true } method)
             {
@@ -127,7 +128,7 @@ namespace RaceGuard.ConcurrencyModel
 
             for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
             {
-                if (overridden.ContainingType is { Name: "BackgroundService" } type && type.ContainingNamespace?.ToDisplayString() == "Microsoft.Extensions.Hosting")
+                if (known.IsType(overridden.ContainingType, known.BackgroundService))
                 {
                     return true;
                 }
@@ -160,6 +161,12 @@ namespace RaceGuard.ConcurrencyModel
             var fullName = method.ContainingType.OriginalDefinition.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat.WithGenericsOptions(SymbolDisplayGenericsOptions.None)) + "." + method.Name;
             return configured.Contains(fullName);
         }
+
+        /// <summary><c>context.RegisterSymbolAction(..)</c> and the other <c>Register*Action</c> methods of the Roslyn analysis contexts.</summary>
+        private static bool IsAnalyzerActionRegistration(IMethodSymbol method, KnownSymbols known) =>
+            method.Name.StartsWith("Register", System.StringComparison.Ordinal) &&
+            method.Name.EndsWith("Action", System.StringComparison.Ordinal) &&
+            known.AnalysisContexts.Any(context => known.DerivesFrom(method.ContainingType, context));
 
         private static ImmutableArray<EntryPointStart> FromInvocation(IInvocationOperation invocation, KnownSymbols known, ImmutableHashSet<string> configured)
         {
@@ -225,6 +232,19 @@ namespace RaceGuard.ConcurrencyModel
                             if (argument.Value.GetDelegateTarget() is not null)
                             {
                                 builder.Add(new EntryPointStart(RegionKind.Plinq, "PLINQ " + method.Name, invocation, argument.Value, Multiplicity.Many, joinedAtStart: true));
+                            }
+                        }
+                    }
+                    else if (!known.AnalysisContexts.IsEmpty && IsAnalyzerActionRegistration(method, known))
+                    {
+                        // Every callback registered on an analysis context may run on many threads at once (once the
+                        // analyzer enables concurrent execution; the walker drops these starts otherwise).
+                        foreach (var argument in invocation.Arguments)
+                        {
+                            if (argument.Value.GetDelegateTarget() is not null)
+                            {
+                                builder.Add(new EntryPointStart(RegionKind.AnalyzerAction, method.Name + " callback", invocation, argument.Value, Multiplicity.Many, joinedAtStart: false));
+                                break;
                             }
                         }
                     }

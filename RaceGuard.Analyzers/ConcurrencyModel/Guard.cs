@@ -21,15 +21,18 @@ namespace RaceGuard.ConcurrencyModel
     /// </summary>
     public readonly struct GuardKey : IEquatable<GuardKey>
     {
+        private readonly string? text;
+
         public GuardKey(ISymbol? symbol, string text)
         {
             Symbol = symbol;
-            Text = text;
+            this.text = text;
         }
 
         public ISymbol? Symbol { get; }
 
-        public string Text { get; }
+        /// <summary>How the code names the guard; empty for <c>default(GuardKey)</c>.</summary>
+        public string Text => text ?? string.Empty;
 
         public bool Equals(GuardKey other) =>
             SymbolEqualityComparer.Default.Equals(Symbol, other.Symbol) && string.Equals(Text, other.Text, StringComparison.Ordinal);

@@ -228,13 +228,52 @@ namespace RaceGuard.ConcurrencyModel
             return operation switch
             {
                 IFieldReferenceOperation field when field.Instance is null or IInstanceReferenceOperation => new GuardKey(field.Field, field.Field.Name),
-                IPropertyReferenceOperation property when property.Instance is null or IInstanceReferenceOperation => new GuardKey(property.Property, property.Property.Name),
+                IPropertyReferenceOperation property when property.Instance is null or IInstanceReferenceOperation =>
+                    ReturnedField(property.Property) is { } backing ? new GuardKey(backing, backing.Name) : new GuardKey(property.Property, property.Property.Name),
                 ILocalReferenceOperation local => new GuardKey(local.Local, local.Local.Name),
                 IParameterReferenceOperation parameter => new GuardKey(parameter.Parameter, parameter.Parameter.Name),
                 IInstanceReferenceOperation instance => new GuardKey(instance.Type, "this"),
                 ITypeOfOperation typeOf => new GuardKey(typeOf.TypeOperand, "typeof"),
                 _ => new GuardKey(null, operation.Syntax.ToString()),
             };
+        }
+
+        /// <summary>
+        /// The field of the same type that a property's getter only returns (<c>SyncRoot => this.syncRoot</c>,
+        /// <c>get { return _gate; }</c>): locking on the property locks on that field. Read from syntax, without binding.
+        /// </summary>
+        internal static IFieldSymbol? ReturnedField(IPropertySymbol property)
+        {
+            if (property.GetMethod is not { } getter || property.IsIndexer)
+            {
+                return null;
+            }
+
+            foreach (var reference in getter.DeclaringSyntaxReferences)
+            {
+                var returned = reference.GetSyntax() switch
+                {
+                    ArrowExpressionClauseSyntax arrow => arrow.Expression,
+                    PropertyDeclarationSyntax { ExpressionBody: { } arrow } => arrow.Expression,
+                    AccessorDeclarationSyntax { ExpressionBody: { } arrow } => arrow.Expression,
+                    AccessorDeclarationSyntax { Body.Statements: { Count: 1 } statements } when statements[0] is ReturnStatementSyntax { Expression: { } value } => value,
+                    _ => null,
+                };
+
+                var name = returned switch
+                {
+                    IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+                    MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax member } => member.Identifier.ValueText,
+                    _ => null,
+                };
+
+                if (name is not null && property.ContainingType?.GetMembers(name).OfType<IFieldSymbol>().FirstOrDefault() is { } field && field.IsStatic == property.IsStatic)
+                {
+                    return field;
+                }
+            }
+
+            return null;
         }
 
         private static void AddHeldInBlock(IBlockOperation block, IOperation child, KnownSymbols known, ref ImmutableArray<Guard>.Builder? guards)

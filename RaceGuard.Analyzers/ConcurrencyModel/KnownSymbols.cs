@@ -44,6 +44,35 @@ namespace RaceGuard.ConcurrencyModel
             AsyncLocal = Get("System.Threading.AsyncLocal`1");
             BlockingCollection = Get("System.Collections.Concurrent.BlockingCollection`1");
             Channel = Get("System.Threading.Channels.Channel`1");
+            List = Get("System.Collections.Generic.List`1");
+            RequestDelegate = Get("Microsoft.AspNetCore.Http.RequestDelegate");
+            HttpContext = Get("Microsoft.AspNetCore.Http.HttpContext");
+            MiddlewareInterface = Get("Microsoft.AspNetCore.Http.IMiddleware");
+            HttpMessageHandler = Get("System.Net.Http.HttpMessageHandler");
+            BackgroundService = Get("Microsoft.Extensions.Hosting.BackgroundService");
+            DiagnosticAnalyzer = Get("Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer");
+
+            var analysisContexts = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
+            foreach (var name in AnalysisContextNames)
+            {
+                if (Get(name) is { } type)
+                {
+                    analysisContexts.Add(type);
+                }
+            }
+
+            AnalysisContexts = analysisContexts.ToImmutable();
+
+            var perRequest = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
+            foreach (var name in PerRequestBaseTypeNames)
+            {
+                if (Get(name) is { } type)
+                {
+                    perRequest.Add(type);
+                }
+            }
+
+            PerRequestBaseTypes = perRequest.ToImmutable();
 
             var collections = ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default);
             foreach (var name in NonThreadSafeCollectionNames)
@@ -150,7 +179,73 @@ namespace RaceGuard.ConcurrencyModel
 
         public INamedTypeSymbol? Channel { get; }
 
+        /// <summary>ASP.NET Core's <c>RequestDelegate</c>: a conventional middleware takes the next one in its constructor.</summary>
+        public INamedTypeSymbol? RequestDelegate { get; }
+
+        public INamedTypeSymbol? HttpContext { get; }
+
+        /// <summary><c>IMiddleware</c>: factory-activated middleware, resolved per request unless registered as a singleton.</summary>
+        public INamedTypeSymbol? MiddlewareInterface { get; }
+
+        public INamedTypeSymbol? HttpMessageHandler { get; }
+
+        public INamedTypeSymbol? BackgroundService { get; }
+
+        public INamedTypeSymbol? DiagnosticAnalyzer { get; }
+
+        /// <summary>The Roslyn analysis contexts whose <c>Register*Action</c> callbacks run concurrently once enabled.</summary>
+        public ImmutableArray<INamedTypeSymbol> AnalysisContexts { get; }
+
+        /// <summary>Base types of per-request objects (controllers, Razor pages, hubs, components): their instance fields are not shared.</summary>
+        public ImmutableArray<INamedTypeSymbol> PerRequestBaseTypes { get; }
+
+        private static readonly ImmutableArray<string> AnalysisContextNames = ImmutableArray.Create(
+            "Microsoft.CodeAnalysis.Diagnostics.AnalysisContext",
+            "Microsoft.CodeAnalysis.Diagnostics.CompilationStartAnalysisContext",
+            "Microsoft.CodeAnalysis.Diagnostics.SymbolStartAnalysisContext",
+            "Microsoft.CodeAnalysis.Diagnostics.OperationBlockStartAnalysisContext",
+            "Microsoft.CodeAnalysis.Diagnostics.CodeBlockStartAnalysisContext`1");
+
+        private static readonly ImmutableArray<string> PerRequestBaseTypeNames = ImmutableArray.Create(
+            "Microsoft.AspNetCore.Mvc.ControllerBase",
+            "Microsoft.AspNetCore.Mvc.RazorPages.PageModel",
+            "Microsoft.AspNetCore.Mvc.RazorPages.Page",
+            "Microsoft.AspNetCore.Mvc.ViewComponent",
+            "Microsoft.AspNetCore.SignalR.Hub",
+            "Microsoft.AspNetCore.Components.ComponentBase");
+
+        public INamedTypeSymbol? List { get; }
+
         public static KnownSymbols Create(Compilation compilation) => new KnownSymbols(compilation);
+
+        /// <summary>True for a type that derives from a per-request base type (controller, page, hub, component).</summary>
+        public bool IsPerRequestType(ITypeSymbol? type)
+        {
+            foreach (var baseType in PerRequestBaseTypes)
+            {
+                if (DerivesFrom(type, baseType))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>True for a System.Collections.Concurrent collection, a Channel or a BlockingCollection: each call is atomic.</summary>
+        public bool IsConcurrentCollection(ITypeSymbol? type)
+        {
+            for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
+            {
+                if (current.ContainingNamespace is { Name: "Concurrent", ContainingNamespace: { Name: "Collections", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } ||
+                    IsType(current, Channel))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         /// <summary>True when the compilation references any collection of <see cref="NonThreadSafeCollectionNames"/>.</summary>
         public bool HasNonThreadSafeCollections => !nonThreadSafeCollections.IsEmpty;

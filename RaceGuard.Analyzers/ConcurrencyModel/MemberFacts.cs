@@ -13,12 +13,16 @@ namespace RaceGuard.ConcurrencyModel
 
         private readonly System.Func<IMethodSymbol, IOperation?> findMethodBody;
 
-        internal MemberFacts(ISymbol symbol, ImmutableArray<IOperation> bodies, System.Func<IMethodSymbol, IOperation?> findMethodBody)
+        internal MemberFacts(ISymbol symbol, ImmutableArray<IOperation> bodies, System.Func<IMethodSymbol, IOperation?> findMethodBody, bool synchronises = false)
         {
             Symbol = symbol;
             Bodies = bodies;
             this.findMethodBody = findMethodBody;
+            Synchronises = synchronises;
         }
+
+        /// <summary>True when the member (or a private method of the type it calls) synchronises state of its type: it was written for concurrency.</summary>
+        public bool Synchronises { get; }
 
         /// <summary>The member (method, accessor, constructor; <c>&lt;Main&gt;$</c> for top-level statements).</summary>
         public ISymbol Symbol { get; }

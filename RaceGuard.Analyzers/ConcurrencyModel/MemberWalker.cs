@@ -28,18 +28,21 @@ namespace RaceGuard.ConcurrencyModel
         private readonly List<(AccessPath, ITypeSymbol)> initializers = new List<(AccessPath, ITypeSymbol)>();
         private readonly Dictionary<ILocalSymbol, AccessPath> aliases = new Dictionary<ILocalSymbol, AccessPath>(SymbolEqualityComparer.Default);
 
-        private MemberWalker(MemberFacts facts, KnownSymbols known, ImmutableHashSet<string> configured, Func<IMethodSymbol, IOperation?> findMethodBody)
+        private readonly TypeContext typeContext;
+
+        private MemberWalker(MemberFacts facts, KnownSymbols known, ImmutableHashSet<string> configured, Func<IMethodSymbol, IOperation?> findMethodBody, TypeContext typeContext)
         {
             this.facts = facts;
             this.known = known;
             this.configured = configured;
             this.findMethodBody = findMethodBody;
+            this.typeContext = typeContext;
         }
 
         /// <summary>Fills <paramref name="facts"/> with the regions, accesses and initialisers of its bodies.</summary>
-        public static void Build(MemberFacts facts, KnownSymbols known, ImmutableHashSet<string> configured, Func<IMethodSymbol, IOperation?> findMethodBody)
+        public static void Build(MemberFacts facts, KnownSymbols known, ImmutableHashSet<string> configured, Func<IMethodSymbol, IOperation?> findMethodBody, TypeContext typeContext = default)
         {
-            var walker = new MemberWalker(facts, known, configured, findMethodBody);
+            var walker = new MemberWalker(facts, known, configured, findMethodBody, typeContext);
             foreach (var body in facts.Bodies)
             {
                 foreach (var localFunction in body.Descendants().OfType<ILocalFunctionOperation>())
@@ -56,9 +59,19 @@ namespace RaceGuard.ConcurrencyModel
                 var memberFrame = Frame.ForMember(body, region: null);
 
                 // A hosted service's ExecuteAsync runs on its own from the host's start: the whole body is a region.
-                if (EntryPoints.IsBackgroundServiceLoop(facts.Symbol))
+                if (EntryPoints.IsBackgroundServiceLoop(facts.Symbol, known))
                 {
                     var region = walker.NewRegion(RegionKind.HostedService, "BackgroundService.ExecuteAsync loop", body, null, (IMethodSymbol)facts.Symbol, Multiplicity.Once, memberFrame, null, ImmutableArray<IOperation>.Empty, body);
+                    region.BodySyntax = body.Syntax;
+                    memberFrame = Frame.ForMember(body, region);
+                }
+                else if (ConcurrentUse.FrameworkEntryOf(facts.Symbol, known) is var entry && entry != FrameworkEntryKind.None)
+                {
+                    // Middleware Invoke, a message handler's SendAsync: the framework runs the body for every request at once.
+                    var (kind, construct) = entry == FrameworkEntryKind.Middleware
+                        ? (RegionKind.Middleware, "middleware " + facts.Symbol.Name + " (one instance serves every request)")
+                        : (RegionKind.MessageHandler, facts.Symbol.Name + " override (one handler serves every request of its HttpClient)");
+                    var region = walker.NewRegion(kind, construct, body, null, (IMethodSymbol)facts.Symbol, Multiplicity.Many, memberFrame, null, ImmutableArray<IOperation>.Empty, body);
                     region.BodySyntax = body.Syntax;
                     memberFrame = Frame.ForMember(body, region);
                 }
@@ -162,6 +175,12 @@ namespace RaceGuard.ConcurrencyModel
             if (EntryPoints.IsCandidate(invocation, known, configured))
             {
                 var starts = EntryPoints.GetStarts(invocation, known, configured);
+                if (!typeContext.AnalyzerActionsRunConcurrently)
+                {
+                    // Analyzer callbacks run concurrently only once the analyzer enables concurrent execution.
+                    starts = starts.RemoveAll(s => s.Kind == RegionKind.AnalyzerAction);
+                }
+
                 if (!starts.IsEmpty)
                 {
                     HandleStarts(invocation, starts, frame);
@@ -202,6 +221,7 @@ namespace RaceGuard.ConcurrencyModel
                 return;
             }
 
+            frame.Region?.AddCalleeBody(body.Syntax);
             var outerGuards = frame.OuterGuards.AddRange(Guards.GetGuardsAt(invocation, frame.GuardRoot, known));
             Visit(body, new Frame(
                 frame.Region,

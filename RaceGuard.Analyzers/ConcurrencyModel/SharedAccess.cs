@@ -27,18 +27,24 @@ namespace RaceGuard.ConcurrencyModel
     /// </summary>
     public readonly struct AccessPath : IEquatable<AccessPath>
     {
+        private readonly ImmutableArray<ISymbol> symbols;
+
         public AccessPath(ImmutableArray<ISymbol> symbols)
         {
-            Symbols = symbols;
+            this.symbols = symbols;
         }
 
-        public ImmutableArray<ISymbol> Symbols { get; }
+        /// <summary>The symbols from the root; empty for <c>default(AccessPath)</c>.</summary>
+        public ImmutableArray<ISymbol> Symbols => symbols.IsDefault ? ImmutableArray<ISymbol>.Empty : symbols;
 
-        public ISymbol Root => Symbols[0];
+        /// <summary>The first symbol: a local, parameter, field or property. Only meaningful when <see cref="IsDefault"/> is false.</summary>
+        public ISymbol Root => Symbols.IsEmpty ? null! : Symbols[0];
 
-        public ISymbol Last => Symbols[Symbols.Length - 1];
+        /// <summary>The last symbol, whose value the path holds. Only meaningful when <see cref="IsDefault"/> is false.</summary>
+        public ISymbol Last => Symbols.IsEmpty ? null! : Symbols[Symbols.Length - 1];
 
-        public bool IsDefault => Symbols.IsDefaultOrEmpty;
+        /// <summary>True for the empty path (<c>default</c>): no variable.</summary>
+        public bool IsDefault => symbols.IsDefaultOrEmpty;
 
         /// <summary>True when the path is a field or property of the instance or type (not rooted at a local).</summary>
         public bool IsMemberOfType => Root is IFieldSymbol or IPropertySymbol;
@@ -60,18 +66,19 @@ namespace RaceGuard.ConcurrencyModel
         public AccessPath Append(ISymbol symbol) => new AccessPath(Symbols.Add(symbol));
 
         /// <summary>Replaces the root by <paramref name="replacement"/> (a callee parameter by the caller's argument).</summary>
-        public AccessPath Rebase(AccessPath replacement) => new AccessPath(replacement.Symbols.AddRange(Symbols.RemoveAt(0)));
+        public AccessPath Rebase(AccessPath replacement) => IsDefault ? replacement : new AccessPath(replacement.Symbols.AddRange(Symbols.RemoveAt(0)));
 
         public bool Equals(AccessPath other)
         {
-            if (Symbols.Length != other.Symbols.Length)
+            var symbols = Symbols;
+            if (symbols.Length != other.Symbols.Length)
             {
                 return false;
             }
 
-            for (var i = 0; i < Symbols.Length; i++)
+            for (var i = 0; i < symbols.Length; i++)
             {
-                if (!SymbolEqualityComparer.Default.Equals(Symbols[i], other.Symbols[i]))
+                if (!SymbolEqualityComparer.Default.Equals(symbols[i], other.Symbols[i]))
                 {
                     return false;
                 }

@@ -13,10 +13,12 @@ namespace RaceGuard.ConcurrencyModel
     /// </summary>
     public sealed class TypeFacts
     {
-        private TypeFacts(INamedTypeSymbol type, ImmutableArray<MemberFacts> members)
+        private TypeFacts(INamedTypeSymbol type, ImmutableArray<MemberFacts> members, SharedInstanceEvidence sharedInstance, bool isPerRequest)
         {
             Type = type;
             Members = members;
+            SharedInstance = sharedInstance;
+            IsPerRequest = isPerRequest;
             AccessesByPath = members
                 .SelectMany(m => m.Accesses)
                 .GroupBy(a => a.Path)
@@ -31,8 +33,17 @@ namespace RaceGuard.ConcurrencyModel
 
         public bool HasRegions => Members.Any(m => !m.Regions.IsEmpty);
 
+        /// <summary>
+        /// Why the externally callable members of one instance may run in parallel with each other and themselves
+        /// (a type built for concurrent use), or None.
+        /// </summary>
+        public SharedInstanceEvidence SharedInstance { get; }
+
+        /// <summary>A per-request object (controller, page, hub, component): its instance fields are its own.</summary>
+        public bool IsPerRequest { get; }
+
         /// <summary>Builds the facts of <paramref name="type"/> from the operation blocks of its members.</summary>
-        public static TypeFacts Build(INamedTypeSymbol type, IEnumerable<MemberBlocks> blocks, KnownSymbols known)
+        public static TypeFacts Build(INamedTypeSymbol type, IEnumerable<MemberBlocks> blocks, KnownSymbols known, TypeContext context = default)
         {
             var all = blocks.ToList();
             var bodies = new Dictionary<IMethodSymbol, IOperation>(SymbolEqualityComparer.Default);
@@ -68,6 +79,18 @@ namespace RaceGuard.ConcurrencyModel
             IOperation? FindBody(IMethodSymbol method) =>
                 SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, type.OriginalDefinition) && bodies.TryGetValue(method, out var body) ? body : null;
 
+            var synchronising = new HashSet<ISymbol>(all.Where(b => b.Synchronises).Select(b => b.Symbol.OriginalDefinition), SymbolEqualityComparer.Default);
+
+            // A member synchronises when its own code does or a private method of the type it calls (transitively) does.
+            bool Synchronises(IMethodSymbol? method, int depth) =>
+                method is not null &&
+                (synchronising.Contains(method.OriginalDefinition) ||
+                 (depth < 3 && FindBody(method.OriginalDefinition) is { } body &&
+                  body.Descendants().OfType<IInvocationOperation>().Any(call =>
+                      call.TargetMethod is { DeclaredAccessibility: Accessibility.Private } target &&
+                      !SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, method.OriginalDefinition) &&
+                      Synchronises(target, depth + 1))));
+
             var members = ImmutableArray.CreateBuilder<MemberFacts>();
             foreach (var block in all)
             {
@@ -76,12 +99,12 @@ namespace RaceGuard.ConcurrencyModel
                     continue;
                 }
 
-                var facts = new MemberFacts(block.Symbol, block.Operations, FindBody);
-                MemberWalker.Build(facts, known, block.ConfiguredEntryPoints, FindBody);
+                var facts = new MemberFacts(block.Symbol, block.Operations, FindBody, block.Synchronises || Synchronises(block.Symbol as IMethodSymbol, 0));
+                MemberWalker.Build(facts, known, block.ConfiguredEntryPoints, FindBody, context);
                 members.Add(facts);
             }
 
-            return new TypeFacts(type, members.ToImmutable());
+            return new TypeFacts(type, members.ToImmutable(), context.SharedInstance, known.IsPerRequestType(type));
         }
 
         /// <summary>The accesses that race with <paramref name="access"/> (itself included when it races with another instance of itself).</summary>
@@ -94,12 +117,65 @@ namespace RaceGuard.ConcurrencyModel
 
             foreach (var other in candidates)
             {
-                if (ParallelismQuery.Races(access, other))
+                if (ParallelismQuery.Races(access, other) || RacesAsSharedInstance(access, other))
                 {
                     yield return other;
                 }
             }
         }
+
+        /// <summary>
+        /// True when two accesses race only because the type is built for concurrent use: both in externally callable
+        /// members of one instance, under the precision policy of RULES.md (at least one write, at least one unprotected
+        /// access, and the member holding it synchronises something itself or the same state is protected elsewhere in
+        /// the type).
+        /// </summary>
+        public bool RacesAsSharedInstance(SharedAccess a, SharedAccess b)
+        {
+            if (SharedInstance == SharedInstanceEvidence.None || !(a.IsWrite || b.IsWrite) || !a.Path.Equals(b.Path) ||
+                !IsSharedState(a.Path) || !RunsAsSharedMember(a, a.Path) || !RunsAsSharedMember(b, b.Path) ||
+                ParallelismQuery.IsProtected(a, b))
+            {
+                return false;
+            }
+
+            var aUnprotected = a.Guards.IsEmpty && !a.IsAtomic;
+            var bUnprotected = b.Guards.IsEmpty && !b.IsAtomic;
+            if (!aUnprotected && !bUnprotected)
+            {
+                return false;
+            }
+
+            if ((aUnprotected && a.Member.Synchronises) || (bUnprotected && b.Member.Synchronises))
+            {
+                return true;
+            }
+
+            // Protected elsewhere: enough between two members; a member racing only with another call of itself must
+            // show it was written for concurrency (lifecycle members such as Stop() are rarely called twice at once).
+            return !ReferenceEquals(a.Member, b.Member) && IsProtectedElsewhere(a.Path);
+        }
+
+        /// <summary>True when some access of the type to <paramref name="path"/> holds an exclusive guard or is atomic.</summary>
+        public bool IsProtectedElsewhere(AccessPath path) =>
+            AccessesByPath.TryGetValue(path, out var accesses) && accesses.Any(a => a.IsAtomic || a.Guards.Any(g => g.Exclusive));
+
+        /// <summary>A field or property of this type (for a per-request type, only a static one).</summary>
+        private bool IsSharedState(AccessPath path) =>
+            !path.IsDefault && path.Root is IFieldSymbol or IPropertySymbol &&
+            SymbolEqualityComparer.Default.Equals(path.Root.ContainingType?.OriginalDefinition, Type.OriginalDefinition) &&
+            (path.Root.IsStatic || !IsPerRequest);
+
+        /// <summary>
+        /// An access made by the own code of an externally callable member that users may call on a shared instance (not
+        /// a constructor, not Dispose, which callers run once after use); instance state only from instance members.
+        /// Accesses inside regions the type starts are left to the region model, which knows their joins.
+        /// </summary>
+        private static bool RunsAsSharedMember(SharedAccess access, AccessPath path) =>
+            access.Region is null or { Kind: RegionKind.Middleware or RegionKind.MessageHandler } &&
+            access.Member.IsExternallyCallable &&
+            access.Member.Symbol.Name is not ("Dispose" or "DisposeAsync" or "Finalize") &&
+            (path.Root.IsStatic || !access.Member.Symbol.IsStatic);
 
         /// <summary>
         /// The lock object to guard <paramref name="access"/>'s variable with, by name: one already held at some access to
@@ -191,17 +267,25 @@ namespace RaceGuard.ConcurrencyModel
     /// <summary>The operation blocks of one member, as an operation block action received them.</summary>
     public readonly struct MemberBlocks
     {
-        public MemberBlocks(ISymbol symbol, ImmutableArray<IOperation> operations, ImmutableHashSet<string> configuredEntryPoints)
+        private readonly ImmutableArray<IOperation> operations;
+        private readonly ImmutableHashSet<string>? configuredEntryPoints;
+
+        public MemberBlocks(ISymbol symbol, ImmutableArray<IOperation> operations, ImmutableHashSet<string> configuredEntryPoints, bool synchronises = false)
         {
             Symbol = symbol;
-            Operations = operations;
-            ConfiguredEntryPoints = configuredEntryPoints;
+            this.operations = operations;
+            this.configuredEntryPoints = configuredEntryPoints;
+            Synchronises = synchronises;
         }
+
+        /// <summary>True when the member's own code synchronises state of its type (lock, exclusive acquire, Interlocked/Volatile on a field).</summary>
+        public bool Synchronises { get; }
 
         public ISymbol Symbol { get; }
 
-        public ImmutableArray<IOperation> Operations { get; }
+        /// <summary>The operation blocks; empty for <c>default(MemberBlocks)</c>.</summary>
+        public ImmutableArray<IOperation> Operations => operations.IsDefault ? ImmutableArray<IOperation>.Empty : operations;
 
-        public ImmutableHashSet<string> ConfiguredEntryPoints { get; }
+        public ImmutableHashSet<string> ConfiguredEntryPoints => configuredEntryPoints ?? ImmutableHashSet<string>.Empty;
     }
 }

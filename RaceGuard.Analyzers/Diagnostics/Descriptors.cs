@@ -12,7 +12,7 @@ namespace RaceGuard.Diagnostics
         public static readonly DiagnosticDescriptor SharedCollectionMutation = Create(
             RuleIds.SharedCollectionMutation,
             title: "Shared collection modified without synchronisation",
-            messageFormat: "'{0}' ({1}) is modified {2} that may run in parallel with {3}; guard it with a lock{4}",
+            messageFormat: "'{0}' ({1}) is modified {2} that may run in parallel with {3}; guard it with {4}",
             description: "A collection that is not thread-safe is modified by code that may run in parallel with other code using the same collection. " +
                          "List<T>, Dictionary<TKey, TValue>, HashSet<T> and the other System.Collections types keep internal arrays and counters that concurrent writers corrupt: " +
                          "entries are lost, Count goes wrong, an enumeration throws InvalidOperationException, and a corrupted Dictionary can loop forever inside FindEntry. " +

@@ -48,7 +48,7 @@ namespace RaceGuard
         public static IOperation? WalkUpTaskPassThrough(this IOperation operation, out IOperation child)
         {
             var parent = operation.WalkUpConversion(out child);
-            while (parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" or "WaitAsync" } configure && ReferenceEquals(configure.Instance, child))
+            while (parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" or "WaitAsync" or "AsTask" } configure && ReferenceEquals(configure.Instance, child))
             {
                 parent = parent.WalkUpConversion(out child);
             }

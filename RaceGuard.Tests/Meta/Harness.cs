@@ -25,7 +25,7 @@ namespace RaceGuard.Tests.Meta
 
         public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
-        public static ImmutableArray<DiagnosticAnalyzer> Analyzers { get; } = typeof(RaceGuard.Analyzers.SharedCollectionMutationAnalyzer).Assembly
+        public static ImmutableArray<DiagnosticAnalyzer> Analyzers { get; } = typeof(RaceGuard.Analyzers.RaceGuardAnalyzer).Assembly
             .GetTypes()
             .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t))
             .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)

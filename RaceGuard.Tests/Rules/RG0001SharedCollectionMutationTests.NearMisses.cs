@@ -1,5 +1,5 @@
 using System.Threading.Tasks;
-using VerifyCS = RaceGuard.Tests.Verifiers.CSharpAnalyzerVerifier<RaceGuard.Analyzers.SharedCollectionMutationAnalyzer>;
+using VerifyCS = RaceGuard.Tests.Verifiers.CSharpAnalyzerVerifier<RaceGuard.Analyzers.RaceGuardAnalyzer>;
 
 namespace RaceGuard.Tests.Rules
 {

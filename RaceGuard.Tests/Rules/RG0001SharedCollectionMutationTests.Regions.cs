@@ -1,5 +1,5 @@
 using System.Threading.Tasks;
-using VerifyCS = RaceGuard.Tests.Verifiers.CSharpAnalyzerVerifier<RaceGuard.Analyzers.SharedCollectionMutationAnalyzer>;
+using VerifyCS = RaceGuard.Tests.Verifiers.CSharpAnalyzerVerifier<RaceGuard.Analyzers.RaceGuardAnalyzer>;
 
 namespace RaceGuard.Tests.Rules
 {
@@ -380,7 +380,7 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
-                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("_lines", "List<string>", "inside a Task.Run lambda", "the same Task.Run lambda started by another call of Write()", ""));
+                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("_lines", "List<string>", "inside a Task.Run lambda", "the same Task.Run lambda started by another call of Write()", "a lock"));
         }
 
         [Fact]
@@ -644,7 +644,7 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
-                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("s_handlers", "List<Action<string>>", "in Subscribe()", "the read inside a ThreadPool work item", ""));
+                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("s_handlers", "List<Action<string>>", "in Subscribe()", "the read inside a ThreadPool work item", "a lock"));
         }
 
         [Fact]
@@ -686,7 +686,7 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
-                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("_prices", "Dictionary<string, decimal>", "inside the BackgroundService.ExecuteAsync loop", "the read in Price()", " or use ConcurrentDictionary<string, decimal>"));
+                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("_prices", "Dictionary<string, decimal>", "inside the BackgroundService.ExecuteAsync loop", "the read in Price()", "a lock or use ConcurrentDictionary<string, decimal>"));
         }
 
         [Fact]
@@ -710,7 +710,7 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
-                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("groups[…]", "List<string>", "inside a Parallel.ForEach body", "other instances of the same Parallel.ForEach body", ""));
+                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("groups[…]", "List<string>", "inside a Parallel.ForEach body", "other instances of the same Parallel.ForEach body", "a lock"));
         }
 
         [Fact]

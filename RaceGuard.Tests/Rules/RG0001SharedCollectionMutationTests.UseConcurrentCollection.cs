@@ -1,5 +1,5 @@
 using System.Threading.Tasks;
-using VerifyConcurrent = RaceGuard.Tests.Verifiers.CSharpCodeFixVerifier<RaceGuard.Analyzers.SharedCollectionMutationAnalyzer, RaceGuard.CodeFixes.UseConcurrentCollectionCodeFixProvider>;
+using VerifyConcurrent = RaceGuard.Tests.Verifiers.CSharpCodeFixVerifier<RaceGuard.Analyzers.RaceGuardAnalyzer, RaceGuard.CodeFixes.UseConcurrentCollectionCodeFixProvider>;
 
 namespace RaceGuard.Tests.Rules
 {

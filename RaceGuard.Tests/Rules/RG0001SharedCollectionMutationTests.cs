@@ -1,7 +1,7 @@
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis.Testing;
 using RaceGuard.Analyzers;
-using VerifyCS = RaceGuard.Tests.Verifiers.CSharpAnalyzerVerifier<RaceGuard.Analyzers.SharedCollectionMutationAnalyzer>;
+using VerifyCS = RaceGuard.Tests.Verifiers.CSharpAnalyzerVerifier<RaceGuard.Analyzers.RaceGuardAnalyzer>;
 
 namespace RaceGuard.Tests.Rules
 {
@@ -29,9 +29,9 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
-                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("partCacheKeys", "Dictionary<string, string>", "inside a Task.Run lambda", "2 other writers", " or use ConcurrentDictionary<string, string>"),
-                VerifyCS.Diagnostic("RG0001").WithLocation(1).WithArguments("partCacheKeys", "Dictionary<string, string>", "inside a Task.Run lambda", "2 other writers", " or use ConcurrentDictionary<string, string>"),
-                VerifyCS.Diagnostic("RG0001").WithLocation(2).WithArguments("partCacheKeys", "Dictionary<string, string>", "inside a Task.Run lambda", "2 other writers", " or use ConcurrentDictionary<string, string>"));
+                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("partCacheKeys", "Dictionary<string, string>", "inside a Task.Run lambda", "2 other writers", "a lock or use ConcurrentDictionary<string, string>"),
+                VerifyCS.Diagnostic("RG0001").WithLocation(1).WithArguments("partCacheKeys", "Dictionary<string, string>", "inside a Task.Run lambda", "2 other writers", "a lock or use ConcurrentDictionary<string, string>"),
+                VerifyCS.Diagnostic("RG0001").WithLocation(2).WithArguments("partCacheKeys", "Dictionary<string, string>", "inside a Task.Run lambda", "2 other writers", "a lock or use ConcurrentDictionary<string, string>"));
         }
 
         [Fact]
@@ -54,7 +54,7 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
-                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("results", "List<int>", "inside a Parallel.ForEach body", "other instances of the same Parallel.ForEach body", ""));
+                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("results", "List<int>", "inside a Parallel.ForEach body", "other instances of the same Parallel.ForEach body", "a lock"));
         }
 
         [Fact]
@@ -85,8 +85,8 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
-                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("_entries", "Dictionary<string, DateTime>", "in Put()", "the write inside the Timer callback started in Cache()", " or use ConcurrentDictionary<string, DateTime>"),
-                VerifyCS.Diagnostic("RG0001").WithLocation(1).WithArguments("_entries", "Dictionary<string, DateTime>", "inside the Timer callback started in Cache()", "the write in Put()", " or use ConcurrentDictionary<string, DateTime>"));
+                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("_entries", "Dictionary<string, DateTime>", "in Put()", "the write inside the Timer callback started in Cache()", "a lock or use ConcurrentDictionary<string, DateTime>"),
+                VerifyCS.Diagnostic("RG0001").WithLocation(1).WithArguments("_entries", "Dictionary<string, DateTime>", "inside the Timer callback started in Cache()", "the write in Put()", "a lock or use ConcurrentDictionary<string, DateTime>"));
         }
 
         [Fact]
@@ -137,7 +137,7 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
-                VerifyCS.DiagnosticWithAdditionalLocations("RG0001").WithLocation(0).WithLocation(1).WithLocation(2).WithArguments("seen", "HashSet<int>", "inside a Task.Run lambda", "the read in RunAsync()", ""));
+                VerifyCS.DiagnosticWithAdditionalLocations("RG0001").WithLocation(0).WithLocation(1).WithLocation(2).WithArguments("seen", "HashSet<int>", "inside a Task.Run lambda", "the read in RunAsync()", "a lock"));
         }
 
         [Fact]

@@ -1,0 +1,53 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using RaceGuard.ConcurrencyModel;
+using RaceGuard.Rules;
+
+namespace RaceGuard.Analyzers
+{
+    /// <summary>
+    /// The host of every race rule: builds <see cref="KnownSymbols"/> once per compilation and <see cref="TypeFacts"/>
+    /// once per type (when its gate is open), then asks each enabled rule. A rule that is off everywhere costs nothing;
+    /// when every rule is off, or the compilation lacks what they need, nothing is registered.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class RaceGuardAnalyzer : DiagnosticAnalyzer
+    {
+        /// <summary>Every rule the host runs, one class per rule ID.</summary>
+        public static ImmutableArray<RaceRule> Rules { get; } = ImmutableArray.Create<RaceRule>(
+            new SharedCollectionMutationRule());
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = Rules.Select(r => r.Descriptor).ToImmutableArray();
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(start =>
+            {
+                var known = KnownSymbols.Create(start.Compilation);
+                if (known.Task is null)
+                {
+                    return;
+                }
+
+                var active = Rules.Where(rule => RuleSeverity.IsEnabledAnywhere(start.Compilation, rule.Descriptor, start.CancellationToken) && rule.AppliesTo(known)).ToImmutableArray();
+                if (active.IsEmpty)
+                {
+                    return;
+                }
+
+                ConcurrencyAnalysis.RegisterTypeFactsAction(start, known, (symbolContext, facts) =>
+                {
+                    var ruleContext = new RuleContext(symbolContext, facts, known);
+                    foreach (var rule in active)
+                    {
+                        rule.Analyze(ruleContext);
+                    }
+                });
+            });
+        }
+    }
+}

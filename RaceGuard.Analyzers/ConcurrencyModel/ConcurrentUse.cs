@@ -1,0 +1,213 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace RaceGuard.ConcurrencyModel
+{
+    /// <summary>
+    /// What shows that one instance of a type is used by several threads at once, so that its externally callable
+    /// members may run in parallel with each other and with themselves (RULES.md, "Types built for concurrent use").
+    /// </summary>
+    public enum SharedInstanceEvidence
+    {
+        /// <summary>Nothing: the type's members are not assumed to run in parallel.</summary>
+        None,
+
+        /// <summary>A member takes a lock, Monitor, exclusive semaphore, reader/writer lock, SpinLock or Lock on a field of the type.</summary>
+        LocksItsState,
+
+        /// <summary>A member updates a field of the type through Interlocked or Volatile.</summary>
+        AtomicFieldUpdates,
+
+        /// <summary>The type declares a volatile field.</summary>
+        VolatileField,
+
+        /// <summary>The type holds a concurrent collection or channel in a field.</summary>
+        ConcurrentCollectionField,
+
+        /// <summary>The type carries an attribute named <c>ThreadSafe</c>.</summary>
+        ThreadSafeAttribute,
+
+        /// <summary>The type is listed in <c>raceguard.thread_safe_types</c>.</summary>
+        Configured,
+    }
+
+    /// <summary>A member that a framework runs concurrently by contract, without evidence in the type.</summary>
+    public enum FrameworkEntryKind
+    {
+        None,
+
+        /// <summary>ASP.NET Core conventional middleware <c>Invoke</c>/<c>InvokeAsync</c>: one instance serves every request.</summary>
+        Middleware,
+
+        /// <summary>An <c>HttpMessageHandler</c> <c>SendAsync</c>/<c>Send</c> override: one handler serves every request of its client.</summary>
+        MessageHandler,
+    }
+
+    /// <summary>Recognises types built for concurrent use and framework entry points, by symbol.</summary>
+    public static class ConcurrentUse
+    {
+        /// <summary>Evidence visible in the type's declaration: attribute, configuration, volatile or concurrent-collection fields.</summary>
+        public static SharedInstanceEvidence FromDeclaration(INamedTypeSymbol type, KnownSymbols known, ImmutableHashSet<string> configuredTypes, bool infer)
+        {
+            if (type.GetAttributes().Any(a => a.AttributeClass?.Name is "ThreadSafeAttribute" or "ThreadSafe"))
+            {
+                return SharedInstanceEvidence.ThreadSafeAttribute;
+            }
+
+            if (configuredTypes.Count > 0 && configuredTypes.Contains(MetadataNameOf(type)))
+            {
+                return SharedInstanceEvidence.Configured;
+            }
+
+            if (!infer || known.IsPerRequestType(type))
+            {
+                return SharedInstanceEvidence.None;
+            }
+
+            foreach (var member in type.GetMembers())
+            {
+                if (member is IFieldSymbol { IsImplicitlyDeclared: false } field)
+                {
+                    if (field.IsVolatile)
+                    {
+                        return SharedInstanceEvidence.VolatileField;
+                    }
+
+                    if (known.IsConcurrentCollection(field.Type))
+                    {
+                        return SharedInstanceEvidence.ConcurrentCollectionField;
+                    }
+                }
+            }
+
+            return SharedInstanceEvidence.None;
+        }
+
+        /// <summary>
+        /// Evidence in one operation of a member of <paramref name="type"/>: a lock or exclusive acquire on a field of the
+        /// type (or on the instance or the type itself), or an Interlocked/Volatile call on a field of the type.
+        /// </summary>
+        public static SharedInstanceEvidence FromOperation(IOperation operation, INamedTypeSymbol type, KnownSymbols known)
+        {
+            switch (operation)
+            {
+                case ILockOperation lockOperation when IsOwnState(lockOperation.LockedValue, type):
+                    return SharedInstanceEvidence.LocksItsState;
+
+                case IInvocationOperation invocation:
+                    var containing = invocation.TargetMethod.ContainingType;
+                    if (known.IsType(containing, known.Interlocked) || known.IsType(containing, known.Volatile))
+                    {
+                        return invocation.Arguments.Any(a => IsOwnState(a.Value, type)) ? SharedInstanceEvidence.AtomicFieldUpdates : SharedInstanceEvidence.None;
+                    }
+
+                    if (Guards.TryClassify(invocation, known, out var guardEvent) && guardEvent.IsAcquire && guardEvent.Exclusive &&
+                        (guardEvent.Kind != GuardKind.Mutex || known.DerivesFrom(invocation.Instance?.Type, known.Mutex)) &&
+                        guardEvent.Key.Symbol is IFieldSymbol or IPropertySymbol && SymbolEqualityComparer.Default.Equals(guardEvent.Key.Symbol.ContainingType?.OriginalDefinition, type.OriginalDefinition))
+                    {
+                        return SharedInstanceEvidence.LocksItsState;
+                    }
+
+                    return SharedInstanceEvidence.None;
+
+                default:
+                    return SharedInstanceEvidence.None;
+            }
+        }
+
+        /// <summary>True when a member's own code synchronises state of its type (the precision policy's "written for concurrency").</summary>
+        public static bool Synchronises(IOperation body, INamedTypeSymbol type, KnownSymbols known) =>
+            body.DescendantsAndSelf().Any(o => o is ILockOperation or IInvocationOperation && FromOperation(o, type, known) != SharedInstanceEvidence.None);
+
+        /// <summary>How a message says why the members are concurrent, e.g. "WorkPool locks its state elsewhere".</summary>
+        public static string Describe(SharedInstanceEvidence evidence, INamedTypeSymbol type) => type.Name + " " + evidence switch
+        {
+            SharedInstanceEvidence.LocksItsState => "locks its state elsewhere",
+            SharedInstanceEvidence.AtomicFieldUpdates => "updates its fields with Interlocked/Volatile elsewhere",
+            SharedInstanceEvidence.VolatileField => "declares volatile fields",
+            SharedInstanceEvidence.ConcurrentCollectionField => "holds concurrent collections",
+            SharedInstanceEvidence.ThreadSafeAttribute => "is marked [ThreadSafe]",
+            SharedInstanceEvidence.Configured => "is listed in raceguard.thread_safe_types",
+            _ => "is not shared",
+        } + ", so its public members may be called from several threads";
+
+        /// <summary>Which framework contract, if any, makes <paramref name="member"/> run in parallel with itself.</summary>
+        public static FrameworkEntryKind FrameworkEntryOf(ISymbol member, KnownSymbols known)
+        {
+            if (member is not IMethodSymbol { MethodKind: MethodKind.Ordinary, IsStatic: false } method || method.ContainingType is not { } type)
+            {
+                return FrameworkEntryKind.None;
+            }
+
+            if (method.IsOverride && method.Name is "SendAsync" or "Send" && known.HttpMessageHandler is not null)
+            {
+                for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+                {
+                    if (known.IsType(overridden.ContainingType, known.HttpMessageHandler))
+                    {
+                        return FrameworkEntryKind.MessageHandler;
+                    }
+                }
+            }
+
+            if (method.Name is "Invoke" or "InvokeAsync" && method.DeclaredAccessibility == Accessibility.Public && known.RequestDelegate is not null &&
+                method.Parameters.Length >= 1 && known.DerivesFrom(method.Parameters[0].Type, known.HttpContext) &&
+                !type.AllInterfaces.Any(i => known.IsType(i, known.MiddlewareInterface)) &&
+                type.InstanceConstructors.Any(c => c.Parameters.Any(p => known.IsType(p.Type, known.RequestDelegate))))
+            {
+                return FrameworkEntryKind.Middleware;
+            }
+
+            return FrameworkEntryKind.None;
+        }
+
+        /// <summary>True for a Roslyn analyzer type whose code calls <c>EnableConcurrentExecution()</c> (read from syntax).</summary>
+        public static bool EnablesConcurrentAnalyzerActions(INamedTypeSymbol type, KnownSymbols known)
+        {
+            if (known.DiagnosticAnalyzer is null || !known.DerivesFrom(type, known.DiagnosticAnalyzer))
+            {
+                return false;
+            }
+
+            foreach (var reference in type.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax().DescendantNodes().OfType<InvocationExpressionSyntax>().Any(i =>
+                        i.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "EnableConcurrentExecution" }))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The name <c>raceguard.thread_safe_types</c> lists a type by: namespace and type names, nested types with '.'.</summary>
+        public static string MetadataNameOf(INamedTypeSymbol type)
+        {
+            var name = type.Name;
+            for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+            {
+                name = outer.Name + "." + name;
+            }
+
+            return type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() + "." + name : name;
+        }
+
+        /// <summary>True for a reference to a field of the type (through this or statically), the instance itself, or typeof(the type).</summary>
+        private static bool IsOwnState(IOperation value, INamedTypeSymbol type)
+        {
+            value = value.WalkDownConversion();
+            return value switch
+            {
+                IFieldReferenceOperation field => field.Instance is null or IInstanceReferenceOperation && SymbolEqualityComparer.Default.Equals(field.Field.ContainingType?.OriginalDefinition, type.OriginalDefinition),
+                IPropertyReferenceOperation property => property.Instance is null or IInstanceReferenceOperation && SymbolEqualityComparer.Default.Equals(property.Property.ContainingType?.OriginalDefinition, type.OriginalDefinition),
+                IInstanceReferenceOperation => true,
+                ITypeOfOperation typeOf => SymbolEqualityComparer.Default.Equals(typeOf.TypeOperand.OriginalDefinition, type.OriginalDefinition),
+                _ => false,
+            };
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using RaceGuard.ConcurrencyModel;
+
+namespace RaceGuard.Rules
+{
+    /// <summary>
+    /// One rule ID: a small query over the facts of a type that <see cref="Analyzers.RaceGuardAnalyzer"/> builds once
+    /// per type for every rule. A rule reports only its own descriptor.
+    /// </summary>
+    public abstract class RaceRule
+    {
+        /// <summary>The one descriptor this rule reports.</summary>
+        public abstract DiagnosticDescriptor Descriptor { get; }
+
+        /// <summary>True when the compilation references what the rule needs (checked once per compilation; false registers nothing for it).</summary>
+        public virtual bool AppliesTo(KnownSymbols known) => true;
+
+        /// <summary>Reports the rule's diagnostics for one type.</summary>
+        public abstract void Analyze(RuleContext context);
+    }
+
+    /// <summary>What a rule gets for one type: its facts, the compilation's known symbols, and a way to report.</summary>
+    public readonly struct RuleContext
+    {
+        private readonly SymbolAnalysisContext symbolContext;
+
+        public RuleContext(SymbolAnalysisContext symbolContext, TypeFacts facts, KnownSymbols known)
+        {
+            this.symbolContext = symbolContext;
+            Facts = facts;
+            Known = known;
+        }
+
+        public TypeFacts Facts { get; }
+
+        public KnownSymbols Known { get; }
+
+        public System.Threading.CancellationToken CancellationToken => symbolContext.CancellationToken;
+
+        public void ReportDiagnostic(Diagnostic diagnostic) => symbolContext.ReportDiagnostic(diagnostic);
+    }
+}

@@ -1,0 +1,112 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using RaceGuard.ConcurrencyModel;
+using RaceGuard.Diagnostics;
+
+namespace RaceGuard.Rules
+{
+    /// <summary>RG0001: a non-thread-safe collection modified by code that may run in parallel with other code using it.</summary>
+    public sealed class SharedCollectionMutationRule : RaceRule
+    {
+        public override DiagnosticDescriptor Descriptor => Descriptors.SharedCollectionMutation;
+
+        public override bool AppliesTo(KnownSymbols known) => known.HasNonThreadSafeCollections;
+
+        public override void Analyze(RuleContext context)
+        {
+            var facts = context.Facts;
+            var known = context.Known;
+            var reported = new HashSet<Location>();
+            foreach (var entry in facts.AccessesByPath)
+            {
+                if (CollectionTypeOf(entry.Key, facts, known) is not { } collection)
+                {
+                    continue;
+                }
+
+                foreach (var access in entry.Value)
+                {
+                    if (access.Kind != AccessKind.MutatingCall || access.MemberName == "[]" || reported.Contains(access.Location))
+                    {
+                        continue;
+                    }
+
+                    var conflicts = facts.RacesWith(access).Where(IsContentAccess).ToList();
+                    if (conflicts.Count == 0 || IsGuardedAgainstWriters(access, conflicts))
+                    {
+                        continue;
+                    }
+
+                    reported.Add(access.Location);
+                    context.ReportDiagnostic(CreateDiagnostic(access, conflicts, collection, facts, known));
+                }
+            }
+        }
+
+        /// <summary>
+        /// A mutation made under an exclusive guard that only unguarded reads race with: the mutation is correct, the
+        /// read is the bug (inconsistent locking, RG0007's finding), so RG0001 stays silent here.
+        /// </summary>
+        private static bool IsGuardedAgainstWriters(SharedAccess access, List<SharedAccess> conflicts) =>
+            access.Guards.Any(g => g.Exclusive) && conflicts.All(c => !c.IsWrite);
+
+        /// <summary>
+        /// An access that touches the collection's contents: a mutating or reading member, enumeration, or handing the
+        /// collection to a method (which may enumerate it). Returning or storing the reference touches nothing.
+        /// </summary>
+        private static bool IsContentAccess(SharedAccess access) =>
+            access.Kind == AccessKind.MutatingCall ||
+            (access.Kind == AccessKind.Read && (access.MemberName is not null || access.Operation.WalkUpConversion(out _) is IArgumentOperation));
+
+        /// <summary>The non-thread-safe collection a variable holds: its declared type, or for an interface-typed variable every type stored into it.</summary>
+        private static INamedTypeSymbol? CollectionTypeOf(AccessPath path, TypeFacts facts, KnownSymbols known)
+        {
+            var declared = path.Type;
+            if (declared is null || known.IsThreadSafeType(declared))
+            {
+                return null;
+            }
+
+            if (known.GetNonThreadSafeCollection(declared) is { } collection)
+            {
+                return (INamedTypeSymbol)collection.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
+            }
+
+            if (declared.TypeKind != TypeKind.Interface)
+            {
+                return null;
+            }
+
+            INamedTypeSymbol? found = null;
+            foreach (var stored in facts.StoredTypes(path))
+            {
+                var storedCollection = known.GetNonThreadSafeCollection(stored);
+                if (storedCollection is null)
+                {
+                    return null;
+                }
+
+                found ??= (INamedTypeSymbol)storedCollection.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
+            }
+
+            return found;
+        }
+
+        private Diagnostic CreateDiagnostic(SharedAccess access, List<SharedAccess> conflicts, INamedTypeSymbol collection, TypeFacts facts, KnownSymbols known)
+        {
+            var race = RaceDiagnostic.For(access, conflicts, facts);
+            var equivalent = known.GetConcurrentEquivalent(collection);
+            var advice = race.LockAdvice + (equivalent is not null && !known.IsType(collection, known.List) ? " or use " + equivalent.ToMessageString() : string.Empty);
+
+            var properties = race.CreateProperties(known);
+            if (equivalent is not null)
+            {
+                properties[DiagnosticPropertyKeys.ConcurrentType] = equivalent.ContainingNamespace.ToDisplayString() + "." + equivalent.MetadataName;
+            }
+
+            return race.Create(Descriptor, properties.ToImmutable(), access.Path.DisplayName, collection.ToMessageString(), access.DescribePlace(), race.OtherSide, advice);
+        }
+    }
+}
