@@ -58,10 +58,20 @@ namespace RaceGuard.ConcurrencyModel
                             if (!synchronises && operation is ILockOperation or IInvocationOperation &&
                                 ConcurrentUse.FromOperation(operation, type, known) is var evidence && evidence != SharedInstanceEvidence.None)
                             {
-                                synchronises = true;
+                                // Interlocked/Volatile on a field is evidence for the type, but a member "synchronises" only
+                                // when it takes a lock: one atomic counter does not show it was written for concurrency.
+                                synchronises = evidence == SharedInstanceEvidence.LocksItsState;
                                 if (infer)
                                 {
-                                    Interlocked.CompareExchange(ref bodyEvidence, (int)evidence, (int)SharedInstanceEvidence.None);
+                                    // The strongest evidence names the reason in messages: a lock before an atomic update.
+                                    if (synchronises)
+                                    {
+                                        Interlocked.Exchange(ref bodyEvidence, (int)evidence);
+                                    }
+                                    else
+                                    {
+                                        Interlocked.CompareExchange(ref bodyEvidence, (int)evidence, (int)SharedInstanceEvidence.None);
+                                    }
                                 }
                             }
                         }
@@ -75,7 +85,10 @@ namespace RaceGuard.ConcurrencyModel
 
                     symbolStart.RegisterSymbolEndAction(symbolEnd =>
                     {
-                        var evidence = declared != SharedInstanceEvidence.None ? declared : (SharedInstanceEvidence)Volatile.Read(ref bodyEvidence);
+                        var fromBodies = (SharedInstanceEvidence)Volatile.Read(ref bodyEvidence);
+                        var evidence = declared is SharedInstanceEvidence.ThreadSafeAttribute or SharedInstanceEvidence.Configured || fromBodies == SharedInstanceEvidence.None
+                            ? declared
+                            : fromBodies == SharedInstanceEvidence.LocksItsState || declared == SharedInstanceEvidence.None ? fromBodies : declared;
                         if (Volatile.Read(ref gateOpen) == 0 && evidence == SharedInstanceEvidence.None)
                         {
                             return;

@@ -94,7 +94,7 @@ namespace RaceGuard.ConcurrencyModel
         {
             switch (operation)
             {
-                case ILockOperation lockOperation when IsOwnState(lockOperation.LockedValue, type):
+                case ILockOperation lockOperation when IsOwnLock(lockOperation.LockedValue, type):
                     return SharedInstanceEvidence.LocksItsState;
 
                 case IInvocationOperation invocation:
@@ -106,7 +106,7 @@ namespace RaceGuard.ConcurrencyModel
 
                     if (Guards.TryClassify(invocation, known, out var guardEvent) && guardEvent.IsAcquire && guardEvent.Exclusive &&
                         (guardEvent.Kind != GuardKind.Mutex || known.DerivesFrom(invocation.Instance?.Type, known.Mutex)) &&
-                        guardEvent.Key.Symbol is IFieldSymbol or IPropertySymbol && SymbolEqualityComparer.Default.Equals(guardEvent.Key.Symbol.ContainingType?.OriginalDefinition, type.OriginalDefinition))
+                        (guardEvent.Kind == GuardKind.Monitor ? IsOwnLock(invocation.Arguments[0].Value, type) : invocation.Instance is { } instance && IsOwnLock(instance, type)))
                     {
                         return SharedInstanceEvidence.LocksItsState;
                     }
@@ -118,9 +118,6 @@ namespace RaceGuard.ConcurrencyModel
             }
         }
 
-        /// <summary>True when a member's own code synchronises state of its type (the precision policy's "written for concurrency").</summary>
-        public static bool Synchronises(IOperation body, INamedTypeSymbol type, KnownSymbols known) =>
-            body.DescendantsAndSelf().Any(o => o is ILockOperation or IInvocationOperation && FromOperation(o, type, known) != SharedInstanceEvidence.None);
 
         /// <summary>How a message says why the members are concurrent, e.g. "WorkPool locks its state elsewhere".</summary>
         public static string Describe(SharedInstanceEvidence evidence, INamedTypeSymbol type) => type.Name + " " + evidence switch
@@ -194,6 +191,82 @@ namespace RaceGuard.ConcurrencyModel
             }
 
             return type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() + "." + name : name;
+        }
+
+        /// <summary>
+        /// True for a lock object the type owns: the instance, typeof(the type), or a field or auto-property of the type
+        /// that the type itself creates (initialiser or assignment of a <c>new</c> object). A lock on an object handed in
+        /// from outside (<c>lock (_header)</c> with <c>_header</c> a constructor argument) guards that object's state,
+        /// not this type's: it is no evidence that this type is shared.
+        /// </summary>
+        private static bool IsOwnLock(IOperation value, INamedTypeSymbol type)
+        {
+            value = value.WalkDownConversion();
+            var member = value switch
+            {
+                IFieldReferenceOperation fieldReference when fieldReference.Instance is null or IInstanceReferenceOperation => (ISymbol)fieldReference.Field,
+                IPropertyReferenceOperation propertyReference when propertyReference.Instance is null or IInstanceReferenceOperation => propertyReference.Property,
+                _ => null,
+            };
+
+            if (member is null)
+            {
+                return value is IInstanceReferenceOperation || (value is ITypeOfOperation && IsOwnState(value, type));
+            }
+
+            if (!SymbolEqualityComparer.Default.Equals(member.ContainingType?.OriginalDefinition, type.OriginalDefinition))
+            {
+                return false;
+            }
+
+            if (member is IPropertySymbol property && Guards.ReturnedField(property) is { } backing)
+            {
+                member = backing;
+            }
+
+            foreach (var reference in member.DeclaringSyntaxReferences)
+            {
+                var initializer = reference.GetSyntax() switch
+                {
+                    VariableDeclaratorSyntax declarator => declarator.Initializer?.Value,
+                    PropertyDeclarationSyntax declaration => declaration.Initializer?.Value,
+                    _ => null,
+                };
+
+                if (IsCreation(initializer))
+                {
+                    return true;
+                }
+            }
+
+            // Assigned a new object somewhere in the type: _gate = new object(); _sync ??= new object();
+            // Interlocked.CompareExchange(ref _sync, new object(), null).
+            foreach (var declaration in type.DeclaringSyntaxReferences)
+            {
+                foreach (var node in declaration.GetSyntax().DescendantNodes())
+                {
+                    switch (node)
+                    {
+                        case AssignmentExpressionSyntax assignment when NamesMember(assignment.Left, member.Name) && IsCreation(assignment.Right):
+                            return true;
+                        case InvocationExpressionSyntax { ArgumentList.Arguments: { Count: >= 2 } arguments } when
+                            NamesMember(arguments[0].Expression, member.Name) && IsCreation(arguments[1].Expression):
+                            return true;
+                    }
+                }
+            }
+
+            return false;
+
+            static bool IsCreation(ExpressionSyntax? expression) =>
+                expression is BaseObjectCreationExpressionSyntax or ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax;
+
+            static bool NamesMember(ExpressionSyntax expression, string name) => expression switch
+            {
+                IdentifierNameSyntax identifier => identifier.Identifier.ValueText == name,
+                MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax identifier } => identifier.Identifier.ValueText == name,
+                _ => false,
+            };
         }
 
         /// <summary>True for a reference to a field of the type (through this or statically), the instance itself, or typeof(the type).</summary>

@@ -104,7 +104,25 @@ namespace RaceGuard.ConcurrencyModel
                 return false;
             }
 
+            if (RunsSynchronously(invocation))
+            {
+                return false;
+            }
+
             var parent = invocation.WalkUpTaskPassThrough(out var child);
+
+            // return cached ?? ReadAsync();  return ok ? PrepareLong() : Task.CompletedTask;  the task goes where the value goes.
+            while (parent is ICoalesceOperation or IConditionalOperation { IsRef: false } && !ReferenceEquals((parent as IConditionalOperation)?.Condition, child))
+            {
+                parent = parent.WalkUpTaskPassThrough(out child);
+            }
+
+            // TryRead()?.Result: the conditional access waits for the task it gets.
+            if (parent is IConditionalAccessOperation access && ReferenceEquals(access.Operation, child) && IsWaitOnAccessedTask(access.WhenNotNull))
+            {
+                return false;
+            }
+
             return parent switch
             {
                 IAwaitOperation => false,
@@ -114,6 +132,35 @@ namespace RaceGuard.ConcurrencyModel
                 _ => true,
             };
         }
+
+        /// <summary>
+        /// <c>SendAsync(.., async: false)</c>: the sync-over-async idiom of libraries that share one async implementation
+        /// between their sync and async APIs. With the flag false every await inside completes synchronously, so the call
+        /// has finished when it returns.
+        /// </summary>
+        private static bool RunsSynchronously(IInvocationOperation invocation)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter is { Type.SpecialType: SpecialType.System_Boolean, Name: "async" or "isAsync" or "useAsync" or "runAsync" } &&
+                    argument.Value.ConstantValue is { HasValue: true, Value: false })
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary><c>?.Result</c>, <c>?.Wait()</c>, <c>?.GetAwaiter()</c> on the task a conditional access got.</summary>
+        private static bool IsWaitOnAccessedTask(IOperation whenNotNull) => whenNotNull switch
+        {
+            IPropertyReferenceOperation { Property.Name: "Result", Instance: IConditionalAccessInstanceOperation } => true,
+            IInvocationOperation { TargetMethod.Name: "Wait" or "GetAwaiter" or "AsTask", Instance: IConditionalAccessInstanceOperation } => true,
+            IInvocationOperation { Instance: { } inner } => IsWaitOnAccessedTask(inner),
+            IPropertyReferenceOperation { Instance: { } inner } => IsWaitOnAccessedTask(inner),
+            _ => false,
+        };
 
         /// <summary>
         /// True for an override of <c>Microsoft.Extensions.Hosting.BackgroundService.ExecuteAsync</c>: the host runs it in
@@ -173,6 +220,11 @@ namespace RaceGuard.ConcurrencyModel
             var method = invocation.TargetMethod;
             var type = method.ContainingType;
             var builder = ImmutableArray.CreateBuilder<EntryPointStart>();
+            if (HasCustomScheduler(invocation, known))
+            {
+                return ImmutableArray<EntryPointStart>.Empty;
+            }
+
             switch (method.Name)
             {
                 case "Run" when known.IsType(type, known.Task):
@@ -276,6 +328,18 @@ namespace RaceGuard.ConcurrencyModel
             }
         }
 
+        /// <summary>
+        /// True when a call hands a TaskScheduler other than <c>TaskScheduler.Default</c>: that scheduler decides where the
+        /// delegate runs (a UI context, an exclusive scheduler, an event loop that is its own scheduler), so the delegate
+        /// is not assumed to run in parallel with anything.
+        /// </summary>
+        internal static bool HasCustomScheduler(IInvocationOperation invocation, KnownSymbols known) =>
+            known.TaskScheduler is not null &&
+            invocation.Arguments.Any(a =>
+                a.Parameter is { } parameter && known.IsType(parameter.Type, known.TaskScheduler) &&
+                a.ArgumentKind == ArgumentKind.Explicit &&
+                !(a.Value.WalkDownConversion() is IPropertyReferenceOperation { Property.Name: "Default" } property && known.IsType(property.Property.ContainingType, known.TaskScheduler)));
+
         private static ImmutableArray<EntryPointStart> FromCreation(IObjectCreationOperation creation, KnownSymbols known)
         {
             var type = creation.Type;
@@ -291,6 +355,13 @@ namespace RaceGuard.ConcurrencyModel
             }
             else if (known.IsTaskType(type))
             {
+                // new Task(..).Start(scheduler) on a scheduler of the program's own, or RunSynchronously(): not a thread-pool start.
+                if (creation.WalkUpConversion(out var child) is IInvocationOperation { TargetMethod.Name: "Start" or "RunSynchronously" } start && ReferenceEquals(start.Instance, child) &&
+                    (start.TargetMethod.Name == "RunSynchronously" || HasCustomScheduler(start, known)))
+                {
+                    return ImmutableArray<EntryPointStart>.Empty;
+                }
+
                 (kind, entry) = (RegionKind.NewTask, "new Task");
             }
             else

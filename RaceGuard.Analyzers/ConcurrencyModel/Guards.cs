@@ -38,7 +38,14 @@ namespace RaceGuard.ConcurrencyModel
         /// (the body of its region or member): <c>lock</c> statements, and acquires earlier in an enclosing block
         /// that no later statement released.
         /// </summary>
-        public static ImmutableArray<Guard> GetGuardsAt(IOperation operation, IOperation? root, KnownSymbols known)
+        public static ImmutableArray<Guard> GetGuardsAt(IOperation operation, IOperation? root, KnownSymbols known) =>
+            GetGuardsAt(operation, root, known, rootHasAcquires: true);
+
+        /// <summary>
+        /// As <see cref="GetGuardsAt(IOperation, IOperation?, KnownSymbols)"/>; with <paramref name="rootHasAcquires"/>
+        /// false (the caller knows the body calls no acquire) only <c>lock</c> statements are looked for.
+        /// </summary>
+        public static ImmutableArray<Guard> GetGuardsAt(IOperation operation, IOperation? root, KnownSymbols known, bool rootHasAcquires)
         {
             ImmutableArray<Guard>.Builder? guards = null;
             var child = operation;
@@ -50,11 +57,11 @@ namespace RaceGuard.ConcurrencyModel
                         (guards ??= ImmutableArray.CreateBuilder<Guard>()).Add(new Guard(KeyOf(lockOperation.LockedValue), GuardKind.Lock, exclusive: true, lockOperation));
                         break;
 
-                    case IBlockOperation block:
+                    case IBlockOperation block when rootHasAcquires:
                         AddHeldInBlock(block, child, known, ref guards);
                         break;
 
-                    case IConditionalOperation conditional when ReferenceEquals(conditional.WhenTrue, child) && conditional.Condition is not IUnaryOperation { OperatorKind: UnaryOperatorKind.Not }:
+                    case IConditionalOperation conditional when rootHasAcquires && ReferenceEquals(conditional.WhenTrue, child) && conditional.Condition is not IUnaryOperation { OperatorKind: UnaryOperatorKind.Not }:
                         foreach (var guardEvent in FindEvents(conditional.Condition, known, acquiresOnly: true))
                         {
                             (guards ??= ImmutableArray.CreateBuilder<Guard>()).Add(new Guard(guardEvent.Key, guardEvent.Kind, guardEvent.Exclusive, guardEvent.Operation));
@@ -62,7 +69,7 @@ namespace RaceGuard.ConcurrencyModel
 
                         break;
 
-                    case IUsingOperation usingOperation when ReferenceEquals(usingOperation.Body, child):
+                    case IUsingOperation usingOperation when rootHasAcquires && ReferenceEquals(usingOperation.Body, child):
                         foreach (var guardEvent in ScopedAcquires(usingOperation.Resources, known))
                         {
                             (guards ??= ImmutableArray.CreateBuilder<Guard>()).Add(new Guard(guardEvent.Key, guardEvent.Kind, guardEvent.Exclusive, guardEvent.Operation));

@@ -45,6 +45,7 @@ namespace RaceGuard.ConcurrencyModel
             BlockingCollection = Get("System.Collections.Concurrent.BlockingCollection`1");
             Channel = Get("System.Threading.Channels.Channel`1");
             List = Get("System.Collections.Generic.List`1");
+            TaskScheduler = Get("System.Threading.Tasks.TaskScheduler");
             RequestDelegate = Get("Microsoft.AspNetCore.Http.RequestDelegate");
             HttpContext = Get("Microsoft.AspNetCore.Http.HttpContext");
             MiddlewareInterface = Get("Microsoft.AspNetCore.Http.IMiddleware");
@@ -215,6 +216,8 @@ namespace RaceGuard.ConcurrencyModel
             "Microsoft.AspNetCore.Components.ComponentBase");
 
         public INamedTypeSymbol? List { get; }
+
+        public INamedTypeSymbol? TaskScheduler { get; }
 
         public static KnownSymbols Create(Compilation compilation) => new KnownSymbols(compilation);
 

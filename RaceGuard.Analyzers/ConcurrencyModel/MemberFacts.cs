@@ -21,7 +21,7 @@ namespace RaceGuard.ConcurrencyModel
             Synchronises = synchronises;
         }
 
-        /// <summary>True when the member (or a private method of the type it calls) synchronises state of its type: it was written for concurrency.</summary>
+        /// <summary>True when the member's own code takes a lock the type owns: it was written for concurrency.</summary>
         public bool Synchronises { get; }
 
         /// <summary>The member (method, accessor, constructor; <c>&lt;Main&gt;$</c> for top-level statements).</summary>

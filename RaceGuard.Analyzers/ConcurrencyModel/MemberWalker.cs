@@ -27,6 +27,7 @@ namespace RaceGuard.ConcurrencyModel
         private readonly List<SharedAccess> accesses = new List<SharedAccess>();
         private readonly List<(AccessPath, ITypeSymbol)> initializers = new List<(AccessPath, ITypeSymbol)>();
         private readonly Dictionary<ILocalSymbol, AccessPath> aliases = new Dictionary<ILocalSymbol, AccessPath>(SymbolEqualityComparer.Default);
+        private readonly Dictionary<IOperation, bool> acquiresByRoot = new Dictionary<IOperation, bool>();
 
         private readonly TypeContext typeContext;
 
@@ -213,6 +214,14 @@ namespace RaceGuard.ConcurrencyModel
                     continue;
                 }
 
+                // Run(() => _items.Add(x)) where Run posts the delegate to a scheduler of the program's own (an event loop
+                // that is its own TaskScheduler): the delegate runs where that scheduler runs it, not here.
+                if (body is not null && child is IArgumentOperation { Parameter: { } delegateParameter } delegateArgument &&
+                    delegateArgument.Value.GetDelegateTarget() is not null && ForwardsToCustomScheduler(body, delegateParameter))
+                {
+                    continue;
+                }
+
                 Visit(child, frame);
             }
 
@@ -222,7 +231,7 @@ namespace RaceGuard.ConcurrencyModel
             }
 
             frame.Region?.AddCalleeBody(body.Syntax);
-            var outerGuards = frame.OuterGuards.AddRange(Guards.GetGuardsAt(invocation, frame.GuardRoot, known));
+            var outerGuards = frame.OuterGuards.AddRange(GuardsAt(invocation, frame));
             Visit(body, new Frame(
                 frame.Region,
                 frame.ContextRoot,
@@ -307,6 +316,30 @@ namespace RaceGuard.ConcurrencyModel
             {
                 Visit(body, new Frame(region, body, body, null, ImmutableArray<Guard>.Empty, BindParameters(invocation, frame), frame.Depth + 1, frame.CallStack.Add(method.OriginalDefinition)));
             }
+        }
+
+        /// <summary>True when <paramref name="body"/> hands its delegate parameter to a task started on a custom scheduler.</summary>
+        private bool ForwardsToCustomScheduler(IOperation body, IParameterSymbol parameter) =>
+            body.DescendantsOutsideFunctions().OfType<IInvocationOperation>().Any(call =>
+                EntryPoints.HasCustomScheduler(call, known) &&
+                call.DescendantsAndSelf().OfType<IParameterReferenceOperation>().Any(p => SymbolEqualityComparer.Default.Equals(p.Parameter.OriginalDefinition, parameter.OriginalDefinition)));
+
+        /// <summary>
+        /// The guards held at <paramref name="operation"/> within the frame's body. Bodies that call no acquire and use no
+        /// <c>using</c> can only hold <c>lock</c> statements: the costly look at earlier statements is skipped for them.
+        /// </summary>
+        private ImmutableArray<Guard> GuardsAt(IOperation operation, Frame frame)
+        {
+            var root = frame.GuardRoot;
+            if (!acquiresByRoot.TryGetValue(root, out var hasAcquires))
+            {
+                hasAcquires = root.DescendantsAndSelf().Any(o =>
+                    o is IUsingOperation or IUsingDeclarationOperation ||
+                    (o is IInvocationOperation call && Guards.TryClassify(call, known, out var guardEvent) && guardEvent.IsAcquire));
+                acquiresByRoot[root] = hasAcquires;
+            }
+
+            return Guards.GetGuardsAt(operation, root, known, hasAcquires);
         }
 
         /// <summary>True when the walk may enter <paramref name="method"/>'s body: within the depth bound and not already on the call stack.</summary>
@@ -731,7 +764,7 @@ namespace RaceGuard.ConcurrencyModel
                 atomic = true;
             }
 
-            var guards = Guards.GetGuardsAt(report, frame.GuardRoot, known);
+            var guards = GuardsAt(report, frame);
             if (!frame.OuterGuards.IsEmpty)
             {
                 guards = frame.OuterGuards.AddRange(guards);

@@ -171,7 +171,40 @@ namespace RaceGuard.ConcurrencyModel
 
         public Location Location => ReportOperation.Syntax.GetLocation();
 
-        /// <summary>A short description for messages, e.g. "inside a Task.Run lambda" or "in Main()".</summary>
-        public string DescribePlace() => Region is { } region ? "inside " + region.Describe() : "in " + Member.Describe();
+        /// <summary>
+        /// A short description for messages, e.g. "inside a Task.Run lambda", "in Main()", or for an access reached through
+        /// a call "in Cleanup() called from Break()".
+        /// </summary>
+        public string DescribePlace()
+        {
+            var place = Region is { } region ? "inside " + region.Describe() : "in " + Member.Describe();
+            if (CalledMethod() is { } callee)
+            {
+                return "in " + callee.Name + "() called " + (Region is null ? "from " + Member.Describe() : place);
+            }
+
+            return place;
+        }
+
+        /// <summary>The method of the type whose code holds the access when the walk reached it through a call, else null.</summary>
+        private IMethodSymbol? CalledMethod()
+        {
+            if (ReferenceEquals(Anchor, ReportOperation) || Operation.SemanticModel is not { } model)
+            {
+                return null;
+            }
+
+            var symbol = model.GetEnclosingSymbol(Operation.Syntax.SpanStart);
+            while (symbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
+            {
+                symbol = symbol.ContainingSymbol;
+            }
+
+            return symbol is IMethodSymbol { MethodKind: MethodKind.Ordinary } method &&
+                   !SymbolEqualityComparer.Default.Equals(method.OriginalDefinition, Member.Symbol.OriginalDefinition) &&
+                   !SymbolEqualityComparer.Default.Equals(method.OriginalDefinition, Region?.Method?.OriginalDefinition)
+                ? method
+                : null;
+        }
     }
 }

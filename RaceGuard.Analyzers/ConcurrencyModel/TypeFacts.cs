@@ -23,7 +23,13 @@ namespace RaceGuard.ConcurrencyModel
                 .SelectMany(m => m.Accesses)
                 .GroupBy(a => a.Path)
                 .ToImmutableDictionary(g => g.Key, g => g.ToImmutableArray());
+            protectedPaths = AccessesByPath
+                .Where(entry => entry.Value.Any(a => a.IsAtomic || a.Guards.Any(g => g.Exclusive)))
+                .Select(entry => entry.Key)
+                .ToImmutableHashSet();
         }
+
+        private readonly ImmutableHashSet<AccessPath> protectedPaths;
 
         public INamedTypeSymbol Type { get; }
 
@@ -79,18 +85,6 @@ namespace RaceGuard.ConcurrencyModel
             IOperation? FindBody(IMethodSymbol method) =>
                 SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, type.OriginalDefinition) && bodies.TryGetValue(method, out var body) ? body : null;
 
-            var synchronising = new HashSet<ISymbol>(all.Where(b => b.Synchronises).Select(b => b.Symbol.OriginalDefinition), SymbolEqualityComparer.Default);
-
-            // A member synchronises when its own code does or a private method of the type it calls (transitively) does.
-            bool Synchronises(IMethodSymbol? method, int depth) =>
-                method is not null &&
-                (synchronising.Contains(method.OriginalDefinition) ||
-                 (depth < 3 && FindBody(method.OriginalDefinition) is { } body &&
-                  body.Descendants().OfType<IInvocationOperation>().Any(call =>
-                      call.TargetMethod is { DeclaredAccessibility: Accessibility.Private } target &&
-                      !SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, method.OriginalDefinition) &&
-                      Synchronises(target, depth + 1))));
-
             var members = ImmutableArray.CreateBuilder<MemberFacts>();
             foreach (var block in all)
             {
@@ -99,12 +93,20 @@ namespace RaceGuard.ConcurrencyModel
                     continue;
                 }
 
-                var facts = new MemberFacts(block.Symbol, block.Operations, FindBody, block.Synchronises || Synchronises(block.Symbol as IMethodSymbol, 0));
+                var facts = new MemberFacts(block.Symbol, block.Operations, FindBody, block.Synchronises);
                 MemberWalker.Build(facts, known, block.ConfiguredEntryPoints, FindBody, context);
                 members.Add(facts);
             }
 
             return new TypeFacts(type, members.ToImmutable(), context.SharedInstance, known.IsPerRequestType(type));
+        }
+
+        /// <summary>A protected member that overrides nothing: only derived types call it, on their own instance's thread.</summary>
+        private static bool IsProtectedOnly(ISymbol member)
+        {
+            var method = member as IMethodSymbol;
+            var accessibility = method?.AssociatedSymbol?.DeclaredAccessibility ?? member.DeclaredAccessibility;
+            return accessibility is Accessibility.Protected or Accessibility.ProtectedAndInternal && method is not { IsOverride: true } && method?.AssociatedSymbol is not IPropertySymbol { IsOverride: true };
         }
 
         /// <summary>The accesses that race with <paramref name="access"/> (itself included when it races with another instance of itself).</summary>
@@ -117,7 +119,7 @@ namespace RaceGuard.ConcurrencyModel
 
             foreach (var other in candidates)
             {
-                if (ParallelismQuery.Races(access, other) || RacesAsSharedInstance(access, other))
+                if (RacesAsSharedInstance(access, other) || ParallelismQuery.Races(access, other))
                 {
                     yield return other;
                 }
@@ -157,8 +159,7 @@ namespace RaceGuard.ConcurrencyModel
         }
 
         /// <summary>True when some access of the type to <paramref name="path"/> holds an exclusive guard or is atomic.</summary>
-        public bool IsProtectedElsewhere(AccessPath path) =>
-            AccessesByPath.TryGetValue(path, out var accesses) && accesses.Any(a => a.IsAtomic || a.Guards.Any(g => g.Exclusive));
+        public bool IsProtectedElsewhere(AccessPath path) => protectedPaths.Contains(path);
 
         /// <summary>A field or property of this type (for a per-request type, only a static one).</summary>
         private bool IsSharedState(AccessPath path) =>
@@ -174,6 +175,7 @@ namespace RaceGuard.ConcurrencyModel
         private static bool RunsAsSharedMember(SharedAccess access, AccessPath path) =>
             access.Region is null or { Kind: RegionKind.Middleware or RegionKind.MessageHandler } &&
             access.Member.IsExternallyCallable &&
+            !IsProtectedOnly(access.Member.Symbol) &&
             access.Member.Symbol.Name is not ("Dispose" or "DisposeAsync" or "Finalize") &&
             (path.Root.IsStatic || !access.Member.Symbol.IsStatic);
 

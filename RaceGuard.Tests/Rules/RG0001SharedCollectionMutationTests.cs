@@ -85,8 +85,8 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
-                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("_entries", "Dictionary<string, DateTime>", "in Put()", "the write inside the Timer callback started in Cache()", "a lock or use ConcurrentDictionary<string, DateTime>"),
-                VerifyCS.Diagnostic("RG0001").WithLocation(1).WithArguments("_entries", "Dictionary<string, DateTime>", "inside the Timer callback started in Cache()", "the write in Put()", "a lock or use ConcurrentDictionary<string, DateTime>"));
+                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("_entries", "Dictionary<string, DateTime>", "in Put()", "the write in Evict() called inside the Timer callback started in Cache()", "a lock or use ConcurrentDictionary<string, DateTime>"),
+                VerifyCS.Diagnostic("RG0001").WithLocation(1).WithArguments("_entries", "Dictionary<string, DateTime>", "in Evict() called inside the Timer callback started in Cache()", "the write in Put()", "a lock or use ConcurrentDictionary<string, DateTime>"));
         }
 
         [Fact]
