@@ -104,7 +104,9 @@ namespace RaceGuard.ConcurrencyModel
                         return invocation.Arguments.Any(a => IsOwnState(a.Value, type)) ? SharedInstanceEvidence.AtomicFieldUpdates : SharedInstanceEvidence.None;
                     }
 
-                    if (Guards.TryClassify(invocation, known, out var guardEvent) && guardEvent.IsAcquire && guardEvent.Exclusive &&
+                    // An exclusive acquire, or a reader lock (it shows the type expects concurrent readers and writers).
+                    if (Guards.TryClassify(invocation, known, out var guardEvent) && guardEvent.IsAcquire &&
+                        (guardEvent.Exclusive || guardEvent.Kind == GuardKind.ReaderWriterLock) &&
                         (guardEvent.Kind != GuardKind.Mutex || known.DerivesFrom(invocation.Instance?.Type, known.Mutex)) &&
                         (guardEvent.Kind == GuardKind.Monitor ? IsOwnLock(invocation.Arguments[0].Value, type) : invocation.Instance is { } instance && IsOwnLock(instance, type)))
                     {

@@ -70,8 +70,8 @@ namespace RaceGuard.ConcurrencyModel
                 {
                     // Middleware Invoke, a message handler's SendAsync: the framework runs the body for every request at once.
                     var (kind, construct) = entry == FrameworkEntryKind.Middleware
-                        ? (RegionKind.Middleware, "middleware " + facts.Symbol.Name + " (one instance serves every request)")
-                        : (RegionKind.MessageHandler, facts.Symbol.Name + " override (one handler serves every request of its HttpClient)");
+                        ? (RegionKind.Middleware, "middleware " + facts.Symbol.Name)
+                        : (RegionKind.MessageHandler, facts.Symbol.Name + " override");
                     var region = walker.NewRegion(kind, construct, body, null, (IMethodSymbol)facts.Symbol, Multiplicity.Many, memberFrame, null, ImmutableArray<IOperation>.Empty, body);
                     region.BodySyntax = body.Syntax;
                     memberFrame = Frame.ForMember(body, region);

@@ -130,7 +130,7 @@ namespace RaceGuard.ConcurrencyModel
         /// True when two accesses race only because the type is built for concurrent use: both in externally callable
         /// members of one instance, under the precision policy of RULES.md (at least one write, at least one unprotected
         /// access, and the member holding it synchronises something itself or the same state is protected elsewhere in
-        /// the type).
+        /// the type; a type declared thread-safe by attribute or configuration needs no such evidence of intent).
         /// </summary>
         public bool RacesAsSharedInstance(SharedAccess a, SharedAccess b)
         {
@@ -141,11 +141,17 @@ namespace RaceGuard.ConcurrencyModel
                 return false;
             }
 
-            var aUnprotected = a.Guards.IsEmpty && !a.IsAtomic;
-            var bUnprotected = b.Guards.IsEmpty && !b.IsAtomic;
+            var aUnprotected = IsUnprotected(a);
+            var bUnprotected = IsUnprotected(b);
             if (!aUnprotected && !bUnprotected)
             {
                 return false;
+            }
+
+            if (SharedInstance is SharedInstanceEvidence.ThreadSafeAttribute or SharedInstanceEvidence.Configured)
+            {
+                // The user declared the type thread-safe: no further evidence of intent is needed.
+                return true;
             }
 
             if ((aUnprotected && a.Member.Synchronises) || (bUnprotected && b.Member.Synchronises))
@@ -157,6 +163,10 @@ namespace RaceGuard.ConcurrencyModel
             // show it was written for concurrency (lifecycle members such as Stop() are rarely called twice at once).
             return !ReferenceEquals(a.Member, b.Member) && IsProtectedElsewhere(a.Path);
         }
+
+        /// <summary>Neither atomic nor guarded (a write needs an exclusive guard: a write under a read lock is unprotected).</summary>
+        private static bool IsUnprotected(SharedAccess access) =>
+            !access.IsAtomic && !(access.IsWrite ? access.Guards.Any(g => g.Exclusive) : !access.Guards.IsEmpty);
 
         /// <summary>True when some access of the type to <paramref name="path"/> holds an exclusive guard or is atomic.</summary>
         public bool IsProtectedElsewhere(AccessPath path) => protectedPaths.Contains(path);

@@ -124,6 +124,8 @@ namespace RaceGuard.Diagnostics
                 {
                     { Kind: RegionKind.AsyncFanOut, Method: { } method, Multiplicity: Multiplicity.Once, ManyAcrossCalls: false } => "another concurrent call to '" + method.Name + "'",
                     { Multiplicity: Multiplicity.Once, ManyAcrossCalls: true } region => "the same " + region.Construct + " started by another call of " + DescribeStarter(region),
+                    { Kind: RegionKind.Middleware } region => "the same " + region.Construct + " serving another request (one middleware instance serves every request)",
+                    { Kind: RegionKind.MessageHandler } region => "the same " + region.Construct + " sending another request (one handler serves every request of its HttpClient)",
                     { } region => "other instances of the same " + region.Construct,
                     null => "another call of " + access.Member.Describe(),
                 };

@@ -485,8 +485,9 @@ namespace RaceGuard.Tests.Rules
         }
 
         [Fact]
-        public async Task Reports_LockOnOneSideOnly()
+        public async Task Reports_LockOnOneSideOnly_AtTheUnlockedSide()
         {
+            // The locked Add is correct code: the finding (and its fix) is the unlocked Add.
             const string source = """
                 using System.Collections.Generic;
                 using System.Threading.Tasks;
@@ -502,7 +503,7 @@ namespace RaceGuard.Tests.Rules
                         {
                             lock (_gate)
                             {
-                                [|items.Add(1)|];
+                                items.Add(1);
                             }
                         });
                         [|items.Add(2)|];
