@@ -120,6 +120,12 @@ namespace RaceGuard.ConcurrencyModel
         /// </summary>
         public bool ManyAcrossCalls { get; internal set; }
 
+        /// <summary>
+        /// True when the start stands under a test-and-set of a field (<c>if (Interlocked.CompareExchange(ref _state, 1, 0) == 0)</c>):
+        /// however many members reach it, the region runs once.
+        /// </summary>
+        public bool StartedOnce { get; internal set; }
+
         /// <summary>For a <c>ContinueWith</c> continuation: the region it continues, which has finished before it starts.</summary>
         public ConcurrentRegion? Antecedent { get; internal set; }
 

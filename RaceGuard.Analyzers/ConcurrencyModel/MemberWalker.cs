@@ -216,8 +216,9 @@ namespace RaceGuard.ConcurrencyModel
 
                 // Run(() => _items.Add(x)) where Run posts the delegate to a scheduler of the program's own (an event loop
                 // that is its own TaskScheduler): the delegate runs where that scheduler runs it, not here.
-                if (body is not null && child is IArgumentOperation { Parameter: { } delegateParameter } delegateArgument &&
-                    delegateArgument.Value.GetDelegateTarget() is not null && ForwardsToCustomScheduler(body, delegateParameter))
+                if (child is IArgumentOperation { Parameter: { } delegateParameter } delegateArgument &&
+                    delegateArgument.Value.GetDelegateTarget() is not null &&
+                    (body ?? FindBody(target, invocation.Instance)) is { } calleeBody && ForwardsToCustomScheduler(calleeBody, delegateParameter))
                 {
                     continue;
                 }
@@ -381,11 +382,14 @@ namespace RaceGuard.ConcurrencyModel
                 }
             }
 
+            region.StartedOnce = IsStartedOnce(start);
+
             // A background loop (a while loop in the region) is started once by design; a short fire-and-forget job is
             // started again by every call.
             region.ManyAcrossCalls = joins.IsEmpty && handle is null && !facts.RunsAtConstruction &&
                                      kind is RegionKind.TaskRun or RegionKind.TaskFactoryStartNew or RegionKind.ThreadPool or RegionKind.AsyncFanOut or RegionKind.Configured &&
-                                     (code is null || !IsBackgroundLoop(code));
+                                     (code is null || !IsBackgroundLoop(code)) &&
+                                     !region.StartedOnce;
             regions.Add(region);
             return region;
         }
@@ -402,6 +406,31 @@ namespace RaceGuard.ConcurrencyModel
             return HasLoop(code) ||
                    code.DescendantsOutsideFunctions().OfType<IInvocationOperation>().Any(call =>
                        FindBody(call.TargetMethod, call.Instance) is { } callee && HasLoop(callee));
+        }
+
+        /// <summary>
+        /// True when the start stands under a test-and-set of a field (<c>if (Interlocked.CompareExchange(ref _state, 1, 0) == 0)</c>,
+        /// <c>if (Interlocked.Exchange(ref _started, 1) == 0)</c>): only the first call starts the region.
+        /// </summary>
+        private bool IsStartedOnce(IOperation start)
+        {
+            for (var parent = start.Parent; parent is not null; parent = parent.Parent)
+            {
+                if (parent is IConditionalOperation { Condition: { } condition } &&
+                    condition.DescendantsAndSelf().OfType<IInvocationOperation>().Any(call =>
+                        call.TargetMethod.Name is "CompareExchange" or "Exchange" && known.IsType(call.TargetMethod.ContainingType, known.Interlocked) &&
+                        call.Arguments.Length > 0 && call.Arguments[0].Value.WalkDownConversion() is IFieldReferenceOperation))
+                {
+                    return true;
+                }
+
+                if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation or IMethodBodyOperation)
+                {
+                    return false;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>True when the task of <paramref name="start"/> is what the callee body returns.</summary>

@@ -208,10 +208,14 @@ namespace RaceGuard.ConcurrencyModel
             var chainB = Chain(b.Region);
             if (chainB.Any(r => r.Escapes))
             {
-                return true;
+                // The same start reached from two members is still one region when only the first call starts it.
+                return !(escaping.StartedOnce && escaping.Multiplicity == Multiplicity.Once &&
+                         chainB.LastOrDefault(r => r.Escapes) is { } other && other.Start.Syntax == escaping.Start.Syntax &&
+                         ReferenceEquals(Chain(a.Region).FirstOrDefault(r => r.Multiplicity == Multiplicity.Many), null) &&
+                         ReferenceEquals(chainB.FirstOrDefault(r => r.Multiplicity == Multiplicity.Many), null));
             }
 
-            if (!b.Member.IsExternallyCallable)
+            if (!b.Member.IsExternallyCallable || WaitsBeforeShutdownWork(b))
             {
                 return false;
             }
@@ -227,6 +231,25 @@ namespace RaceGuard.ConcurrencyModel
             }
 
             return true;
+        }
+
+        /// <summary>
+        /// True for an access in a shutdown member (Dispose, DisposeAsync, Stop, StopAsync, Close) that first waits for
+        /// something (<c>Wait</c>, <c>Join</c>, <c>WaitOne</c>, <c>WaitForOff</c>, an <c>await</c>): such members stop the
+        /// background work and wait for it before they clean up, by whatever signal the type uses.
+        /// </summary>
+        private static bool WaitsBeforeShutdownWork(SharedAccess access)
+        {
+            if (access.Member.Symbol.Name is not ("Dispose" or "DisposeAsync" or "Stop" or "StopAsync" or "Close"))
+            {
+                return false;
+            }
+
+            var position = access.Anchor.Syntax.SpanStart;
+            return access.Member.Bodies.Any(body => body.DescendantsOutsideFunctions().Any(o =>
+                o.Syntax.Span.End <= position &&
+                (o is IAwaitOperation ||
+                 (o is IInvocationOperation { TargetMethod.Name: var name } && (name.StartsWith("Wait", System.StringComparison.Ordinal) || name == "Join")))));
         }
 
         /// <summary>The regions around an access, innermost first.</summary>

@@ -1,0 +1,207 @@
+using System.Threading.Tasks;
+using VerifyCS = RaceGuard.Tests.Verifiers.CSharpAnalyzerVerifier<RaceGuard.Analyzers.RaceGuardAnalyzer>;
+
+namespace RaceGuard.Tests.Rules
+{
+    /// <summary>
+    /// RG0001 on the shapes met in the real-code scan (bench/real-code.md): the correct lock-free and event-loop patterns
+    /// stay silent, and the look-alikes that are real races are still reported.
+    /// </summary>
+    public partial class RG0001SharedCollectionMutationTests
+    {
+        [Fact]
+        public async Task NoDiagnostic_LoopStartedOnceByCompareExchangeFromSeveralMembers()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                public sealed class WheelTimer
+                {
+                    private readonly HashSet<string> _unprocessed = new HashSet<string>();
+                    private int _state;
+
+                    public void Schedule(string name) => Start();
+
+                    public void ScheduleRepeatedly(string name) => Start();
+
+                    private void Start()
+                    {
+                        if (Interlocked.CompareExchange(ref _state, 1, 0) == 0)
+                        {
+                            Task.Run(() => RunAsync());
+                        }
+                    }
+
+                    private async Task RunAsync()
+                    {
+                        while (Volatile.Read(ref _state) == 1)
+                        {
+                            await Task.Delay(10);
+                        }
+
+                        _unprocessed.Add("rest");
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_DisposeThatWaitsForTheLoopBeforeCleaningUp()
+        {
+            const string source = """
+                using System;
+                using System.Collections.Generic;
+                using System.Threading;
+
+                public sealed class Poller : IDisposable
+                {
+                    private readonly List<string> _sockets = new List<string>();
+                    private readonly ManualResetEventSlim _stopped = new ManualResetEventSlim();
+                    private volatile bool _running;
+                    private Thread? _thread;
+
+                    public void RunAsync()
+                    {
+                        _running = true;
+                        _thread = new Thread(Loop);
+                        _thread.Start();
+                    }
+
+                    private void Loop()
+                    {
+                        while (_running)
+                        {
+                            foreach (var socket in _sockets)
+                            {
+                                Console.WriteLine(socket);
+                            }
+                        }
+
+                        _stopped.Set();
+                    }
+
+                    public void Dispose()
+                    {
+                        _running = false;
+                        _stopped.Wait();
+                        _sockets.Clear();
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_DisposeThatClearsWhileTheTimerStillRuns()
+        {
+            const string source = """
+                using System;
+                using System.Collections.Generic;
+                using System.Threading;
+
+                public sealed class Sampler : IDisposable
+                {
+                    private readonly List<double> _samples = new List<double>();
+                    private readonly Timer _timer;
+
+                    public Sampler() => _timer = new Timer(_ => [|_samples.Add(Environment.TickCount)|], null, 0, 100);
+
+                    public void Dispose()
+                    {
+                        _timer.Dispose();
+                        [|_samples.Clear()|];
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_WorkPostedToTheLoopThatIsItsOwnScheduler()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                public sealed class EventLoop : TaskScheduler
+                {
+                    private readonly List<string> _timers = new List<string>();
+                    private readonly Queue<Task> _tasks = new Queue<Task>();
+                    private volatile bool _running;
+
+                    public void Add(string timer) => Post(() => _timers.Add(timer));
+
+                    public void Remove(string timer) => Post(() => _timers.Remove(timer));
+
+                    public void Post(System.Action action)
+                    {
+                        if (!_running)
+                        {
+                            action();
+                        }
+                        else
+                        {
+                            new Task(action).Start(this);
+                        }
+                    }
+
+                    public void RunAsync()
+                    {
+                        _running = true;
+                        new Thread(Loop).Start();
+                    }
+
+                    private void Loop()
+                    {
+                        while (_running)
+                        {
+                            foreach (var timer in _timers)
+                            {
+                                System.Console.WriteLine(timer);
+                            }
+                        }
+                    }
+
+                    protected override IEnumerable<Task> GetScheduledTasks() => _tasks;
+
+                    protected override void QueueTask(Task task) => _tasks.Enqueue(task);
+
+                    protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => false;
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_ContinuationsOfSeveralStartupTasksAddingToOneList()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                public sealed class LoggingBus
+                {
+                    private readonly List<string> _loggers = new List<string>();
+
+                    public void StartLoggers(string[] names)
+                    {
+                        foreach (var name in names)
+                        {
+                            Task.Delay(10).ContinueWith(_ => [|_loggers.Add(name)|]);
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+    }
+}

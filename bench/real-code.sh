@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The real-code scan of bench/real-code.md: runs RaceGuard.Bench over each library folder (with --peers) and prints a
+# summary table. The libraries are not part of this repository: check each out at the commit listed below into
+# <root>/<name> first (any way you like), then run:  bash bench/real-code.sh <root> [output-dir]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=${1:?usage: bash bench/real-code.sh <folder holding the checkouts> [output-dir]}
+out=${2:-artifacts/real-code}
+mkdir -p "$out"
+
+# name | repository | commit | folder scanned (relative to the checkout)
+libraries="
+Polly|App-vNext/Polly|173d6d1d2e28a4697f1ac1d22da68f77ff19a0c9|src
+serilog|serilog/serilog|60935b4d7abad71cf6157b45a10f5c3c65ead527|src
+AsyncEx|StephenCleary/AsyncEx|0361015459938f2eb8f3c1ad1021d19ee01c93a4|src
+netmq|zeromq/netmq|1ab9ad07f4381c7abb76ad305ee7408dd6af289d|src/NetMQ
+LiteDB|mbdavid/LiteDB|2cc00c7094a966b7912c321c1ff7a754433c6d14|LiteDB
+npgsql|npgsql/npgsql|3cb5804b769b000a1fc88ad8e5e764667f0df4a1|src/Npgsql
+Hangfire|HangfireIO/Hangfire|c236dd0f930f831ec151e436e138ddc429a02a72|src/Hangfire.Core
+confluent-kafka|confluentinc/confluent-kafka-dotnet|f96837a9cc47b1e51cb66ef5b4e80660c33535c6|src/Confluent.Kafka
+akka|akkadotnet/akka.net|07c2b51640e94bdc35dcff15155abb5bcbe4d8e2|src/core/Akka
+"
+
+dotnet build bench/RaceGuard.Bench -c Release -v q >/dev/null
+printf "%-16s %8s %9s %11s %9s %9s %7s %6s %5s\n" library lines "bind ms" "RaceGuard ms" "x bind" "VSTHRD ms" "RG/VSTHRD" diags AD0001
+while IFS='|' read -r name repo commit folder; do
+  [ -z "$name" ] && continue
+  dir="$root/$name/$folder"
+  if [ ! -d "$dir" ]; then echo "$name: $dir missing (check out $repo at $commit)"; continue; fi
+  log="$out/$name.log"
+  dotnet bench/RaceGuard.Bench/bin/Release/net10.0/RaceGuard.Bench.dll scan "$dir" --peers >"$log" 2>/dev/null || true
+  lines=$(sed -nE 's/^files: [0-9]+, lines: ([0-9,]+).*/\1/p' "$log" | tr -d ,)
+  bind=$(sed -nE 's/^bind \(compilation.GetDiagnostics\): ([0-9,]+) ms/\1/p' "$log" | tr -d ,)
+  rg=$(sed -nE 's/^RaceGuard: ([0-9,]+) ms.*/\1/p' "$log" | tr -d ,)
+  vs=$(sed -nE 's/^Microsoft.VisualStudio.Threading.Analyzers: ([0-9,]+) ms.*/\1/p' "$log" | tr -d ,)
+  diags=$(sed -nE 's/^RaceGuard diagnostics: ([0-9]+)/\1/p' "$log")
+  crashes=$(sed -nE 's/^RaceGuard analyzer exceptions: ([0-9]+).*/\1/p' "$log")
+  printf "%-16s %8s %9s %11s %9.3f %9s %7.3f %6s %5s\n" "$name" "$lines" "$bind" "$rg" "$(awk -v a="$rg" -v b="$bind" 'BEGIN{print a/b}')" "$vs" "$(awk -v a="$rg" -v b="$vs" 'BEGIN{print a/b}')" "$diags" "$crashes"
+done <<< "$libraries"
