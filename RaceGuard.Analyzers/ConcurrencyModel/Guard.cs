@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 
 namespace RaceGuard.ConcurrencyModel
@@ -64,5 +65,28 @@ namespace RaceGuard.ConcurrencyModel
 
         /// <summary>The <c>lock</c> statement or the acquiring call.</summary>
         public IOperation Acquire { get; }
+    }
+
+    /// <summary>
+    /// The guards held at one access, computed on first use: most accesses are never asked about (a rule queries only the
+    /// variables it cares for), and finding acquires in earlier statements is the costliest part of a walk.
+    /// </summary>
+    public sealed class GuardSet
+    {
+        public static readonly GuardSet Empty = new GuardSet(ImmutableArray<Guard>.Empty);
+
+        private readonly Lazy<ImmutableArray<Guard>> guards;
+
+        public GuardSet(Func<ImmutableArray<Guard>> compute)
+        {
+            guards = new Lazy<ImmutableArray<Guard>>(compute, System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+
+        public GuardSet(ImmutableArray<Guard> guards)
+        {
+            this.guards = new Lazy<ImmutableArray<Guard>>(() => guards, System.Threading.LazyThreadSafetyMode.PublicationOnly);
+        }
+
+        public ImmutableArray<Guard> Value => guards.Value;
     }
 }

@@ -27,7 +27,7 @@ namespace RaceGuard.ConcurrencyModel
         private readonly List<SharedAccess> accesses = new List<SharedAccess>();
         private readonly List<(AccessPath, ITypeSymbol)> initializers = new List<(AccessPath, ITypeSymbol)>();
         private readonly Dictionary<ILocalSymbol, AccessPath> aliases = new Dictionary<ILocalSymbol, AccessPath>(SymbolEqualityComparer.Default);
-        private readonly Dictionary<IOperation, bool> acquiresByRoot = new Dictionary<IOperation, bool>();
+        private readonly Dictionary<IOperation, Lazy<bool>> acquiresByRoot = new Dictionary<IOperation, Lazy<bool>>();
 
         private readonly TypeContext typeContext;
 
@@ -232,7 +232,7 @@ namespace RaceGuard.ConcurrencyModel
             }
 
             frame.Region?.AddCalleeBody(body.Syntax);
-            var outerGuards = frame.OuterGuards.AddRange(GuardsAt(invocation, frame));
+            var outerGuards = GuardsAt(invocation, frame);
             Visit(body, new Frame(
                 frame.Region,
                 frame.ContextRoot,
@@ -292,7 +292,7 @@ namespace RaceGuard.ConcurrencyModel
                 else if (body is not null && method is not null && CanEnter(method, frame))
                 {
                     // A method group runs the method's body as the region (bounded: a method may start itself again).
-                    Visit(body, new Frame(region, body, body, null, ImmutableArray<Guard>.Empty, frame.Substitution, frame.Depth + 1, frame.CallStack.Add(method.OriginalDefinition)));
+                    Visit(body, new Frame(region, body, body, null, GuardSet.Empty, frame.Substitution, frame.Depth + 1, frame.CallStack.Add(method.OriginalDefinition)));
                 }
             }
         }
@@ -315,7 +315,7 @@ namespace RaceGuard.ConcurrencyModel
             region.BodySyntax = body.Syntax;
             if (CanEnter(method, frame))
             {
-                Visit(body, new Frame(region, body, body, null, ImmutableArray<Guard>.Empty, BindParameters(invocation, frame), frame.Depth + 1, frame.CallStack.Add(method.OriginalDefinition)));
+                Visit(body, new Frame(region, body, body, null, GuardSet.Empty, BindParameters(invocation, frame), frame.Depth + 1, frame.CallStack.Add(method.OriginalDefinition)));
             }
         }
 
@@ -326,21 +326,32 @@ namespace RaceGuard.ConcurrencyModel
                 call.DescendantsAndSelf().OfType<IParameterReferenceOperation>().Any(p => SymbolEqualityComparer.Default.Equals(p.Parameter.OriginalDefinition, parameter.OriginalDefinition)));
 
         /// <summary>
-        /// The guards held at <paramref name="operation"/> within the frame's body. Bodies that call no acquire and use no
-        /// <c>using</c> can only hold <c>lock</c> statements: the costly look at earlier statements is skipped for them.
+        /// The guards held at <paramref name="operation"/>: those held at the call sites that led into the frame's body,
+        /// then those within it. Computed on first use. Bodies that call no acquire and use no <c>using</c> can only hold
+        /// <c>lock</c> statements: the costly look at earlier statements is skipped for them.
         /// </summary>
-        private ImmutableArray<Guard> GuardsAt(IOperation operation, Frame frame)
+        private GuardSet GuardsAt(IOperation operation, Frame frame)
         {
             var root = frame.GuardRoot;
             if (!acquiresByRoot.TryGetValue(root, out var hasAcquires))
             {
-                hasAcquires = root.DescendantsAndSelf().Any(o =>
-                    o is IUsingOperation or IUsingDeclarationOperation ||
-                    (o is IInvocationOperation call && Guards.TryClassify(call, known, out var guardEvent) && guardEvent.IsAcquire));
+                var known = this.known;
+                hasAcquires = new Lazy<bool>(
+                    () => root.DescendantsAndSelf().Any(o =>
+                        o is IUsingOperation or IUsingDeclarationOperation ||
+                        (o is IInvocationOperation call && Guards.TryClassify(call, known, out var guardEvent) && guardEvent.IsAcquire)),
+                    System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
                 acquiresByRoot[root] = hasAcquires;
             }
 
-            return Guards.GetGuardsAt(operation, root, known, hasAcquires);
+            var outer = frame.OuterGuards;
+            var knownSymbols = known;
+            return new GuardSet(() =>
+            {
+                var inner = Guards.GetGuardsAt(operation, root, knownSymbols, hasAcquires.Value);
+                var outerGuards = outer.Value;
+                return outerGuards.IsEmpty ? inner : outerGuards.AddRange(inner);
+            });
         }
 
         /// <summary>True when the walk may enter <paramref name="method"/>'s body: within the depth bound and not already on the call stack.</summary>
@@ -471,7 +482,7 @@ namespace RaceGuard.ConcurrencyModel
         }
 
         private static Frame RegionFrame(ConcurrentRegion region, IOperation guardRoot, IOperation contextRoot, Frame outer) =>
-            new Frame(region, contextRoot, guardRoot, null, ImmutableArray<Guard>.Empty, outer.Substitution, outer.Depth, outer.CallStack);
+            new Frame(region, contextRoot, guardRoot, null, GuardSet.Empty, outer.Substitution, outer.Depth, outer.CallStack);
 
         private static string ConstructName(EntryPointStart start, IMethodSymbol? method)
         {
@@ -794,10 +805,6 @@ namespace RaceGuard.ConcurrencyModel
             }
 
             var guards = GuardsAt(report, frame);
-            if (!frame.OuterGuards.IsEmpty)
-            {
-                guards = frame.OuterGuards.AddRange(guards);
-            }
 
             accesses.Add(new SharedAccess(path, kind, reference, report, frame.Anchor ?? report, frame.Region, guards, atomic, partitioned, memberName, assignedType, facts));
             return true;
@@ -842,7 +849,7 @@ namespace RaceGuard.ConcurrencyModel
 
         private sealed class Frame
         {
-            public Frame(ConcurrentRegion? region, IOperation contextRoot, IOperation guardRoot, IOperation? anchor, ImmutableArray<Guard> outerGuards, ImmutableDictionary<IParameterSymbol, AccessPath> substitution, int depth, ImmutableHashSet<IMethodSymbol> callStack)
+            public Frame(ConcurrentRegion? region, IOperation contextRoot, IOperation guardRoot, IOperation? anchor, GuardSet outerGuards, ImmutableDictionary<IParameterSymbol, AccessPath> substitution, int depth, ImmutableHashSet<IMethodSymbol> callStack)
             {
                 Region = region;
                 ContextRoot = contextRoot;
@@ -856,7 +863,7 @@ namespace RaceGuard.ConcurrencyModel
 
             /// <summary>The frame for a member's own body.</summary>
             public static Frame ForMember(IOperation body, ConcurrentRegion? region) =>
-                new Frame(region, body, body, null, ImmutableArray<Guard>.Empty, ImmutableDictionary<IParameterSymbol, AccessPath>.Empty, 0, ImmutableHashSet<IMethodSymbol>.Empty);
+                new Frame(region, body, body, null, GuardSet.Empty, ImmutableDictionary<IParameterSymbol, AccessPath>.Empty, 0, ImmutableHashSet<IMethodSymbol>.Empty);
 
             /// <summary>The innermost region the walk is in; null in the member's own code.</summary>
             public ConcurrentRegion? Region { get; }
@@ -871,7 +878,7 @@ namespace RaceGuard.ConcurrencyModel
             public IOperation? Anchor { get; }
 
             /// <summary>Guards held at the call sites leading into an inlined callee.</summary>
-            public ImmutableArray<Guard> OuterGuards { get; }
+            public GuardSet OuterGuards { get; }
 
             public ImmutableDictionary<IParameterSymbol, AccessPath> Substitution { get; }
 

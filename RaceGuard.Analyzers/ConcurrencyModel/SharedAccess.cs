@@ -106,6 +106,8 @@ namespace RaceGuard.ConcurrencyModel
     /// <summary>One read, write or mutating call of shared state, with where it runs and what protects it.</summary>
     public sealed class SharedAccess
     {
+        private readonly GuardSet guardSet;
+
         internal SharedAccess(
             AccessPath path,
             AccessKind kind,
@@ -113,7 +115,7 @@ namespace RaceGuard.ConcurrencyModel
             IOperation reportOperation,
             IOperation anchor,
             ConcurrentRegion? region,
-            ImmutableArray<Guard> guards,
+            GuardSet guards,
             bool isAtomic,
             bool isPartitionedByParallelIndex,
             string? memberName,
@@ -126,7 +128,7 @@ namespace RaceGuard.ConcurrencyModel
             ReportOperation = reportOperation;
             Anchor = anchor;
             Region = region;
-            Guards = guards;
+            guardSet = guards;
             IsAtomic = isAtomic;
             IsPartitionedByParallelIndex = isPartitionedByParallelIndex;
             MemberName = memberName;
@@ -150,7 +152,8 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>The innermost region the access runs in; null for the member's own code.</summary>
         public ConcurrentRegion? Region { get; }
 
-        public ImmutableArray<Guard> Guards { get; }
+        /// <summary>The guards held at the access (computed on first use).</summary>
+        public ImmutableArray<Guard> Guards => guardSet.Value;
 
         /// <summary>Through Interlocked or Volatile, or a plain read or write of a volatile field.</summary>
         public bool IsAtomic { get; }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -23,13 +24,11 @@ namespace RaceGuard.ConcurrencyModel
                 .SelectMany(m => m.Accesses)
                 .GroupBy(a => a.Path)
                 .ToImmutableDictionary(g => g.Key, g => g.ToImmutableArray());
-            protectedPaths = AccessesByPath
-                .Where(entry => entry.Value.Any(a => a.IsAtomic || a.Guards.Any(g => g.Exclusive)))
-                .Select(entry => entry.Key)
-                .ToImmutableHashSet();
+
         }
 
-        private readonly ImmutableHashSet<AccessPath> protectedPaths;
+        /// <summary>Memo of <see cref="IsProtectedElsewhere"/>: guards are computed on first use, so this is too.</summary>
+        private readonly ConcurrentDictionary<AccessPath, bool> protectedPaths = new ConcurrentDictionary<AccessPath, bool>();
 
         public INamedTypeSymbol Type { get; }
 
@@ -169,7 +168,8 @@ namespace RaceGuard.ConcurrencyModel
             !access.IsAtomic && !(access.IsWrite ? access.Guards.Any(g => g.Exclusive) : !access.Guards.IsEmpty);
 
         /// <summary>True when some access of the type to <paramref name="path"/> holds an exclusive guard or is atomic.</summary>
-        public bool IsProtectedElsewhere(AccessPath path) => protectedPaths.Contains(path);
+        public bool IsProtectedElsewhere(AccessPath path) =>
+            protectedPaths.GetOrAdd(path, p => AccessesByPath.TryGetValue(p, out var accesses) && accesses.Any(a => a.IsAtomic || a.Guards.Any(g => g.Exclusive)));
 
         /// <summary>A field or property of this type (for a per-request type, only a static one).</summary>
         private bool IsSharedState(AccessPath path) =>
