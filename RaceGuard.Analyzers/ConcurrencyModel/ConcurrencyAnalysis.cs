@@ -50,7 +50,7 @@ namespace RaceGuard.ConcurrencyModel
                         // One pass over the member: does it start a region, does it synchronise state of its type?
                         foreach (var operation in blockContext.OperationBlocks.SelectMany(b => b.DescendantsAndSelf()))
                         {
-                            if (!candidate && EntryPoints.IsCandidate(operation, known, configured))
+                            if (!candidate && EntryPoints.StartsRegion(operation, known, configured))
                             {
                                 candidate = true;
                             }

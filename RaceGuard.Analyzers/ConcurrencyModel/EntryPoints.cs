@@ -74,6 +74,14 @@ namespace RaceGuard.ConcurrencyModel
             }
         }
 
+        /// <summary>
+        /// True when <paramref name="operation"/> really starts a region: an entry point that hands over a delegate, or an
+        /// async call that is not awaited on the spot. The type's gate opens on this (an awaited async call does not).
+        /// </summary>
+        public static bool StartsRegion(IOperation operation, KnownSymbols known, ImmutableHashSet<string> configured) =>
+            IsCandidate(operation, known, configured) &&
+            (!GetStarts(operation, known, configured).IsEmpty || (operation is IInvocationOperation invocation && IsUnawaitedAsyncCall(invocation, known)));
+
         /// <summary>The delegates that <paramref name="operation"/> hands to an entry point (empty when it is none).</summary>
         public static ImmutableArray<EntryPointStart> GetStarts(IOperation operation, KnownSymbols known, ImmutableHashSet<string> configured)
         {

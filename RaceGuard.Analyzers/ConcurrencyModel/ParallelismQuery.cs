@@ -13,7 +13,7 @@ namespace RaceGuard.ConcurrencyModel
     {
         /// <summary>Two accesses race when they may run in parallel, at least one writes, and nothing protects the pair.</summary>
         public static bool Races(SharedAccess a, SharedAccess b) =>
-            (a.IsWrite || b.IsWrite) && !IsProtected(a, b) && MayRunInParallel(a, b);
+            (a.IsWrite || b.IsWrite) && MayRunInParallel(a, b) && !IsProtected(a, b);
 
         /// <summary>True when a common guard (exclusive for every writer) is held at both, both are atomic, or both touch their own Parallel.For element.</summary>
         public static bool IsProtected(SharedAccess a, SharedAccess b)
