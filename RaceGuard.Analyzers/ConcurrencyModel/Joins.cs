@@ -16,11 +16,11 @@ namespace RaceGuard.ConcurrencyModel
         private const int MaxDepth = 4;
 
         /// <summary>The handle and joins of what <paramref name="start"/> returns, searched within <paramref name="contextRoot"/>.</summary>
-        public static (ISymbol? Handle, ImmutableArray<IOperation> Joins) Resolve(IOperation start, IOperation contextRoot) =>
-            Resolve(start, contextRoot, 0);
+        public static (ISymbol? Handle, ImmutableArray<IOperation> Joins) Resolve(IOperation start, IOperation contextRoot, KnownSymbols known) =>
+            Resolve(start, contextRoot, known, 0);
 
         /// <summary>The operations in <paramref name="root"/> that wait for the task or thread held by <paramref name="handle"/>.</summary>
-        public static ImmutableArray<IOperation> FindJoins(ISymbol handle, IOperation root) => FindJoins(handle, root, 0);
+        public static ImmutableArray<IOperation> FindJoins(ISymbol handle, IOperation root, KnownSymbols known) => FindJoins(handle, root, known, 0);
 
         private static readonly ImmutableHashSet<string> SignalNames = ImmutableHashSet.Create(
             "Set", "Signal", "SetResult", "TrySetResult", "SetException", "TrySetException", "SetCanceled", "TrySetCanceled");
@@ -31,7 +31,7 @@ namespace RaceGuard.ConcurrencyModel
         /// <c>done.Wait()</c>, <c>done.WaitOne()</c> or <c>await tcs.Task</c> in <paramref name="contextRoot"/> waits for
         /// everything the region did before.
         /// </summary>
-        public static ImmutableArray<IOperation> FindSignalJoins(IOperation regionBody, IOperation contextRoot)
+        public static ImmutableArray<IOperation> FindSignalJoins(IOperation regionBody, IOperation contextRoot, KnownSymbols known)
         {
             var signals = FinalStatements(regionBody)
                 .SelectMany(statement => statement.DescendantsOutsideFunctions())
@@ -56,7 +56,7 @@ namespace RaceGuard.ConcurrencyModel
                         break;
                     case IPropertyReferenceOperation { Property.Name: "Task", Instance: { } source } task
                         when signals.Any(s => SymbolEqualityComparer.Default.Equals(s, source.ReferencedSymbol())):
-                        joins.AddRange(Resolve(task, contextRoot).Joins);
+                        joins.AddRange(Resolve(task, contextRoot, known).Joins);
                         break;
                 }
             }
@@ -190,7 +190,7 @@ namespace RaceGuard.ConcurrencyModel
             };
         }
 
-        private static (ISymbol? Handle, ImmutableArray<IOperation> Joins) Resolve(IOperation start, IOperation contextRoot, int depth)
+        private static (ISymbol? Handle, ImmutableArray<IOperation> Joins) Resolve(IOperation start, IOperation contextRoot, KnownSymbols known, int depth)
         {
             var current = start;
             for (var steps = 0; steps < 12 && depth <= MaxDepth; steps++)
@@ -231,7 +231,7 @@ namespace RaceGuard.ConcurrencyModel
                         return (null, ImmutableArray<IOperation>.Empty);
 
                     case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
-                        return (declarator.Symbol, FindJoins(declarator.Symbol, contextRoot, depth + 1));
+                        return (declarator.Symbol, FindJoins(declarator.Symbol, contextRoot, known, depth + 1));
 
                     case ISimpleAssignmentOperation assignment when ReferenceEquals(assignment.Value, child):
                         // tasks[0] = Task.Run(..): the array holds the handle.
@@ -240,14 +240,14 @@ namespace RaceGuard.ConcurrencyModel
                             : assignment.Target.ReferencedSymbol();
                         return target is null
                             ? (null, ImmutableArray<IOperation>.Empty)
-                            : (target, FindJoins(target, contextRoot, depth + 1));
+                            : (target, FindJoins(target, contextRoot, known, depth + 1));
 
                     case ICoalesceAssignmentOperation lazy when ReferenceEquals(lazy.Value, child) && lazy.Target.ReferencedSymbol() is { } lazyTarget:
                         // _init ??= InitAsync(): the field holds the task.
-                        return (lazyTarget, FindJoins(lazyTarget, contextRoot, depth + 1));
+                        return (lazyTarget, FindJoins(lazyTarget, contextRoot, known, depth + 1));
 
-                    case IArgumentOperation { Parent: IInvocationOperation combinator } when IsJoinAllCombinator(combinator):
-                        return (null, JoinPointOfCombinator(combinator, contextRoot, depth + 1));
+                    case IArgumentOperation { Parent: IInvocationOperation combinator } when IsJoinAllCombinator(combinator, known):
+                        return (null, JoinPointOfCombinator(combinator, contextRoot, known, depth + 1));
 
                     case IArgumentOperation { Parent: IInvocationOperation add } when add.TargetMethod.Name is "Add" or "AddRange" or "Enqueue" or "Push" or "TryAdd":
                         if (add.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver })
@@ -266,7 +266,7 @@ namespace RaceGuard.ConcurrencyModel
                         var collection = add.Instance?.ReferencedSymbol();
                         return collection is null
                             ? (null, ImmutableArray<IOperation>.Empty)
-                            : (collection, FindJoins(collection, contextRoot, depth + 1));
+                            : (collection, FindJoins(collection, contextRoot, known, depth + 1));
 
                     case IArrayInitializerOperation:
                     case IArrayCreationOperation:
@@ -301,7 +301,7 @@ namespace RaceGuard.ConcurrencyModel
             return (null, ImmutableArray<IOperation>.Empty);
         }
 
-        private static ImmutableArray<IOperation> FindJoins(ISymbol handle, IOperation root, int depth)
+        private static ImmutableArray<IOperation> FindJoins(ISymbol handle, IOperation root, KnownSymbols known, int depth)
         {
             if (depth > MaxDepth)
             {
@@ -329,7 +329,7 @@ namespace RaceGuard.ConcurrencyModel
                     continue;
                 }
 
-                var (_, found) = Resolve(operation, root, depth + 1);
+                var (_, found) = Resolve(operation, root, known, depth + 1);
                 joins.AddRange(found);
             }
 
@@ -343,18 +343,17 @@ namespace RaceGuard.ConcurrencyModel
                 (SymbolEqualityComparer.Default.Equals(returned.ReferencedSymbol(), handle) ||
                  (returned is ICoalesceAssignmentOperation lazy && SymbolEqualityComparer.Default.Equals(lazy.Target.ReferencedSymbol(), handle))));
 
-        private static ImmutableArray<IOperation> JoinPointOfCombinator(IInvocationOperation combinator, IOperation contextRoot, int depth)
+        private static ImmutableArray<IOperation> JoinPointOfCombinator(IInvocationOperation combinator, IOperation contextRoot, KnownSymbols known, int depth)
         {
             if (combinator.TargetMethod.Name == "WaitAll")
             {
                 return ImmutableArray.Create<IOperation>(combinator);
             }
 
-            return Resolve(combinator, contextRoot, depth).Joins;
+            return Resolve(combinator, contextRoot, known, depth).Joins;
         }
 
-        private static bool IsJoinAllCombinator(IInvocationOperation invocation) =>
-            invocation.TargetMethod.Name is "WhenAll" or "WaitAll" &&
-            invocation.TargetMethod.ContainingType is { Name: "Task", ContainingNamespace.Name: "Tasks" };
+        private static bool IsJoinAllCombinator(IInvocationOperation invocation, KnownSymbols known) =>
+            invocation.TargetMethod.Name is "WhenAll" or "WaitAll" && known.IsType(invocation.TargetMethod.ContainingType, known.Task);
     }
 }

@@ -46,6 +46,17 @@ namespace RaceGuard.ConcurrencyModel
             Channel = Get("System.Threading.Channels.Channel`1");
             List = Get("System.Collections.Generic.List`1");
             TaskScheduler = Get("System.Threading.Tasks.TaskScheduler");
+
+            var sendTargets = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
+            foreach (var name in SendTargetNames)
+            {
+                if (Get(name) is { } type)
+                {
+                    sendTargets.Add(type);
+                }
+            }
+
+            SendTargets = sendTargets.ToImmutable();
             RequestDelegate = Get("Microsoft.AspNetCore.Http.RequestDelegate");
             HttpContext = Get("Microsoft.AspNetCore.Http.HttpContext");
             MiddlewareInterface = Get("Microsoft.AspNetCore.Http.IMiddleware");
@@ -219,6 +230,37 @@ namespace RaceGuard.ConcurrencyModel
 
         public INamedTypeSymbol? TaskScheduler { get; }
 
+        /// <summary>Types whose sends and writes must not overlap (RULES.md, RG0004): sockets, streams, pipes, writers.</summary>
+        public ImmutableArray<INamedTypeSymbol> SendTargets { get; }
+
+        private static readonly ImmutableArray<string> SendTargetNames = ImmutableArray.Create(
+            "System.Net.WebSockets.WebSocket",
+            "System.Net.Sockets.Socket",
+            "System.IO.Stream",
+            "System.IO.Pipelines.PipeWriter",
+            "System.IO.TextWriter",
+            "System.IO.BinaryWriter");
+
+        /// <summary>A send, write or flush on a socket, stream, pipe or writer (<c>SendAsync</c>, <c>Write</c>, <c>FlushAsync</c>).</summary>
+        public bool IsSendCall(Microsoft.CodeAnalysis.Operations.IInvocationOperation call)
+        {
+            var name = call.TargetMethod.Name;
+            if (!(name.StartsWith("Send", System.StringComparison.Ordinal) || name.StartsWith("Write", System.StringComparison.Ordinal) || name.StartsWith("Flush", System.StringComparison.Ordinal)))
+            {
+                return false;
+            }
+
+            foreach (var target in SendTargets)
+            {
+                if (DerivesFrom(call.TargetMethod.ContainingType, target))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         public static KnownSymbols Create(Compilation compilation) => new KnownSymbols(compilation);
 
         /// <summary>True for a type that derives from a per-request base type (controller, page, hub, component).</summary>
@@ -240,8 +282,7 @@ namespace RaceGuard.ConcurrencyModel
         {
             for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
             {
-                if (current.ContainingNamespace is { Name: "Concurrent", ContainingNamespace: { Name: "Collections", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } ||
-                    IsType(current, Channel))
+                if (IsInNamespace(current, "System", "Collections", "Concurrent") || IsType(current, Channel))
                 {
                     return true;
                 }
@@ -258,8 +299,9 @@ namespace RaceGuard.ConcurrencyModel
         {
             for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
             {
-                var ns = current.ContainingNamespace?.ToDisplayString();
-                if (ns is "System.Collections.Concurrent" or "System.Collections.Immutable" or "System.Threading.Channels")
+                if (IsInNamespace(current, "System", "Collections", "Concurrent") ||
+                    IsInNamespace(current, "System", "Collections", "Immutable") ||
+                    IsInNamespace(current, "System", "Threading", "Channels"))
                 {
                     return true;
                 }
@@ -336,6 +378,11 @@ namespace RaceGuard.ConcurrencyModel
 
             return false;
         }
+
+        /// <summary>True when <paramref name="type"/> is declared directly in the namespace <c>outer.middle.inner</c> (walked by symbol, no string building).</summary>
+        private static bool IsInNamespace(INamedTypeSymbol type, string outer, string middle, string inner) =>
+            type.ContainingNamespace is { Name: var innerName, ContainingNamespace: { Name: var middleName, ContainingNamespace: { Name: var outerName, ContainingNamespace.IsGlobalNamespace: true } } } &&
+            innerName == inner && middleName == middle && outerName == outer;
 
         private void AddEquivalent(ImmutableDictionary<INamedTypeSymbol, INamedTypeSymbol>.Builder builder, string from, string to)
         {

@@ -13,8 +13,11 @@ namespace RaceGuard.ConcurrencyModel
 
         private readonly System.Func<IMethodSymbol, IOperation?> findMethodBody;
 
-        internal MemberFacts(ISymbol symbol, ImmutableArray<IOperation> bodies, System.Func<IMethodSymbol, IOperation?> findMethodBody, bool synchronises = false)
+        private readonly KnownSymbols known;
+
+        internal MemberFacts(ISymbol symbol, ImmutableArray<IOperation> bodies, System.Func<IMethodSymbol, IOperation?> findMethodBody, KnownSymbols known, bool synchronises = false)
         {
+            this.known = known;
             Symbol = symbol;
             Bodies = bodies;
             this.findMethodBody = findMethodBody;
@@ -89,7 +92,7 @@ namespace RaceGuard.ConcurrencyModel
                     var builder = ImmutableArray.CreateBuilder<IOperation>();
                     foreach (var body in Bodies)
                     {
-                        builder.AddRange(Joins.FindJoins(handle, body));
+                        builder.AddRange(Joins.FindJoins(handle, body, known));
 
                         // await EnsureStartedAsync(), where that method returns the task field (_init ??= InitAsync()).
                         foreach (var call in body.DescendantsOutsideFunctions().OfType<IInvocationOperation>())
@@ -98,7 +101,7 @@ namespace RaceGuard.ConcurrencyModel
                                 findMethodBody(call.TargetMethod.OriginalDefinition) is { } callee &&
                                 Joins.ReturnsHandle(callee, handle))
                             {
-                                builder.AddRange(Joins.Resolve(call, body).Joins);
+                                builder.AddRange(Joins.Resolve(call, body, known).Joins);
                             }
                         }
                     }

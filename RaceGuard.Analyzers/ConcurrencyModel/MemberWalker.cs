@@ -265,7 +265,7 @@ namespace RaceGuard.ConcurrencyModel
                 }
                 else
                 {
-                    (handle, joins) = Joins.Resolve(start.Kind == RegionKind.AsyncFanOut ? operation : startOperation, frame.ContextRoot);
+                    (handle, joins) = Joins.Resolve(start.Kind == RegionKind.AsyncFanOut ? operation : startOperation, frame.ContextRoot, known);
                     if (start.Kind is RegionKind.Thread or RegionKind.NewTask && handle is not null)
                     {
                         startOperation = FindStartCall(handle, frame.ContextRoot) ?? startOperation;
@@ -273,7 +273,7 @@ namespace RaceGuard.ConcurrencyModel
 
                     if (body is not null)
                     {
-                        joins = joins.AddRange(Joins.FindSignalJoins(body, frame.ContextRoot));
+                        joins = joins.AddRange(Joins.FindSignalJoins(body, frame.ContextRoot, known));
                     }
                 }
 
@@ -299,7 +299,7 @@ namespace RaceGuard.ConcurrencyModel
 
         private void StartAsyncCall(IInvocationOperation invocation, IOperation body, IAnonymousFunctionOperation? lambda, Frame frame)
         {
-            var (handle, joins) = Joins.Resolve(invocation, frame.ContextRoot);
+            var (handle, joins) = Joins.Resolve(invocation, frame.ContextRoot, known);
             if (lambda is not null)
             {
                 // work(1) of `var work = async (int id) => ..`: the lambda runs as the region; its parameters are its own.
@@ -364,7 +364,7 @@ namespace RaceGuard.ConcurrencyModel
             {
                 // A callee that hands its task back (return Task.Run(..); => _init ??= LoadAsync()): the caller joins it
                 // where it waits for the call.
-                joins = Joins.Resolve(callSite, frame.ContextRoot).Joins;
+                joins = Joins.Resolve(callSite, frame.ContextRoot, known).Joins;
             }
 
             var region = new ConcurrentRegion(kind, construct, start, function, method, multiplicity, frame.Region, facts.Symbol)
@@ -640,7 +640,7 @@ namespace RaceGuard.ConcurrencyModel
         private AccessPath ValueOfConcurrentDictionary(IOperation dictionary, Frame frame)
         {
             if (!known.IsThreadSafeType(dictionary.Type) ||
-                dictionary.Type?.GetMembers("this[]").OfType<IPropertySymbol>().FirstOrDefault() is not { } indexer)
+                dictionary.Type?.GetMembers(WellKnownMemberNames.Indexer).OfType<IPropertySymbol>().FirstOrDefault() is not { } indexer)
             {
                 return default;
             }
@@ -728,6 +728,7 @@ namespace RaceGuard.ConcurrencyModel
             var kind = AccessKind.Read;
             var report = reference;
             string? memberName = null;
+            var via = AccessVia.Variable;
             ITypeSymbol? assignedType = null;
             var atomic = false;
             var partitioned = false;
@@ -738,29 +739,31 @@ namespace RaceGuard.ConcurrencyModel
 
                 case IInvocationOperation call when ReferenceEquals(call.Instance, child):
                     memberName = call.TargetMethod.Name;
+                    via = AccessVia.Call;
                     report = call;
-                    kind = KnownSymbols.MutatingMethodNames.Contains(memberName) ? AccessKind.MutatingCall : AccessKind.Read;
+                    kind = KnownSymbols.MutatingMethodNames.Contains(memberName) ? AccessKind.MutatingCall : ClassifyCall(call);
                     break;
 
                 case IPropertyReferenceOperation { Arguments.IsEmpty: false } indexer when ReferenceEquals(indexer.Instance, child):
-                    memberName = "this[]";
+                    via = AccessVia.Indexer;
                     (kind, report) = ElementAccess(indexer);
                     partitioned = kind == AccessKind.MutatingCall && IsPartitioned(indexer.Arguments[0].Value, frame) && (path.Type?.OriginalDefinition.Name is "List" or "IList");
                     break;
 
                 case IPropertyReferenceOperation property when ReferenceEquals(property.Instance, child):
                     memberName = property.Property.Name;
+                    via = AccessVia.Property;
                     report = property;
                     break;
 
                 case IArrayElementReferenceOperation element when ReferenceEquals(element.ArrayReference, child):
-                    memberName = "[]";
+                    via = AccessVia.ArrayElement;
                     (kind, report) = ElementAccess(element);
                     partitioned = element.Indices.Length == 1 && IsPartitioned(element.Indices[0], frame);
                     break;
 
                 case IForEachLoopOperation loop when ReferenceEquals(loop.Collection, child):
-                    memberName = "foreach";
+                    via = AccessVia.Enumeration;
                     break;
 
                 case ISimpleAssignmentOperation assignment when ReferenceEquals(assignment.Target, child):
@@ -806,8 +809,22 @@ namespace RaceGuard.ConcurrencyModel
 
             var guards = GuardsAt(report, frame);
 
-            accesses.Add(new SharedAccess(path, kind, reference, report, frame.Anchor ?? report, frame.Region, guards, atomic, partitioned, memberName, assignedType, facts));
+            accesses.Add(new SharedAccess(path, kind, reference, report, frame.Anchor ?? report, frame.Region, guards, atomic, partitioned, via, memberName, assignedType, facts));
             return true;
+        }
+
+        /// <summary>
+        /// A call on the variable that is not a collection mutation: a send or write on a socket, stream or pipe; the
+        /// acquire or release of a lock, semaphore or monitor the variable holds; else a read.
+        /// </summary>
+        private AccessKind ClassifyCall(IInvocationOperation call)
+        {
+            if (Guards.TryClassify(call, known, out var guardEvent))
+            {
+                return guardEvent.IsAcquire ? AccessKind.Acquire : AccessKind.Release;
+            }
+
+            return known.IsSendCall(call) ? AccessKind.Send : AccessKind.Read;
         }
 
         private static (AccessKind Kind, IOperation Report) ElementAccess(IOperation element)

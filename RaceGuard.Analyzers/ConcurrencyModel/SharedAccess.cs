@@ -19,6 +19,37 @@ namespace RaceGuard.ConcurrencyModel
 
         /// <summary>A call or indexer assignment that changes the contents of the collection the variable holds.</summary>
         MutatingCall,
+
+        /// <summary>A send or write on the socket, stream, pipe or writer the variable holds (<c>SendAsync</c>, <c>WriteAsync</c>, <c>Flush</c>).</summary>
+        Send,
+
+        /// <summary>Acquiring the lock, semaphore or monitor the variable holds (<c>Wait</c>, <c>WaitAsync</c>, <c>EnterWriteLock</c>).</summary>
+        Acquire,
+
+        /// <summary>Releasing the lock, semaphore or monitor the variable holds (<c>Release</c>, <c>Exit</c>, <c>ExitWriteLock</c>).</summary>
+        Release,
+    }
+
+    /// <summary>How an access reaches the variable's value.</summary>
+    public enum AccessVia
+    {
+        /// <summary>The variable itself: read, assigned, passed, returned.</summary>
+        Variable,
+
+        /// <summary>A method called on the value (<see cref="SharedAccess.MemberName"/> names it).</summary>
+        Call,
+
+        /// <summary>A property of the value (<see cref="SharedAccess.MemberName"/> names it).</summary>
+        Property,
+
+        /// <summary>An indexer of the value (<c>dict[key]</c>).</summary>
+        Indexer,
+
+        /// <summary>An element of the array the variable holds (<c>array[i]</c>).</summary>
+        ArrayElement,
+
+        /// <summary>A <c>foreach</c> over the value.</summary>
+        Enumeration,
     }
 
     /// <summary>
@@ -118,6 +149,7 @@ namespace RaceGuard.ConcurrencyModel
             GuardSet guards,
             bool isAtomic,
             bool isPartitionedByParallelIndex,
+            AccessVia via,
             string? memberName,
             ITypeSymbol? assignedType,
             MemberFacts member)
@@ -131,6 +163,7 @@ namespace RaceGuard.ConcurrencyModel
             guardSet = guards;
             IsAtomic = isAtomic;
             IsPartitionedByParallelIndex = isPartitionedByParallelIndex;
+            Via = via;
             MemberName = memberName;
             AssignedType = assignedType;
             Member = member;
@@ -164,13 +197,17 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>The invoked member, for calls on the variable (<c>Add</c>, <c>ContainsKey</c>, <c>this[]</c>).</summary>
         public string? MemberName { get; }
 
+        /// <summary>How the access reaches the value: the variable itself, a call, property, indexer, element or enumeration.</summary>
+        public AccessVia Via { get; }
+
         /// <summary>For writes and initialisers: the type of the value stored.</summary>
         public ITypeSymbol? AssignedType { get; }
 
         /// <summary>The facts of the member the access was collected for.</summary>
         public MemberFacts Member { get; }
 
-        public bool IsWrite => Kind != AccessKind.Read;
+        /// <summary>True for accesses that change the variable or what it holds: writes, mutations and sends (two sends conflict).</summary>
+        public bool IsWrite => Kind is AccessKind.Write or AccessKind.ReadModifyWrite or AccessKind.MutatingCall or AccessKind.Send;
 
         public Location Location => ReportOperation.Syntax.GetLocation();
 

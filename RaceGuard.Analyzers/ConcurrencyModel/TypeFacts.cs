@@ -92,7 +92,7 @@ namespace RaceGuard.ConcurrencyModel
                     continue;
                 }
 
-                var facts = new MemberFacts(block.Symbol, block.Operations, FindBody, block.Synchronises);
+                var facts = new MemberFacts(block.Symbol, block.Operations, FindBody, known, block.Synchronises);
                 MemberWalker.Build(facts, known, block.ConfiguredEntryPoints, FindBody, context);
                 members.Add(facts);
             }

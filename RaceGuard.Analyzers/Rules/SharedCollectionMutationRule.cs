@@ -28,7 +28,7 @@ namespace RaceGuard.Rules
 
                 foreach (var access in entry.Value)
                 {
-                    if (access.Kind != AccessKind.MutatingCall || access.MemberName == "[]" || reported.Contains(access.Location))
+                    if (access.Kind != AccessKind.MutatingCall || access.Via == AccessVia.ArrayElement || reported.Contains(access.Location))
                     {
                         continue;
                     }
@@ -60,7 +60,7 @@ namespace RaceGuard.Rules
         /// </summary>
         private static bool IsContentAccess(SharedAccess access) =>
             access.Kind == AccessKind.MutatingCall ||
-            (access.Kind == AccessKind.Read && (access.MemberName is not null || access.Operation.WalkUpConversion(out _) is IArgumentOperation));
+            (access.Kind == AccessKind.Read && (access.Via != AccessVia.Variable || access.Operation.WalkUpConversion(out _) is IArgumentOperation));
 
         /// <summary>The non-thread-safe collection a variable holds: its declared type, or for an interface-typed variable every type stored into it.</summary>
         private static INamedTypeSymbol? CollectionTypeOf(AccessPath path, TypeFacts facts, KnownSymbols known)

@@ -11,3 +11,11 @@ using var session = new ChatSession("general");
 session.Send("hello");
 await Task.Delay(50);
 Console.WriteLine($"{session.Transcript.Count} lines in the transcript");
+
+var presence = new PresenceRegistry();
+presence.Join("ada");
+presence.Leave("ada");
+Console.WriteLine($"{presence.Count} users online");
+
+using var http = new HttpClient(new RetryHandler(new HttpClientHandler()));
+Console.WriteLine($"retrying client ready ({http.Timeout.TotalSeconds} s timeout)");
