@@ -12,9 +12,15 @@ namespace RaceGuard.ConcurrencyModel
         NewTask,
         ContinueWith,
         Parallel,
+
+        /// <summary>One action of <c>Parallel.Invoke</c>: a sibling of the other actions.</summary>
+        ParallelInvokeAction,
         ThreadPool,
         Thread,
         Timer,
+
+        /// <summary>A <c>System.Timers.Timer.Elapsed</c> handler.</summary>
+        TimerElapsed,
         Plinq,
         AsyncFanOut,
         Configured,
@@ -51,18 +57,31 @@ namespace RaceGuard.ConcurrencyModel
             IOperation start,
             IOperation? body,
             IMethodSymbol? method,
-            Multiplicity multiplicity,
             ConcurrentRegion? parent,
-            ISymbol startingMember)
+            ISymbol startingMember,
+            RegionPlacement placement,
+            SyntaxNode? bodySyntax,
+            IParameterSymbol? partitionIndex,
+            ConcurrentRegion? antecedent)
         {
             Kind = kind;
             Construct = construct;
             Start = start;
             Body = body;
             Method = method;
-            Multiplicity = multiplicity;
             Parent = parent;
             StartingMember = startingMember;
+            Multiplicity = placement.Multiplicity;
+            Handle = placement.Handle;
+            Joins = placement.Joins.IsDefault ? ImmutableArray<IOperation>.Empty : placement.Joins;
+            StartAnchor = placement.StartAnchor;
+            ContextRoot = placement.ContextRoot;
+            EnclosingLoop = placement.EnclosingLoop;
+            ManyAcrossCalls = placement.ManyAcrossCalls;
+            StartedOnce = placement.StartedOnce;
+            BodySyntax = bodySyntax;
+            PartitionIndex = partitionIndex;
+            Antecedent = antecedent;
         }
 
         public RegionKind Kind { get; }
@@ -79,7 +98,7 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>The method the region runs: a method group or an un-awaited async call. Null for lambdas.</summary>
         public IMethodSymbol? Method { get; }
 
-        public Multiplicity Multiplicity { get; internal set; }
+        public Multiplicity Multiplicity { get; }
 
         /// <summary>The region whose body contains <see cref="Start"/>, or null when it is the member body.</summary>
         public ConcurrentRegion? Parent { get; }
@@ -88,46 +107,46 @@ namespace RaceGuard.ConcurrencyModel
         public ISymbol StartingMember { get; }
 
         /// <summary>The local, parameter or field that holds the Task or Thread of the region, when there is one.</summary>
-        public ISymbol? Handle { get; internal set; }
+        public ISymbol? Handle { get; }
 
         /// <summary>The operations (in the starting body) after which the region is known to have finished.</summary>
-        public ImmutableArray<IOperation> Joins { get; internal set; } = ImmutableArray<IOperation>.Empty;
+        public ImmutableArray<IOperation> Joins { get; }
 
         /// <summary>True when nothing in the starting body waits for the region: it outlives the call that started it.</summary>
         public bool Escapes => Joins.IsEmpty;
 
         /// <summary>The syntax of the code the region runs (lambda or method body), for scoping: locals declared inside it are not shared.</summary>
-        public SyntaxNode? BodySyntax { get; internal set; }
+        public SyntaxNode? BodySyntax { get; }
 
         /// <summary>
         /// The position of the start in the parent's body: <see cref="Start"/> itself, or the call site through which
         /// the parent reached a callee that starts the region.
         /// </summary>
-        public IOperation StartAnchor { get; internal set; } = null!;
+        public IOperation StartAnchor { get; }
 
         /// <summary>The body (of the parent region or member, or of an inlined callee) whose statements hold the start and the joins.</summary>
-        public IOperation ContextRoot { get; internal set; } = null!;
+        public IOperation ContextRoot { get; }
 
         /// <summary>The innermost loop around the start within <see cref="ContextRoot"/>, if any.</summary>
-        public ILoopOperation? EnclosingLoop { get; internal set; }
+        public ILoopOperation? EnclosingLoop { get; }
 
         /// <summary>The <c>Parallel.For</c> index parameter, when the region is such a body.</summary>
-        public IParameterSymbol? PartitionIndex { get; internal set; }
+        public IParameterSymbol? PartitionIndex { get; }
 
         /// <summary>
         /// True for a fire-and-forget region started by a member other than a constructor: every call of the member starts
         /// another instance, so fields it touches may be touched by two instances at once.
         /// </summary>
-        public bool ManyAcrossCalls { get; internal set; }
+        public bool ManyAcrossCalls { get; }
 
         /// <summary>
         /// True when the start stands under a test-and-set of a field (<c>if (Interlocked.CompareExchange(ref _state, 1, 0) == 0)</c>):
         /// however many members reach it, the region runs once.
         /// </summary>
-        public bool StartedOnce { get; internal set; }
+        public bool StartedOnce { get; }
 
         /// <summary>For a <c>ContinueWith</c> continuation: the region it continues, which has finished before it starts.</summary>
-        public ConcurrentRegion? Antecedent { get; internal set; }
+        public ConcurrentRegion? Antecedent { get; }
 
         /// <summary>True when this region only starts after <paramref name="other"/> finished (a continuation of it).</summary>
         public bool RunsAfter(ConcurrentRegion other)
@@ -176,7 +195,10 @@ namespace RaceGuard.ConcurrencyModel
                 body is not null && reference.SyntaxTree == body.SyntaxTree && body.Span.Contains(reference.Span);
         }
 
-        /// <summary>Records the body of a method the region calls (walked inline): locals declared there are per call.</summary>
+        /// <summary>
+        /// Records the body of a method the region calls (walked inline): locals declared there are per call. The one
+        /// thing added to a region after it is made, while the walk goes through its body.
+        /// </summary>
         internal void AddCalleeBody(SyntaxNode body)
         {
             if (!calleeBodies.Contains(body))
@@ -195,11 +217,10 @@ namespace RaceGuard.ConcurrencyModel
                 _ => StartingMember.Name + "()",
             };
 
-            return Kind switch
+            return RegionKinds.Of(Kind).Article switch
             {
-                RegionKind.Timer or RegionKind.Thread => "the " + Construct + " started in " + starter,
-                RegionKind.HostedService or RegionKind.Middleware or RegionKind.MessageHandler => "the " + Construct,
-                RegionKind.Parallel or RegionKind.Plinq => "a " + Construct,
+                RegionArticle.TheStartedIn => "the " + Construct + " started in " + starter,
+                RegionArticle.The => "the " + Construct,
                 _ => (StartsWithVowel(Construct) ? "an " : "a ") + Construct,
             };
         }
@@ -218,5 +239,37 @@ namespace RaceGuard.ConcurrencyModel
         }
 
         private static bool StartsWithVowel(string text) => text.Length > 0 && "AEIOUaeiou".IndexOf(text[0]) >= 0;
+    }
+
+    /// <summary>Where a region stands in the code that starts it, worked out by the walker before the region is made.</summary>
+    internal readonly struct RegionPlacement
+    {
+        public RegionPlacement(Multiplicity multiplicity, ISymbol? handle, ImmutableArray<IOperation> joins, IOperation startAnchor, IOperation contextRoot, ILoopOperation? enclosingLoop, bool manyAcrossCalls, bool startedOnce)
+        {
+            Multiplicity = multiplicity;
+            Handle = handle;
+            Joins = joins;
+            StartAnchor = startAnchor;
+            ContextRoot = contextRoot;
+            EnclosingLoop = enclosingLoop;
+            ManyAcrossCalls = manyAcrossCalls;
+            StartedOnce = startedOnce;
+        }
+
+        public Multiplicity Multiplicity { get; }
+
+        public ISymbol? Handle { get; }
+
+        public ImmutableArray<IOperation> Joins { get; }
+
+        public IOperation StartAnchor { get; }
+
+        public IOperation ContextRoot { get; }
+
+        public ILoopOperation? EnclosingLoop { get; }
+
+        public bool ManyAcrossCalls { get; }
+
+        public bool StartedOnce { get; }
     }
 }

@@ -93,7 +93,7 @@ namespace RaceGuard.ConcurrencyModel
                     return FromCreation(creation, known);
                 case IEventAssignmentOperation { Adds: true } eventAssignment
                     when eventAssignment.EventReference is IEventReferenceOperation { Event.Name: "Elapsed" } reference && known.IsType(reference.Event.ContainingType, known.TimersTimer):
-                    return ImmutableArray.Create(new EntryPointStart(RegionKind.Timer, "Timer.Elapsed", eventAssignment, eventAssignment.HandlerValue, Multiplicity.Once, joinedAtStart: false));
+                    return ImmutableArray.Create(new EntryPointStart(RegionKind.TimerElapsed, "Timer.Elapsed", eventAssignment, eventAssignment.HandlerValue, Multiplicity.Once, joinedAtStart: false));
                 default:
                     return ImmutableArray<EntryPointStart>.Empty;
             }
@@ -268,7 +268,7 @@ namespace RaceGuard.ConcurrencyModel
                             if (value.GetDelegateTarget() is not null)
                             {
                                 // Each action is a sibling region; the start is the action itself so siblings are ordered.
-                                builder.Add(new EntryPointStart(RegionKind.Parallel, "Parallel.Invoke", value, value, Multiplicity.Once, joinedAtStart: !IsAsyncVoid(value)));
+                                builder.Add(new EntryPointStart(RegionKind.ParallelInvokeAction, "Parallel.Invoke", value, value, Multiplicity.Once, joinedAtStart: !IsAsyncVoid(value)));
                             }
                         }
                     }

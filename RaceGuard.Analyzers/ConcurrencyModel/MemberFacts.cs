@@ -14,6 +14,7 @@ namespace RaceGuard.ConcurrencyModel
         private readonly System.Func<IMethodSymbol, IOperation?> findMethodBody;
 
         private readonly KnownSymbols known;
+        private bool isComplete;
 
         internal MemberFacts(ISymbol symbol, ImmutableArray<IOperation> bodies, System.Func<IMethodSymbol, IOperation?> findMethodBody, KnownSymbols known, bool synchronises = false)
         {
@@ -33,12 +34,31 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>The operation blocks of the member.</summary>
         public ImmutableArray<IOperation> Bodies { get; }
 
-        public ImmutableArray<ConcurrentRegion> Regions { get; internal set; } = ImmutableArray<ConcurrentRegion>.Empty;
+        /// <summary>The regions the member starts (empty until the walk completes the facts).</summary>
+        public ImmutableArray<ConcurrentRegion> Regions { get; private set; } = ImmutableArray<ConcurrentRegion>.Empty;
 
-        public ImmutableArray<SharedAccess> Accesses { get; internal set; } = ImmutableArray<SharedAccess>.Empty;
+        /// <summary>The shared accesses the member makes, in its own code, its regions and the methods it calls.</summary>
+        public ImmutableArray<SharedAccess> Accesses { get; private set; } = ImmutableArray<SharedAccess>.Empty;
 
         /// <summary>Values stored by declarations and field initialisers, for variables declared with an interface type.</summary>
-        public ImmutableArray<(AccessPath Path, ITypeSymbol Type)> Initializers { get; internal set; } = ImmutableArray<(AccessPath, ITypeSymbol)>.Empty;
+        public ImmutableArray<(AccessPath Path, ITypeSymbol Type)> Initializers { get; private set; } = ImmutableArray<(AccessPath, ITypeSymbol)>.Empty;
+
+        /// <summary>
+        /// Fills in what the walk found, once: the accesses refer back to these facts, so the facts exist before the walk
+        /// and are completed by it; nothing changes them afterwards.
+        /// </summary>
+        internal void Complete(ImmutableArray<ConcurrentRegion> regions, ImmutableArray<SharedAccess> accesses, ImmutableArray<(AccessPath, ITypeSymbol)> initializers)
+        {
+            if (isComplete)
+            {
+                throw new System.InvalidOperationException("The facts of " + Symbol.Name + " are already complete.");
+            }
+
+            isComplete = true;
+            Regions = regions;
+            Accesses = accesses;
+            Initializers = initializers;
+        }
 
         /// <summary>True for constructors and field or property initialisers: they run before anything else can use the instance.</summary>
         public bool RunsAtConstruction => Symbol is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } || Symbol is IFieldSymbol || Symbol is IPropertySymbol;

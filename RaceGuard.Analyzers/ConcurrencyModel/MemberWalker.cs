@@ -62,27 +62,22 @@ namespace RaceGuard.ConcurrencyModel
                 // A hosted service's ExecuteAsync runs on its own from the host's start: the whole body is a region.
                 if (EntryPoints.IsBackgroundServiceLoop(facts.Symbol, known))
                 {
-                    var region = walker.NewRegion(RegionKind.HostedService, "BackgroundService.ExecuteAsync loop", body, null, (IMethodSymbol)facts.Symbol, Multiplicity.Once, memberFrame, null, ImmutableArray<IOperation>.Empty, body);
-                    region.BodySyntax = body.Syntax;
+                    var region = walker.NewRegion(RegionKind.HostedService, RegionKinds.Of(RegionKind.HostedService).LambdaNoun, body, null, (IMethodSymbol)facts.Symbol, Multiplicity.Once, memberFrame, null, ImmutableArray<IOperation>.Empty, body, body.Syntax);
                     memberFrame = Frame.ForMember(body, region);
                 }
                 else if (ConcurrentUse.FrameworkEntryOf(facts.Symbol, known) is var entry && entry != FrameworkEntryKind.None)
                 {
                     // Middleware Invoke, a message handler's SendAsync: the framework runs the body for every request at once.
-                    var (kind, construct) = entry == FrameworkEntryKind.Middleware
-                        ? (RegionKind.Middleware, "middleware " + facts.Symbol.Name)
-                        : (RegionKind.MessageHandler, facts.Symbol.Name + " override");
-                    var region = walker.NewRegion(kind, construct, body, null, (IMethodSymbol)facts.Symbol, Multiplicity.Many, memberFrame, null, ImmutableArray<IOperation>.Empty, body);
-                    region.BodySyntax = body.Syntax;
+                    var kind = entry == FrameworkEntryKind.Middleware ? RegionKind.Middleware : RegionKind.MessageHandler;
+                    var construct = RegionKinds.ConstructName(kind, facts.Symbol.Name, method: null);
+                    var region = walker.NewRegion(kind, construct, body, null, (IMethodSymbol)facts.Symbol, Multiplicity.Many, memberFrame, null, ImmutableArray<IOperation>.Empty, body, body.Syntax);
                     memberFrame = Frame.ForMember(body, region);
                 }
 
                 walker.Visit(body, memberFrame);
             }
 
-            facts.Regions = walker.regions.ToImmutableArray();
-            facts.Accesses = walker.accesses.ToImmutableArray();
-            facts.Initializers = walker.initializers.ToImmutableArray();
+            facts.Complete(walker.regions.ToImmutableArray(), walker.accesses.ToImmutableArray(), walker.initializers.ToImmutableArray());
         }
 
         private void Visit(IOperation operation, Frame frame)
@@ -277,14 +272,23 @@ namespace RaceGuard.ConcurrencyModel
                     }
                 }
 
-                var region = NewRegion(start.Kind, ConstructName(start, method), startOperation, function, method, start.Multiplicity, frame, handle, joins, body);
-                region.PartitionIndex = start.PartitionIndex;
-                if (start.Kind == RegionKind.ContinueWith && operation is IInvocationOperation { Instance: { } antecedent })
-                {
-                    region.Antecedent = FindRegionOf(antecedent.WalkDownConversion());
-                }
-
-                region.BodySyntax = function?.Syntax ?? body?.Syntax;
+                var antecedent = start.Kind == RegionKind.ContinueWith && operation is IInvocationOperation { Instance: { } continued }
+                    ? FindRegionOf(continued.WalkDownConversion())
+                    : null;
+                var region = NewRegion(
+                    start.Kind,
+                    RegionKinds.ConstructName(start.Kind, start.Entry, method),
+                    startOperation,
+                    function,
+                    method,
+                    start.Multiplicity,
+                    frame,
+                    handle,
+                    joins,
+                    body,
+                    function?.Syntax ?? body?.Syntax,
+                    start.PartitionIndex,
+                    antecedent);
                 if (function is not null)
                 {
                     Visit(function.Body, RegionFrame(region, function, function.Body, frame));
@@ -304,15 +308,13 @@ namespace RaceGuard.ConcurrencyModel
             {
                 // work(1) of `var work = async (int id) => ..`: the lambda runs as the region; its parameters are its own.
                 var name = ((ILocalReferenceOperation)invocation.Instance!.WalkDownConversion()).Local.Name;
-                var lambdaRegion = NewRegion(RegionKind.AsyncFanOut, "concurrent call to '" + name + "'", invocation, lambda, null, Multiplicity.Once, frame, handle, joins, body);
-                lambdaRegion.BodySyntax = lambda.Syntax;
+                var lambdaRegion = NewRegion(RegionKind.AsyncFanOut, "concurrent call to '" + name + "'", invocation, lambda, null, Multiplicity.Once, frame, handle, joins, body, lambda.Syntax);
                 Visit(body, RegionFrame(lambdaRegion, lambda, body, frame));
                 return;
             }
 
             var method = invocation.TargetMethod;
-            var region = NewRegion(RegionKind.AsyncFanOut, "concurrent call to '" + method.Name + "'", invocation, null, method, Multiplicity.Once, frame, handle, joins, body);
-            region.BodySyntax = body.Syntax;
+            var region = NewRegion(RegionKind.AsyncFanOut, "concurrent call to '" + method.Name + "'", invocation, null, method, Multiplicity.Once, frame, handle, joins, body, body.Syntax);
             if (CanEnter(method, frame))
             {
                 Visit(body, new Frame(region, body, body, null, GuardSet.Empty, BindParameters(invocation, frame), frame.Depth + 1, frame.CallStack.Add(method.OriginalDefinition)));
@@ -358,7 +360,20 @@ namespace RaceGuard.ConcurrencyModel
         private static bool CanEnter(IMethodSymbol method, Frame frame) =>
             frame.Depth < MaxCallDepth && !frame.CallStack.Contains(method.OriginalDefinition);
 
-        private ConcurrentRegion NewRegion(RegionKind kind, string construct, IOperation start, IOperation? function, IMethodSymbol? method, Multiplicity multiplicity, Frame frame, ISymbol? handle, ImmutableArray<IOperation> joins, IOperation? code)
+        private ConcurrentRegion NewRegion(
+            RegionKind kind,
+            string construct,
+            IOperation start,
+            IOperation? function,
+            IMethodSymbol? method,
+            Multiplicity multiplicity,
+            Frame frame,
+            ISymbol? handle,
+            ImmutableArray<IOperation> joins,
+            IOperation? code,
+            SyntaxNode? bodySyntax,
+            IParameterSymbol? partitionIndex = null,
+            ConcurrentRegion? antecedent = null)
         {
             if (joins.IsEmpty && frame.Anchor is { } callSite && ReturnedByCallee(start, handle, frame.GuardRoot))
             {
@@ -367,40 +382,35 @@ namespace RaceGuard.ConcurrencyModel
                 joins = Joins.Resolve(callSite, frame.ContextRoot, known).Joins;
             }
 
-            var region = new ConcurrentRegion(kind, construct, start, function, method, multiplicity, frame.Region, facts.Symbol)
-            {
-                Handle = handle,
-                Joins = joins,
-                StartAnchor = frame.Anchor ?? start,
-                ContextRoot = frame.ContextRoot,
-            };
-
             // A start inside a loop that does not wait for it in the same iteration, or inside a lambda that may run
             // many times (Select(x => Task.Run(..))), starts many instances.
+            ILoopOperation? enclosingLoop = null;
             for (var parent = start.Parent; parent is not null && !ReferenceEquals(parent, frame.ContextRoot); parent = parent.Parent)
             {
                 if (parent is ILoopOperation loop)
                 {
-                    region.EnclosingLoop ??= loop;
+                    enclosingLoop ??= loop;
                     if (!joins.Any(j => j.IsWithin(loop.Syntax) && j.Syntax.Span.End >= start.Syntax.Span.End))
                     {
-                        region.Multiplicity = Multiplicity.Many;
+                        multiplicity = Multiplicity.Many;
                     }
                 }
                 else if (parent is IAnonymousFunctionOperation && !joins.Any(j => j.IsWithin(parent.Syntax)))
                 {
-                    region.Multiplicity = Multiplicity.Many;
+                    multiplicity = Multiplicity.Many;
                 }
             }
 
-            region.StartedOnce = IsStartedOnce(start);
-
             // A background loop (a while loop in the region) is started once by design; a short fire-and-forget job is
-            // started again by every call.
-            region.ManyAcrossCalls = joins.IsEmpty && handle is null && !facts.RunsAtConstruction &&
-                                     kind is RegionKind.TaskRun or RegionKind.TaskFactoryStartNew or RegionKind.ThreadPool or RegionKind.AsyncFanOut or RegionKind.Configured &&
-                                     (code is null || !IsBackgroundLoop(code)) &&
-                                     !region.StartedOnce;
+            // started again by every call (the kind's repeated-start policy), unless a test-and-set lets only one start.
+            var startedOnce = IsStartedOnce(start);
+            var manyAcrossCalls = joins.IsEmpty && handle is null && !facts.RunsAtConstruction &&
+                                  RegionKinds.Of(kind).RestartedByEveryCall &&
+                                  (code is null || !IsBackgroundLoop(code)) &&
+                                  !startedOnce;
+
+            var placement = new RegionPlacement(multiplicity, handle, joins, frame.Anchor ?? start, frame.ContextRoot, enclosingLoop, manyAcrossCalls, startedOnce);
+            var region = new ConcurrentRegion(kind, construct, start, function, method, frame.Region, facts.Symbol, placement, bodySyntax, partitionIndex, antecedent);
             regions.Add(region);
             return region;
         }
@@ -483,21 +493,6 @@ namespace RaceGuard.ConcurrencyModel
 
         private static Frame RegionFrame(ConcurrentRegion region, IOperation guardRoot, IOperation contextRoot, Frame outer) =>
             new Frame(region, contextRoot, guardRoot, null, GuardSet.Empty, outer.Substitution, outer.Depth, outer.CallStack);
-
-        private static string ConstructName(EntryPointStart start, IMethodSymbol? method)
-        {
-            var suffix = method is null ? null : " '" + method.Name + "'";
-            return start.Kind switch
-            {
-                RegionKind.Parallel when start.Entry == "Parallel.Invoke" => "Parallel.Invoke action" + suffix,
-                RegionKind.Parallel => start.Entry + " body" + suffix,
-                RegionKind.Plinq => start.Entry + " lambda" + suffix,
-                RegionKind.Thread => method is null ? "Thread lambda" : "thread procedure" + suffix,
-                RegionKind.Timer => start.Entry == "Timer.Elapsed" ? "Timer.Elapsed handler" + suffix : "Timer callback" + suffix,
-                RegionKind.ThreadPool => "ThreadPool work item" + suffix,
-                _ => method is null ? start.Entry + " lambda" : start.Entry + " delegate" + suffix,
-            };
-        }
 
         private void VisitExcept(IOperation operation, HashSet<IOperation> skip, Frame frame)
         {

@@ -147,7 +147,7 @@ namespace RaceGuard.ConcurrencyModel
 
             for (var region = common; region is not null; region = region.Parent)
             {
-                if ((region.Multiplicity == Multiplicity.Many && !region.Declares(a.Path.Root)) || (region.ManyAcrossCalls && isField))
+                if ((region.Multiplicity == Multiplicity.Many && !(a.Path.Root is { } rootA && region.Declares(rootA))) || (region.ManyAcrossCalls && isField))
                 {
                     return true;
                 }
@@ -161,12 +161,12 @@ namespace RaceGuard.ConcurrencyModel
 
             var childA = ChildOf(chainA, common);
             var childB = ChildOf(chainB, common);
-            if (childA is not null && childA.Declares(a.Path.Root))
+            if (childA is not null && a.Path.Root is { } declaredA && childA.Declares(declaredA))
             {
                 return false;
             }
 
-            if (childB is not null && childB.Declares(b.Path.Root))
+            if (childB is not null && b.Path.Root is { } declaredB && childB.Declares(declaredB))
             {
                 return false;
             }

@@ -68,11 +68,11 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>The symbols from the root; empty for <c>default(AccessPath)</c>.</summary>
         public ImmutableArray<ISymbol> Symbols => symbols.IsDefault ? ImmutableArray<ISymbol>.Empty : symbols;
 
-        /// <summary>The first symbol: a local, parameter, field or property. Only meaningful when <see cref="IsDefault"/> is false.</summary>
-        public ISymbol Root => Symbols.IsEmpty ? null! : Symbols[0];
+        /// <summary>The first symbol: a local, parameter, field or property; null for <c>default(AccessPath)</c>.</summary>
+        public ISymbol? Root => Symbols.IsEmpty ? null : Symbols[0];
 
-        /// <summary>The last symbol, whose value the path holds. Only meaningful when <see cref="IsDefault"/> is false.</summary>
-        public ISymbol Last => Symbols.IsEmpty ? null! : Symbols[Symbols.Length - 1];
+        /// <summary>The last symbol, whose value the path holds; null for <c>default(AccessPath)</c>.</summary>
+        public ISymbol? Last => Symbols.IsEmpty ? null : Symbols[Symbols.Length - 1];
 
         /// <summary>True for the empty path (<c>default</c>): no variable.</summary>
         public bool IsDefault => symbols.IsDefaultOrEmpty;

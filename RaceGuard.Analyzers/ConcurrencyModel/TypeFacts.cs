@@ -173,9 +173,9 @@ namespace RaceGuard.ConcurrencyModel
 
         /// <summary>A field or property of this type (for a per-request type, only a static one).</summary>
         private bool IsSharedState(AccessPath path) =>
-            !path.IsDefault && path.Root is IFieldSymbol or IPropertySymbol &&
-            SymbolEqualityComparer.Default.Equals(path.Root.ContainingType?.OriginalDefinition, Type.OriginalDefinition) &&
-            (path.Root.IsStatic || !IsPerRequest);
+            path.Root is IFieldSymbol or IPropertySymbol && path.Root is { } root &&
+            SymbolEqualityComparer.Default.Equals(root.ContainingType?.OriginalDefinition, Type.OriginalDefinition) &&
+            (root.IsStatic || !IsPerRequest);
 
         /// <summary>
         /// An access made by the own code of an externally callable member that users may call on a shared instance (not
@@ -187,7 +187,7 @@ namespace RaceGuard.ConcurrencyModel
             access.Member.IsExternallyCallable &&
             !IsProtectedOnly(access.Member.Symbol) &&
             access.Member.Symbol.Name is not ("Dispose" or "DisposeAsync" or "Finalize") &&
-            (path.Root.IsStatic || !access.Member.Symbol.IsStatic);
+            (path.Root is { IsStatic: true } || !access.Member.Symbol.IsStatic);
 
         /// <summary>
         /// The lock object to guard <paramref name="access"/>'s variable with, by name: one already held at some access to

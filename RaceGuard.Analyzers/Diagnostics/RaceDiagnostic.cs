@@ -93,7 +93,7 @@ namespace RaceGuard.Diagnostics
         {
             var properties = ImmutableDictionary.CreateBuilder<string, string?>();
             properties[DiagnosticPropertyKeys.SymbolName] = Access.Path.DisplayName;
-            properties[DiagnosticPropertyKeys.SymbolKind] = Access.Path.Root.VariableKind();
+            properties[DiagnosticPropertyKeys.SymbolKind] = Access.Path.Root?.VariableKind();
             properties[DiagnosticPropertyKeys.ConflictCount] = ConflictCount.ToString(CultureInfo.InvariantCulture);
             if (ExistingLock is not null)
             {

@@ -20,7 +20,7 @@ namespace RaceGuard.Tests.ConcurrencyModel
         [InlineData("ThreadPool.UnsafeQueueUserWorkItem(_ => list.Add(1), null);", RegionKind.ThreadPool, Multiplicity.Once, true)]
         [InlineData("var th = new Thread(() => list.Add(1)); th.Start(); th.Join();", RegionKind.Thread, Multiplicity.Once, false)]
         [InlineData("var timer = new Timer(_ => list.Add(1), null, 0, 100);", RegionKind.Timer, Multiplicity.Once, true)]
-        [InlineData("var timer = new System.Timers.Timer(100); timer.Elapsed += (s, e) => list.Add(1);", RegionKind.Timer, Multiplicity.Once, true)]
+        [InlineData("var timer = new System.Timers.Timer(100); timer.Elapsed += (s, e) => list.Add(1);", RegionKind.TimerElapsed, Multiplicity.Once, true)]
         [InlineData("items.AsParallel().ForAll(i => list.Add(i));", RegionKind.Plinq, Multiplicity.Many, false)]
         [InlineData("await Task.WhenAll(items.Select(async i => { await Task.Yield(); list.Add(i); }));", RegionKind.AsyncFanOut, Multiplicity.Many, false)]
         [InlineData("for (var i = 0; i < 3; i++) { _ = Task.Run(() => list.Add(i)); }", RegionKind.TaskRun, Multiplicity.Many, true)]
@@ -40,7 +40,7 @@ namespace RaceGuard.Tests.ConcurrencyModel
             var facts = await FactsOfAsync(InMethod("Parallel.Invoke(() => list.Add(1), () => list.Add(2), () => list.Clear());"));
             var regions = facts.Regions().ToList();
             Assert.Equal(3, regions.Count);
-            Assert.All(regions, r => Assert.Equal(RegionKind.Parallel, r.Kind));
+            Assert.All(regions, r => Assert.Equal(RegionKind.ParallelInvokeAction, r.Kind));
             Assert.True(ParallelismQuery.MayRunInParallel(facts.Access("list.Add(1)"), facts.Access("list.Add(2)")));
             Assert.True(ParallelismQuery.MayRunInParallel(facts.Access("list.Add(2)"), facts.Access("list.Clear()")));
         }
