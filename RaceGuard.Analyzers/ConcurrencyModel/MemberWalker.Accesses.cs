@@ -1,0 +1,202 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace RaceGuard.ConcurrencyModel
+{
+    /// <summary>
+    /// The walk, part 3: access classification. What a reference to a shared variable does (read, write, read-modify-write,
+    /// mutating call, send, acquire, release), where a rule reports it, whether it is atomic or partitioned, and the
+    /// guards held there (computed on first use).
+    /// </summary>
+    internal sealed partial class MemberWalker
+    {
+        /// <summary>
+        /// The guards held at <paramref name="operation"/>: those held at the call sites that led into the frame's body,
+        /// then those within it. Computed on first use. Bodies that call no acquire and use no <c>using</c> can only hold
+        /// <c>lock</c> statements: the costly look at earlier statements is skipped for them.
+        /// </summary>
+        private GuardSet GuardsAt(IOperation operation, Frame frame)
+        {
+            var root = frame.GuardRoot;
+            if (!acquiresByRoot.TryGetValue(root, out var hasAcquires))
+            {
+                var known = this.known;
+                hasAcquires = new Lazy<bool>(
+                    () => root.DescendantsAndSelf().Any(o =>
+                        o is IUsingOperation or IUsingDeclarationOperation ||
+                        (o is IInvocationOperation call && Guards.TryClassify(call, known, out var guardEvent) && guardEvent.IsAcquire)),
+                    System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
+                acquiresByRoot[root] = hasAcquires;
+            }
+
+            var outer = frame.OuterGuards;
+            var knownSymbols = known;
+            return new GuardSet(() =>
+            {
+                var inner = Guards.GetGuardsAt(operation, root, knownSymbols, hasAcquires.Value);
+                var outerGuards = outer.Value;
+                return outerGuards.IsEmpty ? inner : outerGuards.AddRange(inner);
+            });
+        }
+
+
+        private bool TryRecordAccess(IOperation reference, Frame frame)
+        {
+            var path = PathOf(reference, frame);
+            if (path.IsDefault)
+            {
+                return false;
+            }
+
+            if (path.Last is IFieldSymbol field && known.ThreadStaticAttribute is { } threadStatic &&
+                field.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, threadStatic)))
+            {
+                return true;
+            }
+
+            var parent = reference.WalkUpConversion(out var child);
+            var kind = AccessKind.Read;
+            var report = reference;
+            string? memberName = null;
+            var via = AccessVia.Variable;
+            ITypeSymbol? assignedType = null;
+            var atomic = false;
+            var partitioned = false;
+            switch (parent)
+            {
+                case ILockOperation lockOperation when ReferenceEquals(lockOperation.LockedValue, child):
+                    return true;
+
+                case IInvocationOperation call when ReferenceEquals(call.Instance, child):
+                    memberName = call.TargetMethod.Name;
+                    via = AccessVia.Call;
+                    report = call;
+                    kind = KnownSymbols.MutatingMethodNames.Contains(memberName) ? AccessKind.MutatingCall : ClassifyCall(call);
+                    break;
+
+                case IPropertyReferenceOperation { Arguments.IsEmpty: false } indexer when ReferenceEquals(indexer.Instance, child):
+                    via = AccessVia.Indexer;
+                    (kind, report) = ElementAccess(indexer);
+                    partitioned = kind == AccessKind.MutatingCall && IsPartitioned(indexer.Arguments[0].Value, frame) && (path.Type?.OriginalDefinition.Name is "List" or "IList");
+                    break;
+
+                case IPropertyReferenceOperation property when ReferenceEquals(property.Instance, child):
+                    memberName = property.Property.Name;
+                    via = AccessVia.Property;
+                    report = property;
+                    break;
+
+                case IArrayElementReferenceOperation element when ReferenceEquals(element.ArrayReference, child):
+                    via = AccessVia.ArrayElement;
+                    (kind, report) = ElementAccess(element);
+                    partitioned = element.Indices.Length == 1 && IsPartitioned(element.Indices[0], frame);
+                    break;
+
+                case IForEachLoopOperation loop when ReferenceEquals(loop.Collection, child):
+                    via = AccessVia.Enumeration;
+                    break;
+
+                case ISimpleAssignmentOperation assignment when ReferenceEquals(assignment.Target, child):
+                    assignedType = assignment.Value.WalkDownConversion().Type;
+                    kind = ReadsPath(assignment.Value, path, frame) ? AccessKind.ReadModifyWrite : AccessKind.Write;
+                    report = assignment;
+                    break;
+
+                case IAssignmentOperation compound when ReferenceEquals(compound.Target, child):
+                    // Compound (x += 1) and coalesce (x ??= y) assignments read and write.
+                    kind = AccessKind.ReadModifyWrite;
+                    report = compound;
+                    break;
+
+                case IIncrementOrDecrementOperation increment when ReferenceEquals(increment.Target, child):
+                    kind = AccessKind.ReadModifyWrite;
+                    report = increment;
+                    break;
+
+                case IArgumentOperation argument when argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out:
+                    kind = argument.Parameter.RefKind == RefKind.Out ? AccessKind.Write : AccessKind.ReadModifyWrite;
+                    report = argument.Parent ?? argument;
+                    atomic = argument.Parent is IInvocationOperation atomicCall && IsAtomicType(atomicCall.TargetMethod.ContainingType);
+                    if (argument.Parent is IInvocationOperation monitorCall && known.IsType(monitorCall.TargetMethod.ContainingType, known.Monitor))
+                    {
+                        return true;
+                    }
+
+                    break;
+
+                case IArgumentOperation { Parent: IInvocationOperation guardCall } when known.IsType(guardCall.TargetMethod.ContainingType, known.Monitor):
+                    return true;
+
+                case IArgumentOperation { Parent: IInvocationOperation volatileRead } when IsAtomicType(volatileRead.TargetMethod.ContainingType):
+                    atomic = true;
+                    break;
+            }
+
+            if (!atomic && path.Last is IFieldSymbol { IsVolatile: true } && kind is AccessKind.Read or AccessKind.Write)
+            {
+                atomic = true;
+            }
+
+            var guards = GuardsAt(report, frame);
+
+            accesses.Add(new SharedAccess(path, kind, reference, report, frame.Anchor ?? report, frame.Region, guards, atomic, partitioned, via, memberName, assignedType, facts));
+            return true;
+        }
+
+        /// <summary>
+        /// A call on the variable that is not a collection mutation: a send or write on a socket, stream or pipe; the
+        /// acquire or release of a lock, semaphore or monitor the variable holds; else a read.
+        /// </summary>
+        private AccessKind ClassifyCall(IInvocationOperation call)
+        {
+            if (Guards.TryClassify(call, known, out var guardEvent))
+            {
+                return guardEvent.IsAcquire ? AccessKind.Acquire : AccessKind.Release;
+            }
+
+            return known.IsSendCall(call) ? AccessKind.Send : AccessKind.Read;
+        }
+
+        private static (AccessKind Kind, IOperation Report) ElementAccess(IOperation element)
+        {
+            var parent = element.WalkUpConversion(out var child);
+            return parent switch
+            {
+                IAssignmentOperation assignment when ReferenceEquals(assignment.Target, child) => (AccessKind.MutatingCall, parent),
+                IIncrementOrDecrementOperation increment when ReferenceEquals(increment.Target, child) => (AccessKind.MutatingCall, parent),
+                IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } => (AccessKind.MutatingCall, parent.Parent ?? parent),
+                _ => (AccessKind.Read, element),
+            };
+        }
+
+        /// <summary>
+        /// True when each instance of the region indexes its own element: by the <c>Parallel.For</c> index, or by a
+        /// local the enclosing loop declares afresh for every iteration (<c>var k = i;</c>, a foreach variable).
+        /// </summary>
+        private static bool IsPartitioned(IOperation index, Frame frame)
+        {
+            var region = frame.Region;
+            switch (index.WalkDownConversion())
+            {
+                case IParameterReferenceOperation parameter:
+                    return region?.PartitionIndex is { } partition && SymbolEqualityComparer.Default.Equals(parameter.Parameter, partition);
+                case ILocalReferenceOperation local when region?.EnclosingLoop is { } loop:
+                    return (loop is IForEachLoopOperation forEach && forEach.Locals.Contains(local.Local, SymbolEqualityComparer.Default)) ||
+                           local.Local.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == loop.Body.Syntax.SyntaxTree && loop.Body.Syntax.Span.Contains(r.Span) && !(region.BodySyntax?.Span.Contains(r.Span) ?? false));
+                default:
+                    return false;
+            }
+        }
+
+        private bool ReadsPath(IOperation value, AccessPath path, Frame frame) =>
+            value.WalkDownConversion() is IBinaryOperation or IUnaryOperation &&
+            value.DescendantsAndSelf().Any(o => o is ILocalReferenceOperation or IFieldReferenceOperation or IParameterReferenceOperation or IPropertyReferenceOperation && PathOf(o, frame).Equals(path));
+
+        private bool IsAtomicType(INamedTypeSymbol? type) => known.IsType(type, known.Interlocked) || known.IsType(type, known.Volatile);
+    }
+}

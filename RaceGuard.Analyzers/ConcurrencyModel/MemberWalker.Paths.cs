@@ -1,0 +1,188 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace RaceGuard.ConcurrencyModel
+{
+    /// <summary>
+    /// The walk, part 2: path resolution and aliases. Which variable an operation reaches (<c>_items</c>, <c>worker.Items</c>,
+    /// <c>groups[…]</c>, a callee parameter re-rooted at the caller's argument, a getter that returns a field, a local that
+    /// names a shared collection).
+    /// </summary>
+    internal sealed partial class MemberWalker
+    {
+        private ImmutableDictionary<IParameterSymbol, AccessPath> BindParameters(IInvocationOperation invocation, Frame frame)
+        {
+            var bound = ImmutableDictionary.CreateBuilder<IParameterSymbol, AccessPath>(SymbolEqualityComparer.Default);
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter is { } parameter && PathOf(argument.Value.WalkDownConversion(), frame) is { IsDefault: false } path)
+                {
+                    bound[parameter.OriginalDefinition] = path;
+                }
+            }
+
+            return bound.ToImmutable();
+        }
+
+        private AccessPath PathOf(IOperation operation, Frame frame)
+        {
+            switch (operation)
+            {
+                case ILocalReferenceOperation local:
+                    return aliases.TryGetValue(local.Local, out var aliased) ? aliased : new AccessPath(ImmutableArray.Create<ISymbol>(local.Local));
+
+                case IParameterReferenceOperation parameter:
+                    if (frame.Substitution.TryGetValue(parameter.Parameter.OriginalDefinition, out var bound))
+                    {
+                        return bound;
+                    }
+
+                    // A parameter of an inlined callee whose argument was no variable: nothing shared to follow.
+                    return parameter.Parameter.ContainingSymbol is IMethodSymbol owner && frame.CallStack.Contains(owner.OriginalDefinition)
+                        ? default
+                        : new AccessPath(ImmutableArray.Create<ISymbol>(parameter.Parameter));
+
+                case IFieldReferenceOperation field when !field.Field.IsConst:
+                    return MemberPath(field.Instance, field.Field, frame);
+
+                case IPropertyReferenceOperation property when property.Arguments.IsEmpty && IsAutoProperty(property.Property):
+                    return MemberPath(property.Instance, property.Property, frame);
+
+                case IPropertyReferenceOperation { Arguments.IsEmpty: true, Property.GetMethod: { } getter } property when ReturnedField(getter) is { } backing:
+                    // public List<T> Items => _items;  Items.Add(x) is _items.Add(x).
+                    return MemberPath(property.Instance, backing, frame);
+
+                case IPropertyReferenceOperation or IInvocationOperation:
+                    return ConcurrentValuePath(operation, frame);
+
+                default:
+                    return default;
+            }
+        }
+
+        /// <summary>
+        /// <c>groups.GetOrAdd(key, ..).Add(x)</c>, <c>groups[key].Add(x)</c>: the value a concurrent dictionary hands out
+        /// is shared by everyone using the same key; when it is a plain collection, record the use of it.
+        /// </summary>
+        private void RecordIfConcurrentValue(IOperation element, Frame frame)
+        {
+            if (ConcurrentValuePath(element, frame).IsDefault || element.WalkUpConversion(out var child) is not { } parent)
+            {
+                return;
+            }
+
+            var used = parent switch
+            {
+                IInvocationOperation call => ReferenceEquals(call.Instance, child),
+                IPropertyReferenceOperation property => ReferenceEquals(property.Instance, child),
+                IForEachLoopOperation loop => ReferenceEquals(loop.Collection, child),
+                _ => false,
+            };
+
+            if (used)
+            {
+                TryRecordAccess(element, frame);
+            }
+        }
+
+        /// <summary><c>groups.TryGetValue(key, out var list)</c> on a concurrent dictionary: <c>list</c> names the shared value.</summary>
+        private void AliasOutValue(IInvocationOperation invocation, Frame frame)
+        {
+            if (invocation is not { TargetMethod.Name: "TryGetValue" or "TryRemove", Instance: { } instance })
+            {
+                return;
+            }
+
+            foreach (var argument in invocation.Arguments)
+            {
+                var target = argument.Value is IDeclarationExpressionOperation declaration ? declaration.Expression : argument.Value;
+                if (argument.Parameter?.RefKind == RefKind.Out &&
+                    target.WalkDownConversion() is ILocalReferenceOperation local &&
+                    known.GetNonThreadSafeCollection(local.Local.Type) is not null &&
+                    ValueOfConcurrentDictionary(instance, frame) is { IsDefault: false } value)
+                {
+                    aliases[local.Local] = value;
+                }
+            }
+        }
+
+        /// <summary>The path <c>dict[…]</c> of the values of a thread-safe dictionary held in a variable, or default.</summary>
+        private AccessPath ValueOfConcurrentDictionary(IOperation dictionary, Frame frame)
+        {
+            if (!known.IsThreadSafeType(dictionary.Type) ||
+                dictionary.Type?.GetMembers(WellKnownMemberNames.Indexer).OfType<IPropertySymbol>().FirstOrDefault() is not { } indexer)
+            {
+                return default;
+            }
+
+            var inner = PathOf(dictionary.WalkDownConversion(), frame);
+            return inner.IsDefault || inner.Symbols.Length >= 3 ? default : inner.Append(indexer);
+        }
+
+        private AccessPath ConcurrentValuePath(IOperation element, Frame frame)
+        {
+            var (instance, isElement) = element switch
+            {
+                IInvocationOperation { TargetMethod.Name: "GetOrAdd" or "AddOrUpdate", Instance: { } target } => (target, true),
+                IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } target } => (target, true),
+                _ => (null, false),
+            };
+
+            return isElement && instance is not null && known.GetNonThreadSafeCollection(element.Type) is not null
+                ? ValueOfConcurrentDictionary(instance, frame)
+                : default;
+        }
+
+        private AccessPath MemberPath(IOperation? instance, ISymbol member, Frame frame)
+        {
+            if (instance is null || instance is IInstanceReferenceOperation)
+            {
+                return new AccessPath(ImmutableArray.Create(member));
+            }
+
+            var inner = PathOf(instance.WalkDownConversion(), frame);
+            return inner.IsDefault || inner.Symbols.Length >= 3 ? default : inner.Append(member);
+        }
+
+        /// <summary>The field a getter of this type only returns (<c>=> _items</c>, <c>get { return _items; }</c>), or null.</summary>
+        private IFieldSymbol? ReturnedField(IMethodSymbol getter)
+        {
+            var body = findMethodBody(getter.OriginalDefinition);
+            var block = body switch
+            {
+                IMethodBodyOperation methodBody => methodBody.BlockBody ?? methodBody.ExpressionBody,
+                IBlockOperation plain => plain,
+                _ => null,
+            };
+
+            return block is { Operations.Length: 1 } && block.Operations[0] is IReturnOperation { ReturnedValue: { } returned } &&
+                   returned.WalkDownConversion() is IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field
+                ? field.Field
+                : null;
+        }
+
+        private static bool IsAutoProperty(IPropertySymbol property)
+        {
+            if (property.IsIndexer || property.DeclaringSyntaxReferences.IsEmpty)
+            {
+                return false;
+            }
+
+            foreach (var reference in property.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax() is not PropertyDeclarationSyntax { ExpressionBody: null, AccessorList: { } accessors } ||
+                    accessors.Accessors.Any(a => a.Body is not null || a.ExpressionBody is not null))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+}
