@@ -31,7 +31,7 @@ namespace RaceGuard.Tests.ConcurrencyModel
             Assert.Equal(kind, region.Kind);
             Assert.Equal(multiplicity, region.Multiplicity);
             Assert.Equal(escapes, region.Escapes);
-            Assert.Contains(facts.Members.SelectMany(m => m.Accesses), a => a.Path.Root.Name == "list" && a.Kind == AccessKind.MutatingCall && ReferenceEquals(a.Region, region));
+            Assert.Contains(facts.Members.SelectMany(m => m.Accesses), a => a.Path.Root?.Name == "list" && a.Kind == AccessKind.MutatingCall && ReferenceEquals(a.Region, region));
         }
 
         [Fact]

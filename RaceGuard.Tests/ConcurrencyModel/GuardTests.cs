@@ -91,7 +91,7 @@ namespace RaceGuard.Tests.ConcurrencyModel
         public async Task ThreadStaticFields_AreNotShared()
         {
             var facts = await FactsOfAsync(InMethod("Parallel.ForEach(items, i => (s_perThread ??= new List<int>()).Add(i));", Members));
-            Assert.DoesNotContain(facts.Members.SelectMany(m => m.Accesses), a => a.Path.Root.Name == "s_perThread");
+            Assert.DoesNotContain(facts.Members.SelectMany(m => m.Accesses), a => a.Path.Root?.Name == "s_perThread");
         }
 
         [Fact]
