@@ -120,7 +120,9 @@ namespace RaceGuard.CodeFixes.Editing
             var useLockType = properties.TryGetValue(DiagnosticPropertyKeys.UseLockType, out var lockType) && lockType == "true";
             if (existing is not null)
             {
-                return new Plan(symbol, existing, null, null, insertBefore: false, outermost);
+                // Accesses already inside a lock on that object stay as they are (no lock inside the same lock).
+                outermost.RemoveAll(target => IsHeldAt(target, existing));
+                return outermost.Count == 0 ? null : new Plan(symbol, existing, null, null, insertBefore: false, outermost);
             }
 
             var (name, declaration, anchor, before) = CreateGateDeclaration(root, model, symbol, useLockType, introduced, cancellationToken);
@@ -131,6 +133,29 @@ namespace RaceGuard.CodeFixes.Editing
 
             introduced.Add(name);
             return new Plan(symbol, name, declaration, anchor, before, outermost);
+        }
+
+        /// <summary>True when <paramref name="target"/> already stands inside <c>lock (gate)</c> (or <c>lock (this.gate)</c>) in the same function.</summary>
+        private static bool IsHeldAt(SyntaxNode target, string gate)
+        {
+            foreach (var ancestor in target.Ancestors())
+            {
+                switch (ancestor)
+                {
+                    case LockStatementSyntax lockStatement when lockStatement.Statement.Span.Contains(target.Span):
+                        var locked = lockStatement.Expression is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var name } ? name : lockStatement.Expression;
+                        if (locked is IdentifierNameSyntax identifier && identifier.Identifier.ValueText == gate)
+                        {
+                            return true;
+                        }
+
+                        break;
+                    case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax:
+                        return false;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>The statement or expression body to wrap around an access: the closest statement, or an expression-bodied lambda or member on the way.</summary>

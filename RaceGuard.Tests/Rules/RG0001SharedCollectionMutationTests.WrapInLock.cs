@@ -50,6 +50,59 @@ namespace RaceGuard.Tests.Rules
         }
 
         [Fact]
+        public async Task Fix_SharedInstanceReusesTheLockThatGuardsTheOtherAccesses()
+        {
+            const string source = """
+                using System;
+                using System.Collections.Generic;
+
+                public sealed class PresenceRegistry
+                {
+                    private readonly object _gate = new object();
+                    private readonly Dictionary<string, DateTime> _online = new Dictionary<string, DateTime>();
+
+                    public void Join(string user)
+                    {
+                        lock (_gate)
+                        {
+                            _online[user] = DateTime.UtcNow;
+                        }
+                    }
+
+                    public void Leave(string user) => [|_online.Remove(user)|];
+                }
+                """;
+            const string fixedSource = """
+                using System;
+                using System.Collections.Generic;
+
+                public sealed class PresenceRegistry
+                {
+                    private readonly object _gate = new object();
+                    private readonly Dictionary<string, DateTime> _online = new Dictionary<string, DateTime>();
+
+                    public void Join(string user)
+                    {
+                        lock (_gate)
+                        {
+                            _online[user] = DateTime.UtcNow;
+                        }
+                    }
+
+                    public void Leave(string user)
+                    {
+                        lock (_gate)
+                        {
+                            _online.Remove(user);
+                        }
+                    }
+                }
+                """;
+
+            await VerifyFix.VerifyCodeFixAsync(source, fixedSource);
+        }
+
+        [Fact]
         public async Task Fix_ReusesLockObjectTheTypeAlreadyUses()
         {
             const string source = """
