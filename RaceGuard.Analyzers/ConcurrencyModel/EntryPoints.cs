@@ -278,7 +278,7 @@ namespace RaceGuard.ConcurrencyModel
                     AddFirstDelegate(RegionKind.ThreadPool, "ThreadPool." + method.Name, Multiplicity.Once, false);
                     break;
                 case "Select" when known.IsType(type, known.Enumerable):
-                    if (invocation.Arguments.Length == 2 && invocation.Arguments[1].Value.GetDelegateTarget() is IAnonymousFunctionOperation { Symbol.IsAsync: true } && FeedsConcurrentJoin(invocation))
+                    if (invocation.Arguments.Length == 2 && invocation.Arguments[1].Value.GetDelegateTarget() is IAnonymousFunctionOperation { Symbol.IsAsync: true } && FeedsConcurrentJoin(invocation, known))
                     {
                         builder.Add(new EntryPointStart(RegionKind.AsyncFanOut, "async Select", invocation, invocation.Arguments[1].Value, Multiplicity.Many, joinedAtStart: false));
                     }
@@ -417,7 +417,7 @@ namespace RaceGuard.ConcurrencyModel
         /// materialised (<c>ToList</c>, <c>ToArray</c>) or handed to <c>Task.WhenAll/WhenAny/WaitAll/WaitAny</c>,
         /// directly or through a local. A lazy sequence awaited one by one in a <c>foreach</c> is sequential.
         /// </summary>
-        private static bool FeedsConcurrentJoin(IInvocationOperation select)
+        private static bool FeedsConcurrentJoin(IInvocationOperation select, KnownSymbols known)
         {
             var current = (IOperation)select;
             for (var depth = 0; depth < 6; depth++)
@@ -425,14 +425,14 @@ namespace RaceGuard.ConcurrencyModel
                 var parent = current.WalkUpConversion(out var child);
                 switch (parent)
                 {
-                    case IInvocationOperation { TargetMethod.Name: "ToList" or "ToArray" or "ToHashSet" }:
+                    case IInvocationOperation materialize when known.IsLinqMaterializer(materialize.TargetMethod):
                         return true;
-                    case IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "ToList" or "ToArray" or "ToHashSet" } }:
+                    case IArgumentOperation { Parent: IInvocationOperation materialize } when known.IsLinqMaterializer(materialize.TargetMethod):
                         return true;
-                    case IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "WhenAll" or "WhenAny" or "WaitAll" or "WaitAny" } }:
+                    case IArgumentOperation { Parent: IInvocationOperation combinator } when known.IsTaskCombinator(combinator.TargetMethod):
                         return true;
                     case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
-                        return LocalFeedsCombinator(declarator.Symbol, declarator);
+                        return LocalFeedsCombinator(declarator.Symbol, declarator, known);
                     case IArgumentOperation or IInvocationOperation:
                         current = parent;
                         break;
@@ -444,7 +444,7 @@ namespace RaceGuard.ConcurrencyModel
             return false;
         }
 
-        private static bool LocalFeedsCombinator(ILocalSymbol local, IOperation declarator)
+        private static bool LocalFeedsCombinator(ILocalSymbol local, IOperation declarator, KnownSymbols known)
         {
             var root = declarator;
             while (root.Parent is not null)
@@ -454,7 +454,7 @@ namespace RaceGuard.ConcurrencyModel
 
             return root.Descendants().OfType<ILocalReferenceOperation>().Any(reference =>
                 SymbolEqualityComparer.Default.Equals(reference.Local, local) &&
-                reference.WalkUpConversion(out _) is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "WhenAll" or "WhenAny" or "WaitAll" or "WaitAny" } });
+                reference.WalkUpConversion(out _) is IArgumentOperation { Parent: IInvocationOperation combinator } && known.IsTaskCombinator(combinator.TargetMethod));
         }
     }
 }

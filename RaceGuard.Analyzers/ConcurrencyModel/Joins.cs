@@ -285,11 +285,11 @@ namespace RaceGuard.ConcurrencyModel
 
                         return (null, ImmutableArray<IOperation>.Empty);
 
-                    case IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "ToList" or "ToArray" or "AsEnumerable" or "ToHashSet" } materialize }:
+                    case IArgumentOperation { Parent: IInvocationOperation materialize } when known.IsLinqMaterializer(materialize.TargetMethod):
                         current = materialize;
                         break;
 
-                    case IInvocationOperation { TargetMethod.Name: "ToList" or "ToArray" or "AsEnumerable" } materialize when ReferenceEquals(materialize.Instance, child):
+                    case IInvocationOperation materialize when known.IsLinqMaterializer(materialize.TargetMethod) && ReferenceEquals(materialize.Instance, child):
                         current = materialize;
                         break;
 
@@ -354,6 +354,6 @@ namespace RaceGuard.ConcurrencyModel
         }
 
         private static bool IsJoinAllCombinator(IInvocationOperation invocation, KnownSymbols known) =>
-            invocation.TargetMethod.Name is "WhenAll" or "WaitAll" && known.IsType(invocation.TargetMethod.ContainingType, known.Task);
+            invocation.TargetMethod.Name is "WhenAll" or "WaitAll" && known.IsTaskCombinator(invocation.TargetMethod);
     }
 }

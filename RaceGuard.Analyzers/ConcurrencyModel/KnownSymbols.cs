@@ -263,6 +263,18 @@ namespace RaceGuard.ConcurrencyModel
 
         public static KnownSymbols Create(Compilation compilation) => new KnownSymbols(compilation);
 
+        /// <summary>The LINQ calls that hand a sequence on as a whole (materialise it, or pass it through unchanged), in one list.</summary>
+        public static ImmutableHashSet<string> LinqMaterializerNames { get; } = ImmutableHashSet.Create(
+            "ToList", "ToArray", "ToHashSet", "AsEnumerable");
+
+        /// <summary>True for <c>Enumerable.ToList/ToArray/ToHashSet/AsEnumerable</c>.</summary>
+        public bool IsLinqMaterializer(IMethodSymbol method) =>
+            LinqMaterializerNames.Contains(method.Name) && IsType(method.ContainingType, Enumerable);
+
+        /// <summary>True for <c>Task.WhenAll/WhenAny/WaitAll/WaitAny</c>.</summary>
+        public bool IsTaskCombinator(IMethodSymbol method) =>
+            method.Name is "WhenAll" or "WhenAny" or "WaitAll" or "WaitAny" && IsType(method.ContainingType, Task);
+
         /// <summary>True for a type that derives from a per-request base type (controller, page, hub, component).</summary>
         public bool IsPerRequestType(ITypeSymbol? type)
         {
