@@ -39,12 +39,17 @@ namespace RaceGuard.Analyzers
                     return;
                 }
 
-                ConcurrencyAnalysis.RegisterTypeFactsAction(start, known, (symbolContext, facts) =>
+                var needed = active.Aggregate(ConcurrencySources.None, (sources, rule) => sources | rule.Needs);
+                ConcurrencyAnalysis.RegisterTypeFactsAction(start, known, needed, (symbolContext, facts) =>
                 {
                     var ruleContext = new RuleContext(symbolContext, facts, known);
+                    var sources = facts.Sources;
                     foreach (var rule in active)
                     {
-                        rule.Analyze(ruleContext);
+                        if ((rule.Needs & sources) != 0)
+                        {
+                            rule.Analyze(ruleContext);
+                        }
                     }
                 });
             });

@@ -17,7 +17,7 @@ namespace RaceGuard.ConcurrencyModel
     public static class ConcurrencyAnalysis
     {
         [System.Diagnostics.CodeAnalysis.SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1012", Justification = "Registers a symbol start action on the context it is given.")]
-        public static void RegisterTypeFactsAction(CompilationStartAnalysisContext context, KnownSymbols known, Action<SymbolAnalysisContext, TypeFacts> action)
+        public static void RegisterTypeFactsAction(CompilationStartAnalysisContext context, KnownSymbols known, ConcurrencySources needed, Action<SymbolAnalysisContext, TypeFacts> action)
         {
             context.RegisterSymbolStartAction(
                 symbolStart =>
@@ -28,9 +28,13 @@ namespace RaceGuard.ConcurrencyModel
                         return;
                     }
 
-                    var infer = symbolStart.Options.GetInferThreadSafeTypes(tree);
-                    var declared = ConcurrentUse.FromDeclaration(type, known, symbolStart.Options.GetThreadSafeTypes(tree), infer);
-                    var analyzerActions = ConcurrentUse.EnablesConcurrentAnalyzerActions(type, known);
+                    // A source no active rule needs does not open the gate (the facts are built for the others anyway).
+                    var sharedInstances = (needed & ConcurrencySources.SharedInstances) != 0;
+                    var frameworks = (needed & ConcurrencySources.FrameworkEntryPoints) != 0;
+                    var regions = (needed & ConcurrencySources.Regions) != 0;
+                    var infer = sharedInstances && symbolStart.Options.GetInferThreadSafeTypes(tree);
+                    var declared = sharedInstances ? ConcurrentUse.FromDeclaration(type, known, symbolStart.Options.GetThreadSafeTypes(tree), infer) : SharedInstanceEvidence.None;
+                    var analyzerActions = frameworks && ConcurrentUse.EnablesConcurrentAnalyzerActions(type, known);
                     var context = new TypeContext(analyzerActions);
                     var blocks = new ConcurrentQueue<MemberBlocks>();
                     var gateOpen = declared != SharedInstanceEvidence.None || analyzerActions ? 1 : 0;
@@ -45,12 +49,12 @@ namespace RaceGuard.ConcurrencyModel
                         var owner = blockContext.OwningSymbol;
                         var configured = blockContext.Options.GetConcurrentEntryPoints(blockContext.OperationBlocks[0].Syntax.SyntaxTree);
                         var synchronises = false;
-                        var candidate = EntryPoints.IsBackgroundServiceLoop(owner, known) || ConcurrentUse.FrameworkEntryOf(owner, known) != FrameworkEntryKind.None;
+                        var candidate = frameworks && (EntryPoints.IsBackgroundServiceLoop(owner, known) || ConcurrentUse.FrameworkEntryOf(owner, known) != FrameworkEntryKind.None);
 
                         // One pass over the member: does it start a region, does it synchronise state of its type?
                         foreach (var operation in blockContext.OperationBlocks.SelectMany(b => b.DescendantsAndSelf()))
                         {
-                            if (!candidate && EntryPoints.StartsRegion(operation, known, configured))
+                            if (!candidate && regions && EntryPoints.StartsRegion(operation, known, configured))
                             {
                                 candidate = true;
                             }
@@ -113,6 +117,24 @@ namespace RaceGuard.ConcurrencyModel
                 },
                 SymbolKind.NamedType);
         }
+    }
+
+    /// <summary>The sources of concurrency a type can have; a rule says which it needs.</summary>
+    [Flags]
+    public enum ConcurrencySources
+    {
+        None = 0,
+
+        /// <summary>Regions the type's own code starts (Task.Run, Parallel, timers, threads, un-awaited async calls, ...).</summary>
+        Regions = 1,
+
+        /// <summary>The type is built for concurrent use: its public members of one instance run in parallel.</summary>
+        SharedInstances = 2,
+
+        /// <summary>Members a framework runs concurrently: middleware, message handlers, concurrent analyzer actions, hosted services.</summary>
+        FrameworkEntryPoints = 4,
+
+        All = Regions | SharedInstances | FrameworkEntryPoints,
     }
 
     /// <summary>What the host knows about a type before walking it: why its members may run in parallel.</summary>

@@ -38,6 +38,23 @@ namespace RaceGuard.ConcurrencyModel
 
         public bool HasRegions => Members.Any(m => !m.Regions.IsEmpty);
 
+        /// <summary>The sources of concurrency this type has: regions it starts, framework entry points, shared instances.</summary>
+        public ConcurrencySources Sources
+        {
+            get
+            {
+                var sources = SharedInstance == SharedInstanceEvidence.None ? ConcurrencySources.None : ConcurrencySources.SharedInstances;
+                foreach (var region in Members.SelectMany(m => m.Regions))
+                {
+                    sources |= region.Kind is RegionKind.Middleware or RegionKind.MessageHandler or RegionKind.HostedService or RegionKind.AnalyzerAction
+                        ? ConcurrencySources.FrameworkEntryPoints
+                        : ConcurrencySources.Regions;
+                }
+
+                return sources;
+            }
+        }
+
         /// <summary>
         /// Why the externally callable members of one instance may run in parallel with each other and themselves
         /// (a type built for concurrent use), or None.

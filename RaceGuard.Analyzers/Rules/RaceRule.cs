@@ -13,6 +13,12 @@ namespace RaceGuard.Rules
         /// <summary>The one descriptor this rule reports.</summary>
         public abstract DiagnosticDescriptor Descriptor { get; }
 
+        /// <summary>
+        /// The sources of concurrency the rule reports on; the host opens a type's gate only for sources some active rule
+        /// needs, and asks a rule only about types that have one of its sources.
+        /// </summary>
+        public virtual ConcurrencySources Needs => ConcurrencySources.All;
+
         /// <summary>True when the compilation references what the rule needs (checked once per compilation; false registers nothing for it).</summary>
         public virtual bool AppliesTo(KnownSymbols known) => true;
 
