@@ -144,8 +144,58 @@ namespace RaceGuard.ConcurrencyModel
 
             var guards = GuardsAt(report, frame);
 
-            accesses.Add(new SharedAccess(path, kind, reference, report, frame.Anchor ?? report, frame.Region, guards, atomic, partitioned, via, memberName, assignedType, facts));
+            // An async body runs synchronously in its caller until its first await: an access there happens at the start,
+            // in the starter's code, one call after the other (items.Select(async x => { list.Add(x); await .. })).
+            var region = frame.Region;
+            var anchor = frame.Anchor ?? report;
+            if (region is { Kind: RegionKind.AsyncFanOut } asyncRegion && ReferenceEquals(frame.ContextRoot, RegionBodyOf(asyncRegion, frame)) && InSynchronousPrefix(frame.ContextRoot, anchor))
+            {
+                region = asyncRegion.Parent;
+                anchor = asyncRegion.StartAnchor;
+            }
+
+            accesses.Add(new SharedAccess(path, kind, reference, report, anchor, region, guards, atomic, partitioned, via, memberName, assignedType, facts));
             return true;
+        }
+
+        /// <summary>The body the walk of <paramref name="region"/> orders its statements by (its context root), when the frame walks it.</summary>
+        private static IOperation? RegionBodyOf(ConcurrentRegion region, Frame frame) =>
+            region.BodySyntax is { } body && frame.ContextRoot.Syntax.Span.Equals(body.Span) || region.Body is IAnonymousFunctionOperation { Body: { } lambdaBody } && ReferenceEquals(lambdaBody, frame.ContextRoot)
+                ? frame.ContextRoot
+                : null;
+
+        /// <summary>
+        /// True when <paramref name="position"/> runs before the async body can first suspend: no await, <c>await foreach</c>
+        /// or <c>await using</c> completes before it, and no loop around it suspends (its next iteration would run later).
+        /// </summary>
+        private static bool InSynchronousPrefix(IOperation body, IOperation position)
+        {
+            var start = position.Syntax.SpanStart;
+            foreach (var operation in body.DescendantsOutsideFunctions())
+            {
+                if (!Suspends(operation))
+                {
+                    continue;
+                }
+
+                if (operation.Syntax.Span.End <= start || (operation is not IAwaitOperation && operation.Syntax.Span.Contains(start)))
+                {
+                    return false;
+                }
+            }
+
+            for (var parent = position.Parent; parent is not null && !ReferenceEquals(parent, body); parent = parent.Parent)
+            {
+                if (parent is ILoopOperation loop && loop.DescendantsOutsideFunctions().Any(Suspends))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+
+            static bool Suspends(IOperation operation) =>
+                operation is IAwaitOperation or IForEachLoopOperation { IsAsynchronous: true } or IUsingOperation { IsAsynchronous: true } or IUsingDeclarationOperation { IsAsynchronous: true };
         }
 
         /// <summary>

@@ -786,13 +786,78 @@ namespace RaceGuard.Tests.Rules
 
                     private async Task VisitAsync(string url)
                     {
+                        await Task.Delay(10);
                         if (_visited.Contains(url))
                         {
                             return;
                         }
 
                         [|_visited.Add(url)|];
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_AsyncCallsThatTouchTheSetBeforeTheirFirstAwait()
+        {
+            // An async method runs synchronously until its first await: Select(..).ToList() makes these calls one after
+            // the other, so the Contains/Add pairs never overlap.
+            const string source = """
+                using System.Collections.Generic;
+                using System.Linq;
+                using System.Threading.Tasks;
+
+                sealed class Crawler
+                {
+                    private readonly HashSet<string> _visited = new HashSet<string>();
+
+                    public async Task CrawlAsync(IEnumerable<string> seeds)
+                    {
+                        var visits = seeds.Select(seed => VisitAsync(seed)).ToList();
+                        await Task.WhenAll(visits);
+                    }
+
+                    private async Task VisitAsync(string url)
+                    {
+                        if (_visited.Contains(url))
+                        {
+                            return;
+                        }
+
+                        _visited.Add(url);
                         await Task.Delay(10);
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_AsyncLambdaThatAddsInALoopWithAnAwait()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Linq;
+                using System.Threading.Tasks;
+
+                sealed class Batcher
+                {
+                    public async Task<List<int>> RunAsync(int[][] batches)
+                    {
+                        var results = new List<int>();
+                        await Task.WhenAll(batches.Select(async batch =>
+                        {
+                            foreach (var item in batch)
+                            {
+                                [|results.Add(item)|];
+                                await Task.Yield();
+                            }
+                        }));
+                        return results;
                     }
                 }
                 """;
