@@ -57,6 +57,7 @@ namespace RaceGuard.ConcurrencyModel
             IOperation start,
             IOperation? body,
             IMethodSymbol? method,
+            IOperation? code,
             ConcurrentRegion? parent,
             ISymbol startingMember,
             RegionPlacement placement,
@@ -69,6 +70,7 @@ namespace RaceGuard.ConcurrencyModel
             Start = start;
             Body = body;
             Method = method;
+            Code = code;
             Parent = parent;
             StartingMember = startingMember;
             Multiplicity = placement.Multiplicity;
@@ -94,6 +96,9 @@ namespace RaceGuard.ConcurrencyModel
 
         /// <summary>The delegate body (lambda, anonymous method or local function), or null when the region runs a method of the type.</summary>
         public IOperation? Body { get; }
+
+        /// <summary>The operations the region runs: the lambda's or local function's body, or the method's body; null when unknown.</summary>
+        public IOperation? Code { get; }
 
         /// <summary>The method the region runs: a method group or an un-awaited async call. Null for lambdas.</summary>
         public IMethodSymbol? Method { get; }

@@ -396,7 +396,7 @@ namespace RaceGuard.ConcurrencyModel
             }
         }
 
-        private static bool ExitsAlways(IOperation operation)
+        internal static bool ExitsAlways(IOperation operation)
         {
             if (operation is IBlockOperation block)
             {

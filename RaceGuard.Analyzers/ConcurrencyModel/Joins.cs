@@ -172,12 +172,28 @@ namespace RaceGuard.ConcurrencyModel
             return waited?.ReferencedSymbol();
         }
 
-        /// <summary><c>x != null</c>, <c>x is not null</c>, <c>x is { }</c> for the symbol <paramref name="symbol"/>.</summary>
+        /// <summary>The local a declaration or recursive pattern declares (<c>is Task t</c>, <c>is { IsCompleted: false } t</c>), or null.</summary>
+        private static ILocalSymbol? DeclaredBy(IPatternOperation pattern) => pattern switch
+        {
+            IDeclarationPatternOperation { DeclaredSymbol: ILocalSymbol local } => local,
+            IRecursivePatternOperation { DeclaredSymbol: ILocalSymbol local } => local,
+            _ => null,
+        };
+
+        /// <summary>
+        /// <c>x != null</c>, <c>x is not null</c>, <c>x is { }</c> for the symbol <paramref name="symbol"/>; or a pattern that
+        /// declares it (<c>_loop is { IsCompleted: false } x</c>: when it fails there is no task, or it has finished).
+        /// </summary>
         private static bool IsNotNullCheckOf(IOperation condition, ISymbol? symbol)
         {
             if (symbol is null)
             {
                 return false;
+            }
+
+            if (condition is IIsPatternOperation { Pattern: var declaring } && SymbolEqualityComparer.Default.Equals(DeclaredBy(declaring), symbol))
+            {
+                return true;
             }
 
             return condition switch
@@ -326,6 +342,13 @@ namespace RaceGuard.ConcurrencyModel
 
                 if (operation.Parent is ISimpleAssignmentOperation assignment && ReferenceEquals(assignment.Target, operation))
                 {
+                    continue;
+                }
+
+                // if (_loop is { IsCompleted: false } loop) await loop;  the pattern's local holds the same task.
+                if (operation.Parent is IIsPatternOperation { Pattern: var pattern } && DeclaredBy(pattern) is { } alias)
+                {
+                    joins.AddRange(FindJoins(alias, root, known, depth + 1));
                     continue;
                 }
 

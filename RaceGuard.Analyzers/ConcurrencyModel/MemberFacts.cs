@@ -11,6 +11,8 @@ namespace RaceGuard.ConcurrencyModel
     {
         private readonly Dictionary<ISymbol, ImmutableArray<IOperation>> joinsByHandle = new Dictionary<ISymbol, ImmutableArray<IOperation>>(SymbolEqualityComparer.Default);
 
+        private readonly Dictionary<(ISymbol Handle, IOperation Code), ImmutableArray<IOperation>> joinsInCode = new Dictionary<(ISymbol, IOperation), ImmutableArray<IOperation>>(HandleInCodeComparer.Instance);
+
         private readonly System.Func<IMethodSymbol, IOperation?> findMethodBody;
 
         private readonly KnownSymbols known;
@@ -102,6 +104,22 @@ namespace RaceGuard.ConcurrencyModel
             _ => Symbol.Name + "()",
         };
 
+        /// <summary>Joins on <paramref name="handle"/> within <paramref name="code"/> (the code of a region this member starts); memoised.</summary>
+        public ImmutableArray<IOperation> JoinsOf(ISymbol handle, IOperation code)
+        {
+            lock (joinsInCode)
+            {
+                var key = (handle, code);
+                if (!joinsInCode.TryGetValue(key, out var joins))
+                {
+                    joins = Joins.FindJoins(handle, code, known);
+                    joinsInCode[key] = joins;
+                }
+
+                return joins;
+            }
+        }
+
         /// <summary>Joins on a field handle within this member (for regions of other members that keep their task in a field).</summary>
         public ImmutableArray<IOperation> JoinsOf(ISymbol handle)
         {
@@ -133,5 +151,17 @@ namespace RaceGuard.ConcurrencyModel
                 return joins;
             }
         }
+    }
+
+    /// <summary>Compares (handle, code) keys: the handle by symbol, the code by reference.</summary>
+    internal sealed class HandleInCodeComparer : IEqualityComparer<(ISymbol Handle, IOperation Code)>
+    {
+        public static readonly HandleInCodeComparer Instance = new HandleInCodeComparer();
+
+        public bool Equals((ISymbol Handle, IOperation Code) x, (ISymbol Handle, IOperation Code) y) =>
+            SymbolEqualityComparer.Default.Equals(x.Handle, y.Handle) && ReferenceEquals(x.Code, y.Code);
+
+        public int GetHashCode((ISymbol Handle, IOperation Code) obj) =>
+            (SymbolEqualityComparer.Default.GetHashCode(obj.Handle) * 397) ^ System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Code);
     }
 }

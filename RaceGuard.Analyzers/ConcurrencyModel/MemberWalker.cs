@@ -265,7 +265,7 @@ namespace RaceGuard.ConcurrencyModel
                     (handle, joins) = Joins.Resolve(start.Kind == RegionKind.AsyncFanOut ? operation : startOperation, frame.ContextRoot, known);
                     if (start.Kind is RegionKind.Thread or RegionKind.NewTask && handle is not null)
                     {
-                        startOperation = FindStartCall(handle, frame.ContextRoot) ?? startOperation;
+                        startOperation = FindStartCall(handle, frame.GuardRoot) ?? FindStartCall(handle, frame.ContextRoot) ?? startOperation;
                     }
 
                     if (body is not null)
@@ -383,7 +383,7 @@ namespace RaceGuard.ConcurrencyModel
                                   !startedOnce;
 
             var placement = new RegionPlacement(multiplicity, handle, joins, frame.Anchor ?? start, frame.ContextRoot, enclosingLoop, manyAcrossCalls, startedOnce);
-            var region = new ConcurrentRegion(kind, construct, start, function, method, frame.Region, facts.Symbol, placement, bodySyntax, partitionIndex, antecedent);
+            var region = new ConcurrentRegion(kind, construct, start, function, method, code, frame.Region, facts.Symbol, placement, bodySyntax, partitionIndex, antecedent);
             regions.Add(region);
             return region;
         }
@@ -408,12 +408,17 @@ namespace RaceGuard.ConcurrencyModel
         /// </summary>
         private bool IsStartedOnce(IOperation start)
         {
-            for (var parent = start.Parent; parent is not null; parent = parent.Parent)
+            var child = start;
+            for (var parent = start.Parent; parent is not null; child = parent, parent = parent.Parent)
             {
-                if (parent is IConditionalOperation { Condition: { } condition } &&
-                    condition.DescendantsAndSelf().OfType<IInvocationOperation>().Any(call =>
-                        call.TargetMethod.Name is "CompareExchange" or "Exchange" && known.IsType(call.TargetMethod.ContainingType, known.Interlocked) &&
-                        call.Arguments.Length > 0 && call.Arguments[0].Value.WalkDownConversion() is IFieldReferenceOperation))
+                // if (Interlocked.CompareExchange(ref _closeTask, task, null) is not null) return;  then the start.
+                if (parent is IBlockOperation block && block.Operations.TakeWhile(o => !ReferenceEquals(o, child)).Any(statement =>
+                        statement is IConditionalOperation { WhenFalse: null, WhenTrue: var exit } guard && Guards.ExitsAlways(exit) && IsTestAndSet(guard.Condition)))
+                {
+                    return true;
+                }
+
+                if (parent is IConditionalOperation { Condition: { } condition } && IsTestAndSet(condition))
                 {
                     return true;
                 }
@@ -426,6 +431,12 @@ namespace RaceGuard.ConcurrencyModel
 
             return false;
         }
+
+        /// <summary>True when <paramref name="condition"/> tests the result of <c>Interlocked.CompareExchange/Exchange</c> on a field.</summary>
+        private bool IsTestAndSet(IOperation condition) =>
+            condition.DescendantsAndSelf().OfType<IInvocationOperation>().Any(call =>
+                call.TargetMethod.Name is "CompareExchange" or "Exchange" && known.IsType(call.TargetMethod.ContainingType, known.Interlocked) &&
+                call.Arguments.Length > 0 && call.Arguments[0].Value.WalkDownConversion() is IFieldReferenceOperation);
 
         /// <summary>True when the task of <paramref name="start"/> is what the callee body returns.</summary>
         private static bool ReturnedByCallee(IOperation start, ISymbol? handle, IOperation calleeBody)

@@ -65,7 +65,34 @@ namespace RaceGuard.ConcurrencyModel
                 return false;
             }
 
+            if (WaitsFor(a, b) || WaitsFor(b, a))
+            {
+                return false;
+            }
+
             return ReferenceEquals(a.Member, b.Member) ? InSameMember(a, b) : AcrossMembers(a, b) || AcrossMembers(b, a);
+        }
+
+        /// <summary>
+        /// True when the region <paramref name="a"/> runs in waits, before the access, for a region around
+        /// <paramref name="b"/> whose task is kept in a field: <c>CloseAsync() { await _processOutgoing; inflight.Clear(); }</c>.
+        /// </summary>
+        private static bool WaitsFor(SharedAccess a, SharedAccess b)
+        {
+            if (a.Region is not { Code: { } code } || b.Region is null)
+            {
+                return false;
+            }
+
+            foreach (var region in Chain(b.Region))
+            {
+                if (region.Handle is IFieldSymbol handle && a.Member.JoinsOf(handle, code).Any(join => Joins.Dominates(join, a.Anchor)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>
@@ -206,6 +233,8 @@ namespace RaceGuard.ConcurrencyModel
             }
 
             var chainB = Chain(b.Region);
+
+
             if (chainB.Any(r => r.Escapes))
             {
                 // The same start reached from two members is still one region when only the first call starts it.

@@ -203,5 +203,112 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        [Fact]
+        public async Task NoDiagnostic_CloseWaitsForTheSendLoopBeforeClearingItsList()
+        {
+            const string source = """
+                using System;
+                using System.Collections.Generic;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                public sealed class Connection
+                {
+                    private readonly List<string> _inflight = new List<string>();
+                    private Task? _processOutgoingTask;
+                    private Task? _closeTask;
+
+                    public async Task RunAsync()
+                    {
+                        _processOutgoingTask = ProcessOutgoing();
+                        await _processOutgoingTask;
+                    }
+
+                    public void StartClosing()
+                    {
+                        var task = new Task<Task>(CloseAsync);
+                        if (Interlocked.CompareExchange(ref _closeTask, task.Unwrap(), null) is not null)
+                        {
+                            return;
+                        }
+
+                        task.Start(TaskScheduler.Default);
+                    }
+
+                    private async Task ProcessOutgoing()
+                    {
+                        for (var i = 0; i < 10; i++)
+                        {
+                            await Task.Delay(1);
+                            _inflight.Add("message");
+                            _inflight.Clear();
+                        }
+                    }
+
+                    private async Task CloseAsync()
+                    {
+                        if (_processOutgoingTask is { IsCompleted: false } outgoing)
+                        {
+                            try
+                            {
+                                await outgoing;
+                            }
+                            catch (Exception)
+                            {
+                            }
+                        }
+
+                        _inflight.Clear();
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_CloseStartedOnceAfterAnEarlyReturningCompareExchange()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                public sealed class Channel
+                {
+                    private readonly List<string> _inflight = new List<string>();
+                    private Task? _closeTask;
+
+                    public void Abort() => StartClosing();
+
+                    public void OnTransportClosed() => StartClosing();
+
+                    private void StartClosing()
+                    {
+                        var task = new Task<Task>(CloseAsync);
+                        if (Interlocked.CompareExchange(ref _closeTask, task.Unwrap(), null) is not null)
+                        {
+                            return;
+                        }
+
+                        task.Start(TaskScheduler.Default);
+                    }
+
+                    private async Task CloseAsync()
+                    {
+                        await Task.Yield();
+                        foreach (var message in _inflight)
+                        {
+                            System.Console.WriteLine(message);
+                        }
+
+                        _inflight.Clear();
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }
