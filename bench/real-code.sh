@@ -19,6 +19,9 @@ npgsql|npgsql/npgsql|3cb5804b769b000a1fc88ad8e5e764667f0df4a1|src/Npgsql
 Hangfire|HangfireIO/Hangfire|c236dd0f930f831ec151e436e138ddc429a02a72|src/Hangfire.Core
 confluent-kafka|confluentinc/confluent-kafka-dotnet|f96837a9cc47b1e51cb66ef5b4e80660c33535c6|src/Confluent.Kafka
 akka|akkadotnet/akka.net|07c2b51640e94bdc35dcff15155abb5bcbe4d8e2|src/core/Akka
+StackExchange.Redis|StackExchange/StackExchange.Redis|90bbf1fcba1c9cc464c94b96d16c2706f590383f|src/StackExchange.Redis
+orleans-runtime|dotnet/orleans|e558829b0b0f696e98c222438106e643fb53928f|src/Orleans.Runtime
+orleans-core|dotnet/orleans|e558829b0b0f696e98c222438106e643fb53928f|src/Orleans.Core
 "
 
 dotnet build bench/RaceGuard.Bench -c Release -v q >/dev/null

@@ -167,32 +167,36 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>
         /// True when <paramref name="position"/> runs before the async body can first suspend: no await, <c>await foreach</c>
         /// or <c>await using</c> completes before it, and no loop around it suspends (its next iteration would run later).
+        /// What a body's suspensions are is worked out once per body.
         /// </summary>
-        private static bool InSynchronousPrefix(IOperation body, IOperation position)
+        private bool InSynchronousPrefix(IOperation body, IOperation position)
         {
+            if (!suspensionsByBody.TryGetValue(body, out var suspensions))
+            {
+                var firstEnd = int.MaxValue;
+                var scopes = ImmutableArray.CreateBuilder<Microsoft.CodeAnalysis.Text.TextSpan>();
+                foreach (var operation in body.DescendantsOutsideFunctions())
+                {
+                    if (Suspends(operation))
+                    {
+                        firstEnd = Math.Min(firstEnd, operation.Syntax.Span.End);
+                        if (operation is not IAwaitOperation)
+                        {
+                            scopes.Add(operation.Syntax.Span);
+                        }
+                    }
+                    else if (operation is ILoopOperation loop && loop.DescendantsOutsideFunctions().Any(Suspends))
+                    {
+                        scopes.Add(loop.Syntax.Span);
+                    }
+                }
+
+                suspensions = (firstEnd, scopes.ToImmutable());
+                suspensionsByBody[body] = suspensions;
+            }
+
             var start = position.Syntax.SpanStart;
-            foreach (var operation in body.DescendantsOutsideFunctions())
-            {
-                if (!Suspends(operation))
-                {
-                    continue;
-                }
-
-                if (operation.Syntax.Span.End <= start || (operation is not IAwaitOperation && operation.Syntax.Span.Contains(start)))
-                {
-                    return false;
-                }
-            }
-
-            for (var parent = position.Parent; parent is not null && !ReferenceEquals(parent, body); parent = parent.Parent)
-            {
-                if (parent is ILoopOperation loop && loop.DescendantsOutsideFunctions().Any(Suspends))
-                {
-                    return false;
-                }
-            }
-
-            return true;
+            return start < suspensions.FirstEnd && !suspensions.Scopes.Any(scope => scope.Contains(start));
 
             static bool Suspends(IOperation operation) =>
                 operation is IAwaitOperation or IForEachLoopOperation { IsAsynchronous: true } or IUsingOperation { IsAsynchronous: true } or IUsingDeclarationOperation { IsAsynchronous: true };

@@ -30,6 +30,7 @@ namespace RaceGuard.ConcurrencyModel
         private readonly List<(AccessPath, ITypeSymbol)> initializers = new List<(AccessPath, ITypeSymbol)>();
         private readonly Dictionary<ILocalSymbol, AccessPath> aliases = new Dictionary<ILocalSymbol, AccessPath>(SymbolEqualityComparer.Default);
         private readonly Dictionary<IOperation, Lazy<bool>> acquiresByRoot = new Dictionary<IOperation, Lazy<bool>>();
+        private readonly Dictionary<IOperation, (int FirstEnd, ImmutableArray<Microsoft.CodeAnalysis.Text.TextSpan> Scopes)> suspensionsByBody = new Dictionary<IOperation, (int, ImmutableArray<Microsoft.CodeAnalysis.Text.TextSpan>)>();
 
         private readonly TypeContext typeContext;
 

@@ -65,12 +65,8 @@ namespace RaceGuard.ConcurrencyModel
                 return false;
             }
 
-            if (WaitsFor(a, b) || WaitsFor(b, a))
-            {
-                return false;
-            }
-
-            return ReferenceEquals(a.Member, b.Member) ? InSameMember(a, b) : AcrossMembers(a, b) || AcrossMembers(b, a);
+            var parallel = ReferenceEquals(a.Member, b.Member) ? InSameMember(a, b) : AcrossMembers(a, b) || AcrossMembers(b, a);
+            return parallel && !WaitsFor(a, b) && !WaitsFor(b, a);
         }
 
         /// <summary>
