@@ -47,16 +47,7 @@ namespace RaceGuard.ConcurrencyModel
             List = Get("System.Collections.Generic.List`1");
             TaskScheduler = Get("System.Threading.Tasks.TaskScheduler");
 
-            var sendTargets = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
-            foreach (var name in SendTargetNames)
-            {
-                if (Get(name) is { } type)
-                {
-                    sendTargets.Add(type);
-                }
-            }
-
-            SendTargets = sendTargets.ToImmutable();
+            SendTargets = GetAll(SendTargetNames);
             RequestDelegate = Get("Microsoft.AspNetCore.Http.RequestDelegate");
             HttpContext = Get("Microsoft.AspNetCore.Http.HttpContext");
             MiddlewareInterface = Get("Microsoft.AspNetCore.Http.IMiddleware");
@@ -64,27 +55,9 @@ namespace RaceGuard.ConcurrencyModel
             BackgroundService = Get("Microsoft.Extensions.Hosting.BackgroundService");
             DiagnosticAnalyzer = Get("Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer");
 
-            var analysisContexts = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
-            foreach (var name in AnalysisContextNames)
-            {
-                if (Get(name) is { } type)
-                {
-                    analysisContexts.Add(type);
-                }
-            }
+            AnalysisContexts = GetAll(AnalysisContextNames);
 
-            AnalysisContexts = analysisContexts.ToImmutable();
-
-            var perRequest = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
-            foreach (var name in PerRequestBaseTypeNames)
-            {
-                if (Get(name) is { } type)
-                {
-                    perRequest.Add(type);
-                }
-            }
-
-            PerRequestBaseTypes = perRequest.ToImmutable();
+            PerRequestBaseTypes = GetAll(PerRequestBaseTypeNames);
 
             var collections = ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default);
             foreach (var name in NonThreadSafeCollectionNames)
@@ -405,5 +378,20 @@ namespace RaceGuard.ConcurrencyModel
         }
 
         private INamedTypeSymbol? Get(string metadataName) => Compilation.GetTypeByMetadataName(metadataName);
+
+        /// <summary>The types of a table that the compilation has (absent ones are left out).</summary>
+        private ImmutableArray<INamedTypeSymbol> GetAll(ImmutableArray<string> metadataNames)
+        {
+            var types = ImmutableArray.CreateBuilder<INamedTypeSymbol>(metadataNames.Length);
+            foreach (var name in metadataNames)
+            {
+                if (Get(name) is { } type)
+                {
+                    types.Add(type);
+                }
+            }
+
+            return types.ToImmutable();
+        }
     }
 }
