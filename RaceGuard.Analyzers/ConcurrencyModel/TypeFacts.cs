@@ -14,6 +14,9 @@ namespace RaceGuard.ConcurrencyModel
     /// </summary>
     public sealed class TypeFacts
     {
+        /// <summary>Memo of <see cref="IsProtectedElsewhere"/>: guards are computed on first use, so this is too.</summary>
+        private readonly ConcurrentDictionary<AccessPath, bool> protectedPaths = new ConcurrentDictionary<AccessPath, bool>();
+
         private TypeFacts(INamedTypeSymbol type, ImmutableArray<MemberFacts> members, SharedInstanceEvidence sharedInstance, bool isPerRequest)
         {
             Type = type;
@@ -24,11 +27,7 @@ namespace RaceGuard.ConcurrencyModel
                 .SelectMany(m => m.Accesses)
                 .GroupBy(a => a.Path)
                 .ToImmutableDictionary(g => g.Key, g => g.ToImmutableArray());
-
         }
-
-        /// <summary>Memo of <see cref="IsProtectedElsewhere"/>: guards are computed on first use, so this is too.</summary>
-        private readonly ConcurrentDictionary<AccessPath, bool> protectedPaths = new ConcurrentDictionary<AccessPath, bool>();
 
         public INamedTypeSymbol Type { get; }
 
