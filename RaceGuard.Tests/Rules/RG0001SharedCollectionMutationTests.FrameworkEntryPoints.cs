@@ -35,9 +35,15 @@ namespace RaceGuard.Tests.Rules
                 using System.Threading;
                 using System.Threading.Tasks;
 
+                // The production bug in C#: one handler serves every request of its HttpClient. Its success/failure
+                // counters (_successes++, _failures++) are lost updates, RG0003's finding; the per-host Dictionary is RG0001's.
                 public sealed class RetryHandler : DelegatingHandler
                 {
                     private readonly Dictionary<string, int> _lastFailureByHost = new Dictionary<string, int>();
+                    private int _successes;
+                    private int _failures;
+
+                    public int Successes => _successes;
 
                     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
                     {
@@ -46,8 +52,11 @@ namespace RaceGuard.Tests.Rules
                             var response = await base.SendAsync(request, cancellationToken);
                             if (response.IsSuccessStatusCode || attempt == 3)
                             {
+                                _successes++;
                                 return response;
                             }
+
+                            _failures++;
 
                             var host = request.RequestUri!.Host;
                             {|#0:_lastFailureByHost[host] = attempt|};
