@@ -375,6 +375,19 @@ namespace RaceGuard.ConcurrencyModel
                 }
             }
 
+            // Started in a callee that the caller calls in a loop (foreach (..) AddLogger(..)): each call starts another.
+            if (frame.Anchor is { } outerCall && !ReferenceEquals(outerCall, start))
+            {
+                for (var parent = outerCall.Parent; parent is not null && !ReferenceEquals(parent, frame.ContextRoot); parent = parent.Parent)
+                {
+                    if (parent is ILoopOperation loop && !joins.Any(j => j.IsWithin(loop.Syntax) && j.Syntax.Span.End >= outerCall.Syntax.Span.End))
+                    {
+                        enclosingLoop ??= loop;
+                        multiplicity = Multiplicity.Many;
+                    }
+                }
+            }
+
             // A background loop (a while loop in the region) is started once by design; a short fire-and-forget job is
             // started again by every call (the kind's repeated-start policy), unless a test-and-set lets only one start.
             var startedOnce = IsStartedOnce(start);

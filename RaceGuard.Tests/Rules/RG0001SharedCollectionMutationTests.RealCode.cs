@@ -310,5 +310,36 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        [Fact]
+        public async Task Reports_ContinuationStartedByAHelperCalledInALoop()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                public sealed class LoggingBus
+                {
+                    private readonly List<string> _loggers = new List<string>();
+
+                    public void StartLoggers(string[] names)
+                    {
+                        foreach (var name in names)
+                        {
+                            AddLogger(name);
+                        }
+                    }
+
+                    private void AddLogger(string name)
+                    {
+                        Task.Delay(10).ContinueWith(_ => {|#0:_loggers.Add(name)|});
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("_loggers", "List<string>", "inside a ContinueWith lambda", "other instances of the same ContinueWith lambda", "a lock"));
+        }
     }
 }
