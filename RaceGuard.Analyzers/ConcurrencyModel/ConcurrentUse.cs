@@ -204,6 +204,12 @@ namespace RaceGuard.ConcurrencyModel
         private static bool IsOwnLock(IOperation value, INamedTypeSymbol type)
         {
             value = value.WalkDownConversion();
+            if (value is ICoalesceAssignmentOperation { Target: var lazyTarget, Value: var created } && created.WalkDownConversion() is IObjectCreationOperation)
+            {
+                // lock (_sync ??= new object()): created by the type on first use.
+                value = lazyTarget;
+            }
+
             var member = value switch
             {
                 IFieldReferenceOperation fieldReference when fieldReference.Instance is null or IInstanceReferenceOperation => (ISymbol)fieldReference.Field,

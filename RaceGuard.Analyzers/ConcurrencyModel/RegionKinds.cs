@@ -69,7 +69,13 @@ namespace RaceGuard.ConcurrencyModel
             Row(RegionKind.AnalyzerAction, "{0} callback", "{0} callback", RegionArticle.A, restartedByEveryCall: false),
         });
 
-        public static RegionKindInfo Of(RegionKind kind) => Table[kind];
+        private static readonly RegionKindInfo Fallback = new RegionKindInfo("{0} lambda", "{0} delegate", RegionArticle.A, restartedByEveryCall: false);
+
+        /// <summary>The row of <paramref name="kind"/> (a kind without a row, which a meta test forbids, reads as a plain lambda).</summary>
+        public static RegionKindInfo Of(RegionKind kind) => Table.TryGetValue(kind, out var info) ? info : Fallback;
+
+        /// <summary>True when <paramref name="kind"/> has its own row in the table.</summary>
+        public static bool HasRow(RegionKind kind) => Table.ContainsKey(kind);
 
         /// <summary>How messages name a region: "Task.Run lambda", "thread procedure 'Loop'", "Parallel.ForEach body".</summary>
         public static string ConstructName(RegionKind kind, string entry, IMethodSymbol? method)
