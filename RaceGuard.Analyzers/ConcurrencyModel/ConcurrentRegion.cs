@@ -215,12 +215,7 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>A short description for messages, e.g. "a Task.Run lambda" or "the Timer callback started in Start()".</summary>
         public string Describe()
         {
-            var starter = StartingMember.Name switch
-            {
-                ".ctor" => StartingMember.ContainingType?.Name + "()",
-                "<Main>$" => "the top-level statements",
-                _ => StartingMember.Name + "()",
-            };
+            var starter = StartingMember.DescribeMember();
 
             return RegionKinds.Of(Kind).Article switch
             {

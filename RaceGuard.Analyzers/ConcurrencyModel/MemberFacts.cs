@@ -95,14 +95,8 @@ namespace RaceGuard.ConcurrencyModel
             }
         }
 
-        /// <summary>How messages name the member: "Start()", "the top-level statements", "Worker()".</summary>
-        public string Describe() => Symbol switch
-        {
-            IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } constructor => "the " + constructor.ContainingType.Name + " constructor",
-            IMethodSymbol { Name: "<Main>$" } => "the top-level statements",
-            IMethodSymbol { AssociatedSymbol: IPropertySymbol property } => "'" + property.Name + "'",
-            _ => Symbol.Name + "()",
-        };
+        /// <summary>How messages name the member: "Start()", "the top-level statements", "Worker()", "'Items'".</summary>
+        public string Describe() => Symbol.DescribeMember();
 
         /// <summary>Joins on <paramref name="handle"/> within <paramref name="code"/> (the code of a region this member starts); memoised.</summary>
         public ImmutableArray<IOperation> JoinsOf(ISymbol handle, IOperation code)

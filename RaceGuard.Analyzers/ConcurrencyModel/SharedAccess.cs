@@ -220,7 +220,7 @@ namespace RaceGuard.ConcurrencyModel
             var place = Region is { } region ? "inside " + region.Describe() : "in " + Member.Describe();
             if (CalledMethod() is { } callee)
             {
-                return "in " + callee.Name + "() called " + (Region is null ? "from " + Member.Describe() : place);
+                return "in " + callee.DescribeMember() + " called " + (Region is null ? "from " + Member.Describe() : place);
             }
 
             return place;

@@ -113,9 +113,6 @@ namespace RaceGuard.Diagnostics
         public Diagnostic Create(DiagnosticDescriptor descriptor, ImmutableDictionary<string, string?> properties, params object[] messageArguments) =>
             Diagnostic.Create(descriptor, Access.Location, AdditionalLocations, properties, messageArguments);
 
-        private static string DescribeStarter(ConcurrentRegion region) =>
-            region.StartingMember is IMethodSymbol { AssociatedSymbol: IPropertySymbol property } ? "'" + property.Name + "'" : region.StartingMember.Name + "()";
-
         private static string DescribeOtherSide(SharedAccess access, ImmutableArray<SharedAccess> others, bool racesWithItself)
         {
             if (others.IsEmpty)
@@ -123,7 +120,7 @@ namespace RaceGuard.Diagnostics
                 return access.Region switch
                 {
                     { Kind: RegionKind.AsyncFanOut, Method: { } method, Multiplicity: Multiplicity.Once, ManyAcrossCalls: false } => "another concurrent call to '" + method.Name + "'",
-                    { Multiplicity: Multiplicity.Once, ManyAcrossCalls: true } region => "the same " + region.Construct + " started by another call of " + DescribeStarter(region),
+                    { Multiplicity: Multiplicity.Once, ManyAcrossCalls: true } region => "the same " + region.Construct + " started by another call of " + region.StartingMember.DescribeMember(),
                     { Kind: RegionKind.Middleware } region => "the same " + region.Construct + " serving another request (one middleware instance serves every request)",
                     { Kind: RegionKind.MessageHandler } region => "the same " + region.Construct + " sending another request (one handler serves every request of its HttpClient)",
                     { } region => "other instances of the same " + region.Construct,

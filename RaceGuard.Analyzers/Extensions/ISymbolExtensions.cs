@@ -15,6 +15,19 @@ namespace RaceGuard
             _ => symbol.Kind.ToString(),
         };
 
+        /// <summary>
+        /// How every message names a member: <c>Put()</c>, <c>Cache()</c> for a constructor, <c>'Items'</c> for a property
+        /// accessor, "the top-level statements".
+        /// </summary>
+        public static string DescribeMember(this ISymbol member) => member switch
+        {
+            IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } constructor => constructor.ContainingType.Name + "()",
+            IMethodSymbol { Name: "<Main>$" } => "the top-level statements",
+            IMethodSymbol { AssociatedSymbol: IPropertySymbol property } => "'" + property.Name + "'",
+            IMethodSymbol method => method.Name + "()",
+            _ => "'" + member.Name + "'",
+        };
+
         /// <summary>The type as a message shows it: <c>Dictionary&lt;string, int&gt;</c>.</summary>
         public static string ToMessageString(this ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
     }
