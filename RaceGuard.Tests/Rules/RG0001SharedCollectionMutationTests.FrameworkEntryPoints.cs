@@ -1,6 +1,6 @@
 using System.Threading.Tasks;
 using RaceGuard.Tests.Verifiers;
-using VerifyCS = RaceGuard.Tests.Verifiers.CSharpAnalyzerVerifier<RaceGuard.Analyzers.RaceGuardAnalyzer>;
+using VerifyCS = RaceGuard.Tests.Verifiers.CSharpRuleVerifier<RaceGuard.Rules.SharedCollectionMutationRule>;
 
 namespace RaceGuard.Tests.Rules
 {

@@ -1,5 +1,5 @@
 using System.Threading.Tasks;
-using VerifyCS = RaceGuard.Tests.Verifiers.CSharpAnalyzerVerifier<RaceGuard.Analyzers.RaceGuardAnalyzer>;
+using VerifyCS = RaceGuard.Tests.Verifiers.CSharpRuleVerifier<RaceGuard.Rules.SharedCollectionMutationRule>;
 
 namespace RaceGuard.Tests.Rules
 {

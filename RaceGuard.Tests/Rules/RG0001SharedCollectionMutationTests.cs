@@ -1,7 +1,7 @@
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis.Testing;
 using RaceGuard.Analyzers;
-using VerifyCS = RaceGuard.Tests.Verifiers.CSharpAnalyzerVerifier<RaceGuard.Analyzers.RaceGuardAnalyzer>;
+using VerifyCS = RaceGuard.Tests.Verifiers.CSharpRuleVerifier<RaceGuard.Rules.SharedCollectionMutationRule>;
 
 namespace RaceGuard.Tests.Rules
 {

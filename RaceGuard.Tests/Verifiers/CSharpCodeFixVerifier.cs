@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -34,6 +35,16 @@ namespace RaceGuard.Tests.Verifiers
             {
                 ReferenceAssemblies = TestReferences.Net80;
                 LanguageVersion = LanguageVersion.CSharp12;
+
+                // A host analyzer reports several rules: check only the ones this fixer fixes.
+                var fixable = new TCodeFix().FixableDiagnosticIds;
+                DisabledDiagnostics.AddRange(new TAnalyzer().SupportedDiagnostics.Select(d => d.Id).Where(id => !fixable.Contains(id)));
+            }
+
+            protected override DiagnosticDescriptor? GetDefaultDiagnostic(DiagnosticAnalyzer[] analyzers)
+            {
+                var fixable = new TCodeFix().FixableDiagnosticIds;
+                return analyzers.SelectMany(a => a.SupportedDiagnostics).FirstOrDefault(d => fixable.Contains(d.Id)) ?? base.GetDefaultDiagnostic(analyzers);
             }
 
             public LanguageVersion LanguageVersion { get; set; }
