@@ -118,6 +118,7 @@ namespace RaceGuard.ConcurrencyModel
 
                 case IArgumentOperation argument when argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out:
                     kind = argument.Parameter.RefKind == RefKind.Out ? AccessKind.Write : AccessKind.ReadModifyWrite;
+                    via = AccessVia.ReferenceArgument;
                     report = argument.Parent ?? argument;
                     atomic = argument.Parent is IInvocationOperation atomicCall && IsAtomicType(atomicCall.TargetMethod.ContainingType);
                     if (argument.Parent is IInvocationOperation monitorCall && known.IsType(monitorCall.TargetMethod.ContainingType, known.Monitor))

@@ -50,6 +50,12 @@ namespace RaceGuard.ConcurrencyModel
 
         /// <summary>A <c>foreach</c> over the value.</summary>
         Enumeration,
+
+        /// <summary>
+        /// Handed by <c>ref</c> or <c>out</c> to a method (<c>Interlocked.Increment(ref x)</c>, <c>SetTimestamp(ref x)</c>):
+        /// the callee may read and write it, but the access is no <c>x++</c>-style update of its own.
+        /// </summary>
+        ReferenceArgument,
     }
 
     /// <summary>
