@@ -39,6 +39,7 @@ namespace RaceGuard.ConcurrencyModel
                     var blocks = new ConcurrentQueue<MemberBlocks>();
                     var gateOpen = declared != SharedInstanceEvidence.None || analyzerActions ? 1 : 0;
                     var bodyEvidence = (int)SharedInstanceEvidence.None;
+                    var ownedLocks = new OwnedLocks();
                     symbolStart.RegisterOperationBlockAction(blockContext =>
                     {
                         if (blockContext.OperationBlocks.IsEmpty)
@@ -60,7 +61,7 @@ namespace RaceGuard.ConcurrencyModel
                             }
 
                             if (!synchronises && operation is ILockOperation or IInvocationOperation &&
-                                ConcurrentUse.FromOperation(operation, type, known) is var evidence && evidence != SharedInstanceEvidence.None)
+                                ConcurrentUse.FromOperation(operation, type, known, ownedLocks) is var evidence && evidence != SharedInstanceEvidence.None)
                             {
                                 // Interlocked/Volatile on a field is evidence for the type, but a member "synchronises" only
                                 // when it takes a lock: one atomic counter does not show it was written for concurrency.

@@ -90,11 +90,11 @@ namespace RaceGuard.ConcurrencyModel
         /// Evidence in one operation of a member of <paramref name="type"/>: a lock or exclusive acquire on a field of the
         /// type (or on the instance or the type itself), or an Interlocked/Volatile call on a field of the type.
         /// </summary>
-        public static SharedInstanceEvidence FromOperation(IOperation operation, INamedTypeSymbol type, KnownSymbols known)
+        public static SharedInstanceEvidence FromOperation(IOperation operation, INamedTypeSymbol type, KnownSymbols known, OwnedLocks? owned = null)
         {
             switch (operation)
             {
-                case ILockOperation lockOperation when IsOwnLock(lockOperation.LockedValue, type):
+                case ILockOperation lockOperation when IsOwnLock(lockOperation.LockedValue, type, owned):
                     return SharedInstanceEvidence.LocksItsState;
 
                 case IInvocationOperation invocation:
@@ -108,7 +108,7 @@ namespace RaceGuard.ConcurrencyModel
                     if (Guards.TryClassify(invocation, known, out var guardEvent) && guardEvent.IsAcquire &&
                         (guardEvent.Exclusive || guardEvent.Kind == GuardKind.ReaderWriterLock) &&
                         (guardEvent.Kind != GuardKind.Mutex || known.DerivesFrom(invocation.Instance?.Type, known.Mutex)) &&
-                        (guardEvent.Kind == GuardKind.Monitor ? IsOwnLock(invocation.Arguments[0].Value, type) : invocation.Instance is { } instance && IsOwnLock(instance, type)))
+                        (guardEvent.Kind == GuardKind.Monitor ? IsOwnLock(invocation.Arguments[0].Value, type, owned) : invocation.Instance is { } instance && IsOwnLock(instance, type, owned)))
                     {
                         return SharedInstanceEvidence.LocksItsState;
                     }
@@ -201,7 +201,7 @@ namespace RaceGuard.ConcurrencyModel
         /// from outside (<c>lock (_header)</c> with <c>_header</c> a constructor argument) guards that object's state,
         /// not this type's: it is no evidence that this type is shared.
         /// </summary>
-        private static bool IsOwnLock(IOperation value, INamedTypeSymbol type)
+        private static bool IsOwnLock(IOperation value, INamedTypeSymbol type, OwnedLocks? owned)
         {
             value = value.WalkDownConversion();
             if (value is ICoalesceAssignmentOperation { Target: var lazyTarget, Value: var created } && created.WalkDownConversion() is IObjectCreationOperation)
@@ -232,6 +232,12 @@ namespace RaceGuard.ConcurrencyModel
                 member = backing;
             }
 
+            return owned is null ? CreatesItself(member, type) : owned.IsCreatedByType(member, type);
+        }
+
+        /// <summary>True when the type creates the object the field or property holds (initialiser or assignment of <c>new</c>).</summary>
+        internal static bool CreatesItself(ISymbol member, INamedTypeSymbol type)
+        {
             foreach (var reference in member.DeclaringSyntaxReferences)
             {
                 var initializer = reference.GetSyntax() switch
@@ -290,5 +296,18 @@ namespace RaceGuard.ConcurrencyModel
                 _ => false,
             };
         }
+    }
+
+    /// <summary>
+    /// Memo, per type, of which lock fields the type creates itself: the answer reads the type's syntax, and members take
+    /// the same lock many times. Made at the type's symbol start; thread-safe.
+    /// </summary>
+    public sealed class OwnedLocks
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<ISymbol, bool> created =
+            new System.Collections.Concurrent.ConcurrentDictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
+
+        internal bool IsCreatedByType(ISymbol member, INamedTypeSymbol type) =>
+            created.GetOrAdd(member, m => ConcurrentUse.CreatesItself(m, type));
     }
 }

@@ -48,6 +48,7 @@ namespace RaceGuard.ConcurrencyModel
             TaskScheduler = Get("System.Threading.Tasks.TaskScheduler");
 
             SendTargets = GetAll(SendTargetNames);
+
             RequestDelegate = Get("Microsoft.AspNetCore.Http.RequestDelegate");
             HttpContext = Get("Microsoft.AspNetCore.Http.HttpContext");
             MiddlewareInterface = Get("Microsoft.AspNetCore.Http.IMiddleware");
@@ -56,19 +57,9 @@ namespace RaceGuard.ConcurrencyModel
             DiagnosticAnalyzer = Get("Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer");
 
             AnalysisContexts = GetAll(AnalysisContextNames);
-
             PerRequestBaseTypes = GetAll(PerRequestBaseTypeNames);
 
-            var collections = ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default);
-            foreach (var name in NonThreadSafeCollectionNames)
-            {
-                if (Get(name) is { } type)
-                {
-                    collections.Add(type);
-                }
-            }
-
-            nonThreadSafeCollections = collections.ToImmutable();
+            nonThreadSafeCollections = GetAll(NonThreadSafeCollectionNames).ToImmutableHashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
 
             var equivalents = ImmutableDictionary.CreateBuilder<INamedTypeSymbol, INamedTypeSymbol>(SymbolEqualityComparer.Default);
             AddEquivalent(equivalents, "System.Collections.Generic.Dictionary`2", "System.Collections.Concurrent.ConcurrentDictionary`2");

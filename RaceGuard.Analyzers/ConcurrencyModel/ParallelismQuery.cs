@@ -31,6 +31,15 @@ namespace RaceGuard.ConcurrencyModel
             return CommonGuard(a, b) is not null;
         }
 
+        /// <summary>
+        /// True when <paramref name="access"/> holds an exclusive guard and the writers racing with it hold none: the
+        /// access is correct code, and the finding belongs where the unguarded accesses stand (an unguarded write is
+        /// reported there; an unguarded read is inconsistent locking, RG0007's). A racing writer under another lock still
+        /// makes this access a finding: two locks guard nothing together.
+        /// </summary>
+        public static bool IsLockedSideOfHalfLockedRace(SharedAccess access, IEnumerable<SharedAccess> conflicts) =>
+            access.Guards.Any(g => g.Exclusive) && conflicts.All(c => !c.IsWrite || !c.Guards.Any(g => g.Exclusive));
+
         /// <summary>A guard held at both accesses that excludes every writer among them, or null.</summary>
         public static Guard? CommonGuard(SharedAccess a, SharedAccess b)
         {

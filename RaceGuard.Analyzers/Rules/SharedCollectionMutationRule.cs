@@ -34,7 +34,7 @@ namespace RaceGuard.Rules
                     }
 
                     var conflicts = facts.RacesWith(access).Where(IsContentAccess).ToList();
-                    if (conflicts.Count == 0 || IsGuardedAgainstWriters(access, conflicts))
+                    if (conflicts.Count == 0 || ParallelismQuery.IsLockedSideOfHalfLockedRace(access, conflicts))
                     {
                         continue;
                     }
@@ -44,15 +44,6 @@ namespace RaceGuard.Rules
                 }
             }
         }
-
-        /// <summary>
-        /// A mutation made under an exclusive guard whose racing accesses hold no exclusive guard at all: the mutation is
-        /// correct and the unguarded accesses are the bug (an unguarded write is reported where it stands; an unguarded
-        /// read is inconsistent locking, RG0007's finding), so RG0001 stays silent here. A racing access under another
-        /// lock still makes this one a finding: two locks guard nothing together.
-        /// </summary>
-        private static bool IsGuardedAgainstWriters(SharedAccess access, List<SharedAccess> conflicts) =>
-            access.Guards.Any(g => g.Exclusive) && conflicts.All(c => !c.IsWrite || !c.Guards.Any(g => g.Exclusive));
 
         /// <summary>
         /// An access that touches the collection's contents: a mutating or reading member, enumeration, or handing the
