@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace RaceGuard.ConcurrencyModel
@@ -238,6 +239,12 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>True for <c>Task.WhenAll/WhenAny/WaitAll/WaitAny</c>.</summary>
         public bool IsTaskCombinator(IMethodSymbol method) =>
             method.Name is "WhenAll" or "WhenAny" or "WaitAll" or "WaitAny" && IsType(method.ContainingType, Task);
+
+        /// <summary>True when <c>Interlocked.<paramref name="method"/>(ref T, ..)</c> exists for <paramref name="type"/> in this compilation (Or/And need .NET 5+).</summary>
+        public bool HasInterlockedMethod(string method, ITypeSymbol type) =>
+            Interlocked is not null &&
+            Interlocked.GetMembers(method).OfType<IMethodSymbol>().Any(m =>
+                m.Parameters.Length >= 1 && m.Parameters[0].RefKind == RefKind.Ref && SymbolEqualityComparer.Default.Equals(m.Parameters[0].Type, type));
 
         /// <summary>True for a type that derives from a per-request base type (controller, page, hub, component).</summary>
         public bool IsPerRequestType(ITypeSymbol? type)

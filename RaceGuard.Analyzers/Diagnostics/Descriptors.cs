@@ -19,6 +19,16 @@ namespace RaceGuard.Diagnostics
                          "Guard every access with one lock, or use the matching System.Collections.Concurrent type.",
             DiagnosticSeverity.Warning);
 
+        public static readonly DiagnosticDescriptor NonAtomicUpdate = Create(
+            RuleIds.NonAtomicUpdate,
+            title: "Non-atomic read-modify-write of shared state",
+            messageFormat: "'{0}' ({1}) is updated {2} that may run in parallel with {3}; the read-modify-write is not atomic and loses updates, use {4}",
+            description: "x++, x += n and x = x + n read the variable, compute, and write the result back in separate steps. " +
+                         "When two threads do it at once, both read the same old value and one update overwrites the other: counters drift, " +
+                         "statistics undercount, sequence numbers repeat. volatile does not help, it makes each read and write visible but not the pair atomic. " +
+                         "Use Interlocked.Increment, Decrement, Add, Or or And, or update the variable under one lock.",
+            DiagnosticSeverity.Warning);
+
         /// <summary>The help link of a rule: its page under docs/.</summary>
         public static string HelpLink(string id) => RepositoryUrl + "/blob/main/docs/" + id + ".md";
 

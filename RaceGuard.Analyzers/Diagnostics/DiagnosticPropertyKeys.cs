@@ -20,5 +20,8 @@ namespace RaceGuard.Diagnostics
 
         /// <summary>The thread-safe collection type the declaration could switch to, as a metadata name, e.g. <c>System.Collections.Concurrent.ConcurrentDictionary`2</c>.</summary>
         public const string ConcurrentType = "ConcurrentType";
+
+        /// <summary>The Interlocked method that performs a read-modify-write in one step (Increment, Decrement, Add, Or, And); absent when none exists for the type.</summary>
+        public const string InterlockedMethod = "InterlockedMethod";
     }
 }

@@ -4,5 +4,7 @@ namespace RaceGuard.Diagnostics
     public static class RuleIds
     {
         public const string SharedCollectionMutation = "RG0001";
+
+        public const string NonAtomicUpdate = "RG0003";
     }
 }

@@ -52,12 +52,13 @@ namespace RaceGuard.CodeFixes.Editing
             var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
             foreach (var plan in plans)
             {
-                if (plan.Targets.Any(t => claimed.Any(c => c.Span.IntersectsWith(t.Span))))
+                var touched = plan.Targets.SelectMany(plan.StatementsOf).ToList();
+                if (touched.Any(t => claimed.Any(c => c.Span.IntersectsWith(t.Span))))
                 {
                     continue;
                 }
 
-                claimed.AddRange(plan.Targets);
+                claimed.AddRange(touched);
                 Apply(editor, model, plan, cancellationToken);
             }
 
@@ -122,7 +123,7 @@ namespace RaceGuard.CodeFixes.Editing
             {
                 // Accesses already inside a lock on that object stay as they are (no lock inside the same lock).
                 outermost.RemoveAll(target => IsHeldAt(target, existing));
-                return outermost.Count == 0 ? null : new Plan(symbol, existing, null, null, insertBefore: false, outermost);
+                return outermost.Count == 0 ? null : new Plan(symbol, existing, null, null, insertBefore: false, outermost, UpdateRuns(outermost, diagnostics, model, cancellationToken));
             }
 
             var (name, declaration, anchor, before) = CreateGateDeclaration(root, model, symbol, useLockType, introduced, cancellationToken);
@@ -132,7 +133,73 @@ namespace RaceGuard.CodeFixes.Editing
             }
 
             introduced.Add(name);
-            return new Plan(symbol, name, declaration, anchor, before, outermost);
+            return new Plan(symbol, name, declaration, anchor, before, outermost, UpdateRuns(outermost, diagnostics, model, cancellationToken));
+        }
+
+        /// <summary>
+        /// For lost-update findings (RG0003): the statements next to an updated field that update other fields of the
+        /// type together with it (<c>_successCount++; _lastSuccess = now;</c>), so that one lock keeps them consistent.
+        /// Keyed by the target statement; a run includes the target. Targets that fall into another target's run are dropped.
+        /// </summary>
+        private static Dictionary<SyntaxNode, List<StatementSyntax>> UpdateRuns(List<SyntaxNode> targets, IReadOnlyList<Diagnostic> diagnostics, SemanticModel model, CancellationToken cancellationToken)
+        {
+            var runs = new Dictionary<SyntaxNode, List<StatementSyntax>>();
+            if (!diagnostics.Any(d => d.Id == RuleIds.NonAtomicUpdate))
+            {
+                return runs;
+            }
+
+            foreach (var target in targets.ToList())
+            {
+                if (target is not ExpressionStatementSyntax statement || statement.Parent is not BlockSyntax block || !targets.Contains(target))
+                {
+                    continue;
+                }
+
+                var statements = block.Statements;
+                var index = statements.IndexOf(statement);
+                var first = index;
+                while (first > 0 && UpdatesFieldOfType(statements[first - 1], model, cancellationToken))
+                {
+                    first--;
+                }
+
+                var last = index;
+                while (last < statements.Count - 1 && UpdatesFieldOfType(statements[last + 1], model, cancellationToken))
+                {
+                    last++;
+                }
+
+                if (first == last)
+                {
+                    continue;
+                }
+
+                var run = statements.Skip(first).Take(last - first + 1).ToList();
+                targets.RemoveAll(other => other != target && run.Contains(other));
+                runs[target] = run;
+            }
+
+            return runs;
+        }
+
+        /// <summary>An expression statement that assigns, increments or decrements a field of the enclosing type, with no await or lambda.</summary>
+        private static bool UpdatesFieldOfType(StatementSyntax statement, SemanticModel model, CancellationToken cancellationToken)
+        {
+            var assigned = (statement as ExpressionStatementSyntax)?.Expression switch
+            {
+                AssignmentExpressionSyntax assignment => assignment.Left,
+                PostfixUnaryExpressionSyntax postfix when postfix.IsKind(SyntaxKind.PostIncrementExpression) || postfix.IsKind(SyntaxKind.PostDecrementExpression) => postfix.Operand,
+                PrefixUnaryExpressionSyntax prefix when prefix.IsKind(SyntaxKind.PreIncrementExpression) || prefix.IsKind(SyntaxKind.PreDecrementExpression) => prefix.Operand,
+                _ => null,
+            };
+            if (assigned is null || statement.DescendantNodes().Any(n => n is AwaitExpressionSyntax or AnonymousFunctionExpressionSyntax))
+            {
+                return false;
+            }
+
+            return model.GetSymbolInfo(assigned, cancellationToken).Symbol is IFieldSymbol field &&
+                   SymbolEqualityComparer.Default.Equals(field.ContainingType, model.GetEnclosingSymbol(statement.SpanStart, cancellationToken)?.ContainingType);
         }
 
         /// <summary>True when <paramref name="target"/> already stands inside <c>lock (gate)</c> (or <c>lock (this.gate)</c>) in the same function.</summary>
@@ -351,6 +418,18 @@ namespace RaceGuard.CodeFixes.Editing
                     case LocalDeclarationStatementSyntax declaration:
                         SplitAndLock(editor, model, declaration, gate, cancellationToken);
                         break;
+                    case StatementSyntax statement when plan.Runs.TryGetValue(statement, out var run):
+                        var locked = LockStatement(gate, Block(run.Select((s, i) => i == 0 ? s.WithoutLeadingTrivia() : s)))
+                            .WithLeadingTrivia(run[0].GetLeadingTrivia())
+                            .WithTrailingTrivia(run[run.Count - 1].GetTrailingTrivia())
+                            .WithAdditionalAnnotations(Formatter.Annotation);
+                        editor.ReplaceNode(run[0], locked);
+                        foreach (var other in run.Skip(1))
+                        {
+                            editor.RemoveNode(other, SyntaxRemoveOptions.KeepNoTrivia);
+                        }
+
+                        break;
                     case StatementSyntax statement:
                         editor.ReplaceNode(statement, (current, _) => Lock(gate, (StatementSyntax)current).WithTriviaFrom(current));
                         break;
@@ -436,8 +515,9 @@ namespace RaceGuard.CodeFixes.Editing
 
         private sealed class Plan
         {
-            public Plan(ISymbol symbol, string gateName, SyntaxNode? gateDeclaration, SyntaxNode? gateAnchor, bool insertBefore, List<SyntaxNode> targets)
+            public Plan(ISymbol symbol, string gateName, SyntaxNode? gateDeclaration, SyntaxNode? gateAnchor, bool insertBefore, List<SyntaxNode> targets, Dictionary<SyntaxNode, List<StatementSyntax>> runs)
             {
+                Runs = runs;
                 Symbol = symbol;
                 GateName = gateName;
                 GateDeclaration = gateDeclaration;
@@ -457,6 +537,12 @@ namespace RaceGuard.CodeFixes.Editing
             public bool InsertBefore { get; }
 
             public List<SyntaxNode> Targets { get; }
+
+            /// <summary>Statements wrapped together with a target (fields updated together), keyed by the target.</summary>
+            public Dictionary<SyntaxNode, List<StatementSyntax>> Runs { get; }
+
+            /// <summary>The code a target wraps: its run of statements, or the target itself.</summary>
+            public IEnumerable<SyntaxNode> StatementsOf(SyntaxNode target) => Runs.TryGetValue(target, out var run) ? run : new[] { target };
         }
     }
 }
