@@ -18,6 +18,7 @@ namespace RaceGuard.Analyzers
         /// <summary>Every rule the host runs, one class per rule ID.</summary>
         public static ImmutableArray<RaceRule> Rules { get; } = ImmutableArray.Create<RaceRule>(
             new SharedCollectionMutationRule(),
+            new UnsynchronizedFlagRule(),
             new NonAtomicUpdateRule());
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = Rules.Select(r => r.Descriptor).ToImmutableArray();

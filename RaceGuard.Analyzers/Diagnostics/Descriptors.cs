@@ -19,6 +19,16 @@ namespace RaceGuard.Diagnostics
                          "Guard every access with one lock, or use the matching System.Collections.Concurrent type.",
             DiagnosticSeverity.Warning);
 
+        public static readonly DiagnosticDescriptor UnsynchronizedFlag = Create(
+            RuleIds.UnsynchronizedFlag,
+            title: "Shared flag read or written without atomic/volatile access",
+            messageFormat: "'{0}' ({1}) is {2}; {3}",
+            description: "A flag that one thread writes and another reads with plain field access may never be seen to change: in Release builds the JIT may read a " +
+                         "non-volatile field once before a loop and spin forever (while (_running) never stops). A check followed by a set (if (!_started) { _started = true; }) " +
+                         "lets two threads both pass the check. Read and write the flag with Volatile.Read/Volatile.Write or make it volatile, use " +
+                         "Interlocked.CompareExchange for test-and-set, take the lock that guards its other writes, or stop loops with a CancellationToken.",
+            DiagnosticSeverity.Warning);
+
         public static readonly DiagnosticDescriptor NonAtomicUpdate = Create(
             RuleIds.NonAtomicUpdate,
             title: "Non-atomic read-modify-write of shared state",

@@ -23,5 +23,8 @@ namespace RaceGuard.Diagnostics
 
         /// <summary>The Interlocked method that performs a read-modify-write in one step (Increment, Decrement, Add, Or, And); absent when none exists for the type.</summary>
         public const string InterlockedMethod = "InterlockedMethod";
+
+        /// <summary>Which RG0002 finding the diagnostic is (<see cref="Rules.FlagFinding"/>): LoopRead, LoopWrite, TestAndSet, UnlockedRead, UnlockedWrite.</summary>
+        public const string FlagFinding = "FlagFinding";
     }
 }

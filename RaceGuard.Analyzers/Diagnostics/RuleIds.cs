@@ -5,6 +5,8 @@ namespace RaceGuard.Diagnostics
     {
         public const string SharedCollectionMutation = "RG0001";
 
+        public const string UnsynchronizedFlag = "RG0002";
+
         public const string NonAtomicUpdate = "RG0003";
     }
 }

@@ -1,0 +1,322 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using RaceGuard.ConcurrencyModel;
+using RaceGuard.Diagnostics;
+
+namespace RaceGuard.Rules
+{
+    /// <summary>
+    /// RG0002: a shared flag read or written without Volatile, Interlocked or a lock where another thread's write may
+    /// never be seen (a loop condition), where two threads may both pass a check before either sets the flag
+    /// (test-and-set), or where the type writes it under a lock elsewhere.
+    /// </summary>
+    public sealed class UnsynchronizedFlagRule : RaceRule
+    {
+        public override DiagnosticDescriptor Descriptor => Descriptors.UnsynchronizedFlag;
+
+        public override void Analyze(RuleContext context)
+        {
+            var facts = context.Facts;
+            var reported = new HashSet<Location>();
+            foreach (var entry in facts.AccessesByPath)
+            {
+                if (!IsFlag(entry.Key, entry.Value))
+                {
+                    continue;
+                }
+
+                var accesses = entry.Value;
+                ReportLoopConditionReads(context, accesses, reported);
+                ReportTestAndSet(context, accesses, reported);
+                ReportAccessesOutsideTheLockOfItsWrites(context, accesses, reported);
+            }
+        }
+
+        /// <summary>
+        /// A <c>bool</c> field or local, or an <c>int</c>/<c>long</c>/enum one used only as on/off state: every write stores
+        /// a constant and nothing updates it in place.
+        /// </summary>
+        private static bool IsFlag(AccessPath path, ImmutableArray<SharedAccess> accesses)
+        {
+            if (path.Symbols.Length != 1 || path.Last is not (IFieldSymbol or ILocalSymbol or IParameterSymbol) || path.Type is not { } type)
+            {
+                return false;
+            }
+
+            if (type.SpecialType == SpecialType.System_Boolean)
+            {
+                return true;
+            }
+
+            if (type.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_Int64) && type.TypeKind != TypeKind.Enum)
+            {
+                return false;
+            }
+
+            var writes = 0;
+            foreach (var access in accesses)
+            {
+                switch (access.Kind)
+                {
+                    case AccessKind.ReadModifyWrite when access.Via != AccessVia.ReferenceArgument:
+                        return false;
+                    case AccessKind.Write when access.Via == AccessVia.Variable:
+                        if (access.ReportOperation is not ISimpleAssignmentOperation { Value.ConstantValue.HasValue: true })
+                        {
+                            return false;
+                        }
+
+                        writes++;
+                        break;
+                }
+            }
+
+            return writes > 0;
+        }
+
+        /// <summary>True for a plain read or write: not through Volatile/Interlocked, not of a volatile field, not under an exclusive guard (a read: any guard).</summary>
+        private static bool IsPlain(SharedAccess access) =>
+            access.Via == AccessVia.Variable && !access.IsAtomic && access.Kind is AccessKind.Read or AccessKind.Write &&
+            (access.Kind == AccessKind.Read ? access.Guards.IsEmpty : !access.Guards.Any(g => g.Exclusive));
+
+        /// <summary>
+        /// <c>while (_running)</c> in code that runs concurrently, while another thread writes the flag: the JIT may read it
+        /// once and loop forever. Reports the read and the plain writes racing with it.
+        /// </summary>
+        private void ReportLoopConditionReads(RuleContext context, ImmutableArray<SharedAccess> accesses, HashSet<Location> reported)
+        {
+            foreach (var read in accesses)
+            {
+                if (read.Kind != AccessKind.Read || !IsPlain(read) || LoopOf(read) is not { } loop || reported.Contains(read.Location))
+                {
+                    continue;
+                }
+
+                var writers = context.Facts.RacesWith(read).Where(w => w.IsWrite).ToList();
+                if (writers.Count == 0)
+                {
+                    continue;
+                }
+
+                reported.Add(read.Location);
+                var race = RaceDiagnostic.For(read, writers, context.Facts);
+                context.ReportDiagnostic(race.Create(
+                    Descriptor,
+                    Properties(race, context.Known, FlagFinding.LoopRead),
+                    read.Path.DisplayName,
+                    read.Path.Type!.ToMessageString(),
+                    "read in the condition of a " + loop + " " + read.DescribePlace() + " and written by " + race.OtherSide + " without Volatile or a lock",
+                    "the loop may never see the change; use Volatile.Read/Volatile.Write, make it volatile, or use a CancellationToken"));
+
+                foreach (var write in writers)
+                {
+                    if (!IsPlain(write) || reported.Contains(write.Location))
+                    {
+                        continue;
+                    }
+
+                    reported.Add(write.Location);
+                    var writeRace = RaceDiagnostic.For(write, new[] { read }, context.Facts);
+                    context.ReportDiagnostic(writeRace.Create(
+                        Descriptor,
+                        Properties(writeRace, context.Known, FlagFinding.LoopWrite),
+                        write.Path.DisplayName,
+                        write.Path.Type!.ToMessageString(),
+                        "written " + write.DescribePlace() + " without Volatile or a lock while the " + loop + " " + read.DescribePlace() + " reads it in its condition",
+                        "the loop may never see the change; use Volatile.Write/Volatile.Read, make it volatile, or use a CancellationToken"));
+                }
+            }
+        }
+
+        /// <summary>
+        /// <c>if (!_started) { _started = true; .. }</c> and <c>if (_disposed) return; _disposed = true;</c> where the set
+        /// may run in parallel with another run of itself or another write: both runs may pass the check.
+        /// </summary>
+        private void ReportTestAndSet(RuleContext context, ImmutableArray<SharedAccess> accesses, HashSet<Location> reported)
+        {
+            foreach (var check in accesses)
+            {
+                if (check.Kind != AccessKind.Read || !IsPlain(check) || check.Path.Type?.SpecialType != SpecialType.System_Boolean ||
+                    reported.Contains(check.Location) || CheckedIf(check.Operation) is not ({ } conditional, var enterWhen))
+                {
+                    continue;
+                }
+
+                var set = accesses.FirstOrDefault(w => w.Kind == AccessKind.Write && IsPlain(w) && ReferenceEquals(w.Member, check.Member) && ReferenceEquals(w.Region, check.Region) &&
+                                                       SetsAfterCheck(conditional, enterWhen, w.ReportOperation));
+                if (set is null || reported.Contains(set.Location))
+                {
+                    continue;
+                }
+
+                // Two runs of the check-and-set at once both pass the check: the set must race with another run of itself.
+                var conflicts = context.Facts.RacesWith(set).Where(w => w.IsWrite).ToList();
+                if (!conflicts.Any(c => ReferenceEquals(c, set)))
+                {
+                    continue;
+                }
+
+                reported.Add(check.Location);
+                reported.Add(set.Location);
+                var race = RaceDiagnostic.For(set, conflicts, context.Facts);
+                var detail = "checked and then set " + set.DescribePlace() + " without Interlocked or a lock, while " + race.OtherSide + " may set it too";
+                var advice = "both may pass the check; use Interlocked.CompareExchange on an int, or a lock";
+                var properties = Properties(race, context.Known, FlagFinding.TestAndSet);
+                context.ReportDiagnostic(Diagnostic.Create(Descriptor, check.Location, race.AdditionalLocations.Insert(0, set.Location), properties, check.Path.DisplayName, check.Path.Type!.ToMessageString(), detail, advice));
+                context.ReportDiagnostic(race.Create(Descriptor, properties, set.Path.DisplayName, set.Path.Type!.ToMessageString(), detail, advice));
+            }
+        }
+
+        /// <summary>
+        /// A flag the type writes under a lock somewhere, read or written elsewhere without it (a circuit breaker's
+        /// <c>_isOpen</c> set under <c>_gate</c>, read in <c>AllowRequest()</c> without it).
+        /// </summary>
+        private void ReportAccessesOutsideTheLockOfItsWrites(RuleContext context, ImmutableArray<SharedAccess> accesses, HashSet<Location> reported)
+        {
+            var lockedWrite = accesses.FirstOrDefault(a => a.IsWrite && a.Guards.Any(g => g.Exclusive));
+            if (lockedWrite is null)
+            {
+                return;
+            }
+
+            var gate = lockedWrite.Guards.First(g => g.Exclusive).Key.Text;
+            foreach (var access in accesses)
+            {
+                if (!IsPlain(access) || reported.Contains(access.Location) || IsDoubleCheck(access) || OnlyFormatted(access))
+                {
+                    continue;
+                }
+
+                var conflicts = context.Facts.RacesWith(access).Where(w => w.IsWrite && !ReferenceEquals(w, access)).ToList();
+                if (!conflicts.Any(c => c.Guards.Any(g => g.Exclusive)))
+                {
+                    continue;
+                }
+
+                reported.Add(access.Location);
+                var race = RaceDiagnostic.For(access, conflicts, context.Facts);
+                var verb = access.Kind == AccessKind.Read ? "read" : "written";
+                context.ReportDiagnostic(race.Create(
+                    Descriptor,
+                    Properties(race, context.Known, access.Kind == AccessKind.Read ? FlagFinding.UnlockedRead : FlagFinding.UnlockedWrite),
+                    access.Path.DisplayName,
+                    access.Path.Type!.ToMessageString(),
+                    verb + " " + access.DescribePlace() + " without the lock '" + gate + "' that guards its writes, while " + race.OtherSide + " writes it",
+                    "this thread may act on a stale value; take the lock '" + gate + "' here too, or use Volatile.Read/Volatile.Write"));
+            }
+        }
+
+        /// <summary>
+        /// The first check of double-checked locking: <c>if (!_initialized) { lock (_gate) { if (!_initialized) { ..; _initialized = true; } } }</c>.
+        /// The idiom re-checks under the lock; the docs recommend <c>Lazy&lt;T&gt;</c> or Volatile, the rule leaves it alone.
+        /// </summary>
+        private static bool IsDoubleCheck(SharedAccess access) =>
+            access.Kind == AccessKind.Read && CheckedIf(access.Operation) is ({ } conditional, _) &&
+            conditional.WhenTrue.DescendantsAndSelf().Any(o => o is ILockOperation or IInvocationOperation { TargetMethod.Name: "Enter" or "Wait" or "WaitAsync" });
+
+        /// <summary>A read that only goes into a string (<c>$"State={_state}"</c>): nothing acts on the value.</summary>
+        private static bool OnlyFormatted(SharedAccess access) =>
+            access.Kind == AccessKind.Read && access.Operation.WalkUpConversion(out _) is IInterpolationOperation;
+
+        private static ImmutableDictionary<string, string?> Properties(RaceDiagnostic race, KnownSymbols known, FlagFinding finding)
+        {
+            var properties = race.CreateProperties(known);
+            properties[DiagnosticPropertyKeys.FlagFinding] = finding.ToString();
+            return properties.ToImmutable();
+        }
+
+        /// <summary>"while loop", "do-while loop" or "for loop" when the access (or the call that reached it) stands in a loop's condition; else null.</summary>
+        private static string? LoopOf(SharedAccess access) =>
+            LoopConditionOf(access.Operation) ?? (ReferenceEquals(access.Anchor, access.ReportOperation) ? null : LoopConditionOf(access.Anchor));
+
+        private static string? LoopConditionOf(IOperation operation)
+        {
+            for (var current = operation; current.Parent is { } parent; current = parent)
+            {
+                switch (parent)
+                {
+                    case IWhileLoopOperation loop when ReferenceEquals(loop.Condition, current):
+                        return loop.ConditionIsTop ? "while loop" : "do-while loop";
+                    case IForLoopOperation loop when ReferenceEquals(loop.Condition, current):
+                        return "for loop";
+                    case IBlockOperation or ILoopOperation or IAnonymousFunctionOperation or ILocalFunctionOperation or IConditionalOperation { IsRef: false, Type: null }:
+                        return null;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// The <c>if</c> statement whose whole condition is the flag or its negation, and the flag's value that enters the
+        /// then-branch; (null, _) otherwise.
+        /// </summary>
+        private static (IConditionalOperation? Conditional, bool EnterWhen) CheckedIf(IOperation reference)
+        {
+            var enterWhen = true;
+            var current = reference;
+            while (current.Parent is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } or IConversionOperation { IsImplicit: true })
+            {
+                if (current.Parent is IUnaryOperation)
+                {
+                    enterWhen = !enterWhen;
+                }
+
+                current = current.Parent;
+            }
+
+            return current.Parent is IConditionalOperation { Type: null } conditional && ReferenceEquals(conditional.Condition, current)
+                ? (conditional, enterWhen)
+                : (null, enterWhen);
+        }
+
+        /// <summary>
+        /// True when <paramref name="assignment"/> stores the value that fails the check for the next caller: in the then
+        /// branch (<c>if (!_started) { _started = true; }</c>), or right after an <c>if</c> whose then branch leaves
+        /// (<c>if (_disposed) return; _disposed = true;</c>).
+        /// </summary>
+        private static bool SetsAfterCheck(IConditionalOperation conditional, bool enterWhen, IOperation assignment)
+        {
+            if (assignment is not ISimpleAssignmentOperation { Value.ConstantValue: { HasValue: true, Value: bool stored } })
+            {
+                return false;
+            }
+
+            if (stored != enterWhen && conditional.WhenTrue.Syntax.Span.Contains(assignment.Syntax.Span))
+            {
+                return true;
+            }
+
+            if (stored != enterWhen || conditional.WhenFalse is not null || !Leaves(conditional.WhenTrue) || conditional.Parent is not IBlockOperation block)
+            {
+                return false;
+            }
+
+            // The set is one of the statements after the if, in the same block, before anything else that could leave.
+            var index = block.Operations.IndexOf(conditional);
+            return index >= 0 && block.Operations.Skip(index + 1).Take(3).Any(o => o.Syntax.Span.Contains(assignment.Syntax.Span) && o is IExpressionStatementOperation);
+        }
+
+        private static bool Leaves(IOperation branch) => branch switch
+        {
+            IBlockOperation block => block.Operations.Length > 0 && Leaves(block.Operations[block.Operations.Length - 1]),
+            IReturnOperation or IBranchOperation => true,
+            IExpressionStatementOperation { Operation: IThrowOperation } => true,
+            IThrowOperation => true,
+            _ => false,
+        };
+    }
+
+    /// <summary>Which RG0002 finding a diagnostic is, for the code fixes.</summary>
+    public enum FlagFinding
+    {
+        LoopRead,
+        LoopWrite,
+        TestAndSet,
+        UnlockedRead,
+        UnlockedWrite,
+    }
+}

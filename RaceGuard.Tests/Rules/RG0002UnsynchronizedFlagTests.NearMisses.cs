@@ -1,0 +1,444 @@
+using System.Threading.Tasks;
+using VerifyCS = RaceGuard.Tests.Verifiers.CSharpRuleVerifier<RaceGuard.Rules.UnsynchronizedFlagRule>;
+
+namespace RaceGuard.Tests.Rules
+{
+    /// <summary>RG0002 near misses: the fixed code and the safe look-alikes of every positive.</summary>
+    public partial class RG0002UnsynchronizedFlagTests
+    {
+        [Fact]
+        public async Task Silent_VolatileFieldLoop()
+        {
+            const string source = """
+                using System.Threading;
+
+                public sealed class Poller
+                {
+                    private volatile bool _stop;
+
+                    public void Start() => new Thread(() =>
+                    {
+                        while (!_stop)
+                        {
+                            Thread.Sleep(100);
+                        }
+                    }).Start();
+
+                    public void Stop() => _stop = true;
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_VolatileReadAndWrite()
+        {
+            const string source = """
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                public sealed class Listener
+                {
+                    private bool _isListening;
+
+                    public void Listen()
+                    {
+                        Volatile.Write(ref _isListening, true);
+                        Task.Run(() =>
+                        {
+                            while (Volatile.Read(ref _isListening))
+                            {
+                                Thread.Sleep(1);
+                            }
+                        });
+                    }
+
+                    public void StopListening() => Volatile.Write(ref _isListening, false);
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_LoopConditionUnderTheLockThatGuardsTheWrite()
+        {
+            const string source = """
+                using System.Threading;
+
+                public sealed class Gate
+                {
+                    private readonly object _sync = new object();
+                    private bool _open;
+
+                    public void Start() => new Thread(() =>
+                    {
+                        lock (_sync)
+                        {
+                            while (!_open)
+                            {
+                                Monitor.Wait(_sync);
+                            }
+                        }
+                    }).Start();
+
+                    public void Open()
+                    {
+                        lock (_sync)
+                        {
+                            _open = true;
+                            Monitor.PulseAll(_sync);
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_FlagWrittenOnlyBeforeTheRegionStarts()
+        {
+            const string source = """
+                using System.Threading;
+
+                public sealed class Scanner
+                {
+                    private readonly Thread _thread;
+                    private bool _verbose;
+
+                    public Scanner(bool verbose)
+                    {
+                        _verbose = verbose;
+                        _thread = new Thread(() =>
+                        {
+                            while (_verbose)
+                            {
+                                Thread.Sleep(1000);
+                            }
+                        });
+                        _thread.Start();
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_CancellationTokenLoop()
+        {
+            const string source = """
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                public sealed class Listener
+                {
+                    private readonly CancellationTokenSource _cts = new CancellationTokenSource();
+
+                    public void Listen() => Task.Run(() =>
+                    {
+                        while (!_cts.Token.IsCancellationRequested)
+                        {
+                            Thread.Sleep(1);
+                        }
+                    });
+
+                    public void StopListening() => _cts.Cancel();
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_LocalNeverCaptured()
+        {
+            const string source = """
+                class C
+                {
+                    int Run(int[] steps)
+                    {
+                        var done = false;
+                        var i = 0;
+                        while (!done)
+                        {
+                            done = steps[i++] == 0;
+                        }
+
+                        return i;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_DisposedCheckOfAFlagNeverWrittenUnderALock()
+        {
+            const string source = """
+                using System;
+                using System.Collections.Generic;
+
+                public sealed class Cache : IDisposable
+                {
+                    private readonly object _gate = new object();
+                    private readonly Dictionary<string, string> _items = new Dictionary<string, string>();
+                    private bool _disposed;
+
+                    public string? Get(string key)
+                    {
+                        if (_disposed)
+                        {
+                            throw new ObjectDisposedException(nameof(Cache));
+                        }
+
+                        lock (_gate)
+                        {
+                            return _items.TryGetValue(key, out var value) ? value : null;
+                        }
+                    }
+
+                    public void Dispose() => _disposed = true;
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_PlainReadOutsideALoopInARegion()
+        {
+            const string source = """
+                using System;
+                using System.Threading.Tasks;
+
+                public sealed class Job
+                {
+                    private bool _verbose;
+
+                    public Task Run() => Task.Run(() =>
+                    {
+                        if (_verbose)
+                        {
+                            Console.WriteLine("running");
+                        }
+                    });
+
+                    public void SetVerbose(bool value) => _verbose = value;
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_CounterInALoopConditionIsNotAFlag()
+        {
+            const string source = """
+                using System.Threading;
+
+                public sealed class Retrier
+                {
+                    private int _attempts;
+
+                    public void Start() => new Thread(() =>
+                    {
+                        while (_attempts < 10)
+                        {
+                            Thread.Sleep(10);
+                        }
+                    }).Start();
+
+                    public void Fail() => _attempts++;
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_LoopWhoseFlagOnlyItsOwnRegionWrites()
+        {
+            const string source = """
+                using System.Threading.Tasks;
+
+                public sealed class Loader
+                {
+                    private readonly Task _loading;
+                    private bool _done;
+
+                    public Loader()
+                    {
+                        _loading = Task.Run(() =>
+                        {
+                            while (!_done)
+                            {
+                                _done = Step();
+                            }
+                        });
+                    }
+
+                    public Task Loading => _loading;
+
+                    private static bool Step() => true;
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_TestAndSetWithInterlockedCompareExchange()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading;
+
+                public sealed class WorkerPool
+                {
+                    private readonly object _gate = new object();
+                    private readonly List<Thread> _workers = new List<Thread>();
+                    private int _started;
+
+                    public void Start()
+                    {
+                        if (Interlocked.CompareExchange(ref _started, 1, 0) == 0)
+                        {
+                            lock (_gate)
+                            {
+                                _workers.Add(new Thread(() => { }));
+                            }
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_TestAndSetUnderALock()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading;
+
+                public sealed class WorkerPool
+                {
+                    private readonly object _gate = new object();
+                    private readonly List<Thread> _workers = new List<Thread>();
+                    private bool _started;
+
+                    public void Start()
+                    {
+                        lock (_gate)
+                        {
+                            if (!_started)
+                            {
+                                _started = true;
+                                _workers.Add(new Thread(() => { }));
+                            }
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_WriteAfterTheThreadIsJoined()
+        {
+            const string source = """
+                using System.Threading;
+
+                class C
+                {
+                    bool Run()
+                    {
+                        var running = true;
+                        var seen = 0;
+                        var worker = new Thread(() =>
+                        {
+                            while (running && seen < 100)
+                            {
+                                seen = seen + 1;
+                                running = seen < 50;
+                            }
+                        });
+                        worker.Start();
+                        worker.Join();
+                        running = false;
+                        return running;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_TestAndSetInATypeWithNoSynchronisationOrConcurrency()
+        {
+            const string source = """
+                public sealed class Builder
+                {
+                    private bool _built;
+
+                    public string Build()
+                    {
+                        if (!_built)
+                        {
+                            _built = true;
+                        }
+
+                        return "done";
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_DoubleCheckedInitialisationAndAStateOnlyFormatted()
+        {
+            const string source = """
+                public sealed class ConnectionFactory
+                {
+                    private readonly object _initializationLock = new object();
+                    private bool _isInitialized;
+                    private string? _endpoint;
+
+                    public string Connect()
+                    {
+                        EnsureInitialized();
+                        return _endpoint!;
+                    }
+
+                    public override string ToString() => $"ConnectionFactory initialized={_isInitialized}";
+
+                    private void EnsureInitialized()
+                    {
+                        if (!_isInitialized)
+                        {
+                            lock (_initializationLock)
+                            {
+                                if (!_isInitialized)
+                                {
+                                    _endpoint = "localhost";
+                                    _isInitialized = true;
+                                }
+                            }
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+    }
+}

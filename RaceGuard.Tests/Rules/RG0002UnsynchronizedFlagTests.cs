@@ -1,0 +1,437 @@
+using System.Threading.Tasks;
+using RaceGuard.Tests.Verifiers;
+using VerifyCS = RaceGuard.Tests.Verifiers.CSharpRuleVerifier<RaceGuard.Rules.UnsynchronizedFlagRule>;
+
+namespace RaceGuard.Tests.Rules
+{
+    /// <summary>RG0002 positives: loop conditions in regions, test-and-set, and flags written under a lock elsewhere.</summary>
+    public partial class RG0002UnsynchronizedFlagTests
+    {
+        private static Task VerifyWithAspNetCoreAsync(string source, params Microsoft.CodeAnalysis.Testing.DiagnosticResult[] expected)
+        {
+            var test = new VerifyCS.Test { TestCode = source };
+            test.TestState.AdditionalReferences.AddRange(TestReferences.AspNetCore80);
+            test.ExpectedDiagnostics.AddRange(expected);
+            return test.RunAsync();
+        }
+
+        [Fact]
+        public async Task Reports_ListenerLoopInTaskRunAndTheStopThatWritesIt()
+        {
+            const string source = """
+                using System.Net.Sockets;
+                using System.Threading.Tasks;
+
+                public sealed class Listener
+                {
+                    private readonly TcpListener _listener = new TcpListener(System.Net.IPAddress.Loopback, 5000);
+                    private bool _isListening;
+
+                    public void Listen()
+                    {
+                        _isListening = true;
+                        _listener.Start();
+                        Task.Run(() =>
+                        {
+                            while ({|#0:_isListening|})
+                            {
+                                _listener.AcceptTcpClient().Dispose();
+                            }
+                        });
+                    }
+
+                    public void StopListening()
+                    {
+                        {|#1:_isListening = false|};
+                        _listener.Stop();
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0002").WithLocation(0).WithArguments(
+                    "_isListening", "bool",
+                    "read in the condition of a while loop inside a Task.Run lambda and written by the write in StopListening() without Volatile or a lock",
+                    "the loop may never see the change; use Volatile.Read/Volatile.Write, make it volatile, or use a CancellationToken"),
+                VerifyCS.Diagnostic("RG0002").WithLocation(1).WithArguments(
+                    "_isListening", "bool",
+                    "written in StopListening() without Volatile or a lock while the while loop inside a Task.Run lambda reads it in its condition",
+                    "the loop may never see the change; use Volatile.Write/Volatile.Read, make it volatile, or use a CancellationToken"));
+        }
+
+        [Fact]
+        public async Task Reports_ThreadProcLoopAndStop()
+        {
+            const string source = """
+                using System.Threading;
+
+                public sealed class Poller
+                {
+                    private bool _stop;
+                    private Thread? _thread;
+
+                    public void Start()
+                    {
+                        _thread = new Thread(() =>
+                        {
+                            while (![|_stop|])
+                            {
+                                Thread.Sleep(100);
+                            }
+                        });
+                        _thread.Start();
+                    }
+
+                    public void Stop() => [|_stop = true|];
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_CapturedLocalInDoWhileAndTheStarterThatSetsIt()
+        {
+            const string source = """
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    int Spin()
+                    {
+                        var cancelled = false;
+                        var spins = 0;
+                        var worker = Task.Run(() =>
+                        {
+                            do
+                            {
+                                spins = spins + 1;
+                            }
+                            while (![|cancelled|]);
+                        });
+                        [|cancelled = true|];
+                        worker.Wait();
+                        return spins;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_ForConditionInAPrivateLoopStartedOnATask()
+        {
+            const string source = """
+                using System.Threading.Tasks;
+
+                public sealed class Pump
+                {
+                    private bool _stopRequested;
+                    private int _pumped;
+
+                    public void Start() => Task.Factory.StartNew(Loop, TaskCreationOptions.LongRunning);
+
+                    public void Stop() => [|_stopRequested = true|];
+
+                    private void Loop()
+                    {
+                        for (; ![|_stopRequested|]; )
+                        {
+                            _pumped = _pumped + 1;
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_IntFlagUsedOnlyAsOnOffState()
+        {
+            const string source = """
+                using System.Threading;
+
+                public sealed class Worker
+                {
+                    private int _state;
+
+                    public void Run()
+                    {
+                        new Thread(() =>
+                        {
+                            while ([|_state|] == 0)
+                            {
+                                Thread.SpinWait(10);
+                            }
+                        }).Start();
+                    }
+
+                    public void Halt() => [|_state = 1|];
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_EnumStateInABackgroundServiceLoop()
+        {
+            const string source = """
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                public enum Mode { Running, Paused }
+
+                public abstract class BackgroundService
+                {
+                    protected abstract Task ExecuteAsync(CancellationToken stoppingToken);
+                }
+
+                public sealed class Indexer : Microsoft.Extensions.Hosting.BackgroundService
+                {
+                    private Mode _mode;
+
+                    public void Pause() => [|_mode = Mode.Paused|];
+
+                    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+                    {
+                        while ([|_mode|] == Mode.Running)
+                        {
+                            await Task.Delay(1000, stoppingToken);
+                        }
+                    }
+                }
+                """;
+
+            var test = new VerifyCS.Test { TestCode = source };
+            test.TestState.AdditionalReferences.AddRange(TestReferences.AspNetCore80);
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task Reports_TestAndSetInAStartOfAThreadSafeType()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading;
+
+                public sealed class WorkerPool
+                {
+                    private readonly object _gate = new object();
+                    private readonly List<Thread> _workers = new List<Thread>();
+                    private bool _started;
+
+                    public void Start()
+                    {
+                        if (!{|#0:_started|})
+                        {
+                            {|#1:_started = true|};
+                            lock (_gate)
+                            {
+                                _workers.Add(new Thread(() => { }));
+                            }
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0002").WithLocation(0).WithArguments(
+                    "_started", "bool",
+                    "checked and then set in Start() without Interlocked or a lock, while another call of Start(); WorkerPool locks its state elsewhere, so its public members may be called from several threads may set it too",
+                    "both may pass the check; use Interlocked.CompareExchange on an int, or a lock"),
+                VerifyCS.Diagnostic("RG0002").WithLocation(1).WithArguments(
+                    "_started", "bool",
+                    "checked and then set in Start() without Interlocked or a lock, while another call of Start(); WorkerPool locks its state elsewhere, so its public members may be called from several threads may set it too",
+                    "both may pass the check; use Interlocked.CompareExchange on an int, or a lock"));
+        }
+
+        [Fact]
+        public async Task Reports_ReturnIfClosedThenSetInClose()
+        {
+            const string source = """
+                using System.Collections.Generic;
+
+                public sealed class Session
+                {
+                    private readonly object _gate = new object();
+                    private readonly List<string> _pending = new List<string>();
+                    private bool _closed;
+
+                    public void Close()
+                    {
+                        if ([|_closed|])
+                        {
+                            return;
+                        }
+
+                        [|_closed = true|];
+                        lock (_gate)
+                        {
+                            _pending.Clear();
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_CircuitBreakerReadOutsideTheLockOfItsWrites()
+        {
+            const string source = """
+                public sealed class CircuitBreaker
+                {
+                    private readonly object _gate = new object();
+                    private bool _isOpen;
+                    private int _failures;
+
+                    public bool AllowRequest() => !{|#0:_isOpen|};
+
+                    public void OnFailure()
+                    {
+                        lock (_gate)
+                        {
+                            _failures = _failures + 1;
+                            if (_failures > 5)
+                            {
+                                _isOpen = true;
+                            }
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0002").WithLocation(0).WithArguments(
+                    "_isOpen", "bool",
+                    "read in AllowRequest() without the lock '_gate' that guards its writes, while the write in OnFailure(); CircuitBreaker locks its state elsewhere, so its public members may be called from several threads writes it",
+                    "this thread may act on a stale value; take the lock '_gate' here too, or use Volatile.Read/Volatile.Write"));
+        }
+
+        [Fact]
+        public async Task Reports_CircuitBreakerResetWritingWithoutTheLock()
+        {
+            const string source = """
+                public sealed class CircuitBreaker
+                {
+                    private readonly object _gate = new object();
+                    private bool _isOpen;
+
+                    public bool AllowRequest()
+                    {
+                        lock (_gate)
+                        {
+                            return !_isOpen;
+                        }
+                    }
+
+                    public void Trip()
+                    {
+                        lock (_gate)
+                        {
+                            _isOpen = true;
+                        }
+                    }
+
+                    public void Reset() => [|_isOpen = false|];
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_TestAndSetInMiddlewareServingEveryRequest()
+        {
+            const string source = """
+                using System.Threading.Tasks;
+                using Microsoft.AspNetCore.Http;
+
+                public sealed class WarmUpMiddleware
+                {
+                    private readonly RequestDelegate _next;
+                    private bool _warmedUp;
+
+                    public WarmUpMiddleware(RequestDelegate next) => _next = next;
+
+                    public async Task InvokeAsync(HttpContext context)
+                    {
+                        if (![|_warmedUp|])
+                        {
+                            [|_warmedUp = true|];
+                            await Task.Delay(10);
+                        }
+
+                        await _next(context);
+                    }
+                }
+                """;
+
+            await VerifyWithAspNetCoreAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_TestAndSetInAMessageHandler()
+        {
+            const string source = """
+                using System.Net.Http;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                public sealed class AuthHandler : DelegatingHandler
+                {
+                    private bool _initialized;
+                    private string _token = "";
+
+                    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+                    {
+                        if (![|_initialized|])
+                        {
+                            [|_initialized = true|];
+                            _token = "Bearer x";
+                        }
+
+                        request.Headers.TryAddWithoutValidation("Authorization", _token);
+                        return base.SendAsync(request, cancellationToken);
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_LoopReadingAFlagThroughAPropertyGetter()
+        {
+            const string source = """
+                using System.Threading;
+
+                public sealed class Consumer
+                {
+                    private bool _running = true;
+
+                    private bool IsRunning => _running;
+
+                    public void Start() => ThreadPool.QueueUserWorkItem(_ =>
+                    {
+                        while ([|IsRunning|])
+                        {
+                            Thread.Sleep(1);
+                        }
+                    });
+
+                    public void Stop() => [|_running = false|];
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+    }
+}
