@@ -20,7 +20,7 @@ namespace RaceGuard.CodeFixes
     {
         public const string EquivalenceKey = "RaceGuard.WrapInLock";
 
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.SharedCollectionMutation, RuleIds.NonAtomicUpdate);
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.SharedCollectionMutation, RuleIds.UnsynchronizedFlag, RuleIds.NonAtomicUpdate);
 
         public override FixAllProvider GetFixAllProvider() =>
             FixAllProvider.Create(async (context, document, diagnostics) => await LockGuarding.ApplyAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));

@@ -108,7 +108,7 @@ namespace RaceGuard.Rules
                     Properties(race, context.Known, FlagFinding.LoopRead),
                     read.Path.DisplayName,
                     read.Path.Type!.ToMessageString(),
-                    "read in the condition of a " + loop + " " + read.DescribePlace() + " and written by " + race.OtherSide + " without Volatile or a lock",
+                    "read without Volatile or a lock in the condition of a " + loop + " " + read.DescribePlace() + ", racing with " + race.OtherSide,
                     "the loop may never see the change; use Volatile.Read/Volatile.Write, make it volatile, or use a CancellationToken"));
 
                 foreach (var write in writers)
@@ -125,7 +125,7 @@ namespace RaceGuard.Rules
                         Properties(writeRace, context.Known, FlagFinding.LoopWrite),
                         write.Path.DisplayName,
                         write.Path.Type!.ToMessageString(),
-                        "written " + write.DescribePlace() + " without Volatile or a lock while the " + loop + " " + read.DescribePlace() + " reads it in its condition",
+                        "written without Volatile or a lock " + write.DescribePlace() + ", racing with the read in the condition of the " + loop + " " + read.DescribePlace(),
                         "the loop may never see the change; use Volatile.Write/Volatile.Read, make it volatile, or use a CancellationToken"));
                 }
             }
@@ -162,8 +162,9 @@ namespace RaceGuard.Rules
                 reported.Add(check.Location);
                 reported.Add(set.Location);
                 var race = RaceDiagnostic.For(set, conflicts, context.Facts);
-                var detail = "checked and then set " + set.DescribePlace() + " without Interlocked or a lock, while " + race.OtherSide + " may set it too";
-                var advice = "both may pass the check; use Interlocked.CompareExchange on an int, or a lock";
+                var self = RaceDiagnostic.For(set, new[] { set }, context.Facts);
+                var detail = "checked and then set without Interlocked or a lock " + set.DescribePlace() + ", racing with " + self.OtherSide;
+                var advice = "two callers may both pass the check; use Interlocked.CompareExchange on an int, or a lock";
                 var properties = Properties(race, context.Known, FlagFinding.TestAndSet);
                 context.ReportDiagnostic(Diagnostic.Create(Descriptor, check.Location, race.AdditionalLocations.Insert(0, set.Location), properties, check.Path.DisplayName, check.Path.Type!.ToMessageString(), detail, advice));
                 context.ReportDiagnostic(race.Create(Descriptor, properties, set.Path.DisplayName, set.Path.Type!.ToMessageString(), detail, advice));
@@ -204,8 +205,8 @@ namespace RaceGuard.Rules
                     Properties(race, context.Known, access.Kind == AccessKind.Read ? FlagFinding.UnlockedRead : FlagFinding.UnlockedWrite),
                     access.Path.DisplayName,
                     access.Path.Type!.ToMessageString(),
-                    verb + " " + access.DescribePlace() + " without the lock '" + gate + "' that guards its writes, while " + race.OtherSide + " writes it",
-                    "this thread may act on a stale value; take the lock '" + gate + "' here too, or use Volatile.Read/Volatile.Write"));
+                    verb + " without the lock '" + gate + "' that guards its writes " + access.DescribePlace() + ", racing with " + race.OtherSide,
+                    "it may act on a stale value; take the lock '" + gate + "' here too, or use Volatile.Read/Volatile.Write"));
             }
         }
 

@@ -73,6 +73,13 @@ namespace RaceGuard.CodeFixes.Editing
         /// <summary>The targets to wrap and the lock object to use; <c>introduced</c> holds the names of lock objects this edit already adds for other variables.</summary>
         private static Plan? CreatePlan(SyntaxNode root, SemanticModel model, ISymbol symbol, IReadOnlyList<Diagnostic> diagnostics, HashSet<string> introduced, CancellationToken cancellationToken)
         {
+            // A flag is guarded with the lock of its writes only where it is read or written outside it: a lock around a
+            // loop that waits for the flag would hold it for the whole loop, and test-and-set is fixed with Interlocked.
+            if (diagnostics.Any(d => d.Id == RuleIds.UnsynchronizedFlag && FlagAccesses.FindingOf(d) is not ("UnlockedRead" or "UnlockedWrite")))
+            {
+                return null;
+            }
+
             var targets = new List<SyntaxNode>();
             foreach (var diagnostic in diagnostics)
             {

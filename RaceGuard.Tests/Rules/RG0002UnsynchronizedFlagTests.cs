@@ -52,11 +52,11 @@ namespace RaceGuard.Tests.Rules
                 source,
                 VerifyCS.Diagnostic("RG0002").WithLocation(0).WithArguments(
                     "_isListening", "bool",
-                    "read in the condition of a while loop inside a Task.Run lambda and written by the write in StopListening() without Volatile or a lock",
+                    "read without Volatile or a lock in the condition of a while loop inside a Task.Run lambda, racing with the write in StopListening()",
                     "the loop may never see the change; use Volatile.Read/Volatile.Write, make it volatile, or use a CancellationToken"),
                 VerifyCS.Diagnostic("RG0002").WithLocation(1).WithArguments(
                     "_isListening", "bool",
-                    "written in StopListening() without Volatile or a lock while the while loop inside a Task.Run lambda reads it in its condition",
+                    "written without Volatile or a lock in StopListening(), racing with the read in the condition of the while loop inside a Task.Run lambda",
                     "the loop may never see the change; use Volatile.Write/Volatile.Read, make it volatile, or use a CancellationToken"));
         }
 
@@ -242,12 +242,12 @@ namespace RaceGuard.Tests.Rules
                 source,
                 VerifyCS.Diagnostic("RG0002").WithLocation(0).WithArguments(
                     "_started", "bool",
-                    "checked and then set in Start() without Interlocked or a lock, while another call of Start(); WorkerPool locks its state elsewhere, so its public members may be called from several threads may set it too",
-                    "both may pass the check; use Interlocked.CompareExchange on an int, or a lock"),
+                    "checked and then set without Interlocked or a lock in Start(), racing with another call of Start(); WorkerPool locks its state elsewhere, so its public members may be called from several threads",
+                    "two callers may both pass the check; use Interlocked.CompareExchange on an int, or a lock"),
                 VerifyCS.Diagnostic("RG0002").WithLocation(1).WithArguments(
                     "_started", "bool",
-                    "checked and then set in Start() without Interlocked or a lock, while another call of Start(); WorkerPool locks its state elsewhere, so its public members may be called from several threads may set it too",
-                    "both may pass the check; use Interlocked.CompareExchange on an int, or a lock"));
+                    "checked and then set without Interlocked or a lock in Start(), racing with another call of Start(); WorkerPool locks its state elsewhere, so its public members may be called from several threads",
+                    "two callers may both pass the check; use Interlocked.CompareExchange on an int, or a lock"));
         }
 
         [Fact]
@@ -311,8 +311,8 @@ namespace RaceGuard.Tests.Rules
                 source,
                 VerifyCS.Diagnostic("RG0002").WithLocation(0).WithArguments(
                     "_isOpen", "bool",
-                    "read in AllowRequest() without the lock '_gate' that guards its writes, while the write in OnFailure(); CircuitBreaker locks its state elsewhere, so its public members may be called from several threads writes it",
-                    "this thread may act on a stale value; take the lock '_gate' here too, or use Volatile.Read/Volatile.Write"));
+                    "read without the lock '_gate' that guards its writes in AllowRequest(), racing with the write in OnFailure(); CircuitBreaker locks its state elsewhere, so its public members may be called from several threads",
+                    "it may act on a stale value; take the lock '_gate' here too, or use Volatile.Read/Volatile.Write"));
         }
 
         [Fact]

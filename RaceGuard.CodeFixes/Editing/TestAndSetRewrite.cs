@@ -1,0 +1,285 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Simplification;
+using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+
+namespace RaceGuard.CodeFixes.Editing
+{
+    /// <summary>
+    /// "Use Interlocked.CompareExchange": turns a private <c>bool</c> flag into an <c>int</c> (0/1) and every test-and-set
+    /// of it into one atomic call: <c>if (!_started) { _started = true; .. }</c> becomes
+    /// <c>if (Interlocked.CompareExchange(ref _started, 1, 0) == 0) { .. }</c>, <c>if (_disposed) return; _disposed = true;</c>
+    /// becomes <c>if (Interlocked.Exchange(ref _disposed, 1) == 1) return;</c>. Every other access follows: reads become
+    /// <c>Volatile.Read(ref _f) != 0</c> (<c>== 0</c> under <c>!</c>), writes <c>Volatile.Write(ref _f, 1)</c>.
+    /// </summary>
+    internal static class TestAndSetRewrite
+    {
+        private sealed class Site
+        {
+            public Site(IfStatementSyntax check, ExpressionSyntax reference, StatementSyntax set, bool exchange, bool enterWhen)
+            {
+                Check = check;
+                Reference = reference;
+                Set = set;
+                Exchange = exchange;
+                EnterWhen = enterWhen;
+            }
+
+            public IfStatementSyntax Check { get; }
+
+            public ExpressionSyntax Reference { get; }
+
+            public StatementSyntax Set { get; }
+
+            /// <summary>True for check-leave-set (<c>Interlocked.Exchange</c>), false for check-then-set (<c>CompareExchange</c>).</summary>
+            public bool Exchange { get; }
+
+            /// <summary>The flag's value that enters the then branch.</summary>
+            public bool EnterWhen { get; }
+        }
+
+        /// <summary>True when the fix can rewrite the flag of <paramref name="diagnostic"/>.</summary>
+        public static bool CanFix(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken) =>
+            FlagAccesses.FindingOf(diagnostic) == "TestAndSet" && FlagOf(root, model, diagnostic, cancellationToken) is { } field && Plan(root, model, field, cancellationToken) is not null;
+
+        public static async Task<Document?> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (root is null || model is null || model.Compilation.GetTypeByMetadataName("System.Threading.Interlocked") is not { } interlocked ||
+                model.Compilation.GetTypeByMetadataName("System.Threading.Volatile") is not { } volatileType)
+            {
+                return null;
+            }
+
+            var fields = diagnostics
+                .Where(d => FlagAccesses.FindingOf(d) == "TestAndSet")
+                .Select(d => FlagOf(root, model, d, cancellationToken))
+                .OfType<IFieldSymbol>()
+                .Distinct<IFieldSymbol>(SymbolEqualityComparer.Default)
+                .ToList();
+            var generator = SyntaxGenerator.GetGenerator(document);
+            var interlockedSyntax = TypeSyntax(generator, interlocked);
+            var volatileSyntax = TypeSyntax(generator, volatileType);
+            var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
+            var changed = false;
+            foreach (var field in fields)
+            {
+                if (Plan(root, model, field, cancellationToken) is not { } plan)
+                {
+                    continue;
+                }
+
+                changed = true;
+                var (declaration, sites, reads, writes) = plan;
+                editor.ReplaceNode(declaration, (current, _) => ToInt((VariableDeclarationSyntax)current));
+                foreach (var site in sites)
+                {
+                    var target = site.Reference.WithoutTrivia();
+                    var entered = Int(site.EnterWhen);
+                    ExpressionSyntax call = site.Exchange
+                        ? Invocation(interlockedSyntax, "Exchange", target, entered)
+                        : Invocation(interlockedSyntax, "CompareExchange", target, Int(!site.EnterWhen), entered);
+                    editor.ReplaceNode(site.Check.Condition, BinaryExpression(SyntaxKind.EqualsExpression, call, entered).WithTriviaFrom(site.Check.Condition));
+                    // The statement after the removed set takes its leading trivia (a blank line before it stays).
+                    if (site.Set.Parent is BlockSyntax setBlock && setBlock.Statements.IndexOf(site.Set) is var at && at + 1 < setBlock.Statements.Count)
+                    {
+                        var setTrivia = site.Set.GetLeadingTrivia();
+                        editor.ReplaceNode(setBlock.Statements[at + 1], (current, _) => current.WithLeadingTrivia(setTrivia));
+                    }
+
+                    editor.RemoveNode(site.Set, SyntaxRemoveOptions.KeepNoTrivia);
+                }
+
+                foreach (var read in reads)
+                {
+                    var parent = FlagAccesses.ParentOf(read, out var outermost);
+                    var value = Invocation(volatileSyntax, "Read", read.WithoutTrivia());
+                    if (parent is PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression } not)
+                    {
+                        editor.ReplaceNode(not, BinaryExpression(SyntaxKind.EqualsExpression, value, Int(false)).WithTriviaFrom(not).WithAdditionalAnnotations(Simplifier.Annotation));
+                    }
+                    else
+                    {
+                        editor.ReplaceNode(read, ParenthesizedExpression(BinaryExpression(SyntaxKind.NotEqualsExpression, value, Int(false))).WithTriviaFrom(read).WithAdditionalAnnotations(Simplifier.Annotation));
+                    }
+                }
+
+                foreach (var (assignment, target) in writes)
+                {
+                    editor.ReplaceNode(assignment, (current, _) =>
+                    {
+                        var right = ((AssignmentExpressionSyntax)current).Right.WithoutTrivia();
+                        ExpressionSyntax stored = right switch
+                        {
+                            LiteralExpressionSyntax { RawKind: (int)SyntaxKind.TrueLiteralExpression } => Int(true),
+                            LiteralExpressionSyntax { RawKind: (int)SyntaxKind.FalseLiteralExpression } => Int(false),
+                            _ => ConditionalExpression(right, Int(true), Int(false)),
+                        };
+                        return Invocation(volatileSyntax, "Write", target.WithoutTrivia(), stored).WithTriviaFrom(current);
+                    });
+                }
+            }
+
+            return changed ? document.WithSyntaxRoot(editor.GetChangedRoot()) : null;
+        }
+
+        private static IFieldSymbol? FlagOf(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken) =>
+            SharedVariable.Find(root, model, diagnostic, cancellationToken) as IFieldSymbol;
+
+        /// <summary>
+        /// The rewrite of <paramref name="field"/>: its declaration, the test-and-set sites, the other reads and writes.
+        /// Null when the field is not a private bool declared alone in this document with every use in it, or when some use
+        /// has no int form (passed by ref, compound assignment, an assignment whose value is used, a non-literal initialiser).
+        /// </summary>
+        private static (VariableDeclarationSyntax Declaration, List<Site> Sites, List<ExpressionSyntax> Reads, List<(AssignmentExpressionSyntax, ExpressionSyntax)> Writes)?
+            Plan(SyntaxNode root, SemanticModel model, IFieldSymbol field, CancellationToken cancellationToken)
+        {
+            if (field is not { DeclaredAccessibility: Accessibility.Private, IsReadOnly: false, IsConst: false, IsVolatile: false, Type.SpecialType: SpecialType.System_Boolean } ||
+                field.ContainingType.DeclaringSyntaxReferences.Any(r => r.SyntaxTree != root.SyntaxTree) ||
+                field.DeclaringSyntaxReferences.Length != 1 ||
+                field.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Variables.Count: 1 } declaration } declarator ||
+                declarator.Initializer?.Value is { } initial && !initial.IsKind(SyntaxKind.TrueLiteralExpression) && !initial.IsKind(SyntaxKind.FalseLiteralExpression))
+            {
+                return null;
+            }
+
+            var references = FlagAccesses.References(root, model, field, cancellationToken);
+            var sites = new List<Site>();
+            foreach (var reference in references)
+            {
+                if (SiteOf(reference, field, model, cancellationToken) is { } site && !sites.Any(s => s.Set == site.Set))
+                {
+                    sites.Add(site);
+                }
+            }
+
+            if (sites.Count == 0)
+            {
+                return null;
+            }
+
+            var reads = new List<ExpressionSyntax>();
+            var writes = new List<(AssignmentExpressionSyntax, ExpressionSyntax)>();
+            foreach (var reference in references)
+            {
+                if (sites.Any(s => s.Reference == reference || s.Set.Span.Contains(reference.Span)))
+                {
+                    continue;
+                }
+
+                switch (FlagAccesses.ParentOf(reference, out var outermost))
+                {
+                    case AssignmentExpressionSyntax assignment when assignment.Left == outermost:
+                        if (!assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) || !FlagAccesses.IsStatementLike(assignment, model, cancellationToken))
+                        {
+                            return null;
+                        }
+
+                        writes.Add((assignment, reference));
+                        break;
+                    case ArgumentSyntax { RefKindKeyword.RawKind: not (int)SyntaxKind.None }:
+                    case RefExpressionSyntax:
+                        return null;
+                    default:
+                        reads.Add(reference);
+                        break;
+                }
+            }
+
+            return (declaration, sites, reads, writes);
+        }
+
+        /// <summary>The test-and-set <paramref name="reference"/> is the check of, or null.</summary>
+        private static Site? SiteOf(ExpressionSyntax reference, IFieldSymbol field, SemanticModel model, CancellationToken cancellationToken)
+        {
+            var enterWhen = true;
+            SyntaxNode current = reference;
+            while (current.Parent is PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression } or ParenthesizedExpressionSyntax)
+            {
+                if (current.Parent is PrefixUnaryExpressionSyntax)
+                {
+                    enterWhen = !enterWhen;
+                }
+
+                current = current.Parent;
+            }
+
+            if (current.Parent is not IfStatementSyntax check || check.Condition != current)
+            {
+                return null;
+            }
+
+            // if (!_started) { _started = true; .. }
+            var thenStatements = check.Statement is BlockSyntax block ? block.Statements : default;
+            foreach (var statement in thenStatements)
+            {
+                if (IsSet(statement, field, !enterWhen, model, cancellationToken))
+                {
+                    return new Site(check, reference, statement, exchange: false, enterWhen);
+                }
+            }
+
+            // if (_disposed) return; _disposed = true;
+            if (check.Else is null && Leaves(check.Statement) && check.Parent is BlockSyntax parent)
+            {
+                var index = parent.Statements.IndexOf(check);
+                foreach (var statement in parent.Statements.Skip(index + 1).Take(3))
+                {
+                    if (IsSet(statement, field, enterWhen, model, cancellationToken))
+                    {
+                        return new Site(check, reference, statement, exchange: true, enterWhen);
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        private static bool IsSet(StatementSyntax statement, IFieldSymbol field, bool value, SemanticModel model, CancellationToken cancellationToken) =>
+            statement is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } assignment } &&
+            assignment.Right.IsKind(value ? SyntaxKind.TrueLiteralExpression : SyntaxKind.FalseLiteralExpression) &&
+            SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol, field);
+
+        private static bool Leaves(StatementSyntax statement) => statement switch
+        {
+            BlockSyntax block => block.Statements.Count > 0 && Leaves(block.Statements[block.Statements.Count - 1]),
+            ReturnStatementSyntax or ThrowStatementSyntax or BreakStatementSyntax or ContinueStatementSyntax => true,
+            ExpressionStatementSyntax { Expression: ThrowExpressionSyntax } => true,
+            _ => false,
+        };
+
+        private static VariableDeclarationSyntax ToInt(VariableDeclarationSyntax declaration)
+        {
+            var variable = declaration.Variables[0];
+            if (variable.Initializer is { } initializer)
+            {
+                variable = variable.WithInitializer(initializer.WithValue(Int(initializer.Value.IsKind(SyntaxKind.TrueLiteralExpression)).WithTriviaFrom(initializer.Value)));
+            }
+
+            return declaration
+                .WithType(PredefinedType(Token(SyntaxKind.IntKeyword)).WithTriviaFrom(declaration.Type))
+                .WithVariables(SingletonSeparatedList(variable));
+        }
+
+        private static ExpressionSyntax TypeSyntax(SyntaxGenerator generator, INamedTypeSymbol type) =>
+            ((ExpressionSyntax)generator.TypeExpression(type)).WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
+
+        private static LiteralExpressionSyntax Int(bool value) => LiteralExpression(SyntaxKind.NumericLiteralExpression, Literal(value ? 1 : 0));
+
+        private static InvocationExpressionSyntax Invocation(ExpressionSyntax type, string method, ExpressionSyntax target, params ExpressionSyntax[] values)
+        {
+            var arguments = new List<ArgumentSyntax> { Argument(target).WithRefKindKeyword(Token(SyntaxKind.RefKeyword)) };
+            arguments.AddRange(values.Select(Argument));
+            return InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, type, IdentifierName(method)), ArgumentList(SeparatedList(arguments)))
+                .WithAdditionalAnnotations(Formatter.Annotation);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Simplification;
+using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+
+namespace RaceGuard.CodeFixes.Editing
+{
+    /// <summary>
+    /// "Use Volatile.Read/Volatile.Write": every plain read of the flag in the document becomes
+    /// <c>Volatile.Read(ref flag)</c>, every plain assignment <c>Volatile.Write(ref flag, value)</c>.
+    /// </summary>
+    internal static class VolatileAccessRewrite
+    {
+        public static async Task<Document?> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (root is null || model is null)
+            {
+                return null;
+            }
+
+            var flags = diagnostics
+                .Where(FlagAccesses.IsVisibilityFinding)
+                .Select(d => SharedVariable.Find(root, model, d, cancellationToken))
+                .Where(s => s is not null && CanFix(s, model))
+                .Distinct(SymbolEqualityComparer.Default)
+                .ToList();
+            if (flags.Count == 0)
+            {
+                return null;
+            }
+
+            var generator = SyntaxGenerator.GetGenerator(document);
+            var volatileType = ((ExpressionSyntax)generator.TypeExpression(model.Compilation.GetTypeByMetadataName("System.Threading.Volatile")!))
+                .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
+            var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
+            var changed = false;
+            // Reads first, then the assignments around them (an assignment's value may read the flag too).
+            var assignments = new List<(AssignmentExpressionSyntax Assignment, ExpressionSyntax Target)>();
+            foreach (var flag in flags)
+            {
+                foreach (var reference in FlagAccesses.References(root, model, flag!, cancellationToken))
+                {
+                    var parent = FlagAccesses.ParentOf(reference, out var outermost);
+                    switch (parent)
+                    {
+                        case AssignmentExpressionSyntax assignment when assignment.Left == outermost:
+                            if (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && FlagAccesses.IsStatementLike(assignment, model, cancellationToken))
+                            {
+                                assignments.Add((assignment, reference));
+                            }
+
+                            break;
+                        case ArgumentSyntax { RefKindKeyword.RawKind: not (int)SyntaxKind.None }:
+                        case PostfixUnaryExpressionSyntax:
+                        case PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression }:
+                        case RefExpressionSyntax:
+                            break;
+                        default:
+                            editor.ReplaceNode(reference, Call(volatileType, "Read", reference).WithTriviaFrom(reference));
+                            changed = true;
+                            break;
+                    }
+                }
+            }
+
+            foreach (var (assignment, target) in assignments)
+            {
+                editor.ReplaceNode(assignment, (current, _) => Call(volatileType, "Write", target, ((AssignmentExpressionSyntax)current).Right.WithoutTrivia()).WithTriviaFrom(current));
+                changed = true;
+            }
+
+            return changed ? document.WithSyntaxRoot(editor.GetChangedRoot()) : null;
+        }
+
+        /// <summary>True when Volatile has Read/Write for the flag's type (not for enums) and the flag can be passed by ref.</summary>
+        public static bool CanFix(ISymbol? flag, SemanticModel model)
+        {
+            var type = flag switch
+            {
+                IFieldSymbol { IsReadOnly: false, IsConst: false, IsVolatile: false } field => field.Type,
+                ILocalSymbol { IsRef: false, IsConst: false } local => local.Type,
+                IParameterSymbol { RefKind: RefKind.None } parameter => parameter.Type,
+                _ => null,
+            };
+            var volatileType = model.Compilation.GetTypeByMetadataName("System.Threading.Volatile");
+            return type is not null && volatileType is not null &&
+                   volatileType.GetMembers("Read").OfType<IMethodSymbol>().Any(m => m.Parameters.Length == 1 && SymbolEqualityComparer.Default.Equals(m.Parameters[0].Type, type));
+        }
+
+        private static InvocationExpressionSyntax Call(ExpressionSyntax volatileType, string method, ExpressionSyntax target, ExpressionSyntax? value = null)
+        {
+            var arguments = new List<ArgumentSyntax> { Argument(target.WithoutTrivia()).WithRefKindKeyword(Token(SyntaxKind.RefKeyword)) };
+            if (value is not null)
+            {
+                arguments.Add(Argument(value));
+            }
+
+            return InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, volatileType, IdentifierName(method)), ArgumentList(SeparatedList(arguments)))
+                .WithAdditionalAnnotations(Formatter.Annotation);
+        }
+    }
+}
