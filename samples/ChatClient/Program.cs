@@ -19,3 +19,9 @@ Console.WriteLine($"{presence.Count} users online");
 
 using var http = new HttpClient(new RetryHandler(new HttpClientHandler()));
 Console.WriteLine($"retrying client ready ({http.Timeout.TotalSeconds} s timeout)");
+
+var listener = new ChatListener();
+listener.Listen();
+await Task.Delay(20);
+listener.StopListening();
+Console.WriteLine($"{listener.Accepted} connections accepted");

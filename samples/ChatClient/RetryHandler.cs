@@ -4,10 +4,14 @@ namespace ChatClient;
 public sealed class RetryHandler : DelegatingHandler
 {
     private readonly Dictionary<string, int> _lastFailedAttempt = new();
+    private int _successCount;
+    private int _consecutiveFailures;
 
     public RetryHandler(HttpMessageHandler inner) : base(inner)
     {
     }
+
+    public int SuccessCount => _successCount;
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -16,9 +20,11 @@ public sealed class RetryHandler : DelegatingHandler
             var response = await base.SendAsync(request, cancellationToken);
             if (response.IsSuccessStatusCode || attempt == 3)
             {
+                _successCount++;
                 return response;
             }
 
+            _consecutiveFailures++;
             _lastFailedAttempt[request.RequestUri?.Host ?? ""] = attempt;
         }
     }

@@ -1,0 +1,39 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace ChatClient;
+
+/// <summary>
+/// Accepts chat connections on a background task until StopListening() is called from another thread.
+/// </summary>
+public sealed class ChatListener
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private bool _isListening;
+    private int _accepted;
+
+    public int Accepted => _accepted;
+
+    public void Listen()
+    {
+        _listener.Start();
+        _isListening = true;
+        Task.Run(() =>
+        {
+            while (_isListening)
+            {
+                if (_listener.Pending())
+                {
+                    _listener.AcceptTcpClient().Dispose();
+                    _accepted++;
+                }
+            }
+        });
+    }
+
+    public void StopListening()
+    {
+        _isListening = false;
+        _listener.Stop();
+    }
+}
