@@ -90,7 +90,7 @@ namespace RaceGuard.Rules
         {
             foreach (var read in accesses)
             {
-                if (read.Kind != AccessKind.Read || !IsPlain(read) || LoopOf(read) is not { } loop || reported.Contains(read.Location))
+                if (read.Kind != AccessKind.Read || !IsPlain(read) || LoopOf(read) is not ({ } part, { } loop) || reported.Contains(read.Location))
                 {
                     continue;
                 }
@@ -108,7 +108,7 @@ namespace RaceGuard.Rules
                     Properties(race, context.Known, FlagFinding.LoopRead),
                     read.Path.DisplayName,
                     read.Path.Type!.ToMessageString(),
-                    "read without Volatile or a lock in the condition of a " + loop + " " + read.DescribePlace() + ", racing with " + race.OtherSide,
+                    "read without Volatile or a lock in the " + part + " of a " + loop + " " + read.DescribePlace() + ", racing with " + race.OtherSide,
                     "the loop may never see the change; use Volatile.Read/Volatile.Write, make it volatile, or use a CancellationToken"));
 
                 foreach (var write in writers)
@@ -125,7 +125,7 @@ namespace RaceGuard.Rules
                         Properties(writeRace, context.Known, FlagFinding.LoopWrite),
                         write.Path.DisplayName,
                         write.Path.Type!.ToMessageString(),
-                        "written without Volatile or a lock " + write.DescribePlace() + ", racing with the read in the condition of the " + loop + " " + read.DescribePlace(),
+                        "written without Volatile or a lock " + write.DescribePlace() + ", racing with the read in the " + part + " of the " + loop + " " + read.DescribePlace(),
                         "the loop may never see the change; use Volatile.Write/Volatile.Read, make it volatile, or use a CancellationToken"));
                 }
             }
@@ -229,27 +229,73 @@ namespace RaceGuard.Rules
             return properties.ToImmutable();
         }
 
-        /// <summary>"while loop", "do-while loop" or "for loop" when the access (or the call that reached it) stands in a loop's condition; else null.</summary>
-        private static string? LoopOf(SharedAccess access) =>
-            LoopConditionOf(access.Operation) ?? (ReferenceEquals(access.Anchor, access.ReportOperation) ? null : LoopConditionOf(access.Anchor));
+        /// <summary>
+        /// Where the access (or the call that reached it) tests a loop: ("condition", "while loop") for
+        /// <c>while (_running)</c>, ("exit test", "for loop") for <c>for (;;) { if (_stop) break; .. }</c>; (null, null) otherwise.
+        /// </summary>
+        private static (string? Part, string? Loop) LoopOf(SharedAccess access)
+        {
+            var found = LoopTestOf(access.Operation);
+            return found.Part is null && !ReferenceEquals(access.Anchor, access.ReportOperation) ? LoopTestOf(access.Anchor) : found;
+        }
 
-        private static string? LoopConditionOf(IOperation operation)
+        private static (string? Part, string? Loop) LoopTestOf(IOperation operation)
         {
             for (var current = operation; current.Parent is { } parent; current = parent)
             {
                 switch (parent)
                 {
                     case IWhileLoopOperation loop when ReferenceEquals(loop.Condition, current):
-                        return loop.ConditionIsTop ? "while loop" : "do-while loop";
+                        return ("condition", Name(loop));
                     case IForLoopOperation loop when ReferenceEquals(loop.Condition, current):
-                        return "for loop";
-                    case IBlockOperation or ILoopOperation or IAnonymousFunctionOperation or ILocalFunctionOperation or IConditionalOperation { IsRef: false, Type: null }:
+                        return ("condition", Name(loop));
+                    case IConditionalOperation { Type: null } conditional when ReferenceEquals(conditional.Condition, current):
+                        return LeavesLoop(conditional.WhenTrue) && EnclosingLoop(conditional) is { } enclosing ? ("exit test", Name(enclosing)) : (null, null);
+                    case IBlockOperation or ILoopOperation or IAnonymousFunctionOperation or ILocalFunctionOperation or IConditionalOperation:
+                        return (null, null);
+                }
+            }
+
+            return (null, null);
+        }
+
+        private static string Name(ILoopOperation loop) => loop switch
+        {
+            IWhileLoopOperation { ConditionIsTop: false } => "do-while loop",
+            IWhileLoopOperation => "while loop",
+            IForLoopOperation => "for loop",
+            IForEachLoopOperation => "foreach loop",
+            _ => "loop",
+        };
+
+        /// <summary>The loop whose body holds <paramref name="statement"/> as one of its own statements (not inside a lambda or a nested loop's test).</summary>
+        private static ILoopOperation? EnclosingLoop(IOperation statement)
+        {
+            for (var parent = statement.Parent; parent is not null; parent = parent.Parent)
+            {
+                switch (parent)
+                {
+                    case ILoopOperation loop:
+                        return loop;
+                    case IBlockOperation or IConditionalOperation { Type: null } or ITryOperation or ILockOperation or IUsingOperation:
+                        continue;
+                    default:
                         return null;
                 }
             }
 
             return null;
         }
+
+        /// <summary>A branch that leaves the loop: ends in <c>break</c>, <c>return</c> or <c>throw</c>.</summary>
+        private static bool LeavesLoop(IOperation branch) => branch switch
+        {
+            IBlockOperation block => block.Operations.Length > 0 && LeavesLoop(block.Operations[block.Operations.Length - 1]),
+            IReturnOperation or IThrowOperation => true,
+            IBranchOperation { BranchKind: BranchKind.Break } => true,
+            IExpressionStatementOperation { Operation: IThrowOperation } => true,
+            _ => false,
+        };
 
         /// <summary>
         /// The <c>if</c> statement whose whole condition is the flag or its negation, and the flag's value that enters the

@@ -440,5 +440,36 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        [Fact]
+        public async Task Silent_FlagReadInALoopBodyThatDoesNotLeaveTheLoop()
+        {
+            const string source = """
+                using System;
+                using System.Threading;
+
+                public sealed class Ticker
+                {
+                    private bool _verbose;
+
+                    public void Start() => new Thread(() =>
+                    {
+                        for (var i = 0; i < 100; i++)
+                        {
+                            if (_verbose)
+                            {
+                                Console.WriteLine(i);
+                            }
+
+                            Thread.Sleep(10);
+                        }
+                    }).Start();
+
+                    public void Verbose() => _verbose = true;
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }

@@ -433,5 +433,46 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        [Fact]
+        public async Task Reports_ExitTestInsideAnEndlessLoop()
+        {
+            const string source = """
+                using System.Collections.Concurrent;
+                using System.Threading;
+
+                public sealed class Dispatcher
+                {
+                    private readonly BlockingCollection<string> _queue = new BlockingCollection<string>();
+                    private bool _shutdown;
+
+                    public void Start() => new Thread(() =>
+                    {
+                        for (;;)
+                        {
+                            if ({|#0:_shutdown|})
+                            {
+                                break;
+                            }
+
+                            _queue.TryTake(out _, 100);
+                        }
+                    }).Start();
+
+                    public void Shutdown() => {|#1:_shutdown = true|};
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0002").WithLocation(0).WithArguments(
+                    "_shutdown", "bool",
+                    "read without Volatile or a lock in the exit test of a for loop inside the Thread lambda started in Start(), racing with the write in Shutdown()",
+                    "the loop may never see the change; use Volatile.Read/Volatile.Write, make it volatile, or use a CancellationToken"),
+                VerifyCS.Diagnostic("RG0002").WithLocation(1).WithArguments(
+                    "_shutdown", "bool",
+                    "written without Volatile or a lock in Shutdown(), racing with the read in the exit test of the for loop inside the Thread lambda started in Start()",
+                    "the loop may never see the change; use Volatile.Write/Volatile.Read, make it volatile, or use a CancellationToken"));
+        }
     }
 }
