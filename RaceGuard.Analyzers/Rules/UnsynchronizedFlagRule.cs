@@ -230,13 +230,17 @@ namespace RaceGuard.Rules
         }
 
         /// <summary>
-        /// Where the access (or the call that reached it) tests a loop: ("condition", "while loop") for
+        /// Where the access (or the getter call that returned it) tests a loop: ("condition", "while loop") for
         /// <c>while (_running)</c>, ("exit test", "for loop") for <c>for (;;) { if (_stop) break; .. }</c>; (null, null) otherwise.
         /// </summary>
         private static (string? Part, string? Loop) LoopOf(SharedAccess access)
         {
+            // A getter that returns the flag (while (IsRunning)) tests the loop where it is called; a method that reads
+            // it somewhere inside (if (TryAdd(..)) return;) does not.
             var found = LoopTestOf(access.Operation);
-            return found.Part is null && !ReferenceEquals(access.Anchor, access.ReportOperation) ? LoopTestOf(access.Anchor) : found;
+            return found.Part is null && access.Anchor is IPropertyReferenceOperation && access.Operation.Parent is IReturnOperation
+                ? LoopTestOf(access.Anchor)
+                : found;
         }
 
         private static (string? Part, string? Loop) LoopTestOf(IOperation operation)

@@ -471,5 +471,46 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        [Fact]
+        public async Task Silent_FlagReadInsideAMethodCalledFromALoopExitTest()
+        {
+            const string source = """
+                using System.Collections.Concurrent;
+                using System.Threading;
+
+                public sealed class Cache
+                {
+                    private readonly ConcurrentDictionary<string, string> _items = new ConcurrentDictionary<string, string>();
+                    private bool _isWarm;
+
+                    public string GetOrAdd(string key)
+                    {
+                        while (true)
+                        {
+                            if (TryAdd(key))
+                            {
+                                return key;
+                            }
+                        }
+                    }
+
+                    public void Cool() => Volatile.Write(ref _isWarm, false);
+
+                    private bool TryAdd(string key)
+                    {
+                        if (_isWarm)
+                        {
+                            return false;
+                        }
+
+                        Volatile.Write(ref _isWarm, true);
+                        return _items.TryAdd(key, key);
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }
