@@ -5,7 +5,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -22,41 +21,18 @@ namespace RaceGuard.CodeFixes
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MakeFieldVolatileCodeFixProvider))]
     [Shared]
-    public sealed class MakeFieldVolatileCodeFixProvider : CodeFixProvider
+    public sealed class MakeFieldVolatileCodeFixProvider : DocumentRewriteCodeFixProvider
     {
-        public const string EquivalenceKey = "RaceGuard.MakeFieldVolatile";
-
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.UnsynchronizedFlag);
 
-        public override FixAllProvider GetFixAllProvider() =>
-            FixAllProvider.Create(async (context, document, diagnostics) => await ApplyAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
+        protected override string EquivalenceKey => "RaceGuard.MakeFieldVolatile";
 
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-        {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null || model is null)
-            {
-                return;
-            }
+        protected override string? TitleFor(Document document, SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+            => DeclarationToChange(root, model, diagnostic, cancellationToken) is null
+                ? null
+                : "Make '" + diagnostic.Properties[DiagnosticPropertyKeys.SymbolName] + "' volatile";
 
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (DeclarationToChange(root, model, diagnostic, context.CancellationToken) is null)
-                {
-                    continue;
-                }
-
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        "Make '" + diagnostic.Properties[DiagnosticPropertyKeys.SymbolName] + "' volatile",
-                        async cancellationToken => await ApplyAsync(context.Document, new[] { diagnostic }, cancellationToken).ConfigureAwait(false) ?? context.Document,
-                        EquivalenceKey),
-                    diagnostic);
-            }
-        }
-
-        private static async Task<Document?> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        protected override async Task<Document?> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken)
         {
             var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);

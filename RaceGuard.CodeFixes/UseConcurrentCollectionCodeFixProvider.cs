@@ -1,8 +1,9 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Editing;
 using RaceGuard.CodeFixes.Editing;
@@ -16,39 +17,19 @@ namespace RaceGuard.CodeFixes
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UseConcurrentCollectionCodeFixProvider))]
     [Shared]
-    public sealed class UseConcurrentCollectionCodeFixProvider : CodeFixProvider
+    public sealed class UseConcurrentCollectionCodeFixProvider : DocumentRewriteCodeFixProvider
     {
-        public const string EquivalenceKey = "RaceGuard.UseConcurrentCollection";
-
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.SharedCollectionMutation);
 
-        public override FixAllProvider GetFixAllProvider() =>
-            FixAllProvider.Create(async (context, document, diagnostics) => await ConcurrentCollectionRewrite.ApplyAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
+        protected override string EquivalenceKey => "RaceGuard.UseConcurrentCollection";
 
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        protected override string? TitleFor(Document document, SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null || model is null)
-            {
-                return;
-            }
-
-            var generator = SyntaxGenerator.GetGenerator(context.Document);
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (ConcurrentCollectionRewrite.CreatePlan(root, model, generator, diagnostic, context.CancellationToken) is not { } plan)
-                {
-                    continue;
-                }
-
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        "Use " + plan.ConcurrentType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat),
-                        async cancellationToken => await ConcurrentCollectionRewrite.ApplyAsync(context.Document, new[] { diagnostic }, cancellationToken).ConfigureAwait(false) ?? context.Document,
-                        EquivalenceKey),
-                    diagnostic);
-            }
+            var plan = ConcurrentCollectionRewrite.CreatePlan(root, model, SyntaxGenerator.GetGenerator(document), diagnostic, cancellationToken);
+            return plan is null ? null : "Use " + plan.ConcurrentType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
         }
+
+        protected override Task<Document?> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken) =>
+            ConcurrentCollectionRewrite.ApplyAsync(document, diagnostics, cancellationToken);
     }
 }

@@ -1,8 +1,9 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Editing;
 using RaceGuard.CodeFixes.Editing;
@@ -16,39 +17,19 @@ namespace RaceGuard.CodeFixes
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UseInterlockedCodeFixProvider))]
     [Shared]
-    public sealed class UseInterlockedCodeFixProvider : CodeFixProvider
+    public sealed class UseInterlockedCodeFixProvider : DocumentRewriteCodeFixProvider
     {
-        public const string EquivalenceKey = "RaceGuard.UseInterlocked";
-
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.NonAtomicUpdate);
 
-        public override FixAllProvider GetFixAllProvider() =>
-            FixAllProvider.Create(async (context, document, diagnostics) => await InterlockedRewrite.ApplyAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
+        protected override string EquivalenceKey => "RaceGuard.UseInterlocked";
 
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        protected override string? TitleFor(Document document, SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null || model is null)
-            {
-                return;
-            }
-
-            var generator = SyntaxGenerator.GetGenerator(context.Document);
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (InterlockedRewrite.CreateReplacement(root, model, generator, diagnostic, context.CancellationToken) is not { } replacement)
-                {
-                    continue;
-                }
-
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        "Use Interlocked." + replacement.Method,
-                        async cancellationToken => await InterlockedRewrite.ApplyAsync(context.Document, new[] { diagnostic }, cancellationToken).ConfigureAwait(false) ?? context.Document,
-                        EquivalenceKey),
-                    diagnostic);
-            }
+            var replacement = InterlockedRewrite.CreateReplacement(root, model, SyntaxGenerator.GetGenerator(document), diagnostic, cancellationToken);
+            return replacement is null ? null : "Use Interlocked." + replacement.Method;
         }
+
+        protected override Task<Document?> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken) =>
+            InterlockedRewrite.ApplyAsync(document, diagnostics, cancellationToken);
     }
 }

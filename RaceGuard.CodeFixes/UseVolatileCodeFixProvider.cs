@@ -1,8 +1,9 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using RaceGuard.CodeFixes.Editing;
 using RaceGuard.Diagnostics;
@@ -15,38 +16,18 @@ namespace RaceGuard.CodeFixes
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UseVolatileCodeFixProvider))]
     [Shared]
-    public sealed class UseVolatileCodeFixProvider : CodeFixProvider
+    public sealed class UseVolatileCodeFixProvider : DocumentRewriteCodeFixProvider
     {
-        public const string EquivalenceKey = "RaceGuard.UseVolatile";
-
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.UnsynchronizedFlag);
 
-        public override FixAllProvider GetFixAllProvider() =>
-            FixAllProvider.Create(async (context, document, diagnostics) => await VolatileAccessRewrite.ApplyAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
+        protected override string EquivalenceKey => "RaceGuard.UseVolatile";
 
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-        {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null || model is null)
-            {
-                return;
-            }
+        protected override string? TitleFor(Document document, SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+            => FlagAccesses.IsVisibilityFinding(diagnostic) && VolatileAccessRewrite.CanFix(SharedVariable.Find(root, model, diagnostic, cancellationToken), model)
+                ? "Use Volatile.Read/Volatile.Write for '" + diagnostic.Properties[DiagnosticPropertyKeys.SymbolName] + "'"
+                : null;
 
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (!FlagAccesses.IsVisibilityFinding(diagnostic) || !VolatileAccessRewrite.CanFix(SharedVariable.Find(root, model, diagnostic, context.CancellationToken), model))
-                {
-                    continue;
-                }
-
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        "Use Volatile.Read/Volatile.Write for '" + diagnostic.Properties[DiagnosticPropertyKeys.SymbolName] + "'",
-                        async cancellationToken => await VolatileAccessRewrite.ApplyAsync(context.Document, new[] { diagnostic }, cancellationToken).ConfigureAwait(false) ?? context.Document,
-                        EquivalenceKey),
-                    diagnostic);
-            }
-        }
+        protected override Task<Document?> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken) =>
+            VolatileAccessRewrite.ApplyAsync(document, diagnostics, cancellationToken);
     }
 }

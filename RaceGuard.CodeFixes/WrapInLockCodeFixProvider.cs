@@ -1,9 +1,9 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
-using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using RaceGuard.CodeFixes.Editing;
 using RaceGuard.Diagnostics;
@@ -16,39 +16,18 @@ namespace RaceGuard.CodeFixes
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(WrapInLockCodeFixProvider))]
     [Shared]
-    public sealed class WrapInLockCodeFixProvider : CodeFixProvider
+    public sealed class WrapInLockCodeFixProvider : DocumentRewriteCodeFixProvider
     {
-        public const string EquivalenceKey = "RaceGuard.WrapInLock";
-
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.SharedCollectionMutation, RuleIds.UnsynchronizedFlag, RuleIds.NonAtomicUpdate);
 
-        public override FixAllProvider GetFixAllProvider() =>
-            FixAllProvider.Create(async (context, document, diagnostics) => await LockGuarding.ApplyAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
+        protected override string EquivalenceKey => "RaceGuard.WrapInLock";
 
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-        {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null || model is null)
-            {
-                return;
-            }
+        protected override string? TitleFor(Document document, SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+            => LockGuarding.CanFix(root, model, diagnostic, cancellationToken)
+                ? "Guard '" + diagnostic.Properties[DiagnosticPropertyKeys.SymbolName] + "' with a lock"
+                : null;
 
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (!LockGuarding.CanFix(root, model, diagnostic, context.CancellationToken))
-                {
-                    continue;
-                }
-
-                var name = diagnostic.Properties[DiagnosticPropertyKeys.SymbolName];
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        "Guard '" + name + "' with a lock",
-                        async cancellationToken => await LockGuarding.ApplyAsync(context.Document, new[] { diagnostic }, cancellationToken).ConfigureAwait(false) ?? context.Document,
-                        EquivalenceKey),
-                    diagnostic);
-            }
-        }
+        protected override Task<Document?> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken) =>
+            LockGuarding.ApplyAsync(document, diagnostics, cancellationToken);
     }
 }

@@ -5,7 +5,6 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
-using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
 using RaceGuard.Diagnostics;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
@@ -152,18 +151,10 @@ namespace RaceGuard.CodeFixes.Editing
                 ? expression.WithoutTrivia()
                 : null;
 
-        private static InvocationExpressionSyntax Call(SyntaxGenerator generator, INamedTypeSymbol interlockedType, string method, ExpressionSyntax target, ExpressionSyntax? operand = null)
-        {
-            var arguments = new List<ArgumentSyntax> { Argument(target).WithRefKindKeyword(Token(SyntaxKind.RefKeyword)) };
-            if (operand is not null)
-            {
-                arguments.Add(Argument(operand));
-            }
-
-            var interlocked = ((ExpressionSyntax)generator.TypeExpression(interlockedType)).WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
-            return InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, interlocked, IdentifierName(method)), ArgumentList(SeparatedList(arguments)))
-                .WithAdditionalAnnotations(Formatter.Annotation);
-        }
+        private static InvocationExpressionSyntax Call(SyntaxGenerator generator, INamedTypeSymbol interlockedType, string method, ExpressionSyntax target, ExpressionSyntax? operand = null) =>
+            operand is null
+                ? AtomicCalls.Call(AtomicCalls.TypeName(generator, interlockedType), method, target)
+                : AtomicCalls.Call(AtomicCalls.TypeName(generator, interlockedType), method, target, operand);
 
         private static ExpressionSyntax Negate(ExpressionSyntax operand)
         {

@@ -6,7 +6,6 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
-using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
@@ -66,8 +65,8 @@ namespace RaceGuard.CodeFixes.Editing
                 .Distinct<IFieldSymbol>(SymbolEqualityComparer.Default)
                 .ToList();
             var generator = SyntaxGenerator.GetGenerator(document);
-            var interlockedSyntax = TypeSyntax(generator, interlocked);
-            var volatileSyntax = TypeSyntax(generator, volatileType);
+            var interlockedSyntax = AtomicCalls.TypeName(generator, interlocked);
+            var volatileSyntax = AtomicCalls.TypeName(generator, volatileType);
             var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
             var changed = false;
             foreach (var field in fields)
@@ -85,8 +84,8 @@ namespace RaceGuard.CodeFixes.Editing
                     var target = site.Reference.WithoutTrivia();
                     var entered = Int(site.EnterWhen);
                     ExpressionSyntax call = site.Exchange
-                        ? Invocation(interlockedSyntax, "Exchange", target, entered)
-                        : Invocation(interlockedSyntax, "CompareExchange", target, Int(!site.EnterWhen), entered);
+                        ? AtomicCalls.Call(interlockedSyntax, "Exchange", target, entered)
+                        : AtomicCalls.Call(interlockedSyntax, "CompareExchange", target, Int(!site.EnterWhen), entered);
                     editor.ReplaceNode(site.Check.Condition, BinaryExpression(SyntaxKind.EqualsExpression, call, entered).WithTriviaFrom(site.Check.Condition));
                     // The statement after the removed set takes its leading trivia (a blank line before it stays).
                     if (site.Set.Parent is BlockSyntax setBlock && setBlock.Statements.IndexOf(site.Set) is var at && at + 1 < setBlock.Statements.Count)
@@ -101,7 +100,7 @@ namespace RaceGuard.CodeFixes.Editing
                 foreach (var read in reads)
                 {
                     var parent = FlagAccesses.ParentOf(read, out var outermost);
-                    var value = Invocation(volatileSyntax, "Read", read.WithoutTrivia());
+                    var value = AtomicCalls.Call(volatileSyntax, "Read", read.WithoutTrivia());
                     if (parent is PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression } not)
                     {
                         editor.ReplaceNode(not, BinaryExpression(SyntaxKind.EqualsExpression, value, Int(false)).WithTriviaFrom(not).WithAdditionalAnnotations(Simplifier.Annotation));
@@ -123,7 +122,7 @@ namespace RaceGuard.CodeFixes.Editing
                             LiteralExpressionSyntax { RawKind: (int)SyntaxKind.FalseLiteralExpression } => Int(false),
                             _ => ConditionalExpression(right, Int(true), Int(false)),
                         };
-                        return Invocation(volatileSyntax, "Write", target.WithoutTrivia(), stored).WithTriviaFrom(current);
+                        return AtomicCalls.Call(volatileSyntax, "Write", target.WithoutTrivia(), stored).WithTriviaFrom(current);
                     });
                 }
             }
@@ -269,17 +268,6 @@ namespace RaceGuard.CodeFixes.Editing
                 .WithVariables(SingletonSeparatedList(variable));
         }
 
-        private static ExpressionSyntax TypeSyntax(SyntaxGenerator generator, INamedTypeSymbol type) =>
-            ((ExpressionSyntax)generator.TypeExpression(type)).WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
-
         private static LiteralExpressionSyntax Int(bool value) => LiteralExpression(SyntaxKind.NumericLiteralExpression, Literal(value ? 1 : 0));
-
-        private static InvocationExpressionSyntax Invocation(ExpressionSyntax type, string method, ExpressionSyntax target, params ExpressionSyntax[] values)
-        {
-            var arguments = new List<ArgumentSyntax> { Argument(target).WithRefKindKeyword(Token(SyntaxKind.RefKeyword)) };
-            arguments.AddRange(values.Select(Argument));
-            return InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, type, IdentifierName(method)), ArgumentList(SeparatedList(arguments)))
-                .WithAdditionalAnnotations(Formatter.Annotation);
-        }
     }
 }

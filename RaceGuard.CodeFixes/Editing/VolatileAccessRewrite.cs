@@ -6,8 +6,6 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
-using Microsoft.CodeAnalysis.Formatting;
-using Microsoft.CodeAnalysis.Simplification;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
 namespace RaceGuard.CodeFixes.Editing
@@ -39,8 +37,7 @@ namespace RaceGuard.CodeFixes.Editing
             }
 
             var generator = SyntaxGenerator.GetGenerator(document);
-            var volatileType = ((ExpressionSyntax)generator.TypeExpression(model.Compilation.GetTypeByMetadataName("System.Threading.Volatile")!))
-                .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
+            var volatileType = AtomicCalls.TypeName(generator, model.Compilation.GetTypeByMetadataName("System.Threading.Volatile")!);
             var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
             var changed = false;
             // Reads first, then the assignments around them (an assignment's value may read the flag too).
@@ -65,7 +62,7 @@ namespace RaceGuard.CodeFixes.Editing
                         case RefExpressionSyntax:
                             break;
                         default:
-                            editor.ReplaceNode(reference, Call(volatileType, "Read", reference).WithTriviaFrom(reference));
+                            editor.ReplaceNode(reference, AtomicCalls.Call(volatileType, "Read", reference).WithTriviaFrom(reference));
                             changed = true;
                             break;
                     }
@@ -74,7 +71,7 @@ namespace RaceGuard.CodeFixes.Editing
 
             foreach (var (assignment, target) in assignments)
             {
-                editor.ReplaceNode(assignment, (current, _) => Call(volatileType, "Write", target, ((AssignmentExpressionSyntax)current).Right.WithoutTrivia()).WithTriviaFrom(current));
+                editor.ReplaceNode(assignment, (current, _) => AtomicCalls.Call(volatileType, "Write", target, ((AssignmentExpressionSyntax)current).Right.WithoutTrivia()).WithTriviaFrom(current));
                 changed = true;
             }
 
@@ -94,18 +91,6 @@ namespace RaceGuard.CodeFixes.Editing
             var volatileType = model.Compilation.GetTypeByMetadataName("System.Threading.Volatile");
             return type is not null && volatileType is not null &&
                    volatileType.GetMembers("Read").OfType<IMethodSymbol>().Any(m => m.Parameters.Length == 1 && SymbolEqualityComparer.Default.Equals(m.Parameters[0].Type, type));
-        }
-
-        private static InvocationExpressionSyntax Call(ExpressionSyntax volatileType, string method, ExpressionSyntax target, ExpressionSyntax? value = null)
-        {
-            var arguments = new List<ArgumentSyntax> { Argument(target.WithoutTrivia()).WithRefKindKeyword(Token(SyntaxKind.RefKeyword)) };
-            if (value is not null)
-            {
-                arguments.Add(Argument(value));
-            }
-
-            return InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, volatileType, IdentifierName(method)), ArgumentList(SeparatedList(arguments)))
-                .WithAdditionalAnnotations(Formatter.Annotation);
         }
     }
 }
