@@ -474,5 +474,38 @@ namespace RaceGuard.Tests.Rules
                     "written without Volatile or a lock in Shutdown(), racing with the read in the exit test of the for loop inside the Thread lambda started in Start()",
                     "the loop may never see the change; use Volatile.Write/Volatile.Read, make it volatile, or use a CancellationToken"));
         }
+
+        [Fact]
+        public async Task Reports_LoopInAPublicMemberOfAThreadSafeTypeAndTheStopThatWritesIt()
+        {
+            const string source = """
+                using System.Collections.Generic;
+
+                public sealed class Pump
+                {
+                    private readonly object _gate = new object();
+                    private readonly Queue<string> _queue = new Queue<string>();
+                    private bool _stopped;
+
+                    public void Run()
+                    {
+                        while (![|_stopped|])
+                        {
+                            lock (_gate)
+                            {
+                                if (_queue.Count > 0)
+                                {
+                                    _queue.Dequeue();
+                                }
+                            }
+                        }
+                    }
+
+                    public void Stop() => [|_stopped = true|];
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }

@@ -377,5 +377,53 @@ namespace RaceGuard.Tests.Rules
             // One fix locks the three fields updated together; the next reuses that lock for the other update of _consecutiveFailures.
             await new VerifyLock.Test { TestCode = source, FixedCode = allFixed, BatchFixedCode = allFixed, NumberOfIncrementalIterations = 2, NumberOfFixAllIterations = 2 }.RunAsync();
         }
+
+        [Fact]
+        public async Task Fix_PrefixIncrementUnsignedAndAndAssignment()
+        {
+            const string source = """
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    private uint _sequence;
+                    private int _mask = -1;
+
+                    uint[] Stamp(int[] clear)
+                    {
+                        var stamps = new uint[clear.Length];
+                        Parallel.For(0, clear.Length, i =>
+                        {
+                            stamps[i] = {|RG0003:++_sequence|};
+                            {|RG0003:_mask &= ~clear[i]|};
+                        });
+                        return stamps;
+                    }
+                }
+                """;
+            const string fixedSource = """
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    private uint _sequence;
+                    private int _mask = -1;
+
+                    uint[] Stamp(int[] clear)
+                    {
+                        var stamps = new uint[clear.Length];
+                        Parallel.For(0, clear.Length, i =>
+                        {
+                            stamps[i] = Interlocked.Increment(ref _sequence);
+                            Interlocked.And(ref _mask, ~clear[i]);
+                        });
+                        return stamps;
+                    }
+                }
+                """;
+
+            await VerifyInterlocked.VerifyCodeFixAsync(source, fixedSource);
+        }
     }
 }
