@@ -202,7 +202,7 @@ namespace RaceGuard.ConcurrencyModel
             access.Region is null or { Kind: RegionKind.Middleware or RegionKind.MessageHandler } &&
             access.Member.IsExternallyCallable &&
             !IsProtectedOnly(access.Member.Symbol) &&
-            access.Member.Symbol.Name is not ("Dispose" or "DisposeAsync" or "Finalize") &&
+            access.Member.Symbol.PlainName() is not ("Dispose" or "DisposeAsync" or "Finalize") &&
             (path.Root is { IsStatic: true } || !access.Member.Symbol.IsStatic);
 
         /// <summary>

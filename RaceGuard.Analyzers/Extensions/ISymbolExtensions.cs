@@ -24,9 +24,17 @@ namespace RaceGuard
             IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } constructor => constructor.ContainingType.Name + "()",
             IMethodSymbol { Name: "<Main>$" } => "the top-level statements",
             IMethodSymbol { AssociatedSymbol: IPropertySymbol property } => "'" + property.Name + "'",
-            IMethodSymbol method => method.Name + "()",
+            IMethodSymbol method => method.PlainName() + "()",
             _ => "'" + member.Name + "'",
         };
+
+        /// <summary>The member's name without the interface of an explicit implementation: <c>Dispose</c> for <c>System.IDisposable.Dispose</c>.</summary>
+        public static string PlainName(this ISymbol member)
+        {
+            var name = member.Name;
+            var dot = name.LastIndexOf('.');
+            return dot < 0 || member is not IMethodSymbol { ExplicitInterfaceImplementations.IsEmpty: false } ? name : name.Substring(dot + 1);
+        }
 
         /// <summary>The type as a message shows it: <c>Dictionary&lt;string, int&gt;</c>.</summary>
         public static string ToMessageString(this ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);

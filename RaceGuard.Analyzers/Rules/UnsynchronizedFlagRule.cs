@@ -152,7 +152,9 @@ namespace RaceGuard.Rules
                     continue;
                 }
 
-                // Two runs of the check-and-set at once both pass the check: the set must race with another run of itself.
+                // Two runs of the check-and-set at once both pass the check: the set must race with another run of itself
+                // (in a type built for concurrent use, under the precision policy: the member synchronises something or
+                // the flag is protected elsewhere; lifecycle members such as Start() that take no lock are left alone).
                 var conflicts = context.Facts.RacesWith(set).Where(w => w.IsWrite).ToList();
                 if (!conflicts.Any(c => ReferenceEquals(c, set)))
                 {

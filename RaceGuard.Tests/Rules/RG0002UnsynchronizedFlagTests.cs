@@ -507,5 +507,71 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        [Fact]
+        public async Task Reports_AsyncLoopStartedWithoutAwaitAndTheStopThatClearsIt()
+        {
+            const string source = """
+                using System.Threading.Tasks;
+
+                public sealed class Heartbeat
+                {
+                    private bool _running;
+
+                    public void Start()
+                    {
+                        _running = true;
+                        _ = BeatAsync();
+                    }
+
+                    public void Stop() => [|_running = false|];
+
+                    private async Task BeatAsync()
+                    {
+                        while ([|_running|])
+                        {
+                            await Task.Delay(1000);
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_ThreadLoopUntilDisposed()
+        {
+            const string source = """
+                using System;
+                using System.Threading;
+
+                public sealed class Watcher : IDisposable
+                {
+                    private readonly Thread _thread;
+                    private bool _disposed;
+
+                    public Watcher()
+                    {
+                        _thread = new Thread(() =>
+                        {
+                            while (![|_disposed|])
+                            {
+                                Thread.Sleep(50);
+                            }
+                        });
+                        _thread.Start();
+                    }
+
+                    public void Dispose()
+                    {
+                        [|_disposed = true|];
+                        _thread.Join();
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }
