@@ -52,16 +52,5 @@ namespace RaceGuard.CodeFixes.Editing
 
             return outermost.Parent;
         }
-
-        /// <summary>True when the assignment's value is not used: a statement, a for-incrementor, the body of a void lambda or member.</summary>
-        public static bool IsStatementLike(ExpressionSyntax expression, SemanticModel model, CancellationToken cancellationToken) => expression.Parent switch
-        {
-            ExpressionStatementSyntax => true,
-            ForStatementSyntax loop => loop.Incrementors.Contains(expression) || loop.Initializers.Contains(expression),
-            LambdaExpressionSyntax lambda => model.GetSymbolInfo(lambda, cancellationToken).Symbol is IMethodSymbol { ReturnsVoid: true },
-            ArrowExpressionClauseSyntax arrow => model.GetDeclaredSymbol(arrow.Parent!, cancellationToken) is IMethodSymbol { ReturnsVoid: true } ||
-                                                 arrow.Parent is AccessorDeclarationSyntax { Keyword.RawKind: (int)SyntaxKind.SetKeyword or (int)SyntaxKind.InitKeyword },
-            _ => false,
-        };
     }
 }

@@ -70,9 +70,7 @@ namespace RaceGuard.CodeFixes.Editing
                 return null;
             }
 
-            var valueUsed = !(update.Parent is ExpressionStatementSyntax ||
-                              (update.Parent is ForStatementSyntax forStatement && forStatement.Incrementors.Contains(update)) ||
-                              (update.Parent is LambdaExpressionSyntax lambda && model.GetSymbolInfo(lambda, cancellationToken).Symbol is IMethodSymbol { ReturnsVoid: true }));
+            var valueUsed = !ValueUse.IsUnused(update, model, cancellationToken);
             switch (update)
             {
                 case PostfixUnaryExpressionSyntax postfix when Variable(postfix.Operand, model, cancellationToken) is { } target:

@@ -177,7 +177,7 @@ namespace RaceGuard.CodeFixes.Editing
                 switch (FlagAccesses.ParentOf(reference, out var outermost))
                 {
                     case AssignmentExpressionSyntax assignment when assignment.Left == outermost:
-                        if (!assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) || !FlagAccesses.IsStatementLike(assignment, model, cancellationToken))
+                        if (!assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) || !ValueUse.IsUnused(assignment, model, cancellationToken))
                         {
                             return null;
                         }

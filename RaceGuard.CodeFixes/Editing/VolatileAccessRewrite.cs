@@ -50,7 +50,7 @@ namespace RaceGuard.CodeFixes.Editing
                     switch (parent)
                     {
                         case AssignmentExpressionSyntax assignment when assignment.Left == outermost:
-                            if (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && FlagAccesses.IsStatementLike(assignment, model, cancellationToken))
+                            if (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && ValueUse.IsUnused(assignment, model, cancellationToken))
                             {
                                 assignments.Add((assignment, reference));
                             }

@@ -425,5 +425,55 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyInterlocked.VerifyCodeFixAsync(source, fixedSource);
         }
+
+        [Fact]
+        public async Task Fix_IncrementAsTheBodyOfVoidMembersAndLambdasKeepsAStatement()
+        {
+            const string source = """
+                using System.Threading.Tasks;
+
+                public sealed class Pump
+                {
+                    private int _pending;
+
+                    public void Start() => Task.Run(async () =>
+                    {
+                        while (true)
+                        {
+                            await Task.Delay(10);
+                            Take();
+                        }
+                    });
+
+                    public void Put() => {|RG0003:_pending++|};
+
+                    private void Take() => {|RG0003:_pending--|};
+                }
+                """;
+            const string fixedSource = """
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                public sealed class Pump
+                {
+                    private int _pending;
+
+                    public void Start() => Task.Run(async () =>
+                    {
+                        while (true)
+                        {
+                            await Task.Delay(10);
+                            Take();
+                        }
+                    });
+
+                    public void Put() => Interlocked.Increment(ref _pending);
+
+                    private void Take() => Interlocked.Decrement(ref _pending);
+                }
+                """;
+
+            await VerifyInterlocked.VerifyCodeFixAsync(source, fixedSource);
+        }
     }
 }
