@@ -19,7 +19,8 @@ namespace RaceGuard.Analyzers
         public static ImmutableArray<RaceRule> Rules { get; } = ImmutableArray.Create<RaceRule>(
             new SharedCollectionMutationRule(),
             new UnsynchronizedFlagRule(),
-            new NonAtomicUpdateRule());
+            new NonAtomicUpdateRule(),
+            new UnguardedConcurrentSendRule());
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = Rules.Select(r => r.Descriptor).ToImmutableArray();
 

@@ -206,11 +206,12 @@ namespace RaceGuard.ConcurrencyModel
             "System.IO.TextWriter",
             "System.IO.BinaryWriter");
 
-        /// <summary>A send, write or flush on a socket, stream, pipe or writer (<c>SendAsync</c>, <c>Write</c>, <c>FlushAsync</c>).</summary>
+        /// <summary>A send, write or flush on a socket, stream, pipe or writer (<c>SendAsync</c>, <c>Write</c>, <c>FlushAsync</c>, <c>PipeWriter.Advance</c>).</summary>
         public bool IsSendCall(Microsoft.CodeAnalysis.Operations.IInvocationOperation call)
         {
             var name = call.TargetMethod.Name;
-            if (!(name.StartsWith("Send", System.StringComparison.Ordinal) || name.StartsWith("Write", System.StringComparison.Ordinal) || name.StartsWith("Flush", System.StringComparison.Ordinal)))
+            if (!(name.StartsWith("Send", System.StringComparison.Ordinal) || name.StartsWith("Write", System.StringComparison.Ordinal) || name.StartsWith("Flush", System.StringComparison.Ordinal) ||
+                  (name == "Advance" && IsPipeWriter(call.TargetMethod.ContainingType))))
             {
                 return false;
             }
@@ -225,6 +226,19 @@ namespace RaceGuard.ConcurrencyModel
 
             return false;
         }
+
+        /// <summary>A <c>WebSocket</c> (incl. <c>ClientWebSocket</c>).</summary>
+        public bool IsWebSocket(ITypeSymbol? type) => DerivesFrom(type, SendTargets.FirstOrDefault(t => t.Name == "WebSocket"));
+
+        /// <summary>A <c>System.Net.Sockets.Socket</c>.</summary>
+        public bool IsSocket(ITypeSymbol? type) => DerivesFrom(type, SendTargets.FirstOrDefault(t => t.Name == "Socket"));
+
+        /// <summary>A <c>System.IO.Pipelines.PipeWriter</c>.</summary>
+        public bool IsPipeWriter(ITypeSymbol? type) => DerivesFrom(type, SendTargets.FirstOrDefault(t => t.Name == "PipeWriter"));
+
+        /// <summary>A <c>TextWriter</c> (<c>StreamWriter</c>, ...) or <c>BinaryWriter</c>.</summary>
+        public bool IsTextOrBinaryWriter(ITypeSymbol? type) =>
+            DerivesFrom(type, SendTargets.FirstOrDefault(t => t.Name == "TextWriter")) || DerivesFrom(type, SendTargets.FirstOrDefault(t => t.Name == "BinaryWriter"));
 
         public static KnownSymbols Create(Compilation compilation) => new KnownSymbols(compilation);
 

@@ -39,6 +39,16 @@ namespace RaceGuard.Diagnostics
                          "Use Interlocked.Increment, Decrement, Add, Or or And, or update the variable under one lock.",
             DiagnosticSeverity.Warning);
 
+        public static readonly DiagnosticDescriptor UnguardedConcurrentSend = Create(
+            RuleIds.UnguardedConcurrentSend,
+            title: "Concurrent writes to one socket or stream without a send guard",
+            messageFormat: "'{0}' ({1}) is written by {2} that may run in parallel with {3}; {4}; guard every send with {5}",
+            description: "Two sends or writes to the same WebSocket, Socket, network or TLS stream, PipeWriter or writer may run at the same time. " +
+                         "A WebSocket allows one outstanding send (\"There is already one outstanding 'SendAsync' call for this WebSocket instance\"), " +
+                         "SslStream and NetworkStream throw or interleave bytes, PipeWriter and the writers are not thread-safe. Guard every send to the target with one " +
+                         "SemaphoreSlim(1, 1) (await WaitAsync, try, finally Release), or hand messages to a single writer through a Channel.",
+            DiagnosticSeverity.Warning);
+
         /// <summary>The help link of a rule: its page under docs/.</summary>
         public static string HelpLink(string id) => RepositoryUrl + "/blob/main/docs/" + id + ".md";
 

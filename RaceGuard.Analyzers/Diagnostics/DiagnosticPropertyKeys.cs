@@ -26,5 +26,8 @@ namespace RaceGuard.Diagnostics
 
         /// <summary>Which RG0002 finding the diagnostic is (<see cref="Rules.FlagFinding"/>): LoopRead, LoopWrite, TestAndSet, UnlockedRead, UnlockedWrite.</summary>
         public const string FlagFinding = "FlagFinding";
+
+        /// <summary>The name of a <c>SemaphoreSlim(1, 1)</c> that already guards some sends to the same target; absent when a new one is needed.</summary>
+        public const string ExistingSemaphore = "ExistingSemaphore";
     }
 }

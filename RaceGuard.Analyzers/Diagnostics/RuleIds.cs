@@ -8,5 +8,7 @@ namespace RaceGuard.Diagnostics
         public const string UnsynchronizedFlag = "RG0002";
 
         public const string NonAtomicUpdate = "RG0003";
+
+        public const string UnguardedConcurrentSend = "RG0004";
     }
 }

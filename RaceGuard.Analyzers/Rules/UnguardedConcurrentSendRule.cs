@@ -1,0 +1,127 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using RaceGuard.ConcurrencyModel;
+using RaceGuard.Diagnostics;
+
+namespace RaceGuard.Rules
+{
+    /// <summary>
+    /// RG0004: two sends or writes to one socket, WebSocket, stream, pipe or writer that may run at the same time with no
+    /// send guard between them (a heartbeat loop and the main thread both calling <c>WebSocket.SendAsync</c>).
+    /// </summary>
+    public sealed class UnguardedConcurrentSendRule : RaceRule
+    {
+        public override DiagnosticDescriptor Descriptor => Descriptors.UnguardedConcurrentSend;
+
+        public override bool AppliesTo(KnownSymbols known) => !known.SendTargets.IsEmpty;
+
+        public override void Analyze(RuleContext context)
+        {
+            var facts = context.Facts;
+            foreach (var entry in facts.AccessesByPath)
+            {
+                if (!IsOwnTarget(entry.Key, facts.Type))
+                {
+                    continue;
+                }
+
+                foreach (var send in entry.Value)
+                {
+                    if (send.Kind != AccessKind.Send)
+                    {
+                        continue;
+                    }
+
+                    var conflicts = facts.RacesWith(send).Where(c => c.Kind == AccessKind.Send).ToList();
+                    if (conflicts.Count == 0 || ParallelismQuery.IsLockedSideOfHalfLockedRace(send, conflicts) || RacesOnlyWithALaterCallOfItsStarter(send, conflicts, facts))
+                    {
+                        continue;
+                    }
+
+                    context.ReportDiagnostic(CreateDiagnostic(send, conflicts, facts, context.Known));
+                }
+            }
+        }
+
+        /// <summary>
+        /// The variable the sends go through is the type's own or the method's: a field, property, local or parameter (or
+        /// a member chain from one). <c>Console.Out</c> and other types' statics are not this code's to guard.
+        /// </summary>
+        private static bool IsOwnTarget(AccessPath path, INamedTypeSymbol type) => path.Root switch
+        {
+            ILocalSymbol or IParameterSymbol => true,
+            IFieldSymbol or IPropertySymbol => SymbolEqualityComparer.Default.Equals(path.Root.ContainingType?.OriginalDefinition, type.OriginalDefinition),
+            _ => false,
+        };
+
+        /// <summary>
+        /// One send site that races only with itself, and only because the public member that starts its region could be
+        /// called again while it runs: a dedicated writer loop started by <c>Start()</c> (the recommended design) is not
+        /// reported for that alone. Sends in regions that run many times (loops, Parallel bodies, WhenAll fan-outs,
+        /// handlers serving every request) and sends in members of a type built for concurrent use still are.
+        /// </summary>
+        private static bool RacesOnlyWithALaterCallOfItsStarter(SharedAccess send, List<SharedAccess> conflicts, TypeFacts facts) =>
+            conflicts.All(c => ReferenceEquals(c, send)) &&
+            !ParallelismQuery.Chain(send.Region).Any(r => r.Multiplicity == Multiplicity.Many) &&
+            !facts.RacesAsSharedInstance(send, send);
+
+        private Diagnostic CreateDiagnostic(SharedAccess send, List<SharedAccess> conflicts, TypeFacts facts, KnownSymbols known)
+        {
+            var race = RaceDiagnostic.For(send, conflicts, facts);
+            var properties = race.CreateProperties(known);
+            var semaphore = ExistingSemaphore(send, facts);
+            if (semaphore is not null)
+            {
+                properties[DiagnosticPropertyKeys.ExistingSemaphore] = semaphore;
+            }
+
+            var type = send.Path.Type!;
+            return race.Create(
+                Descriptor,
+                properties.ToImmutable(),
+                send.Path.DisplayName,
+                type.ToMessageString(),
+                (send.MemberName ?? "send") + "() " + send.DescribePlace(),
+                race.OtherSide,
+                WhatGoesWrong(type, known),
+                semaphore is null ? "one SemaphoreSlim(1, 1)" : "the semaphore '" + semaphore + "'");
+        }
+
+        /// <summary>The exclusive semaphore already held at some send to the same target, by name; null when there is none.</summary>
+        private static string? ExistingSemaphore(SharedAccess send, TypeFacts facts) =>
+            facts.AccessesByPath[send.Path]
+                .Where(a => a.Kind == AccessKind.Send)
+                .SelectMany(a => a.Guards)
+                .Where(g => g.Kind == GuardKind.Semaphore && g.Exclusive && g.Key.Symbol is IFieldSymbol or ILocalSymbol)
+                .GroupBy(g => g.Key.Text)
+                .OrderByDescending(g => g.Count())
+                .FirstOrDefault()?.Key;
+
+        /// <summary>The runtime failure, in the words of the target's type.</summary>
+        private static string WhatGoesWrong(ITypeSymbol type, KnownSymbols known)
+        {
+            if (known.IsWebSocket(type))
+            {
+                return "a WebSocket allows one outstanding send at a time, so the second throws \"There is already one outstanding 'SendAsync' call\" or interleaves frames";
+            }
+
+            if (known.IsSocket(type))
+            {
+                return "concurrent sends on one Socket interleave their bytes";
+            }
+
+            if (known.IsPipeWriter(type))
+            {
+                return "a PipeWriter is not thread-safe: concurrent writes corrupt its buffer";
+            }
+
+            if (known.IsTextOrBinaryWriter(type))
+            {
+                return "a writer is not thread-safe: concurrent writes interleave or corrupt its buffer";
+            }
+
+            return "a stream allows one write at a time: concurrent writes interleave or throw \"The WriteAsync method cannot be called when another write operation is pending\"";
+        }
+    }
+}

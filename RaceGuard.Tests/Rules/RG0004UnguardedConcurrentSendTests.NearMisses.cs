@@ -1,0 +1,354 @@
+using System.Threading.Tasks;
+using VerifyCS = RaceGuard.Tests.Verifiers.CSharpRuleVerifier<RaceGuard.Rules.UnguardedConcurrentSendRule>;
+
+namespace RaceGuard.Tests.Rules
+{
+    /// <summary>RG0004 near misses: guarded sends, single writers, sequential sends, different instances, receives.</summary>
+    public partial class RG0004UnguardedConcurrentSendTests
+    {
+        [Fact]
+        public async Task Silent_EverySendGuardedByOneSemaphore()
+        {
+            const string source = """
+                using System;
+                using System.Net.WebSockets;
+                using System.Text;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                public sealed class ChatClient
+                {
+                    private readonly ClientWebSocket _socket = new ClientWebSocket();
+                    private readonly SemaphoreSlim _sendLock = new SemaphoreSlim(1, 1);
+
+                    public async Task RunAsync(CancellationToken cancellationToken)
+                    {
+                        var heartbeat = Task.Run(async () =>
+                        {
+                            while (!cancellationToken.IsCancellationRequested)
+                            {
+                                await SendAsync("ping", cancellationToken);
+                                await Task.Delay(1000, cancellationToken);
+                            }
+                        });
+
+                        await SendAsync("hello", cancellationToken);
+                        await heartbeat;
+                    }
+
+                    private async Task SendAsync(string text, CancellationToken cancellationToken)
+                    {
+                        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+                        try
+                        {
+                            await _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, cancellationToken).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            _sendLock.Release();
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_SyncSendsUnderOneLock()
+        {
+            const string source = """
+                using System.Net.Sockets;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    void Broadcast(Socket socket, byte[][] packets)
+                    {
+                        var gate = new object();
+                        Parallel.ForEach(packets, packet =>
+                        {
+                            lock (gate)
+                            {
+                                socket.Send(packet);
+                            }
+                        });
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_SingleWriterDrainingAChannel()
+        {
+            const string source = """
+                using System;
+                using System.Net.WebSockets;
+                using System.Threading;
+                using System.Threading.Channels;
+                using System.Threading.Tasks;
+
+                public sealed class Connection
+                {
+                    private readonly WebSocket _socket;
+                    private readonly Channel<ArraySegment<byte>> _outgoing = Channel.CreateUnbounded<ArraySegment<byte>>();
+                    private readonly Task _writer;
+
+                    public Connection(WebSocket socket)
+                    {
+                        _socket = socket;
+                        _writer = Task.Run(WriteLoopAsync);
+                    }
+
+                    public ValueTask SendAsync(ArraySegment<byte> message) => _outgoing.Writer.WriteAsync(message);
+
+                    public void Ping() => _outgoing.Writer.TryWrite(new ArraySegment<byte>(new byte[] { 9 }));
+
+                    private async Task WriteLoopAsync()
+                    {
+                        await foreach (var message in _outgoing.Reader.ReadAllAsync())
+                        {
+                            await _socket.SendAsync(message, WebSocketMessageType.Binary, true, CancellationToken.None);
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_SingleWriterLoopStartedByAPublicStart()
+        {
+            const string source = """
+                using System.Collections.Concurrent;
+                using System.IO;
+                using System.Threading.Tasks;
+
+                public sealed class Sender
+                {
+                    private readonly BlockingCollection<byte[]> _queue = new BlockingCollection<byte[]>();
+                    private readonly Stream _stream;
+
+                    public Sender(Stream stream) => _stream = stream;
+
+                    public void Start() => Task.Factory.StartNew(() =>
+                    {
+                        foreach (var frame in _queue.GetConsumingEnumerable())
+                        {
+                            _stream.Write(frame, 0, frame.Length);
+                        }
+                    }, TaskCreationOptions.LongRunning);
+
+                    public void Enqueue(byte[] frame) => _queue.Add(frame);
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_SendsAwaitedOneAfterAnother()
+        {
+            const string source = """
+                using System;
+                using System.Net.WebSockets;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task Handshake(WebSocket socket, ArraySegment<byte> hello, ArraySegment<byte> auth)
+                    {
+                        await socket.SendAsync(hello, WebSocketMessageType.Text, true, CancellationToken.None);
+                        await socket.SendAsync(auth, WebSocketMessageType.Text, true, CancellationToken.None);
+                        await Task.Run(() => socket.SendAsync(auth, WebSocketMessageType.Text, true, CancellationToken.None));
+                        await socket.SendAsync(hello, WebSocketMessageType.Text, true, CancellationToken.None);
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_DifferentSocketsPerWorker()
+        {
+            const string source = """
+                using System.Net.Sockets;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    void Probe(string[] hosts, byte[] packet)
+                    {
+                        Parallel.ForEach(hosts, host =>
+                        {
+                            using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                            socket.Connect(host, 80);
+                            socket.Send(packet);
+                        });
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_ReceiveLoopAlongsideOneSender()
+        {
+            const string source = """
+                using System;
+                using System.Net.WebSockets;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task Run(ClientWebSocket socket, ArraySegment<byte> message)
+                    {
+                        var receive = Task.Run(async () =>
+                        {
+                            var buffer = new byte[1024];
+                            while (socket.State == WebSocketState.Open)
+                            {
+                                await socket.ReceiveAsync(new ArraySegment<byte>(buffer), CancellationToken.None);
+                            }
+                        });
+
+                        await socket.SendAsync(message, WebSocketMessageType.Text, true, CancellationToken.None);
+                        await receive;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_SendAfterTheHeartbeatIsJoined()
+        {
+            const string source = """
+                using System.IO;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    void Run(Stream stream, byte[] data)
+                    {
+                        var heartbeat = Task.Run(() => stream.WriteByte(0));
+                        heartbeat.Wait();
+                        stream.Write(data, 0, data.Length);
+                        stream.Flush();
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_StreamCreatedInsideEachParallelBody()
+        {
+            const string source = """
+                using System.IO;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    byte[][] Encode(string[] items)
+                    {
+                        var results = new byte[items.Length][];
+                        Parallel.For(0, items.Length, i =>
+                        {
+                            using var buffer = new MemoryStream();
+                            using var writer = new StreamWriter(buffer);
+                            writer.Write(items[i]);
+                            writer.Flush();
+                            results[i] = buffer.ToArray();
+                        });
+                        return results;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_ConsoleOutFromParallelBodies()
+        {
+            const string source = """
+                using System;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    void Report(string[] lines)
+                    {
+                        Parallel.ForEach(lines, line => Console.Out.WriteLine(line));
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_TwoConnectionsEachWithItsOwnStream()
+        {
+            const string source = """
+                using System.IO;
+                using System.Threading.Tasks;
+
+                public sealed class Link
+                {
+                    public Stream Stream { get; } = new MemoryStream();
+                }
+
+                class C
+                {
+                    private readonly Link _primary = new Link();
+                    private readonly Link _backup = new Link();
+
+                    async Task Mirror(byte[] data)
+                    {
+                        var a = Task.Run(() => _primary.Stream.Write(data, 0, data.Length));
+                        var b = Task.Run(() => _backup.Stream.Write(data, 0, data.Length));
+                        await Task.WhenAll(a, b);
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_TypeWithoutSynchronisationSendingFromPublicMembers()
+        {
+            const string source = """
+                using System.IO;
+
+                public sealed class Framer
+                {
+                    private readonly Stream _stream;
+
+                    public Framer(Stream stream) => _stream = stream;
+
+                    public void WriteHeader(byte[] header) => _stream.Write(header, 0, header.Length);
+
+                    public void WriteBody(byte[] body)
+                    {
+                        _stream.Write(body, 0, body.Length);
+                        _stream.Flush();
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+    }
+}
