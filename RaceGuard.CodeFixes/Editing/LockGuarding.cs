@@ -355,7 +355,7 @@ namespace RaceGuard.CodeFixes.Editing
                             var body = currentLambda.ExpressionBody!.WithoutTrivia();
                             return currentLambda
                                 .WithExpressionBody(null)
-                                .WithBlock(MultiLineBlock(Lock(gate, returnsValue ? ReturnStatement(body) : ExpressionStatement(body))))
+                                .WithBlock(Blocks.MultiLine(Lock(gate, returnsValue ? ReturnStatement(body) : ExpressionStatement(body))))
                                 .WithAdditionalAnnotations(Formatter.Annotation);
                         });
                         break;
@@ -418,14 +418,7 @@ namespace RaceGuard.CodeFixes.Editing
         }
 
         private static LockStatementSyntax Lock(ExpressionSyntax gate, StatementSyntax statement) =>
-            LockStatement(gate, MultiLineBlock(statement.WithoutLeadingTrivia().WithTrailingTrivia())).WithAdditionalAnnotations(Formatter.Annotation);
-
-        /// <summary>A block whose braces stand on their own lines even inside a lambda (the formatter keeps one-line blocks as they are).</summary>
-        private static BlockSyntax MultiLineBlock(StatementSyntax statement) =>
-            Block(
-                Token(SyntaxKind.OpenBraceToken).WithTrailingTrivia(ElasticCarriageReturnLineFeed),
-                SingletonList(statement.WithTrailingTrivia(ElasticCarriageReturnLineFeed)),
-                Token(SyntaxKind.CloseBraceToken));
+            LockStatement(gate, Blocks.MultiLine(statement.WithoutLeadingTrivia().WithTrailingTrivia())).WithAdditionalAnnotations(Formatter.Annotation);
 
         private sealed class Plan
         {
