@@ -104,8 +104,11 @@ namespace RaceGuard.CodeFixes.Editing
                     var typeName = (TypeSyntax)generator.TypeExpression(semaphoreType).WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
                     var one = Argument(LiteralExpression(SyntaxKind.NumericLiteralExpression, Literal(1)));
                     var arguments = ArgumentList(SeparatedList(new[] { one, one }));
+                    // private readonly SemaphoreSlim _socketSendLock = new(1, 1); where C# has target-typed new (9 and later).
+                    var targetTyped = root.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: >= LanguageVersion.CSharp9 };
+                    var explicitCreation = ObjectCreationExpression(typeName).WithArgumentList(arguments);
                     var (name, declaration, anchor, before) = GateDeclaration.Create(
-                        root, model, target, typeName, ObjectCreationExpression(typeName).WithArgumentList(arguments), ObjectCreationExpression(typeName).WithArgumentList(arguments), "SendLock", introduced, cancellationToken);
+                        root, model, target, typeName, targetTyped ? ImplicitObjectCreationExpression(arguments, null) : explicitCreation, explicitCreation, "SendLock", introduced, cancellationToken);
                     if (declaration is null || anchor is null)
                     {
                         continue;
@@ -305,19 +308,13 @@ namespace RaceGuard.CodeFixes.Editing
                         .WithLeadingTrivia(declaration.GetLeadingTrivia());
                     var assignment = ExpressionStatement(AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, IdentifierName(variable.Identifier.WithoutTrivia()), variable.Initializer!.Value.WithoutTrivia()));
                     editor.InsertBefore(declaration, new SyntaxNode[] { declared.WithAdditionalAnnotations(Formatter.Annotation), acquire.WithAdditionalAnnotations(Formatter.Annotation) });
-                    editor.ReplaceNode(declaration, TryFinally(assignment, gate).WithTrailingTrivia(declaration.GetTrailingTrivia()));
+                    editor.ReplaceNode(declaration, TryFinally(assignment, gate).WithTrailingTrivia(TrailingTriviaAfterTry(declaration, editor.OriginalRoot)));
                     break;
                 }
 
-                case StatementSyntax statement when statement.Parent is BlockSyntax block:
+                case StatementSyntax statement when statement.Parent is BlockSyntax:
                 {
-                    // A blank line after the try/finally when more statements follow, as after any block.
-                    var trailing = statement.GetTrailingTrivia();
-                    if (block.Statements.Last() != statement)
-                    {
-                        trailing = trailing.Add(GateDeclaration.EndOfLine(editor.OriginalRoot));
-                    }
-
+                    var trailing = TrailingTriviaAfterTry(statement, editor.OriginalRoot);
                     editor.InsertBefore(statement, acquire.WithLeadingTrivia(statement.GetLeadingTrivia()).WithAdditionalAnnotations(Formatter.Annotation));
                     editor.ReplaceNode(statement, (current, _) => TryFinally(((StatementSyntax)current).WithoutLeadingTrivia(), gate).WithTrailingTrivia(trailing));
                     break;
@@ -331,6 +328,13 @@ namespace RaceGuard.CodeFixes.Editing
                     WrapFunction(editor, site, acquire, gate);
                     break;
             }
+        }
+
+        /// <summary>The statement's trailing trivia, plus a blank line when more statements follow it in its block (as after any block).</summary>
+        private static SyntaxTriviaList TrailingTriviaAfterTry(StatementSyntax statement, SyntaxNode root)
+        {
+            var trailing = statement.GetTrailingTrivia();
+            return statement.Parent is BlockSyntax block && block.Statements.Last() != statement ? trailing.Add(GateDeclaration.EndOfLine(root)) : trailing;
         }
 
         /// <summary>

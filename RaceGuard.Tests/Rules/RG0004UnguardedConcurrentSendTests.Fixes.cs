@@ -50,7 +50,7 @@ namespace RaceGuard.Tests.Rules
                 public sealed class ChatClient
                 {
                     private readonly ClientWebSocket _socket = new ClientWebSocket();
-                    private readonly SemaphoreSlim _socketSendLock = new SemaphoreSlim(1, 1);
+                    private readonly SemaphoreSlim _socketSendLock = new(1, 1);
 
                     public async Task RunAsync(CancellationToken cancellationToken)
                     {
@@ -273,7 +273,7 @@ namespace RaceGuard.Tests.Rules
                 public sealed class Journal
                 {
                     private readonly Stream _stream;
-                    private readonly SemaphoreSlim _streamSendLock = new SemaphoreSlim(1, 1);
+                    private readonly SemaphoreSlim _streamSendLock = new(1, 1);
 
                     public Journal(Stream stream)
                     {
@@ -322,6 +322,125 @@ namespace RaceGuard.Tests.Rules
                 """;
 
             await VerifyFix.VerifyCodeFixAsync(source, fixedSource);
+        }
+
+        [Fact]
+        public async Task Fix_DeclarationKeepsItsVariableAndAReturnedValueTaskIsAwaited()
+        {
+            const string source = """
+                using System;
+                using System.Net.Sockets;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                public sealed class Sender
+                {
+                    private readonly Socket _socket;
+                    private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+                    private int _sent;
+
+                    public Sender(Socket socket) => _socket = socket;
+
+                    public async Task SendAsync(byte[] data, CancellationToken token)
+                    {
+                        await _gate.WaitAsync(token);
+                        try
+                        {
+                            _sent = 0;
+                        }
+                        finally
+                        {
+                            _gate.Release();
+                        }
+
+                        var sent = await {|RG0004:_socket.SendAsync(data, SocketFlags.None, token)|};
+                        Console.WriteLine(sent);
+                    }
+
+                    public ValueTask<int> SendRawAsync(ReadOnlyMemory<byte> data, CancellationToken token) => {|RG0004:_socket.SendAsync(data, SocketFlags.None, token)|};
+                }
+                """;
+            const string fixedSource = """
+                using System;
+                using System.Net.Sockets;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                public sealed class Sender
+                {
+                    private readonly Socket _socket;
+                    private readonly SemaphoreSlim _socketSendLock = new(1, 1);
+                    private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+                    private int _sent;
+
+                    public Sender(Socket socket) => _socket = socket;
+
+                    public async Task SendAsync(byte[] data, CancellationToken token)
+                    {
+                        await _gate.WaitAsync(token);
+                        try
+                        {
+                            _sent = 0;
+                        }
+                        finally
+                        {
+                            _gate.Release();
+                        }
+
+                        int sent;
+                        await _socketSendLock.WaitAsync(token);
+                        try
+                        {
+                            sent = await _socket.SendAsync(data, SocketFlags.None, token);
+                        }
+                        finally
+                        {
+                            _socketSendLock.Release();
+                        }
+
+                        Console.WriteLine(sent);
+                    }
+
+                    public async ValueTask<int> SendRawAsync(ReadOnlyMemory<byte> data, CancellationToken token)
+                    {
+                        await _socketSendLock.WaitAsync(token);
+                        try
+                        {
+                            return await _socket.SendAsync(data, SocketFlags.None, token);
+                        }
+                        finally
+                        {
+                            _socketSendLock.Release();
+                        }
+                    }
+                }
+                """;
+
+            await VerifyFix.VerifyCodeFixAsync(source, fixedSource);
+        }
+
+        [Fact]
+        public async Task Fix_NotOfferedForASendNobodyAwaits()
+        {
+            const string source = """
+                using System;
+                using System.Net.WebSockets;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    void Flood(WebSocket socket, ArraySegment<byte>[] messages)
+                    {
+                        Parallel.ForEach(messages, message =>
+                        {
+                            _ = {|RG0004:socket.SendAsync(message, WebSocketMessageType.Binary, true, CancellationToken.None)|};
+                        });
+                    }
+                }
+                """;
+
+            await VerifyFix.VerifyCodeFixAsync(source, source);
         }
     }
 }

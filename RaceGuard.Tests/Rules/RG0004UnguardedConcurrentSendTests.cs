@@ -379,5 +379,40 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        [Fact]
+        public async Task Reports_SendsUnderAThrottlingSemaphoreWithSeveralSlots()
+        {
+            const string source = """
+                using System;
+                using System.Linq;
+                using System.Net.WebSockets;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    private readonly SemaphoreSlim _throttle = new SemaphoreSlim(4);
+
+                    async Task Publish(ClientWebSocket socket, ArraySegment<byte>[] messages)
+                    {
+                        await Task.WhenAll(messages.Select(async message =>
+                        {
+                            await _throttle.WaitAsync();
+                            try
+                            {
+                                await [|socket.SendAsync(message, WebSocketMessageType.Binary, true, CancellationToken.None)|];
+                            }
+                            finally
+                            {
+                                _throttle.Release();
+                            }
+                        }));
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }

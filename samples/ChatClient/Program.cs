@@ -25,3 +25,6 @@ listener.Listen();
 await Task.Delay(20);
 listener.StopListening();
 Console.WriteLine($"{listener.Accepted} connections accepted");
+
+using var connection = new ChatConnection();
+Console.WriteLine($"chat connection ready ({nameof(connection.SendAsync)})");
