@@ -19,6 +19,7 @@ namespace RaceGuard.Rules
         public override void Analyze(RuleContext context)
         {
             var facts = context.Facts;
+            var reported = new HashSet<Location>();
             foreach (var entry in facts.AccessesByPath)
             {
                 if (!IsOwnTarget(entry.Key, facts.Type))
@@ -28,7 +29,8 @@ namespace RaceGuard.Rules
 
                 foreach (var send in entry.Value)
                 {
-                    if (send.Kind != AccessKind.Send)
+                    // A helper reached from several call sites is one send site: reported once.
+                    if (send.Kind != AccessKind.Send || reported.Contains(send.Location))
                     {
                         continue;
                     }
@@ -39,6 +41,7 @@ namespace RaceGuard.Rules
                         continue;
                     }
 
+                    reported.Add(send.Location);
                     context.ReportDiagnostic(CreateDiagnostic(send, conflicts, facts, context.Known));
                 }
             }

@@ -414,5 +414,44 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        [Fact]
+        public async Task Reports_PropertyChainTargetReachedThroughAHelper()
+        {
+            const string source = """
+                using System.Net.Sockets;
+                using System.Threading.Tasks;
+
+                public sealed class Link
+                {
+                    public Link(NetworkStream stream) => Stream = stream;
+
+                    public NetworkStream Stream { get; }
+                }
+
+                class Relay
+                {
+                    private readonly Link _link;
+
+                    public Relay(Link link) => _link = link;
+
+                    public async Task ForwardAsync(byte[] up, byte[] down)
+                    {
+                        var a = Task.Run(() => Write(_link.Stream, up));
+                        var b = Task.Run(() => Write(_link.Stream, down));
+                        await Task.WhenAll(a, b);
+                    }
+
+                    private static void Write(NetworkStream stream, byte[] data) => {|#0:stream.Write(data, 0, data.Length)|};
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0004").WithLocation(0).WithArguments(
+                    "_link.Stream", "NetworkStream", "Write() in Write() called inside a Task.Run lambda", "other instances of the same Task.Run lambda",
+                    "a stream allows one write at a time: concurrent writes interleave or throw \"The WriteAsync method cannot be called when another write operation is pending\"",
+                    "one SemaphoreSlim(1, 1)"));
+        }
     }
 }
