@@ -20,7 +20,8 @@ namespace RaceGuard.Analyzers
             new SharedCollectionMutationRule(),
             new UnsynchronizedFlagRule(),
             new NonAtomicUpdateRule(),
-            new UnguardedConcurrentSendRule());
+            new UnguardedConcurrentSendRule(),
+            new SideChannelHandOverRule());
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = Rules.Select(r => r.Descriptor).ToImmutableArray();
 

@@ -49,6 +49,16 @@ namespace RaceGuard.Diagnostics
                          "SemaphoreSlim(1, 1) (await WaitAsync, try, finally Release), or hand messages to a single writer through a Channel.",
             DiagnosticSeverity.Warning);
 
+        public static readonly DiagnosticDescriptor SideChannelHandOver = Create(
+            RuleIds.SideChannelHandOver,
+            title: "Captured result or error read after a completion signal instead of after the task",
+            messageFormat: "'{0}' ({1}) is {2}; {3}",
+            description: "A background task hands a result or an error to the code that started it through a captured variable, and the reader is ordered after the write " +
+                         "only by a side signal (an event, a TaskCompletionSource, the end of a channel loop, a polled flag, a delay) or by nothing. Move the assignment, add an early " +
+                         "return, let the consumer leave on a timeout or cancellation, and the error is lost or read while it is written. Hand it over with the completion itself: " +
+                         "await the task that writes it, or writer.Complete(ex) in the producer and await reader.Completion in the consumer.",
+            DiagnosticSeverity.Warning);
+
         /// <summary>The help link of a rule: its page under docs/.</summary>
         public static string HelpLink(string id) => RepositoryUrl + "/blob/main/docs/" + id + ".md";
 

@@ -29,5 +29,11 @@ namespace RaceGuard.Diagnostics
 
         /// <summary>The name of a <c>SemaphoreSlim(1, 1)</c> that already guards some sends to the same target; absent when a new one is needed.</summary>
         public const string ExistingSemaphore = "ExistingSemaphore";
+
+        /// <summary>Which RG0005 finding the diagnostic is: "Read" (the read after a side signal) or "WriteAfterSignal".</summary>
+        public const string HandOverFinding = "HandOverFinding";
+
+        /// <summary>For an RG0005 read: what orders it (<see cref="ConcurrencyModel.SignalKind"/>: None, EventWait, TaskCompletionSource, ChannelDrained, PolledFlag, Delay).</summary>
+        public const string Signal = "Signal";
     }
 }

@@ -10,5 +10,7 @@ namespace RaceGuard.Diagnostics
         public const string NonAtomicUpdate = "RG0003";
 
         public const string UnguardedConcurrentSend = "RG0004";
+
+        public const string SideChannelHandOver = "RG0005";
     }
 }

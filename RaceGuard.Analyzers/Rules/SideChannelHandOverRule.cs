@@ -1,0 +1,179 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using RaceGuard.ConcurrencyModel;
+using RaceGuard.Diagnostics;
+
+namespace RaceGuard.Rules
+{
+    /// <summary>
+    /// RG0005: a result or error that a region hands to the code that started it through a captured local, read there
+    /// after a side signal (or nothing) instead of after the region's task; and, in the region, an assignment placed
+    /// after the signal it should precede.
+    /// </summary>
+    public sealed class SideChannelHandOverRule : RaceRule
+    {
+        public override DiagnosticDescriptor Descriptor => Descriptors.SideChannelHandOver;
+
+        public override ConcurrencySources Needs => ConcurrencySources.Regions;
+
+        public override void Analyze(RuleContext context)
+        {
+            var facts = context.Facts;
+            foreach (var region in facts.Members.SelectMany(m => m.Regions))
+            {
+                if (region.Code is null || !HandsBackWork(region))
+                {
+                    continue;
+                }
+
+                var taskJoins = CompletionSignals.TaskJoins(region, context.Known);
+                foreach (var entry in facts.AccessesByPath)
+                {
+                    if (entry.Key.Symbols.Length != 1 || entry.Key.Root is not ILocalSymbol local || region.Declares(local))
+                    {
+                        continue;
+                    }
+
+                    var writes = entry.Value.Where(a => a.Kind is AccessKind.Write or AccessKind.ReadModifyWrite && ReferenceEquals(a.Region, region)).ToList();
+                    if (writes.Count == 0)
+                    {
+                        continue;
+                    }
+
+                    ReportReads(context, region, taskJoins, entry.Value, writes);
+                    ReportWritesAfterTheSignal(context, region, writes);
+                }
+            }
+        }
+
+        /// <summary>Regions that run a piece of work once for their starter and end: tasks, threads, work items (not timers, loops of a hosted service, per-request handlers).</summary>
+        private static bool HandsBackWork(ConcurrentRegion region) =>
+            region.Kind is RegionKind.TaskRun or RegionKind.TaskFactoryStartNew or RegionKind.NewTask or RegionKind.Thread or RegionKind.ThreadPool or RegionKind.ContinueWith &&
+            region.Multiplicity == Multiplicity.Once;
+
+        /// <summary>The first read by the starting code, after the start, that no join of the region's own task orders (the fixes act before it).</summary>
+        private void ReportReads(RuleContext context, ConcurrentRegion region, ImmutableArray<IOperation> taskJoins, ImmutableArray<SharedAccess> accesses, List<SharedAccess> writes)
+        {
+            foreach (var read in accesses.OrderBy(a => a.Anchor.Syntax.SpanStart))
+            {
+                if (read.Kind != AccessKind.Read || !ReferenceEquals(read.Region, region.Parent) || !ReferenceEquals(read.Member, writes[0].Member) ||
+                    read.Anchor.Syntax.SyntaxTree != region.StartAnchor.Syntax.SyntaxTree ||
+                    read.Anchor.Syntax.SpanStart < region.StartAnchor.Syntax.Span.End ||
+                    !region.ContextRoot.Syntax.Span.Contains(read.Anchor.Syntax.Span) ||
+                    taskJoins.Any(join => Joins.Dominates(join, read.Anchor, region.StartAnchor)) ||
+                    IsPolling(read))
+                {
+                    continue;
+                }
+
+                var (kind, wait) = CompletionSignals.OrderingBefore(region, read.Anchor);
+                var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+                properties[DiagnosticPropertyKeys.SymbolName] = read.Path.DisplayName;
+                properties[DiagnosticPropertyKeys.SymbolKind] = "Local";
+                properties[DiagnosticPropertyKeys.HandOverFinding] = "Read";
+                properties[DiagnosticPropertyKeys.Signal] = kind.ToString();
+                var additional = writes.Select(w => w.Location).Append(region.Start.Syntax.GetLocation());
+                if (wait is not null)
+                {
+                    additional = additional.Append(wait.Syntax.GetLocation());
+                }
+
+                context.ReportDiagnostic(Diagnostic.Create(
+                    Descriptor,
+                    read.Operation.Syntax.GetLocation(),
+                    additional,
+                    properties.ToImmutable(),
+                    read.Path.DisplayName,
+                    read.Path.Type?.ToMessageString() ?? "?",
+                    "read in " + read.Member.Describe() + " after the " + region.Construct + " that assigns it, ordered by " + CompletionSignals.Describe(kind, wait),
+                    "the hand-over breaks on the first early return, timeout or cancellation; await the task (or thread) that writes it, or pass the error through the channel's or TaskCompletionSource's completion"));
+                return;
+            }
+        }
+
+        /// <summary>Inside the region: an assignment that runs after the signal the starter waits for (<c>done.Set(); error = ex;</c>).</summary>
+        private void ReportWritesAfterTheSignal(RuleContext context, ConcurrentRegion region, List<SharedAccess> writes)
+        {
+            var signals = CompletionSignals.SentBy(region);
+            foreach (var write in writes)
+            {
+                var signal = signals.FirstOrDefault(s => RunsBefore(s, write.ReportOperation));
+                if (signal is null)
+                {
+                    continue;
+                }
+
+                var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+                properties[DiagnosticPropertyKeys.SymbolName] = write.Path.DisplayName;
+                properties[DiagnosticPropertyKeys.SymbolKind] = "Local";
+                properties[DiagnosticPropertyKeys.HandOverFinding] = "WriteAfterSignal";
+                context.ReportDiagnostic(Diagnostic.Create(
+                    Descriptor,
+                    write.Location,
+                    new[] { signal.Syntax.GetLocation(), region.Start.Syntax.GetLocation() },
+                    properties.ToImmutable(),
+                    write.Path.DisplayName,
+                    write.Path.Type?.ToMessageString() ?? "?",
+                    "assigned inside the " + region.Construct + " after '" + signal.Syntax + "', the signal its reader waits for",
+                    "the reader may already have read it; assign it before the signal, or pass it with the completion itself (writer.Complete(ex), tcs.TrySetException(ex))"));
+            }
+        }
+
+        /// <summary>
+        /// True when <paramref name="signal"/> runs before <paramref name="write"/> on every path: it dominates the write,
+        /// or it stands in a <c>try</c> body whose <c>finally</c> holds the write.
+        /// </summary>
+        private static bool RunsBefore(IOperation signal, IOperation write)
+        {
+            if (Joins.Dominates(signal, write))
+            {
+                return true;
+            }
+
+            for (var parent = write.Parent; parent is not null; parent = parent.Parent)
+            {
+                if (parent is ITryOperation { Finally: { } finallyBlock } tryOperation && finallyBlock.Syntax.Span.Contains(write.Syntax.Span))
+                {
+                    return tryOperation.Body.Operations.Any(statement => statement.DescendantsAndSelf().Contains(signal) && !IsInsideBranch(signal, statement));
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>True when the signal stands inside a conditional or loop within <paramref name="statement"/> (not on every path).</summary>
+        private static bool IsInsideBranch(IOperation signal, IOperation statement)
+        {
+            for (var parent = signal.Parent; parent is not null && !ReferenceEquals(parent, statement.Parent); parent = parent.Parent)
+            {
+                if (parent is IConditionalOperation or ILoopOperation or ISwitchOperation or ITryOperation)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>A read that polls (a loop condition): the signal itself, RG0002's concern, not a hand-over.</summary>
+        private static bool IsPolling(SharedAccess read)
+        {
+            for (var current = read.Operation; current.Parent is { } parent; current = parent)
+            {
+                switch (parent)
+                {
+                    case IWhileLoopOperation loop when ReferenceEquals(loop.Condition, current):
+                    case IForLoopOperation forLoop when ReferenceEquals(forLoop.Condition, current):
+                        return true;
+                    case IBlockOperation or IAnonymousFunctionOperation:
+                        return false;
+                }
+            }
+
+            return false;
+        }
+    }
+}

@@ -1,0 +1,369 @@
+using System.Threading.Tasks;
+using VerifyCS = RaceGuard.Tests.Verifiers.CSharpRuleVerifier<RaceGuard.Rules.SideChannelHandOverRule>;
+
+namespace RaceGuard.Tests.Rules
+{
+    /// <summary>RG0005 positives: a captured error or result read after a side signal, or nothing; assignments after the signal.</summary>
+    public partial class RG0005SideChannelHandOverTests
+    {
+        [Fact]
+        public async Task Reports_StreamingHandlerReadingTheErrorAfterDrainingTheChannel()
+        {
+            const string source = """
+                using System;
+                using System.Threading.Channels;
+                using System.Threading.Tasks;
+
+                class StreamingHandler
+                {
+                    async Task<string> HandleAsync(Func<ChannelWriter<string>, Task> execute)
+                    {
+                        var events = Channel.CreateUnbounded<string>();
+                        Exception? execError = null;
+                        _ = Task.Run(async () =>
+                        {
+                            try
+                            {
+                                await execute(events.Writer);
+                            }
+                            catch (Exception ex)
+                            {
+                                execError = ex;
+                            }
+                            finally
+                            {
+                                events.Writer.Complete();
+                            }
+                        });
+
+                        var count = 0;
+                        await foreach (var e in events.Reader.ReadAllAsync())
+                        {
+                            count++;
+                        }
+
+                        return {|#0:execError|} is null ? "ok " + count : "failed: " + execError.Message;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0005").WithLocation(0).WithArguments(
+                    "execError", "Exception?",
+                    "read in HandleAsync() after the Task.Run lambda that assigns it, ordered by only the end of the loop that drains the channel",
+                    "the hand-over breaks on the first early return, timeout or cancellation; await the task (or thread) that writes it, or pass the error through the channel's or TaskCompletionSource's completion"));
+        }
+
+        [Fact]
+        public async Task Reports_ErrorReadAfterAManualResetEventSlimWait()
+        {
+            const string source = """
+                using System;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class Job
+                {
+                    string Run(Action work)
+                    {
+                        Exception? error = null;
+                        var done = new ManualResetEventSlim();
+                        Task.Run(() =>
+                        {
+                            try
+                            {
+                                work();
+                            }
+                            catch (Exception ex)
+                            {
+                                error = ex;
+                            }
+
+                            done.Set();
+                        });
+
+                        done.Wait();
+                        return {|#0:error|}?.Message ?? "ok";
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0005").WithLocation(0).WithArguments(
+                    "error", "Exception?",
+                    "read in Run() after the Task.Run lambda that assigns it, ordered by only the wait on 'done'",
+                    "the hand-over breaks on the first early return, timeout or cancellation; await the task (or thread) that writes it, or pass the error through the channel's or TaskCompletionSource's completion"));
+        }
+
+        [Fact]
+        public async Task Reports_ResultReadAfterAwaitingATaskCompletionSource()
+        {
+            const string source = """
+                using System;
+                using System.Threading.Tasks;
+
+                class Loader
+                {
+                    async Task<int> LoadAsync(Func<int> compute)
+                    {
+                        var result = 0;
+                        var ready = new TaskCompletionSource<bool>();
+                        _ = Task.Run(() =>
+                        {
+                            result = compute();
+                            ready.TrySetResult(true);
+                        });
+
+                        await ready.Task;
+                        return [|result|];
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_ErrorReadAfterPollingAFlag()
+        {
+            const string source = """
+                using System;
+                using System.Threading;
+
+                class Worker
+                {
+                    string Run(Action work)
+                    {
+                        string? failure = null;
+                        var finished = false;
+                        new Thread(() =>
+                        {
+                            try
+                            {
+                                work();
+                            }
+                            catch (Exception ex)
+                            {
+                                failure = ex.Message;
+                            }
+
+                            finished = true;
+                        }).Start();
+
+                        while (!finished)
+                        {
+                            Thread.Sleep(10);
+                        }
+
+                        return [|failure|] ?? "ok";
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_ResultReadWithNoSignalAtAll()
+        {
+            const string source = """
+                using System;
+                using System.Threading.Tasks;
+
+                class Report
+                {
+                    int Build(Func<int> count)
+                    {
+                        var total = -1;
+                        Task.Run(() => total = count());
+                        Console.WriteLine("building");
+                        return [|total|];
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_ErrorReadAfterADelay()
+        {
+            const string source = """
+                using System;
+                using System.Threading.Tasks;
+
+                class Probe
+                {
+                    async Task<bool> CheckAsync(Func<Task> ping)
+                    {
+                        Exception? error = null;
+                        _ = Task.Run(async () =>
+                        {
+                            try
+                            {
+                                await ping();
+                            }
+                            catch (Exception ex)
+                            {
+                                error = ex;
+                            }
+                        });
+
+                        await Task.Delay(1000);
+                        return [|error|] is null;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_ErrorAssignedAfterTheEventIsSet()
+        {
+            const string source = """
+                using System;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class Job
+                {
+                    Exception? Run(Action work)
+                    {
+                        Exception? error = null;
+                        var done = new ManualResetEventSlim();
+                        Task.Run(() =>
+                        {
+                            try
+                            {
+                                work();
+                                done.Set();
+                            }
+                            catch (Exception ex)
+                            {
+                                done.Set();
+                                {|#0:error = ex|};
+                            }
+                        });
+
+                        done.Wait();
+                        return {|#1:error|};
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0005").WithLocation(0).WithArguments(
+                    "error", "Exception?",
+                    "assigned inside the Task.Run lambda after 'done.Set()', the signal its reader waits for",
+                    "the reader may already have read it; assign it before the signal, or pass it with the completion itself (writer.Complete(ex), tcs.TrySetException(ex))"),
+                VerifyCS.Diagnostic("RG0005").WithLocation(1).WithArguments(
+                    "error", "Exception?", "read in Run() after the Task.Run lambda that assigns it, ordered by only the wait on 'done'",
+                    "the hand-over breaks on the first early return, timeout or cancellation; await the task (or thread) that writes it, or pass the error through the channel's or TaskCompletionSource's completion"));
+        }
+
+        [Fact]
+        public async Task Reports_ErrorAssignedInAFinallyAfterTheChannelIsCompleted()
+        {
+            const string source = """
+                using System;
+                using System.Threading.Channels;
+                using System.Threading.Tasks;
+
+                class Producer
+                {
+                    async Task<bool> RunAsync(Func<ChannelWriter<int>, Task> produce)
+                    {
+                        var channel = Channel.CreateUnbounded<int>();
+                        var failed = false;
+                        _ = Task.Run(async () =>
+                        {
+                            try
+                            {
+                                await produce(channel.Writer);
+                                channel.Writer.Complete();
+                            }
+                            finally
+                            {
+                                {|#0:failed = !channel.Reader.Completion.IsCompleted|};
+                            }
+                        });
+
+                        await foreach (var item in channel.Reader.ReadAllAsync())
+                        {
+                        }
+
+                        return {|#1:failed|};
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0005").WithLocation(0).WithArguments(
+                    "failed", "bool",
+                    "assigned inside the Task.Run lambda after 'channel.Writer.Complete()', the signal its reader waits for",
+                    "the reader may already have read it; assign it before the signal, or pass it with the completion itself (writer.Complete(ex), tcs.TrySetException(ex))"),
+                VerifyCS.Diagnostic("RG0005").WithLocation(1).WithArguments(
+                    "failed", "bool", "read in RunAsync() after the Task.Run lambda that assigns it, ordered by only the end of the loop that drains the channel",
+                    "the hand-over breaks on the first early return, timeout or cancellation; await the task (or thread) that writes it, or pass the error through the channel's or TaskCompletionSource's completion"));
+        }
+
+        [Fact]
+        public async Task Reports_ThreadPoolWorkItemResultReadAfterACountdown()
+        {
+            const string source = """
+                using System.Threading;
+
+                class Sampler
+                {
+                    double Sample(System.Func<double> measure)
+                    {
+                        double value = 0;
+                        using var countdown = new CountdownEvent(1);
+                        ThreadPool.QueueUserWorkItem(_ =>
+                        {
+                            value = measure();
+                            countdown.Signal();
+                        });
+
+                        countdown.Wait();
+                        return [|value|];
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_ThreadResultReadAfterAnAutoResetEventWaitOne()
+        {
+            const string source = """
+                using System.Threading;
+
+                class Reader
+                {
+                    string Read(System.Func<string> fetch)
+                    {
+                        string? text = null;
+                        var ready = new AutoResetEvent(false);
+                        var thread = new Thread(() =>
+                        {
+                            text = fetch();
+                            ready.Set();
+                        });
+                        thread.Start();
+                        ready.WaitOne();
+                        return [|text|] ?? "";
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+    }
+}
