@@ -75,6 +75,7 @@ namespace RaceGuard.Rules
                 properties[DiagnosticPropertyKeys.SymbolKind] = "Local";
                 properties[DiagnosticPropertyKeys.HandOverFinding] = "Read";
                 properties[DiagnosticPropertyKeys.Signal] = kind.ToString();
+                properties[DiagnosticPropertyKeys.ConflictCount] = writes.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 var additional = writes.Select(w => w.Location).Append(region.Start.Syntax.GetLocation());
                 if (wait is not null)
                 {
