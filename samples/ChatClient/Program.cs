@@ -28,3 +28,10 @@ Console.WriteLine($"{listener.Accepted} connections accepted");
 
 using var connection = new ChatConnection();
 Console.WriteLine($"chat connection ready ({nameof(connection.SendAsync)})");
+
+var handler = new StreamingHandler();
+Console.WriteLine(await handler.HandleAsync(async writer =>
+{
+    await writer.WriteAsync("hello ");
+    await writer.WriteAsync("world");
+}));
