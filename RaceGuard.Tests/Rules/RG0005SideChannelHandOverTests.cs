@@ -365,5 +365,66 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        [Fact]
+        public async Task Reports_ResultReadAfterWhenAnyWithATimeout()
+        {
+            const string source = """
+                using System;
+                using System.Threading.Tasks;
+
+                class Fetcher
+                {
+                    async Task<string?> FetchAsync(Func<Task<string>> fetch)
+                    {
+                        string? body = null;
+                        var work = Task.Run(async () => body = await fetch());
+                        await Task.WhenAny(work, Task.Delay(TimeSpan.FromSeconds(5)));
+                        return [|body|];
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_ErrorWrittenByALocalFunctionOnAThread()
+        {
+            const string source = """
+                using System;
+                using System.Threading;
+
+                class Importer
+                {
+                    string Import(Action import)
+                    {
+                        Exception? error = null;
+                        var done = new ManualResetEvent(false);
+                        void Work()
+                        {
+                            try
+                            {
+                                import();
+                            }
+                            catch (Exception ex)
+                            {
+                                error = ex;
+                            }
+                            finally
+                            {
+                                done.Set();
+                            }
+                        }
+
+                        new Thread(Work).Start();
+                        done.WaitOne();
+                        return [|error|]?.Message ?? "imported";
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }
