@@ -21,29 +21,30 @@ namespace RaceGuard.Rules
 
         public override void Analyze(RuleContext context)
         {
-            var facts = context.Facts;
-            foreach (var region in facts.Members.SelectMany(m => m.Regions))
+            // One pass over the locals: those written inside a task or thread region that does not declare them. The
+            // region's joins are looked at only for such a local.
+            Dictionary<ConcurrentRegion, ImmutableArray<IOperation>>? taskJoins = null;
+            foreach (var entry in context.Facts.AccessesByPath)
             {
-                if (region.Code is null || !HandsBackWork(region))
+                if (entry.Key.Symbols.Length != 1 || entry.Key.Root is not ILocalSymbol local)
                 {
                     continue;
                 }
 
-                var taskJoins = CompletionSignals.TaskJoins(region, context.Known);
-                foreach (var entry in facts.AccessesByPath)
+                foreach (var group in entry.Value
+                             .Where(a => a.Kind is AccessKind.Write or AccessKind.ReadModifyWrite && a.Region is { Code: not null } region && HandsBackWork(region) && !region.Declares(local))
+                             .GroupBy(a => a.Region!))
                 {
-                    if (entry.Key.Symbols.Length != 1 || entry.Key.Root is not ILocalSymbol local || region.Declares(local))
+                    var region = group.Key;
+                    taskJoins ??= new Dictionary<ConcurrentRegion, ImmutableArray<IOperation>>();
+                    if (!taskJoins.TryGetValue(region, out var joins))
                     {
-                        continue;
+                        joins = CompletionSignals.TaskJoins(region, context.Known);
+                        taskJoins[region] = joins;
                     }
 
-                    var writes = entry.Value.Where(a => a.Kind is AccessKind.Write or AccessKind.ReadModifyWrite && ReferenceEquals(a.Region, region)).ToList();
-                    if (writes.Count == 0)
-                    {
-                        continue;
-                    }
-
-                    ReportReads(context, region, taskJoins, entry.Value, writes);
+                    var writes = group.ToList();
+                    ReportReads(context, region, joins, entry.Value, writes);
                     ReportWritesAfterTheSignal(context, region, writes);
                 }
             }
