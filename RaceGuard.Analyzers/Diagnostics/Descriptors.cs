@@ -59,6 +59,15 @@ namespace RaceGuard.Diagnostics
                          "await the task that writes it, or writer.Complete(ex) in the producer and await reader.Completion in the consumer.",
             DiagnosticSeverity.Warning);
 
+        public static readonly DiagnosticDescriptor ReleaseNotGuaranteed = Create(
+            RuleIds.ReleaseNotGuaranteed,
+            title: "Lock or semaphore acquired without guaranteed release",
+            messageFormat: "'{0}' ({1}) is acquired by {2} in {3} and released outside a finally; an exception, early return or faulted await in between leaves it held and every later acquire waits forever; release it in try/finally",
+            description: "A lock, monitor or semaphore is acquired and then released by a later statement that is not in a finally block. Any exception, early return or faulted await " +
+                         "between the two skips the release: the lock stays held, and every later Wait, WaitAsync or Enter blocks forever. Put the statements after the acquire in try " +
+                         "and the release in finally, keeping the acquire before the try.",
+            DiagnosticSeverity.Warning);
+
         /// <summary>The help link of a rule: its page under docs/.</summary>
         public static string HelpLink(string id) => RepositoryUrl + "/blob/main/docs/" + id + ".md";
 

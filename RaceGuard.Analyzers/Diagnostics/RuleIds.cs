@@ -12,5 +12,7 @@ namespace RaceGuard.Diagnostics
         public const string UnguardedConcurrentSend = "RG0004";
 
         public const string SideChannelHandOver = "RG0005";
+
+        public const string ReleaseNotGuaranteed = "RG0008";
     }
 }

@@ -35,3 +35,7 @@ Console.WriteLine(await handler.HandleAsync(async writer =>
     await writer.WriteAsync("hello ");
     await writer.WriteAsync("world");
 }));
+
+var avatars = new AvatarStore();
+var avatar = await avatars.GetAsync("ada", _ => Task.FromResult(new byte[] { 1, 2, 3 }));
+Console.WriteLine($"avatar of {avatar.Length} bytes");

@@ -1,0 +1,31 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using RaceGuard.CodeFixes.Editing;
+using RaceGuard.Diagnostics;
+
+namespace RaceGuard.CodeFixes
+{
+    /// <summary>
+    /// "Release in a finally": the statements after the acquire go into <c>try</c> and the release into <c>finally</c>, the
+    /// acquire staying before the <c>try</c>; <c>Monitor.Enter(x) .. Monitor.Exit(x)</c> becomes <c>lock (x)</c>.
+    /// </summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ReleaseInFinallyCodeFixProvider))]
+    [Shared]
+    public sealed class ReleaseInFinallyCodeFixProvider : DocumentRewriteCodeFixProvider
+    {
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.ReleaseNotGuaranteed);
+
+        protected override string EquivalenceKey => "RaceGuard.ReleaseInFinally";
+
+        protected override string? TitleFor(Document document, SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken) =>
+            ReleaseInFinally.TitleFor(root, model, diagnostic, cancellationToken);
+
+        protected override Task<Document?> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken) =>
+            ReleaseInFinally.ApplyAsync(document, diagnostics, cancellationToken);
+    }
+}
