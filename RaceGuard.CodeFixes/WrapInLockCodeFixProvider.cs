@@ -18,7 +18,7 @@ namespace RaceGuard.CodeFixes
     [Shared]
     public sealed class WrapInLockCodeFixProvider : DocumentRewriteCodeFixProvider
     {
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.SharedCollectionMutation, RuleIds.UnsynchronizedFlag, RuleIds.NonAtomicUpdate);
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.SharedCollectionMutation, RuleIds.UnsynchronizedFlag, RuleIds.NonAtomicUpdate, RuleIds.InconsistentSynchronization);
 
         protected override string EquivalenceKey => "RaceGuard.WrapInLock";
 

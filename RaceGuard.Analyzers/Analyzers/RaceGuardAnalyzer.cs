@@ -21,7 +21,8 @@ namespace RaceGuard.Analyzers
             new UnsynchronizedFlagRule(),
             new NonAtomicUpdateRule(),
             new UnguardedConcurrentSendRule(),
-            new SideChannelHandOverRule());
+            new SideChannelHandOverRule(),
+            new InconsistentSynchronizationRule());
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = Rules.Select(r => r.Descriptor).ToImmutableArray();
 

@@ -80,6 +80,12 @@ namespace RaceGuard.CodeFixes.Editing
                 return null;
             }
 
+            // An inconsistently guarded field takes the lock its other accesses hold; never a new one (nor for a semaphore guard).
+            if (diagnostics.Any(d => d.Id == RuleIds.InconsistentSynchronization && !d.Properties.ContainsKey(DiagnosticPropertyKeys.ExistingLock)))
+            {
+                return null;
+            }
+
             var targets = new List<SyntaxNode>();
             foreach (var diagnostic in diagnostics)
             {

@@ -39,3 +39,7 @@ Console.WriteLine(await handler.HandleAsync(async writer =>
 var avatars = new AvatarStore();
 var avatar = await avatars.GetAsync("ada", _ => Task.FromResult(new byte[] { 1, 2, 3 }));
 Console.WriteLine($"avatar of {avatar.Length} bytes");
+
+var auth = new AuthState();
+auth.SignIn("t0k3n");
+Console.WriteLine(auth.Describe());

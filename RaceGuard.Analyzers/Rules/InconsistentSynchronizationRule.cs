@@ -1,0 +1,119 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using RaceGuard.ConcurrencyModel;
+using RaceGuard.Diagnostics;
+
+namespace RaceGuard.Rules
+{
+    /// <summary>
+    /// RG0007: a field of the type accessed under one guard in most places and with no guard in a few, at least one of
+    /// them a write (SpotBugs' inconsistent-synchronisation measure: unguarded accesses at most a third of all, writes
+    /// counted twice). Reports the unguarded reads and plain writes; a racing unguarded mutation, update or flag access
+    /// is RG0001's, RG0003's or RG0002's.
+    /// </summary>
+    public sealed class InconsistentSynchronizationRule : RaceRule
+    {
+        /// <summary>At most this many guarded accesses are attached to a diagnostic as additional locations.</summary>
+        private const int MaxGuardedLocations = 5;
+
+        public override DiagnosticDescriptor Descriptor => Descriptors.InconsistentSynchronization;
+
+        public override ConcurrencySources Needs => ConcurrencySources.SharedInstances | ConcurrencySources.Regions | ConcurrencySources.FrameworkEntryPoints;
+
+        public override void Analyze(RuleContext context)
+        {
+            var facts = context.Facts;
+            foreach (var entry in facts.AccessesByPath)
+            {
+                if (entry.Key.Symbols.Length != 1 || entry.Key.Root is not IFieldSymbol { IsReadOnly: false, IsConst: false } field ||
+                    !SymbolEqualityComparer.Default.Equals(field.ContainingType.OriginalDefinition, facts.Type.OriginalDefinition) ||
+                    field.Type.SpecialType == SpecialType.System_Boolean || (facts.IsPerRequest && !field.IsStatic))
+                {
+                    continue;
+                }
+
+                // A constructor's or Dispose's own code runs before or after the type is shared; a region it starts does not.
+                var accesses = entry.Value.Where(a => !(a.Region is null && IsLifecycle(a.Member.Symbol)) && !a.IsAtomic).ToList();
+                if (!accesses.Any(a => a.IsWrite) || MostCommonGuard(accesses) is not { } guard)
+                {
+                    continue;
+                }
+
+                var guarded = accesses.Where(a => a.Guards.Any(g => g.Key.Equals(guard.Key))).ToList();
+                var unguarded = accesses.Where(a => a.Guards.IsEmpty).ToList();
+                var total = accesses.Sum(Weight);
+                var loose = unguarded.Sum(Weight);
+                // "Guarded in most members, forgotten in one": the guard must be taken in at least two members.
+                if (unguarded.Count == 0 || guarded.Select(g => g.Member).Distinct().Count() < 2 || loose * 3 > total)
+                {
+                    continue;
+                }
+
+                var reported = new HashSet<Location>();
+                foreach (var access in unguarded)
+                {
+                    var location = access.Operation.Syntax.GetLocation();
+                    if (!IsOwnedByThisRule(access) || !reported.Add(location))
+                    {
+                        continue;
+                    }
+
+                    var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+                    properties[DiagnosticPropertyKeys.SymbolName] = field.Name;
+                    properties[DiagnosticPropertyKeys.SymbolKind] = "Field";
+                    properties[DiagnosticPropertyKeys.ConflictCount] = "0";
+                    if (guard.Kind is GuardKind.Lock or GuardKind.Monitor or GuardKind.LockType)
+                    {
+                        properties[DiagnosticPropertyKeys.ExistingLock] = guard.Key.Text;
+                    }
+
+                    var others = accesses.Count - 1;
+                    context.ReportDiagnostic(Diagnostic.Create(
+                        Descriptor,
+                        location,
+                        guarded.Select(g => g.Operation.Syntax.GetLocation()).Distinct().Take(MaxGuardedLocations),
+                        properties.ToImmutable(),
+                        field.Name,
+                        field.Type.ToMessageString(),
+                        (access.IsWrite ? "written " : "read ") + access.DescribePlace(),
+                        GuardName(guard),
+                        guarded.Count.ToString(CultureInfo.InvariantCulture) + " of its " + others.ToString(CultureInfo.InvariantCulture) + " other accesses"));
+                }
+            }
+        }
+
+        /// <summary>Constructors and Dispose run before and after the type is shared: their accesses need no guard.</summary>
+        private static bool IsLifecycle(ISymbol member) =>
+            member is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor or MethodKind.Destructor } ||
+            member.PlainName() is "Dispose" or "DisposeAsync" or "Finalize";
+
+        /// <summary>Writes count twice (SpotBugs' weighting): a forgotten write is worse than a forgotten read.</summary>
+        private static int Weight(SharedAccess access) => access.IsWrite ? 2 : 1;
+
+        /// <summary>The guard held at most of the guarded accesses.</summary>
+        private static Guard? MostCommonGuard(List<SharedAccess> accesses) =>
+            accesses.SelectMany(a => a.Guards.GroupBy(g => g.Key).Select(g => g.First()))
+                .GroupBy(g => g.Key)
+                .OrderByDescending(g => g.Count())
+                .Select(g => (Guard?)g.First())
+                .FirstOrDefault();
+
+        /// <summary>
+        /// Plain reads and writes of the field and reads through it (a collection's <c>Count</c>, <c>Contains</c>, a
+        /// <c>foreach</c>); not mutations of a non-thread-safe collection (RG0001), not <c>x++</c> of a number (RG0003).
+        /// </summary>
+        private static bool IsOwnedByThisRule(SharedAccess access) =>
+            access.Kind is AccessKind.Read || (access.Kind == AccessKind.Write && access.Via == AccessVia.Variable);
+
+        private static string GuardName(Guard guard) => guard.Kind switch
+        {
+            GuardKind.Semaphore => "the semaphore '" + guard.Key.Text + "'",
+            GuardKind.ReaderWriterLock => "the reader/writer lock '" + guard.Key.Text + "'",
+            GuardKind.Mutex => "the mutex '" + guard.Key.Text + "'",
+            _ => "the lock '" + guard.Key.Text + "'",
+        };
+    }
+}

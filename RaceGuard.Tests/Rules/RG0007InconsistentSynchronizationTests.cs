@@ -1,0 +1,940 @@
+using System.Threading.Tasks;
+using VerifyCS = RaceGuard.Tests.Verifiers.CSharpRuleVerifier<RaceGuard.Rules.InconsistentSynchronizationRule>;
+using VerifyFix = RaceGuard.Tests.Verifiers.CSharpCodeFixVerifier<RaceGuard.Analyzers.RaceGuardAnalyzer, RaceGuard.CodeFixes.WrapInLockCodeFixProvider>;
+
+namespace RaceGuard.Tests.Rules
+{
+    /// <summary>RG0007: a field guarded in most members and forgotten in one; the balanced and lifecycle look-alikes; the fix.</summary>
+    public class RG0007InconsistentSynchronizationTests
+    {
+        private const string Account = """
+            public sealed class Account
+            {
+                private readonly object _sync = new object();
+                private decimal _balance;
+
+                public void Deposit(decimal amount)
+                {
+                    lock (_sync)
+                    {
+                        _balance = _balance + amount;
+                    }
+                }
+
+                public void Withdraw(decimal amount)
+                {
+                    lock (_sync)
+                    {
+                        if (_balance >= amount)
+                        {
+                            _balance = _balance - amount;
+                        }
+                    }
+                }
+
+                public decimal Balance => {|#0:_balance|};
+            }
+            """;
+
+        [Fact]
+        public async Task Reports_ReadOfABalanceEveryOtherMemberLocks()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(
+                Account,
+                VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_balance", "decimal", "read in 'Balance'", "the lock '_sync'", "5 of its 5 other accesses"));
+        }
+
+        [Fact]
+        public async Task Reports_AuthenticationStateReadWithoutTheLockInOneHandler()
+        {
+            const string source = """
+                using System.Collections.Generic;
+
+                public sealed class Server
+                {
+                    private readonly object _gate = new object();
+                    private string? _token;
+                    private int _sessions;
+
+                    public void Login(string token)
+                    {
+                        lock (_gate)
+                        {
+                            _token = token;
+                            _sessions = _sessions + 1;
+                        }
+                    }
+
+                    public void Logout()
+                    {
+                        lock (_gate)
+                        {
+                            _token = null;
+                        }
+                    }
+
+                    public bool IsAuthorized(string token)
+                    {
+                        lock (_gate)
+                        {
+                            return _token == token;
+                        }
+                    }
+
+                    public string Describe() => "token " + [|_token|];
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_PlainWriteOutsideTheLock()
+        {
+            const string source = """
+                public sealed class Settings
+                {
+                    private readonly object _sync = new object();
+                    private string _name = "";
+
+                    public string Name
+                    {
+                        get { lock (_sync) { return _name; } }
+                    }
+
+                    public void Rename(string name)
+                    {
+                        lock (_sync)
+                        {
+                            _name = name;
+                        }
+                    }
+
+                    public void Touch(string name)
+                    {
+                        lock (_sync)
+                        {
+                            _name = name + "!";
+                        }
+                    }
+
+                    public void Reset() => [|_name|] = "";
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_CollectionCountReadOutsideTheLock()
+        {
+            const string source = """
+                using System.Collections.Generic;
+
+                public sealed class Queue
+                {
+                    private readonly object _sync = new object();
+                    private List<string> _items = new List<string>();
+
+                    public void Push(string item)
+                    {
+                        lock (_sync)
+                        {
+                            _items.Add(item);
+                        }
+                    }
+
+                    public string? Pop()
+                    {
+                        lock (_sync)
+                        {
+                            if (_items.Count == 0)
+                            {
+                                return null;
+                            }
+
+                            var last = _items[_items.Count - 1];
+                            _items.RemoveAt(_items.Count - 1);
+                            return last;
+                        }
+                    }
+
+                    public void Replace(List<string> items)
+                    {
+                        lock (_sync)
+                        {
+                            _items = items;
+                        }
+                    }
+
+                    public int Count => [|_items|].Count;
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_SemaphoreGuardedFieldReadWithoutIt()
+        {
+            const string source = """
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                public sealed class Session
+                {
+                    private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+                    private string? _user;
+
+                    public async Task SignInAsync(string user)
+                    {
+                        await _gate.WaitAsync();
+                        try
+                        {
+                            _user = user;
+                        }
+                        finally
+                        {
+                            _gate.Release();
+                        }
+                    }
+
+                    public async Task SignOutAsync()
+                    {
+                        await _gate.WaitAsync();
+                        try
+                        {
+                            _user = null;
+                        }
+                        finally
+                        {
+                            _gate.Release();
+                        }
+                    }
+
+                    public async Task<string?> UserAsync()
+                    {
+                        await _gate.WaitAsync();
+                        try
+                        {
+                            return _user;
+                        }
+                        finally
+                        {
+                            _gate.Release();
+                        }
+                    }
+
+                    public override string ToString() => {|#0:_user|} ?? "anonymous";
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_user", "string?", "read in ToString()", "the semaphore '_gate'", "3 of its 3 other accesses"));
+        }
+
+        [Fact]
+        public async Task Reports_StaticCacheFieldReadWithoutTheStaticLock()
+        {
+            const string source = """
+                using System.Collections.Generic;
+
+                public static class Registry
+                {
+                    private static readonly object s_sync = new object();
+                    private static Dictionary<string, int> s_ids = new Dictionary<string, int>();
+
+                    public static void Register(string name, int id)
+                    {
+                        lock (s_sync)
+                        {
+                            var copy = new Dictionary<string, int>(s_ids);
+                            copy[name] = id;
+                            s_ids = copy;
+                        }
+                    }
+
+                    public static void Clear()
+                    {
+                        lock (s_sync)
+                        {
+                            s_ids = new Dictionary<string, int>();
+                        }
+                    }
+
+                    public static bool Contains(string name) => [|s_ids|].ContainsKey(name);
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_ReadInATimerCallbackOfAFieldTheMembersLock()
+        {
+            const string source = """
+                using System;
+                using System.Threading;
+
+                public sealed class Monitoring : IDisposable
+                {
+                    private readonly object _sync = new object();
+                    private readonly Timer _timer;
+                    private DateTime _lastSeen;
+
+                    public Monitoring() => _timer = new Timer(_ => Check(), null, 1000, 1000);
+
+                    public void Seen()
+                    {
+                        lock (_sync)
+                        {
+                            _lastSeen = DateTime.UtcNow;
+                        }
+                    }
+
+                    public DateTime LastSeen
+                    {
+                        get { lock (_sync) { return _lastSeen; } }
+                    }
+
+                    public void Dispose() => _timer.Dispose();
+
+                    private void Check()
+                    {
+                        if (DateTime.UtcNow - [|_lastSeen|] > TimeSpan.FromMinutes(1))
+                        {
+                            Console.WriteLine("stale");
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_ReaderWriterLockGuardedFieldReadWithoutIt()
+        {
+            const string source = """
+                using System.Threading;
+
+                public sealed class Config
+                {
+                    private readonly ReaderWriterLockSlim _lock = new ReaderWriterLockSlim();
+                    private string _value = "";
+
+                    public string Value
+                    {
+                        get
+                        {
+                            _lock.EnterReadLock();
+                            try
+                            {
+                                return _value;
+                            }
+                            finally
+                            {
+                                _lock.ExitReadLock();
+                            }
+                        }
+                    }
+
+                    public void Set(string value)
+                    {
+                        _lock.EnterWriteLock();
+                        try
+                        {
+                            _value = value;
+                        }
+                        finally
+                        {
+                            _lock.ExitWriteLock();
+                        }
+                    }
+
+                    public int Length => [|_value|].Length;
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_EnumStateWrittenWithoutTheLockInOneMember()
+        {
+            const string source = """
+                public enum Phase { Idle, Running, Done }
+
+                public sealed class Job
+                {
+                    private readonly object _sync = new object();
+                    private Phase _phase;
+
+                    public void Start()
+                    {
+                        lock (_sync)
+                        {
+                            if (_phase == Phase.Idle)
+                            {
+                                _phase = Phase.Running;
+                            }
+                        }
+                    }
+
+                    public void Finish()
+                    {
+                        lock (_sync)
+                        {
+                            _phase = Phase.Done;
+                        }
+                    }
+
+                    public Phase Phase
+                    {
+                        get { lock (_sync) { return _phase; } }
+                    }
+
+                    public void Abort() => [|_phase|] = Phase.Idle;
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_ReadInAHelperReachedFromAnUnlockedMember()
+        {
+            const string source = """
+                public sealed class Meter
+                {
+                    private readonly object _sync = new object();
+                    private double _total;
+
+                    public void Add(double value)
+                    {
+                        lock (_sync)
+                        {
+                            _total = _total + value;
+                        }
+                    }
+
+                    public double Total()
+                    {
+                        lock (_sync)
+                        {
+                            return Read();
+                        }
+                    }
+
+                    public string Report() => "total " + Read();
+
+                    private double Read() => [|_total|];
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_EveryAccessUnderTheLock()
+        {
+            const string source = """
+                public sealed class Account
+                {
+                    private readonly object _sync = new object();
+                    private decimal _balance;
+
+                    public void Deposit(decimal amount)
+                    {
+                        lock (_sync)
+                        {
+                            _balance = _balance + amount;
+                        }
+                    }
+
+                    public decimal Balance
+                    {
+                        get { lock (_sync) { return _balance; } }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_MostAccessesUnguarded()
+        {
+            const string source = """
+                public sealed class Stats
+                {
+                    private readonly object _sync = new object();
+                    private int _last;
+
+                    public void Set(int value) => _last = value;
+
+                    public void Reset() => _last = 0;
+
+                    public int Last => _last;
+
+                    public int Snapshot()
+                    {
+                        lock (_sync)
+                        {
+                            return _last;
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_ReadsOnlyUnderTheLockAndOutsideIt()
+        {
+            const string source = """
+                public sealed class Constants
+                {
+                    private readonly object _sync = new object();
+                    private string _name = "fixed";
+
+                    public string A
+                    {
+                        get { lock (_sync) { return _name; } }
+                    }
+
+                    public string B
+                    {
+                        get { lock (_sync) { return _name + "b"; } }
+                    }
+
+                    public string C => _name;
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_ConstructorAndDisposeAccessesAndReadonlyFields()
+        {
+            const string source = """
+                using System;
+                using System.Collections.Generic;
+
+                public sealed class Pool : IDisposable
+                {
+                    private readonly object _sync = new object();
+                    private readonly List<string> _items = new List<string>();
+                    private int _capacity;
+
+                    public Pool(int capacity)
+                    {
+                        _capacity = capacity;
+                    }
+
+                    public void Grow()
+                    {
+                        lock (_sync)
+                        {
+                            _capacity = _capacity * 2;
+                        }
+                    }
+
+                    public int Capacity
+                    {
+                        get { lock (_sync) { return _capacity; } }
+                    }
+
+                    public void Dispose()
+                    {
+                        _capacity = 0;
+                        _items.Clear();
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_BoolFlagIsRG0002s()
+        {
+            const string source = """
+                public sealed class Breaker
+                {
+                    private readonly object _gate = new object();
+                    private bool _open;
+
+                    public void Trip()
+                    {
+                        lock (_gate)
+                        {
+                            _open = true;
+                        }
+                    }
+
+                    public void Close()
+                    {
+                        lock (_gate)
+                        {
+                            _open = false;
+                        }
+                    }
+
+                    public bool IsOpen => _open;
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_InterlockedOrVolatileAccessOutsideTheLock()
+        {
+            const string source = """
+                using System.Threading;
+
+                public sealed class Version
+                {
+                    private readonly object _sync = new object();
+                    private long _version;
+
+                    public void Bump()
+                    {
+                        lock (_sync)
+                        {
+                            _version = _version + 1;
+                        }
+                    }
+
+                    public void Set(long value)
+                    {
+                        lock (_sync)
+                        {
+                            _version = value;
+                        }
+                    }
+
+                    public long Current => Interlocked.Read(ref _version);
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_UnguardedCollectionMutationIsRG0001sAndIncrementRG0003s()
+        {
+            const string source = """
+                using System.Collections.Generic;
+
+                public sealed class Tally
+                {
+                    private readonly object _sync = new object();
+                    private readonly List<string> _names = new List<string>();
+                    private int _count;
+
+                    public void Add(string name)
+                    {
+                        lock (_sync)
+                        {
+                            _names.Add(name);
+                            _count = _count + 1;
+                        }
+                    }
+
+                    public int Count
+                    {
+                        get { lock (_sync) { return _count + _names.Count; } }
+                    }
+
+                    public void Reset()
+                    {
+                        lock (_sync)
+                        {
+                            _count = 0;
+                        }
+                    }
+
+                    public void Quick(string name)
+                    {
+                        _names.Add(name);
+                        _count++;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_FieldsOfTheControllersOwnRequest()
+        {
+            const string source = """
+                public sealed class Local
+                {
+                    private int _n;
+
+                    public int Next()
+                    {
+                        _n = _n + 1;
+                        return _n;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_TwoDifferentLocksHalfEach()
+        {
+            const string source = """
+                public sealed class Split
+                {
+                    private readonly object _a = new object();
+                    private readonly object _b = new object();
+                    private int _value;
+
+                    public void SetA(int value)
+                    {
+                        lock (_a)
+                        {
+                            _value = value;
+                        }
+                    }
+
+                    public void SetB(int value)
+                    {
+                        lock (_b)
+                        {
+                            _value = value;
+                        }
+                    }
+
+                    public int Get()
+                    {
+                        lock (_a)
+                        {
+                            return _value;
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_PrivateHelperCalledOnlyUnderTheLock()
+        {
+            const string source = """
+                public sealed class Meter
+                {
+                    private readonly object _sync = new object();
+                    private double _total;
+
+                    public void Add(double value)
+                    {
+                        lock (_sync)
+                        {
+                            _total = _total + value;
+                        }
+                    }
+
+                    public double Total()
+                    {
+                        lock (_sync)
+                        {
+                            return Read();
+                        }
+                    }
+
+                    private double Read() => _total;
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Fix_ArrowReadTakesTheLockOfTheOtherAccesses()
+        {
+            var source = Account.Replace("{|#0:_balance|}", "{|RG0007:_balance|}");
+            const string fixedSource = """
+                public sealed class Account
+                {
+                    private readonly object _sync = new object();
+                    private decimal _balance;
+
+                    public void Deposit(decimal amount)
+                    {
+                        lock (_sync)
+                        {
+                            _balance = _balance + amount;
+                        }
+                    }
+
+                    public void Withdraw(decimal amount)
+                    {
+                        lock (_sync)
+                        {
+                            if (_balance >= amount)
+                            {
+                                _balance = _balance - amount;
+                            }
+                        }
+                    }
+
+                    public decimal Balance
+                    {
+                        get
+                        {
+                            lock (_sync)
+                            {
+                                return _balance;
+                            }
+                        }
+                    }
+                }
+                """;
+
+            await VerifyFix.VerifyCodeFixAsync(source, fixedSource);
+        }
+
+        [Fact]
+        public async Task Fix_FixAllWrapsEveryUnguardedAccessAndKeepsTheReturnedValue()
+        {
+            const string source = """
+                public sealed class Server
+                {
+                    private readonly object _gate = new object();
+                    private string? _token;
+
+                    public void Login(string token)
+                    {
+                        lock (_gate)
+                        {
+                            _token = token;
+                        }
+                    }
+
+                    public void Logout()
+                    {
+                        lock (_gate)
+                        {
+                            _token = null;
+                        }
+                    }
+
+                    public bool IsAuthorized(string token)
+                    {
+                        lock (_gate)
+                        {
+                            return _token == token;
+                        }
+                    }
+
+                    public bool HasToken(string token)
+                    {
+                        lock (_gate)
+                        {
+                            return _token != null;
+                        }
+                    }
+
+                    public bool Same(string token)
+                    {
+                        return {|RG0007:_token|} == token;
+                    }
+
+                    public string Describe() => "token " + {|RG0007:_token|};
+                }
+                """;
+            const string fixedSource = """
+                public sealed class Server
+                {
+                    private readonly object _gate = new object();
+                    private string? _token;
+
+                    public void Login(string token)
+                    {
+                        lock (_gate)
+                        {
+                            _token = token;
+                        }
+                    }
+
+                    public void Logout()
+                    {
+                        lock (_gate)
+                        {
+                            _token = null;
+                        }
+                    }
+
+                    public bool IsAuthorized(string token)
+                    {
+                        lock (_gate)
+                        {
+                            return _token == token;
+                        }
+                    }
+
+                    public bool HasToken(string token)
+                    {
+                        lock (_gate)
+                        {
+                            return _token != null;
+                        }
+                    }
+
+                    public bool Same(string token)
+                    {
+                        lock (_gate)
+                        {
+                            return _token == token;
+                        }
+                    }
+
+                    public string Describe()
+                    {
+                        lock (_gate)
+                        {
+                            return "token " + _token;
+                        }
+                    }
+                }
+                """;
+
+            await VerifyFix.VerifyCodeFixAsync(source, fixedSource);
+        }
+
+        [Fact]
+        public async Task Silent_GuardTakenInOneMemberOnly()
+        {
+            const string source = """
+                public sealed class Counter
+                {
+                    private readonly object _sync = new object();
+                    private int _count;
+
+                    public void Hit()
+                    {
+                        lock (_sync)
+                        {
+                            _count = _count + 1;
+                        }
+                    }
+
+                    public int Count => _count;
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+    }
+}
