@@ -22,6 +22,7 @@ namespace RaceGuard.Analyzers
             new NonAtomicUpdateRule(),
             new UnguardedConcurrentSendRule(),
             new SideChannelHandOverRule(),
+            new CheckThenActRule(),
             new InconsistentSynchronizationRule());
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = Rules.Select(r => r.Descriptor).ToImmutableArray();

@@ -179,6 +179,14 @@ namespace RaceGuard.ConcurrencyModel
             return !ReferenceEquals(a.Member, b.Member) && IsProtectedElsewhere(a.Path);
         }
 
+        /// <summary>
+        /// True when the access runs in an externally callable member of a type built for concurrent use, so another call
+        /// of the same member may run it at the same time (before any precision policy: a rule whose finding is a
+        /// sequence that two callers interleave, such as check-then-act on a concurrent collection, asks this).
+        /// </summary>
+        public bool RunsInSharedMember(SharedAccess access) =>
+            SharedInstance != SharedInstanceEvidence.None && IsSharedState(access.Path) && RunsAsSharedMember(access, access.Path);
+
         /// <summary>Neither atomic nor guarded (a write needs an exclusive guard: a write under a read lock is unprotected).</summary>
         private static bool IsUnprotected(SharedAccess access) =>
             !access.IsAtomic && !(access.IsWrite ? access.Guards.Any(g => g.Exclusive) : !access.Guards.IsEmpty);

@@ -59,6 +59,15 @@ namespace RaceGuard.Diagnostics
                          "await the task that writes it, or writer.Complete(ex) in the producer and await reader.Completion in the consumer.",
             DiagnosticSeverity.Warning);
 
+        public static readonly DiagnosticDescriptor CheckThenAct = Create(
+            RuleIds.CheckThenAct,
+            title: "Non-atomic check-then-act on a shared or concurrent dictionary/set",
+            messageFormat: "'{0}' ({1}) is checked with {2} and then changed with {3} {4} as two steps that another thread may interleave; use {5}",
+            description: "Each call on a ConcurrentDictionary is atomic, a check followed by an act is not: two threads both see the key missing and both add, " +
+                         "or one removes what the other just checked. The same holds for a collection whose check and act each take the lock but not together. " +
+                         "Use the one call that checks and acts atomically (TryAdd, GetOrAdd, AddOrUpdate, TryRemove, TryUpdate), or one lock around both.",
+            DiagnosticSeverity.Warning);
+
         public static readonly DiagnosticDescriptor InconsistentSynchronization = Create(
             RuleIds.InconsistentSynchronization,
             title: "Member synchronised inconsistently",

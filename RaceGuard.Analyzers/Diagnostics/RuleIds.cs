@@ -13,6 +13,8 @@ namespace RaceGuard.Diagnostics
 
         public const string SideChannelHandOver = "RG0005";
 
+        public const string CheckThenAct = "RG0006";
+
         public const string InconsistentSynchronization = "RG0007";
 
         public const string ReleaseNotGuaranteed = "RG0008";

@@ -52,11 +52,17 @@ namespace RaceGuard.Rules
                     continue;
                 }
 
+                // A read of a value that is only ever replaced whole (a reference, an int, an immutable snapshot) sees the old
+                // or the new value: stale at worst, RG0002's concern for flags. A read is reported when it can see a
+                // half-done change: a value written in several steps, or an object the guarded code changes in place.
+                var readsCanTear = IsTearable(field.Type) || entry.Value.Any(a => a.Kind == AccessKind.MutatingCall) ||
+                                   facts.AccessesByPath.Any(other => other.Key.Symbols.Length > 1 && SymbolEqualityComparer.Default.Equals(other.Key.Root, field) && other.Value.Any(a => a.IsWrite));
+
                 var reported = new HashSet<Location>();
                 foreach (var access in unguarded)
                 {
                     var location = access.Operation.Syntax.GetLocation();
-                    if (!IsOwnedByThisRule(access) || !reported.Add(location))
+                    if (!IsOwnedByThisRule(access) || (access.Kind == AccessKind.Read && !readsCanTear) || !reported.Add(location))
                     {
                         continue;
                     }
@@ -89,6 +95,16 @@ namespace RaceGuard.Rules
         private static bool IsLifecycle(ISymbol member) =>
             member is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor or MethodKind.Destructor } ||
             member.PlainName() is "Dispose" or "DisposeAsync" or "Finalize";
+
+        /// <summary>A value written in more than one step: decimal, Guid, DateTimeOffset, or a struct of several fields.</summary>
+        private static bool IsTearable(ITypeSymbol type) => type switch
+        {
+            { SpecialType: SpecialType.System_Decimal } => true,
+            INamedTypeSymbol { Name: "Guid" or "DateTimeOffset", ContainingNamespace.Name: "System" } => true,
+            INamedTypeSymbol { TypeKind: TypeKind.Struct, SpecialType: SpecialType.None, IsGenericType: false } named when named.ContainingNamespace?.ToDisplayString() != "System" =>
+                named.GetMembers().OfType<IFieldSymbol>().Count(f => !f.IsStatic) > 1,
+            _ => false,
+        };
 
         /// <summary>Writes count twice (SpotBugs' weighting): a forgotten write is worse than a forgotten read.</summary>
         private static int Weight(SharedAccess access) => access.IsWrite ? 2 : 1;

@@ -45,7 +45,7 @@ namespace RaceGuard.Tests.Rules
         }
 
         [Fact]
-        public async Task Reports_AuthenticationStateReadWithoutTheLockInOneHandler()
+        public async Task Silent_ReferenceReplacedWholeReadWithoutTheLock()
         {
             const string source = """
                 using System.Collections.Generic;
@@ -81,7 +81,7 @@ namespace RaceGuard.Tests.Rules
                         }
                     }
 
-                    public string Describe() => "token " + [|_token|];
+                    public string Describe() => "token " + _token;
                 }
                 """;
 
@@ -184,9 +184,9 @@ namespace RaceGuard.Tests.Rules
                 public sealed class Session
                 {
                     private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
-                    private string? _user;
+                    private System.Guid _user;
 
-                    public async Task SignInAsync(string user)
+                    public async Task SignInAsync(System.Guid user)
                     {
                         await _gate.WaitAsync();
                         try
@@ -204,7 +204,7 @@ namespace RaceGuard.Tests.Rules
                         await _gate.WaitAsync();
                         try
                         {
-                            _user = null;
+                            _user = System.Guid.Empty;
                         }
                         finally
                         {
@@ -212,7 +212,7 @@ namespace RaceGuard.Tests.Rules
                         }
                     }
 
-                    public async Task<string?> UserAsync()
+                    public async Task<System.Guid> UserAsync()
                     {
                         await _gate.WaitAsync();
                         try
@@ -225,17 +225,17 @@ namespace RaceGuard.Tests.Rules
                         }
                     }
 
-                    public override string ToString() => {|#0:_user|} ?? "anonymous";
+                    public override string ToString() => {|#0:_user|}.ToString();
                 }
                 """;
 
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
-                VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_user", "string?", "read in ToString()", "the semaphore '_gate'", "3 of its 3 other accesses"));
+                VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_user", "Guid", "read in ToString()", "the semaphore '_gate'", "3 of its 3 other accesses"));
         }
 
         [Fact]
-        public async Task Reports_StaticCacheFieldReadWithoutTheStaticLock()
+        public async Task Silent_CopyOnWriteSnapshotReadWithoutTheStaticLock()
         {
             const string source = """
                 using System.Collections.Generic;
@@ -263,7 +263,7 @@ namespace RaceGuard.Tests.Rules
                         }
                     }
 
-                    public static bool Contains(string name) => [|s_ids|].ContainsKey(name);
+                    public static bool Contains(string name) => s_ids.ContainsKey(name);
                 }
                 """;
 
@@ -281,7 +281,7 @@ namespace RaceGuard.Tests.Rules
                 {
                     private readonly object _sync = new object();
                     private readonly Timer _timer;
-                    private DateTime _lastSeen;
+                    private DateTimeOffset _lastSeen;
 
                     public Monitoring() => _timer = new Timer(_ => Check(), null, 1000, 1000);
 
@@ -289,11 +289,11 @@ namespace RaceGuard.Tests.Rules
                     {
                         lock (_sync)
                         {
-                            _lastSeen = DateTime.UtcNow;
+                            _lastSeen = DateTimeOffset.UtcNow;
                         }
                     }
 
-                    public DateTime LastSeen
+                    public DateTimeOffset LastSeen
                     {
                         get { lock (_sync) { return _lastSeen; } }
                     }
@@ -302,7 +302,7 @@ namespace RaceGuard.Tests.Rules
 
                     private void Check()
                     {
-                        if (DateTime.UtcNow - [|_lastSeen|] > TimeSpan.FromMinutes(1))
+                        if (DateTimeOffset.UtcNow - [|_lastSeen|] > TimeSpan.FromMinutes(1))
                         {
                             Console.WriteLine("stale");
                         }
@@ -322,9 +322,9 @@ namespace RaceGuard.Tests.Rules
                 public sealed class Config
                 {
                     private readonly ReaderWriterLockSlim _lock = new ReaderWriterLockSlim();
-                    private string _value = "";
+                    private decimal _value;
 
-                    public string Value
+                    public decimal Value
                     {
                         get
                         {
@@ -340,7 +340,7 @@ namespace RaceGuard.Tests.Rules
                         }
                     }
 
-                    public void Set(string value)
+                    public void Set(decimal value)
                     {
                         _lock.EnterWriteLock();
                         try
@@ -353,7 +353,7 @@ namespace RaceGuard.Tests.Rules
                         }
                     }
 
-                    public int Length => [|_value|].Length;
+                    public decimal Half => [|_value|] / 2;
                 }
                 """;
 
@@ -409,9 +409,9 @@ namespace RaceGuard.Tests.Rules
                 public sealed class Meter
                 {
                     private readonly object _sync = new object();
-                    private double _total;
+                    private decimal _total;
 
-                    public void Add(double value)
+                    public void Add(decimal value)
                     {
                         lock (_sync)
                         {
@@ -419,7 +419,7 @@ namespace RaceGuard.Tests.Rules
                         }
                     }
 
-                    public double Total()
+                    public decimal Total()
                     {
                         lock (_sync)
                         {
@@ -429,7 +429,7 @@ namespace RaceGuard.Tests.Rules
 
                     public string Report() => "total " + Read();
 
-                    private double Read() => [|_total|];
+                    private decimal Read() => [|_total|];
                 }
                 """;
 
@@ -812,91 +812,91 @@ namespace RaceGuard.Tests.Rules
                 public sealed class Server
                 {
                     private readonly object _gate = new object();
-                    private string? _token;
+                    private decimal _limit;
 
-                    public void Login(string token)
+                    public void Raise(decimal limit)
                     {
                         lock (_gate)
                         {
-                            _token = token;
+                            _limit = limit;
                         }
                     }
 
-                    public void Logout()
+                    public void Clear()
                     {
                         lock (_gate)
                         {
-                            _token = null;
+                            _limit = 0;
                         }
                     }
 
-                    public bool IsAuthorized(string token)
+                    public bool Allows(decimal amount)
                     {
                         lock (_gate)
                         {
-                            return _token == token;
+                            return _limit >= amount;
                         }
                     }
 
-                    public bool HasToken(string token)
+                    public bool Any()
                     {
                         lock (_gate)
                         {
-                            return _token != null;
+                            return _limit != 0;
                         }
                     }
 
-                    public bool Same(string token)
+                    public bool Exactly(decimal amount)
                     {
-                        return {|RG0007:_token|} == token;
+                        return {|RG0007:_limit|} == amount;
                     }
 
-                    public string Describe() => "token " + {|RG0007:_token|};
+                    public string Describe() => "limit " + {|RG0007:_limit|};
                 }
                 """;
             const string fixedSource = """
                 public sealed class Server
                 {
                     private readonly object _gate = new object();
-                    private string? _token;
+                    private decimal _limit;
 
-                    public void Login(string token)
+                    public void Raise(decimal limit)
                     {
                         lock (_gate)
                         {
-                            _token = token;
+                            _limit = limit;
                         }
                     }
 
-                    public void Logout()
+                    public void Clear()
                     {
                         lock (_gate)
                         {
-                            _token = null;
+                            _limit = 0;
                         }
                     }
 
-                    public bool IsAuthorized(string token)
+                    public bool Allows(decimal amount)
                     {
                         lock (_gate)
                         {
-                            return _token == token;
+                            return _limit >= amount;
                         }
                     }
 
-                    public bool HasToken(string token)
+                    public bool Any()
                     {
                         lock (_gate)
                         {
-                            return _token != null;
+                            return _limit != 0;
                         }
                     }
 
-                    public bool Same(string token)
+                    public bool Exactly(decimal amount)
                     {
                         lock (_gate)
                         {
-                            return _token == token;
+                            return _limit == amount;
                         }
                     }
 
@@ -904,7 +904,7 @@ namespace RaceGuard.Tests.Rules
                     {
                         lock (_gate)
                         {
-                            return "token " + _token;
+                            return "limit " + _limit;
                         }
                     }
                 }

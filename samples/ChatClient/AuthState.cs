@@ -1,16 +1,18 @@
 namespace ChatClient;
 
-/// <summary>The signed-in token of a chat server, read by every request handler.</summary>
+/// <summary>The signed-in token of a chat server and when it expires, read by every request handler.</summary>
 public sealed class AuthState
 {
     private readonly object _gate = new();
     private string? _token;
+    private DateTimeOffset _expiresAt;
 
-    public void SignIn(string token)
+    public void SignIn(string token, DateTimeOffset expiresAt)
     {
         lock (_gate)
         {
             _token = token;
+            _expiresAt = expiresAt;
         }
     }
 
@@ -19,6 +21,7 @@ public sealed class AuthState
         lock (_gate)
         {
             _token = null;
+            _expiresAt = default;
         }
     }
 
@@ -26,9 +29,9 @@ public sealed class AuthState
     {
         lock (_gate)
         {
-            return _token == token;
+            return _token == token && _expiresAt > DateTimeOffset.UtcNow;
         }
     }
 
-    public string Describe() => "signed in with " + _token;
+    public string Describe() => "signed in until " + _expiresAt;
 }

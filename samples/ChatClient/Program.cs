@@ -41,5 +41,5 @@ var avatar = await avatars.GetAsync("ada", _ => Task.FromResult(new byte[] { 1, 
 Console.WriteLine($"avatar of {avatar.Length} bytes");
 
 var auth = new AuthState();
-auth.SignIn("t0k3n");
+auth.SignIn("t0k3n", DateTimeOffset.UtcNow.AddHours(1));
 Console.WriteLine(auth.Describe());

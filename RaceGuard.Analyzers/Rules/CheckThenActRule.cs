@@ -1,0 +1,199 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using RaceGuard.ConcurrencyModel;
+using RaceGuard.Diagnostics;
+
+namespace RaceGuard.Rules
+{
+    /// <summary>
+    /// RG0006: a check (<c>ContainsKey</c>, <c>TryGetValue</c>, <c>Contains</c>) followed by an act on the same key
+    /// (<c>Add</c>, <c>TryAdd</c>, an indexer set, <c>TryRemove</c>) of a thread-safe dictionary or set, or of a collection
+    /// whose check and act each hold the lock but not together, in code that may run in parallel with itself: another
+    /// thread may change the collection between the two steps.
+    /// </summary>
+    public sealed class CheckThenActRule : RaceRule
+    {
+        private static readonly ImmutableHashSet<string> CheckNames = ImmutableHashSet.Create("ContainsKey", "TryGetValue", "Contains");
+
+        private static readonly ImmutableHashSet<string> ActNames = ImmutableHashSet.Create("Add", "TryAdd", "Remove", "TryRemove", "TryUpdate", "AddOrUpdate", "GetOrAdd");
+
+        public override DiagnosticDescriptor Descriptor => Descriptors.CheckThenAct;
+
+        public override void Analyze(RuleContext context)
+        {
+            var facts = context.Facts;
+            var known = context.Known;
+            foreach (var entry in facts.AccessesByPath)
+            {
+                var type = entry.Key.Type;
+                var concurrent = known.IsThreadSafeType(type);
+                if (type is null || (!concurrent && known.GetNonThreadSafeCollection(type) is null))
+                {
+                    continue;
+                }
+
+                var checks = entry.Value.Where(a => a.Via == AccessVia.Call && a.MemberName is { } name && CheckNames.Contains(name)).ToList();
+                if (checks.Count == 0)
+                {
+                    continue;
+                }
+
+                foreach (var act in entry.Value)
+                {
+                    var actName = ActName(act);
+                    if (actName is null || CheckControlling(act, checks) is not { } check)
+                    {
+                        continue;
+                    }
+
+                    // On a plain collection the finding is two locks where one is needed; an unlocked race is RG0001's.
+                    if (concurrent ? ParallelismQuery.CommonGuard(check, act) is not null : !InSeparateLocks(check, act))
+                    {
+                        continue;
+                    }
+
+                    if (!MayRunConcurrently(act, facts))
+                    {
+                        continue;
+                    }
+
+                    var fix = concurrent ? FixFor(check.MemberName!, actName) : "one lock around the check and the act";
+                    var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+                    properties[DiagnosticPropertyKeys.SymbolName] = act.Path.DisplayName;
+                    properties[DiagnosticPropertyKeys.SymbolKind] = act.Path.Root?.VariableKind();
+                    properties[DiagnosticPropertyKeys.CheckThenActFix] = concurrent ? fix : null;
+                    context.ReportDiagnostic(Diagnostic.Create(
+                        Descriptor,
+                        act.Location,
+                        new[] { check.Location },
+                        properties.ToImmutable(),
+                        act.Path.DisplayName,
+                        type.ToMessageString(),
+                        check.MemberName + "()",
+                        actName + (actName == "this[]" ? string.Empty : "()"),
+                        act.DescribePlace(),
+                        fix));
+                }
+            }
+        }
+
+        /// <summary>The act an access is: an indexer set, or a call that adds, removes or replaces; else null.</summary>
+        private static string? ActName(SharedAccess access) => access switch
+        {
+            { Via: AccessVia.Indexer, Kind: AccessKind.MutatingCall } => "this[]",
+            { Via: AccessVia.Call, MemberName: { } name } when ActNames.Contains(name) => name,
+            _ => null,
+        };
+
+        /// <summary>The check on the same key whose outcome decides whether the act runs (same member and region), or null.</summary>
+        private static SharedAccess? CheckControlling(SharedAccess act, List<SharedAccess> checks)
+        {
+            var actKey = KeyOf(act.ReportOperation);
+            if (actKey is null)
+            {
+                return null;
+            }
+
+            foreach (var check in checks)
+            {
+                if (!ReferenceEquals(check.Member, act.Member) || !ReferenceEquals(check.Region, act.Region) ||
+                    KeyOf(check.ReportOperation) is not { } checkKey || !checkKey.IsEquivalentTo(actKey, topLevel: false) ||
+                    check.ReportOperation.Syntax.Span.End > act.ReportOperation.Syntax.SpanStart)
+                {
+                    continue;
+                }
+
+                if (Controls(check.ReportOperation, act.ReportOperation))
+                {
+                    return check;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The key argument of a call or indexer: its first argument's syntax.</summary>
+        private static SyntaxNode? KeyOf(IOperation operation) => operation switch
+        {
+            IInvocationOperation { Arguments.Length: > 0 } call => call.Arguments.OrderBy(a => a.Syntax.SpanStart).First().Value.Syntax,
+            ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Arguments.Length: > 0 } indexer } => indexer.Arguments[0].Value.Syntax,
+            ICompoundAssignmentOperation { Target: IPropertyReferenceOperation { Arguments.Length: > 0 } indexer } => indexer.Arguments[0].Value.Syntax,
+            IPropertyReferenceOperation { Arguments.Length: > 0 } indexer => indexer.Arguments[0].Value.Syntax,
+            _ => null,
+        };
+
+        /// <summary>
+        /// True when the check decides whether the act runs: the act stands in a branch of the <c>if</c> whose condition
+        /// holds the check, or after an <c>if</c> on the check whose branch leaves.
+        /// </summary>
+        private static bool Controls(IOperation check, IOperation act)
+        {
+            for (var parent = check.Parent; parent is not null; parent = parent.Parent)
+            {
+                if (parent is IConditionalOperation { Type: null } conditional && conditional.Condition.Syntax.Span.Contains(check.Syntax.Span))
+                {
+                    if (conditional.WhenTrue.Syntax.Span.Contains(act.Syntax.Span) || (conditional.WhenFalse?.Syntax.Span.Contains(act.Syntax.Span) ?? false))
+                    {
+                        return true;
+                    }
+
+                    if (conditional.WhenFalse is null && Leaves(conditional.WhenTrue))
+                    {
+                        // if (check) return; .. act  — also when the if stands in a lock block and the act after it.
+                        for (var outer = conditional.Parent; outer is IBlockOperation or ILockOperation; outer = outer.Parent)
+                        {
+                            if (outer.Syntax.Span.Contains(act.Syntax.Span))
+                            {
+                                return true;
+                            }
+                        }
+                    }
+
+                    return false;
+                }
+
+                if (parent is IBlockOperation or IAnonymousFunctionOperation or ILoopOperation)
+                {
+                    return false;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool Leaves(IOperation branch) => branch switch
+        {
+            IBlockOperation block => block.Operations.Length > 0 && Leaves(block.Operations[block.Operations.Length - 1]),
+            IReturnOperation or IThrowOperation or IBranchOperation => true,
+            IExpressionStatementOperation { Operation: IThrowOperation } => true,
+            _ => false,
+        };
+
+        /// <summary>Both hold a lock on the same object, taken by two different lock statements.</summary>
+        private static bool InSeparateLocks(SharedAccess check, SharedAccess act) =>
+            ParallelismQuery.CommonGuard(check, act) is not null &&
+            check.ReportOperation.Syntax.FirstAncestorOrSelf<LockStatementSyntax>() is { } checkLock &&
+            act.ReportOperation.Syntax.FirstAncestorOrSelf<LockStatementSyntax>() is { } actLock &&
+            checkLock != actLock && !checkLock.Span.Contains(actLock.Span) && !actLock.Span.Contains(checkLock.Span);
+
+        /// <summary>The act may run while another run of the same code (or another writer) acts on the collection.</summary>
+        private static bool MayRunConcurrently(SharedAccess act, TypeFacts facts) =>
+            facts.RunsInSharedMember(act) ||
+            ParallelismQuery.Chain(act.Region).Any(r => r.Multiplicity == Multiplicity.Many || r.Kind is RegionKind.Middleware or RegionKind.MessageHandler) ||
+            facts.AccessesByPath[act.Path].Any(other => !ReferenceEquals(other, act) && ActName(other) is not null && ParallelismQuery.MayRunInParallel(act, other));
+
+        /// <summary>The one atomic call that does the check and the act together.</summary>
+        private static string FixFor(string check, string act) => act switch
+        {
+            "Remove" or "TryRemove" => "TryRemove",
+            "TryUpdate" or "AddOrUpdate" => "AddOrUpdate",
+            "GetOrAdd" => "GetOrAdd",
+            _ when check == "TryGetValue" => "GetOrAdd",
+            _ => "TryAdd",
+        };
+    }
+}
