@@ -74,7 +74,7 @@ namespace RaceGuard.Rules
                         act.Path.DisplayName,
                         type.ToMessageString(),
                         check.MemberName + "()",
-                        actName + (actName == "this[]" ? string.Empty : "()"),
+                        actName + (actName == "the indexer" ? string.Empty : "()"),
                         act.DescribePlace(),
                         fix));
                 }
@@ -84,7 +84,7 @@ namespace RaceGuard.Rules
         /// <summary>The act an access is: an indexer set, or a call that adds, removes or replaces; else null.</summary>
         private static string? ActName(SharedAccess access) => access switch
         {
-            { Via: AccessVia.Indexer, Kind: AccessKind.MutatingCall } => "this[]",
+            { Via: AccessVia.Indexer, Kind: AccessKind.MutatingCall } => "the indexer",
             { Via: AccessVia.Call, MemberName: { } name } when ActNames.Contains(name) => name,
             _ => null,
         };

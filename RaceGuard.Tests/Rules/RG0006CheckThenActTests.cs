@@ -34,7 +34,7 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
                 VerifyCS.Diagnostic("RG0006").WithLocation(0).WithArguments(
-                    "_inProgress", "ConcurrentDictionary<string, int>", "ContainsKey()", "this[]", "in TryStart()", "TryAdd"));
+                    "_inProgress", "ConcurrentDictionary<string, int>", "ContainsKey()", "the indexer", "in TryStart()", "TryAdd"));
         }
 
         [Fact]
@@ -86,7 +86,7 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
                 VerifyCS.Diagnostic("RG0006").WithLocation(0).WithArguments(
-                    "_values", "ConcurrentDictionary<string, string>", "TryGetValue()", "this[]", "in Get()", "GetOrAdd"));
+                    "_values", "ConcurrentDictionary<string, string>", "TryGetValue()", "the indexer", "in Get()", "GetOrAdd"));
         }
 
         [Fact]

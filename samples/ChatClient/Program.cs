@@ -43,3 +43,7 @@ Console.WriteLine($"avatar of {avatar.Length} bytes");
 var auth = new AuthState();
 auth.SignIn("t0k3n", DateTimeOffset.UtcNow.AddHours(1));
 Console.WriteLine(auth.Describe());
+
+var typing = new TypingIndicator();
+Console.WriteLine(typing.StartTyping("ada") ? "ada is typing" : "ada was typing");
+typing.StopTyping("ada");

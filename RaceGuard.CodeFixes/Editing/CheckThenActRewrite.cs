@@ -1,0 +1,191 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Formatting;
+using RaceGuard.Diagnostics;
+using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+
+namespace RaceGuard.CodeFixes.Editing
+{
+    /// <summary>
+    /// Replaces a check-then-act on a concurrent dictionary with the one atomic call, keeping the branch on its result:
+    /// <c>if (d.ContainsKey(k)) return X; d[k] = v;</c> → <c>if (!d.TryAdd(k, v)) return X;</c>;
+    /// <c>if (!d.ContainsKey(k)) { d[k] = v; .. }</c> → <c>if (d.TryAdd(k, v)) { .. }</c>;
+    /// <c>if (d.ContainsKey(k)) { d.TryRemove(k, out x); .. }</c> → <c>if (d.TryRemove(k, out x)) { .. }</c>;
+    /// <c>if (!d.TryGetValue(k, out var v)) { v = create; d[k] = v; }</c> → <c>var v = d.GetOrAdd(k, _ => create);</c>.
+    /// </summary>
+    internal static class CheckThenActRewrite
+    {
+        private sealed class Plan
+        {
+            public Plan(string method, IfStatementSyntax check, StatementSyntax? removed, SyntaxNode replaced, SyntaxNode replacement)
+            {
+                Method = method;
+                Check = check;
+                Removed = removed;
+                Replaced = replaced;
+                Replacement = replacement;
+            }
+
+            public string Method { get; }
+
+            public IfStatementSyntax Check { get; }
+
+            /// <summary>The act's statement, removed (its work moves into the atomic call); null when the replacement covers it.</summary>
+            public StatementSyntax? Removed { get; }
+
+            public SyntaxNode Replaced { get; }
+
+            public SyntaxNode Replacement { get; }
+        }
+
+        public static string? TitleFor(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken) =>
+            PlanFor(root, model, diagnostic, cancellationToken) is { } plan ? "Use " + plan.Method : null;
+
+        public static async Task<Document?> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (root is null || model is null)
+            {
+                return null;
+            }
+
+            var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
+            var done = new HashSet<IfStatementSyntax>();
+            foreach (var diagnostic in diagnostics)
+            {
+                if (PlanFor(root, model, diagnostic, cancellationToken) is not { } plan || !done.Add(plan.Check))
+                {
+                    continue;
+                }
+
+                editor.ReplaceNode(plan.Replaced, plan.Replacement);
+                if (plan.Removed is not null)
+                {
+                    // The statement after the removed act takes its leading trivia (a blank line before it stays).
+                    if (plan.Removed.Parent is BlockSyntax block && block.Statements.IndexOf(plan.Removed) is var at && at + 1 < block.Statements.Count)
+                    {
+                        var trivia = plan.Removed.GetLeadingTrivia();
+                        editor.ReplaceNode(block.Statements[at + 1], (current, _) => current.WithLeadingTrivia(trivia));
+                    }
+
+                    editor.RemoveNode(plan.Removed, SyntaxRemoveOptions.KeepNoTrivia);
+                }
+            }
+
+            return done.Count == 0 ? null : document.WithSyntaxRoot(editor.GetChangedRoot());
+        }
+
+        private static Plan? PlanFor(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+        {
+            if (!diagnostic.Properties.TryGetValue(DiagnosticPropertyKeys.CheckThenActFix, out var method) || method is null ||
+                diagnostic.Location.SourceTree != root.SyntaxTree || diagnostic.AdditionalLocations.Count == 0 ||
+                root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not ExpressionSyntax act ||
+                act.Parent is not ExpressionStatementSyntax actStatement ||
+                root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax checkAccess } check)
+            {
+                return null;
+            }
+
+            var (condition, negated) = Unwrap(check);
+            if (condition.Parent is not IfStatementSyntax ifStatement || ifStatement.Condition != condition)
+            {
+                return null;
+            }
+
+            var collection = checkAccess.Expression.WithoutTrivia();
+            var checkName = checkAccess.Name.Identifier.ValueText;
+            var key = check.ArgumentList.Arguments.FirstOrDefault()?.Expression;
+            if (key is null)
+            {
+                return null;
+            }
+
+            switch (method)
+            {
+                case "TryAdd" when checkName == "ContainsKey" && ValueAdded(act) is { } value:
+                {
+                    var tryAdd = Call(collection, "TryAdd", key, value);
+
+                    // if (d.ContainsKey(k)) return X;  d[k] = v;   →   if (!d.TryAdd(k, v)) return X;
+                    if (!negated && ifStatement.Else is null && ifStatement.Parent is BlockSyntax block &&
+                        block.Statements.IndexOf(ifStatement) is var at && at + 1 < block.Statements.Count && block.Statements[at + 1] == actStatement)
+                    {
+                        return new Plan("TryAdd", ifStatement, actStatement, condition, PrefixUnaryExpression(SyntaxKind.LogicalNotExpression, tryAdd).WithTriviaFrom(condition));
+                    }
+
+                    // if (!d.ContainsKey(k)) { d[k] = v; rest }   →   if (d.TryAdd(k, v)) { rest }   (or d.TryAdd(k, v); alone)
+                    if (negated && ifStatement.Else is null && ifStatement.Statement is BlockSyntax then && then.Statements.FirstOrDefault() == actStatement)
+                    {
+                        return then.Statements.Count == 1
+                            ? new Plan("TryAdd", ifStatement, null, ifStatement, ExpressionStatement(tryAdd).WithTriviaFrom(ifStatement).WithAdditionalAnnotations(Formatter.Annotation))
+                            : new Plan("TryAdd", ifStatement, actStatement, condition, tryAdd.WithTriviaFrom(condition));
+                    }
+
+                    return null;
+                }
+
+                case "TryRemove" when !negated && checkName is "ContainsKey" && act is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "TryRemove" } } tryRemove &&
+                                      ifStatement.Statement is BlockSyntax removeBlock && removeBlock.Statements.FirstOrDefault() == actStatement:
+                    return new Plan("TryRemove", ifStatement, actStatement, condition, tryRemove.WithoutTrivia().WithTriviaFrom(condition));
+
+                case "GetOrAdd" when negated && checkName == "TryGetValue" && ifStatement.Else is null && ifStatement.Statement is BlockSyntax { Statements.Count: 2 } create &&
+                                     create.Statements[1] == actStatement &&
+                                     check.ArgumentList.Arguments.Count == 2 && check.ArgumentList.Arguments[1].Expression is DeclarationExpressionSyntax { Designation: SingleVariableDesignationSyntax variable } &&
+                                     create.Statements[0] is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { Left: IdentifierNameSyntax assigned } creation } &&
+                                     assigned.Identifier.ValueText == variable.Identifier.ValueText &&
+                                     ValueAdded(act) is IdentifierNameSyntax stored && stored.Identifier.ValueText == variable.Identifier.ValueText:
+                {
+                    // if (!d.TryGetValue(k, out var v)) { v = create; d[k] = v; }   →   var v = d.GetOrAdd(k, _ => create);
+                    var factory = SimpleLambdaExpression(Parameter(Identifier("_")), creation.Right.WithoutTrivia());
+                    var declaration = LocalDeclarationStatement(VariableDeclaration(
+                            IdentifierName(Identifier(TriviaList(), SyntaxKind.VarKeyword, "var", "var", TriviaList())),
+                            SingletonSeparatedList(VariableDeclarator(variable.Identifier.WithoutTrivia()).WithInitializer(EqualsValueClause(Call(collection, "GetOrAdd", key, factory))))))
+                        .WithTriviaFrom(ifStatement)
+                        .WithAdditionalAnnotations(Formatter.Annotation);
+                    return new Plan("GetOrAdd", ifStatement, null, ifStatement, declaration);
+                }
+
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>The check call with its negation and parentheses: the whole condition, and whether it is negated.</summary>
+        private static (ExpressionSyntax Condition, bool Negated) Unwrap(ExpressionSyntax check)
+        {
+            var negated = false;
+            ExpressionSyntax current = check;
+            while (current.Parent is PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression } or ParenthesizedExpressionSyntax)
+            {
+                if (current.Parent is PrefixUnaryExpressionSyntax)
+                {
+                    negated = !negated;
+                }
+
+                current = (ExpressionSyntax)current.Parent;
+            }
+
+            return (current, negated);
+        }
+
+        /// <summary>The value an act stores for the key: <c>d[k] = v</c> or <c>d.TryAdd(k, v)</c>.</summary>
+        private static ExpressionSyntax? ValueAdded(ExpressionSyntax act) => act switch
+        {
+            AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Left: ElementAccessExpressionSyntax, Right: var value } => value.WithoutTrivia(),
+            InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "TryAdd" }, ArgumentList.Arguments: { Count: 2 } arguments } => arguments[1].Expression.WithoutTrivia(),
+            _ => null,
+        };
+
+        private static InvocationExpressionSyntax Call(ExpressionSyntax target, string method, ExpressionSyntax key, ExpressionSyntax value) =>
+            InvocationExpression(
+                MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, target, IdentifierName(method)),
+                ArgumentList(SeparatedList(new[] { Argument(key.WithoutTrivia()), Argument(value) })));
+    }
+}

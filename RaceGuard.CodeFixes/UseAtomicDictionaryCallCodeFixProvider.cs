@@ -1,0 +1,31 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using RaceGuard.CodeFixes.Editing;
+using RaceGuard.Diagnostics;
+
+namespace RaceGuard.CodeFixes
+{
+    /// <summary>
+    /// "Use TryAdd" (GetOrAdd, TryRemove): a check-then-act on a concurrent dictionary becomes the one atomic call, keeping
+    /// the branch on its result.
+    /// </summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UseAtomicDictionaryCallCodeFixProvider))]
+    [Shared]
+    public sealed class UseAtomicDictionaryCallCodeFixProvider : DocumentRewriteCodeFixProvider
+    {
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.CheckThenAct);
+
+        protected override string EquivalenceKey => "RaceGuard.UseAtomicDictionaryCall";
+
+        protected override string? TitleFor(Document document, SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken) =>
+            CheckThenActRewrite.TitleFor(root, model, diagnostic, cancellationToken);
+
+        protected override Task<Document?> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken) =>
+            CheckThenActRewrite.ApplyAsync(document, diagnostics, cancellationToken);
+    }
+}

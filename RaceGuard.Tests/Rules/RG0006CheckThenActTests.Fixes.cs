@@ -1,0 +1,130 @@
+using System.Threading.Tasks;
+using VerifyFix = RaceGuard.Tests.Verifiers.CSharpCodeFixVerifier<RaceGuard.Analyzers.RaceGuardAnalyzer, RaceGuard.CodeFixes.UseAtomicDictionaryCallCodeFixProvider>;
+
+namespace RaceGuard.Tests.Rules
+{
+    /// <summary>RG0006 fixes: TryAdd keeping the branch, GetOrAdd, TryRemove; exact output and Fix All.</summary>
+    public partial class RG0006CheckThenActTests
+    {
+        [Fact]
+        public async Task Fix_TryAddKeepsTheBranchOnItsResult()
+        {
+            const string source = """
+                using System.Collections.Concurrent;
+
+                public sealed class GenerationGate
+                {
+                    private readonly ConcurrentDictionary<string, int> _inProgress = new ConcurrentDictionary<string, int>();
+                    private readonly ConcurrentDictionary<string, object> _items = new ConcurrentDictionary<string, object>();
+
+                    public bool TryStart(string userId)
+                    {
+                        if (_inProgress.ContainsKey(userId))
+                        {
+                            return false;
+                        }
+
+                        {|RG0006:_inProgress[userId] = 0|};
+                        return true;
+                    }
+
+                    public void Register(string name, object item)
+                    {
+                        if (!_items.ContainsKey(name))
+                        {
+                            {|RG0006:_items.TryAdd(name, item)|};
+                        }
+                    }
+                }
+                """;
+            const string fixedSource = """
+                using System.Collections.Concurrent;
+
+                public sealed class GenerationGate
+                {
+                    private readonly ConcurrentDictionary<string, int> _inProgress = new ConcurrentDictionary<string, int>();
+                    private readonly ConcurrentDictionary<string, object> _items = new ConcurrentDictionary<string, object>();
+
+                    public bool TryStart(string userId)
+                    {
+                        if (!_inProgress.TryAdd(userId, 0))
+                        {
+                            return false;
+                        }
+
+                        return true;
+                    }
+
+                    public void Register(string name, object item)
+                    {
+                        _items.TryAdd(name, item);
+                    }
+                }
+                """;
+
+            await VerifyFix.VerifyCodeFixAsync(source, fixedSource);
+        }
+
+        [Fact]
+        public async Task Fix_GetOrAddAndTryRemove()
+        {
+            const string source = """
+                using System.Collections.Concurrent;
+
+                public sealed class Cache
+                {
+                    private readonly ConcurrentDictionary<string, string> _values = new ConcurrentDictionary<string, string>();
+
+                    public string Get(string key)
+                    {
+                        if (!_values.TryGetValue(key, out var value))
+                        {
+                            value = key.ToUpperInvariant();
+                            {|RG0006:_values[key] = value|};
+                        }
+
+                        return value;
+                    }
+
+                    public bool Evict(string key)
+                    {
+                        if (_values.ContainsKey(key))
+                        {
+                            {|RG0006:_values.TryRemove(key, out _)|};
+                            return true;
+                        }
+
+                        return false;
+                    }
+                }
+                """;
+            const string fixedSource = """
+                using System.Collections.Concurrent;
+
+                public sealed class Cache
+                {
+                    private readonly ConcurrentDictionary<string, string> _values = new ConcurrentDictionary<string, string>();
+
+                    public string Get(string key)
+                    {
+                        var value = _values.GetOrAdd(key, _ => key.ToUpperInvariant());
+
+                        return value;
+                    }
+
+                    public bool Evict(string key)
+                    {
+                        if (_values.TryRemove(key, out _))
+                        {
+                            return true;
+                        }
+
+                        return false;
+                    }
+                }
+                """;
+
+            await VerifyFix.VerifyCodeFixAsync(source, fixedSource);
+        }
+    }
+}

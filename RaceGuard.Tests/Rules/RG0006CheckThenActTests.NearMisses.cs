@@ -1,0 +1,241 @@
+using System.Threading.Tasks;
+using VerifyCS = RaceGuard.Tests.Verifiers.CSharpRuleVerifier<RaceGuard.Rules.CheckThenActRule>;
+
+namespace RaceGuard.Tests.Rules
+{
+    /// <summary>RG0006 near misses: the atomic forms, one lock around both steps, different keys, single-threaded code.</summary>
+    public partial class RG0006CheckThenActTests
+    {
+        [Fact]
+        public async Task Silent_TryAddBranchingOnItsResult()
+        {
+            const string source = """
+                using System.Collections.Concurrent;
+
+                public sealed class GenerationGate
+                {
+                    private readonly ConcurrentDictionary<string, int> _inProgress = new ConcurrentDictionary<string, int>();
+
+                    public bool TryStart(string userId) => _inProgress.TryAdd(userId, 0);
+
+                    public void Finish(string userId) => _inProgress.TryRemove(userId, out _);
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_GetOrAddAndAddOrUpdate()
+        {
+            const string source = """
+                using System.Collections.Concurrent;
+
+                public sealed class Cache
+                {
+                    private readonly ConcurrentDictionary<string, string> _values = new ConcurrentDictionary<string, string>();
+                    private readonly ConcurrentDictionary<string, int> _hits = new ConcurrentDictionary<string, int>();
+
+                    public string Get(string key)
+                    {
+                        _hits.AddOrUpdate(key, 1, (_, n) => n + 1);
+                        return _values.GetOrAdd(key, k => k.ToUpperInvariant());
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_CheckAndActUnderOneLock()
+        {
+            const string source = """
+                using System.Collections.Generic;
+
+                public sealed class Registry
+                {
+                    private readonly object _gate = new object();
+                    private readonly Dictionary<string, int> _ids = new Dictionary<string, int>();
+
+                    public bool Add(string name, int id)
+                    {
+                        lock (_gate)
+                        {
+                            if (_ids.ContainsKey(name))
+                            {
+                                return false;
+                            }
+
+                            _ids.Add(name, id);
+                            return true;
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_TryRemoveOnItsOwn()
+        {
+            const string source = """
+                using System.Collections.Concurrent;
+
+                public sealed class Sessions
+                {
+                    private readonly ConcurrentDictionary<int, string> _sessions = new ConcurrentDictionary<int, string>();
+
+                    public bool End(int id) => _sessions.TryRemove(id, out _);
+
+                    public void Start(int id, string user) => _sessions[id] = user;
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_CheckAndActOnDifferentKeys()
+        {
+            const string source = """
+                using System.Collections.Concurrent;
+
+                public sealed class Aliases
+                {
+                    private readonly ConcurrentDictionary<string, string> _map = new ConcurrentDictionary<string, string>();
+
+                    public void Link(string from, string to)
+                    {
+                        if (_map.ContainsKey(to))
+                        {
+                            _map[from] = to;
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_LocalConcurrentDictionaryUsedByOneThread()
+        {
+            const string source = """
+                using System.Collections.Concurrent;
+
+                class C
+                {
+                    ConcurrentDictionary<string, int> Index(string[] words)
+                    {
+                        var first = new ConcurrentDictionary<string, int>();
+                        for (var i = 0; i < words.Length; i++)
+                        {
+                            if (!first.ContainsKey(words[i]))
+                            {
+                                first[words[i]] = i;
+                            }
+                        }
+
+                        return first;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_ReadAfterTheCheckIsNoAct()
+        {
+            const string source = """
+                using System.Collections.Concurrent;
+
+                public sealed class Lookup
+                {
+                    private readonly ConcurrentDictionary<string, string> _values = new ConcurrentDictionary<string, string>();
+
+                    public string Describe(string key)
+                    {
+                        if (_values.ContainsKey(key))
+                        {
+                            return "has " + _values[key];
+                        }
+
+                        return "none";
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_PlainDictionaryWithoutAnyLockIsRG0001s()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    Dictionary<string, int> Index(string[] words)
+                    {
+                        var first = new Dictionary<string, int>();
+                        Parallel.For(0, words.Length, i =>
+                        {
+                            if (!first.ContainsKey(words[i]))
+                            {
+                                first[words[i]] = i;
+                            }
+                        });
+                        return first;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_ActNotControlledByTheCheck()
+        {
+            const string source = """
+                using System;
+                using System.Collections.Concurrent;
+
+                public sealed class Tracker
+                {
+                    private readonly ConcurrentDictionary<string, DateTime> _seen = new ConcurrentDictionary<string, DateTime>();
+
+                    public bool Touch(string key)
+                    {
+                        var existed = _seen.ContainsKey(key);
+                        _seen[key] = DateTime.UtcNow;
+                        return existed;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_ImmutableDictionaryUpdatedWithImmutableInterlocked()
+        {
+            const string source = """
+                using System.Collections.Immutable;
+
+                public sealed class Routes
+                {
+                    private ImmutableDictionary<string, string> _routes = ImmutableDictionary<string, string>.Empty;
+
+                    public bool Add(string path, string target) => ImmutableInterlocked.TryAdd(ref _routes, path, target);
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+    }
+}
