@@ -42,10 +42,12 @@ namespace RaceGuard.Rules
                     continue;
                 }
 
+                var reported = new HashSet<Location>();
                 foreach (var act in entry.Value)
                 {
                     var actName = ActName(act);
-                    if (actName is null || CheckControlling(act, checks) is not { } check)
+                    if (actName is null || reported.Contains(act.Location) || CheckControlling(act, checks) is not { } check ||
+                        (concurrent && !ActsOnTheCheckAlone(actName, check, act)))
                     {
                         continue;
                     }
@@ -61,6 +63,7 @@ namespace RaceGuard.Rules
                         continue;
                     }
 
+                    reported.Add(act.Location);
                     var fix = concurrent ? FixFor(check.MemberName!, actName) : "one lock around the check and the act";
                     var properties = ImmutableDictionary.CreateBuilder<string, string?>();
                     properties[DiagnosticPropertyKeys.SymbolName] = act.Path.DisplayName;
@@ -80,6 +83,20 @@ namespace RaceGuard.Rules
                 }
             }
         }
+
+        /// <summary>
+        /// On a concurrent collection, an act that trusts the check: an indexer set or <c>Add</c> (they overwrite or throw
+        /// whatever happened since the check), or a <c>TryAdd</c>/<c>TryRemove</c> whose result is ignored after a
+        /// <c>ContainsKey</c>/<c>Contains</c> (the code branches on the check, not on the atomic call). <c>GetOrAdd</c>,
+        /// <c>AddOrUpdate</c>, <c>TryUpdate</c>, and a <c>TryAdd</c> that fills a cache after a <c>TryGetValue</c> miss, are
+        /// atomic on their own.
+        /// </summary>
+        private static bool ActsOnTheCheckAlone(string act, SharedAccess check, SharedAccess access) => act switch
+        {
+            "the indexer" or "Add" => true,
+            "TryAdd" or "TryRemove" => check.MemberName is "ContainsKey" or "Contains" && access.ReportOperation.Parent is IExpressionStatementOperation,
+            _ => false,
+        };
 
         /// <summary>The act an access is: an indexer set, or a call that adds, removes or replaces; else null.</summary>
         private static string? ActName(SharedAccess access) => access switch

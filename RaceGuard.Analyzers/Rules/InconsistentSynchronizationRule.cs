@@ -91,10 +91,13 @@ namespace RaceGuard.Rules
             }
         }
 
-        /// <summary>Constructors and Dispose run before and after the type is shared: their accesses need no guard.</summary>
+        /// <summary>
+        /// Constructors, start-up members (<c>Start</c>, <c>Initialize</c>, <c>Open</c> and their async forms) and Dispose
+        /// run before and after the type is shared: their own accesses need no guard.
+        /// </summary>
         private static bool IsLifecycle(ISymbol member) =>
             member is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor or MethodKind.Destructor } ||
-            member.PlainName() is "Dispose" or "DisposeAsync" or "Finalize";
+            member.PlainName() is "Dispose" or "DisposeAsync" or "Finalize" or "Start" or "StartAsync" or "Initialize" or "InitializeAsync" or "Open" or "OpenAsync";
 
         /// <summary>A value written in more than one step: decimal, Guid, DateTimeOffset, or a struct of several fields.</summary>
         private static bool IsTearable(ITypeSymbol type) => type switch

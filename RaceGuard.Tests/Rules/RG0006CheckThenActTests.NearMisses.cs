@@ -237,5 +237,44 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        [Fact]
+        public async Task Silent_CacheFilledWithTryAddOrGetOrAddAfterATryGetValueMiss()
+        {
+            const string source = """
+                using System;
+                using System.Collections.Concurrent;
+
+                public sealed class Mapper
+                {
+                    private readonly ConcurrentDictionary<Type, string> _names = new ConcurrentDictionary<Type, string>();
+                    private readonly ConcurrentDictionary<Type, int> _sizes = new ConcurrentDictionary<Type, int>();
+
+                    public string NameOf(Type type)
+                    {
+                        if (_names.TryGetValue(type, out var name))
+                        {
+                            return name;
+                        }
+
+                        name = type.FullName ?? type.Name;
+                        _names.TryAdd(type, name);
+                        return name;
+                    }
+
+                    public int SizeOf(Type type)
+                    {
+                        if (_sizes.TryGetValue(type, out var size))
+                        {
+                            return size;
+                        }
+
+                        return _sizes.GetOrAdd(type, t => t.Name.Length);
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }
