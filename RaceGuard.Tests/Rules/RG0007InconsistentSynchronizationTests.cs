@@ -371,7 +371,7 @@ namespace RaceGuard.Tests.Rules
                     private readonly object _sync = new object();
                     private Phase _phase;
 
-                    public void Start()
+                    public void Begin()
                     {
                         lock (_sync)
                         {
