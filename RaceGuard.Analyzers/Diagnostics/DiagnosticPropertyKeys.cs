@@ -33,7 +33,7 @@ namespace RaceGuard.Diagnostics
         /// <summary>Which RG0005 finding the diagnostic is: "Read" (the read after a side signal) or "WriteAfterSignal".</summary>
         public const string HandOverFinding = "HandOverFinding";
 
-        /// <summary>For RG0006 on a thread-safe collection: the atomic call that replaces the check and the act (TryAdd, GetOrAdd, TryRemove, AddOrUpdate).</summary>
+        /// <summary>For RG0006: the atomic call that replaces the check and the act on a thread-safe collection (TryAdd, GetOrAdd, TryRemove, AddOrUpdate), or MergeLocks for a collection locked twice.</summary>
         public const string CheckThenActFix = "CheckThenActFix";
 
         /// <summary>For an RG0005 read: what orders it (<see cref="ConcurrencyModel.SignalKind"/>: None, EventWait, TaskCompletionSource, ChannelDrained, PolledFlag, Delay).</summary>

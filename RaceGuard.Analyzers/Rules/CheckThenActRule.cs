@@ -68,7 +68,7 @@ namespace RaceGuard.Rules
                     var properties = ImmutableDictionary.CreateBuilder<string, string?>();
                     properties[DiagnosticPropertyKeys.SymbolName] = act.Path.DisplayName;
                     properties[DiagnosticPropertyKeys.SymbolKind] = act.Path.Root?.VariableKind();
-                    properties[DiagnosticPropertyKeys.CheckThenActFix] = concurrent ? fix : null;
+                    properties[DiagnosticPropertyKeys.CheckThenActFix] = concurrent ? fix : "MergeLocks";
                     context.ReportDiagnostic(Diagnostic.Create(
                         Descriptor,
                         act.Location,

@@ -75,6 +75,10 @@ namespace RaceGuard.Rules
                     {
                         properties[DiagnosticPropertyKeys.ExistingLock] = guard.Key.Text;
                     }
+                    else if (guard.Kind == GuardKind.Semaphore && guard.Key.Symbol is IFieldSymbol or ILocalSymbol)
+                    {
+                        properties[DiagnosticPropertyKeys.ExistingSemaphore] = guard.Key.Text;
+                    }
 
                     var others = accesses.Count - 1;
                     context.ReportDiagnostic(Diagnostic.Create(

@@ -23,7 +23,12 @@ namespace RaceGuard.CodeFixes.Editing
     {
         private sealed class Plan
         {
-            public Plan(string method, IfStatementSyntax check, StatementSyntax? removed, SyntaxNode replaced, SyntaxNode replacement)
+            public Plan(string method, IfStatementSyntax? check, StatementSyntax? removed, SyntaxNode replaced, SyntaxNode replacement)
+                : this(method, check, removed is null ? new List<StatementSyntax>() : new List<StatementSyntax> { removed }, replaced, replacement)
+            {
+            }
+
+            public Plan(string method, IfStatementSyntax? check, List<StatementSyntax> removed, SyntaxNode replaced, SyntaxNode replacement)
             {
                 Method = method;
                 Check = check;
@@ -34,10 +39,10 @@ namespace RaceGuard.CodeFixes.Editing
 
             public string Method { get; }
 
-            public IfStatementSyntax Check { get; }
+            public IfStatementSyntax? Check { get; }
 
-            /// <summary>The act's statement, removed (its work moves into the atomic call); null when the replacement covers it.</summary>
-            public StatementSyntax? Removed { get; }
+            /// <summary>Statements removed: the act's (its work moves into the atomic call), or those merged into one lock.</summary>
+            public List<StatementSyntax> Removed { get; }
 
             public SyntaxNode Replaced { get; }
 
@@ -57,25 +62,26 @@ namespace RaceGuard.CodeFixes.Editing
             }
 
             var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
-            var done = new HashSet<IfStatementSyntax>();
+            var done = new HashSet<SyntaxNode>();
             foreach (var diagnostic in diagnostics)
             {
-                if (PlanFor(root, model, diagnostic, cancellationToken) is not { } plan || !done.Add(plan.Check))
+                if (PlanFor(root, model, diagnostic, cancellationToken) is not { } plan || !done.Add(plan.Replaced))
                 {
                     continue;
                 }
 
                 editor.ReplaceNode(plan.Replaced, plan.Replacement);
-                if (plan.Removed is not null)
+                foreach (var removed in plan.Removed)
                 {
-                    // The statement after the removed act takes its leading trivia (a blank line before it stays).
-                    if (plan.Removed.Parent is BlockSyntax block && block.Statements.IndexOf(plan.Removed) is var at && at + 1 < block.Statements.Count)
+                    // The statement after a removed one takes its leading trivia (a blank line before it stays).
+                    if (removed.Parent is BlockSyntax block && block.Statements.IndexOf(removed) is var at && at + 1 < block.Statements.Count &&
+                        !plan.Removed.Contains(block.Statements[at + 1]))
                     {
-                        var trivia = plan.Removed.GetLeadingTrivia();
+                        var trivia = plan.Removed[0].GetLeadingTrivia();
                         editor.ReplaceNode(block.Statements[at + 1], (current, _) => current.WithLeadingTrivia(trivia));
                     }
 
-                    editor.RemoveNode(plan.Removed, SyntaxRemoveOptions.KeepNoTrivia);
+                    editor.RemoveNode(removed, SyntaxRemoveOptions.KeepNoTrivia);
                 }
             }
 
@@ -91,6 +97,11 @@ namespace RaceGuard.CodeFixes.Editing
                 root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax checkAccess } check)
             {
                 return null;
+            }
+
+            if (method == "MergeLocks")
+            {
+                return MergeLocks(act, check);
             }
 
             var (condition, negated) = Unwrap(check);
@@ -124,7 +135,7 @@ namespace RaceGuard.CodeFixes.Editing
                     if (negated && ifStatement.Else is null && ifStatement.Statement is BlockSyntax then && then.Statements.FirstOrDefault() == actStatement)
                     {
                         return then.Statements.Count == 1
-                            ? new Plan("TryAdd", ifStatement, null, ifStatement, ExpressionStatement(tryAdd).WithTriviaFrom(ifStatement).WithAdditionalAnnotations(Formatter.Annotation))
+                            ? new Plan("TryAdd", ifStatement, (StatementSyntax?)null, ifStatement, ExpressionStatement(tryAdd).WithTriviaFrom(ifStatement).WithAdditionalAnnotations(Formatter.Annotation))
                             : new Plan("TryAdd", ifStatement, actStatement, condition, tryAdd.WithTriviaFrom(condition));
                     }
 
@@ -149,12 +160,39 @@ namespace RaceGuard.CodeFixes.Editing
                             SingletonSeparatedList(VariableDeclarator(variable.Identifier.WithoutTrivia()).WithInitializer(EqualsValueClause(Call(collection, "GetOrAdd", key, factory))))))
                         .WithTriviaFrom(ifStatement)
                         .WithAdditionalAnnotations(Formatter.Annotation);
-                    return new Plan("GetOrAdd", ifStatement, null, ifStatement, declaration);
+                    return new Plan("GetOrAdd", ifStatement, (StatementSyntax?)null, ifStatement, declaration);
                 }
 
                 default:
                     return null;
             }
+        }
+
+        /// <summary>
+        /// <c>lock (g) { check } .. lock (g) { act }</c> in one block → one <c>lock (g) { check .. act }</c>: the statements
+        /// between join the lock (refused when one awaits).
+        /// </summary>
+        private static Plan? MergeLocks(ExpressionSyntax act, InvocationExpressionSyntax check)
+        {
+            if (check.FirstAncestorOrSelf<LockStatementSyntax>() is not { Parent: BlockSyntax block, Statement: BlockSyntax firstBody } first ||
+                act.FirstAncestorOrSelf<LockStatementSyntax>() is not { Statement: BlockSyntax secondBody } second ||
+                second.Parent != block || !SyntaxFactory.AreEquivalent(first.Expression, second.Expression))
+            {
+                return null;
+            }
+
+            var start = block.Statements.IndexOf(first);
+            var end = block.Statements.IndexOf(second);
+            var between = block.Statements.Skip(start + 1).Take(end - start - 1).ToList();
+            if (end <= start || between.Any(s => s.DescendantNodesAndSelf(n => n is not AnonymousFunctionExpressionSyntax).Any(n => n is AwaitExpressionSyntax)))
+            {
+                return null;
+            }
+
+            var merged = first.WithStatement(Block(firstBody.Statements.Concat(between).Concat(secondBody.Statements)))
+                .WithTrailingTrivia(second.GetTrailingTrivia())
+                .WithAdditionalAnnotations(Formatter.Annotation);
+            return new Plan("one lock", (IfStatementSyntax?)null, between.Append(second).ToList(), first, merged);
         }
 
         /// <summary>The check call with its negation and parentheses: the whole condition, and whether it is negated.</summary>

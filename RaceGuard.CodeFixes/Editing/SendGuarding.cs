@@ -36,7 +36,7 @@ namespace RaceGuard.CodeFixes.Editing
 
         private sealed class Site
         {
-            public Site(InvocationExpressionSyntax send, SyntaxNode target, WrapKind kind, SyntaxNode function, ExpressionSyntax? token, bool returnsValue)
+            public Site(ExpressionSyntax send, SyntaxNode target, WrapKind kind, SyntaxNode function, ExpressionSyntax? token, bool returnsValue)
             {
                 Send = send;
                 Target = target;
@@ -46,7 +46,8 @@ namespace RaceGuard.CodeFixes.Editing
                 ReturnsValue = returnsValue;
             }
 
-            public InvocationExpressionSyntax Send { get; }
+            /// <summary>The guarded expression: the send call, or (for RG0007) the access of a field.</summary>
+            public ExpressionSyntax Send { get; }
 
             /// <summary>The statement to wrap, or for <see cref="WrapKind.ReturnedTask"/> the member or lambda.</summary>
             public SyntaxNode Target { get; }
@@ -140,6 +141,61 @@ namespace RaceGuard.CodeFixes.Editing
             }
 
             return changed ? document.WithSyntaxRoot(editor.GetChangedRoot()) : null;
+        }
+
+        /// <summary>"Guard with the semaphore '_gate'" for an inconsistently guarded field (RG0007), or null when it does not apply.</summary>
+        public static string? SemaphoreTitleFor(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken) =>
+            AccessSiteOf(root, model, diagnostic, cancellationToken) is { } site && diagnostic.Properties.TryGetValue(DiagnosticPropertyKeys.ExistingSemaphore, out var gate)
+                ? "Guard with the semaphore '" + gate + "'" + (site.Kind == WrapKind.SyncStatement ? " (Wait)" : string.Empty)
+                : null;
+
+        /// <summary>Wraps each unguarded access of the diagnostics in the semaphore that guards the field's other accesses.</summary>
+        public static async Task<Document?> GuardAccessesAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (root is null || model is null)
+            {
+                return null;
+            }
+
+            var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
+            var claimed = new List<SyntaxNode>();
+            foreach (var diagnostic in diagnostics)
+            {
+                if (AccessSiteOf(root, model, diagnostic, cancellationToken) is not { } site || !diagnostic.Properties.TryGetValue(DiagnosticPropertyKeys.ExistingSemaphore, out var gate) ||
+                    gate is null || claimed.Any(c => c.Span.IntersectsWith(site.Target.Span)))
+                {
+                    continue;
+                }
+
+                claimed.Add(site.Target);
+                Wrap(editor, model, site, IdentifierName(gate), cancellationToken);
+            }
+
+            return claimed.Count == 0 ? null : document.WithSyntaxRoot(editor.GetChangedRoot());
+        }
+
+        /// <summary>The statement (or expression-bodied member) around an RG0007 access, and whether its code can await.</summary>
+        private static Site? AccessSiteOf(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+        {
+            if (diagnostic.Location.SourceTree != root.SyntaxTree || !diagnostic.Properties.ContainsKey(DiagnosticPropertyKeys.ExistingSemaphore) ||
+                root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not ExpressionSyntax access)
+            {
+                return null;
+            }
+
+            var function = access.Ancestors().FirstOrDefault(n => n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or PropertyDeclarationSyntax);
+            var symbol = function is AnonymousFunctionExpressionSyntax
+                ? model.GetSymbolInfo(function, cancellationToken).Symbol as IMethodSymbol
+                : function is null ? null : model.GetDeclaredSymbol(function, cancellationToken) as IMethodSymbol;
+            if (function is null || symbol is null || StatementOf(access, model, cancellationToken) is not { } target)
+            {
+                return null;
+            }
+
+            var yieldsValue = symbol.ReturnType is INamedTypeSymbol { IsGenericType: true, Name: "Task" or "ValueTask" } || (!symbol.IsAsync && !symbol.ReturnsVoid);
+            return new Site(access, target, symbol.IsAsync ? WrapKind.AsyncStatement : WrapKind.SyncStatement, function, null, yieldsValue);
         }
 
         /// <summary>

@@ -126,5 +126,61 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyFix.VerifyCodeFixAsync(source, fixedSource);
         }
+
+        [Fact]
+        public async Task Fix_TwoLocksBecomeOne()
+        {
+            const string source = """
+                using System.Collections.Generic;
+
+                public sealed class Registry
+                {
+                    private readonly object _gate = new object();
+                    private readonly Dictionary<string, int> _ids = new Dictionary<string, int>();
+
+                    public void Add(string name, int id)
+                    {
+                        lock (_gate)
+                        {
+                            if (_ids.ContainsKey(name))
+                            {
+                                return;
+                            }
+                        }
+
+                        var normalized = name.Trim();
+                        lock (_gate)
+                        {
+                            {|RG0006:_ids.Add(name, id)|};
+                        }
+                    }
+                }
+                """;
+            const string fixedSource = """
+                using System.Collections.Generic;
+
+                public sealed class Registry
+                {
+                    private readonly object _gate = new object();
+                    private readonly Dictionary<string, int> _ids = new Dictionary<string, int>();
+
+                    public void Add(string name, int id)
+                    {
+                        lock (_gate)
+                        {
+                            if (_ids.ContainsKey(name))
+                            {
+                                return;
+                            }
+
+                            var normalized = name.Trim();
+                            _ids.Add(name, id);
+                        }
+                    }
+                }
+                """;
+
+            await VerifyFix.VerifyCodeFixAsync(source, fixedSource);
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Threading.Tasks;
 using VerifyCS = RaceGuard.Tests.Verifiers.CSharpRuleVerifier<RaceGuard.Rules.InconsistentSynchronizationRule>;
 using VerifyFix = RaceGuard.Tests.Verifiers.CSharpCodeFixVerifier<RaceGuard.Analyzers.RaceGuardAnalyzer, RaceGuard.CodeFixes.WrapInLockCodeFixProvider>;
+using VerifySemaphore = RaceGuard.Tests.Verifiers.CSharpCodeFixVerifier<RaceGuard.Analyzers.RaceGuardAnalyzer, RaceGuard.CodeFixes.UseGuardingSemaphoreCodeFixProvider>;
 
 namespace RaceGuard.Tests.Rules
 {
@@ -935,6 +936,122 @@ namespace RaceGuard.Tests.Rules
                 """;
 
             await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Fix_SemaphoreGuardWaitsAsyncOrSync()
+        {
+            const string source = """
+                using System;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                public sealed class Session
+                {
+                    private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+                    private Guid _user;
+
+                    public async Task SignInAsync(Guid user)
+                    {
+                        await _gate.WaitAsync();
+                        try
+                        {
+                            _user = user;
+                        }
+                        finally
+                        {
+                            _gate.Release();
+                        }
+                    }
+
+                    public async Task SignOutAsync()
+                    {
+                        await _gate.WaitAsync();
+                        try
+                        {
+                            _user = Guid.Empty;
+                        }
+                        finally
+                        {
+                            _gate.Release();
+                        }
+                    }
+
+                    public async Task<bool> IsAsync(Guid user)
+                    {
+                        await Task.Yield();
+                        return {|RG0007:_user|} == user;
+                    }
+
+                    public override string ToString() => {|RG0007:_user|}.ToString();
+                }
+                """;
+            const string fixedSource = """
+                using System;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                public sealed class Session
+                {
+                    private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+                    private Guid _user;
+
+                    public async Task SignInAsync(Guid user)
+                    {
+                        await _gate.WaitAsync();
+                        try
+                        {
+                            _user = user;
+                        }
+                        finally
+                        {
+                            _gate.Release();
+                        }
+                    }
+
+                    public async Task SignOutAsync()
+                    {
+                        await _gate.WaitAsync();
+                        try
+                        {
+                            _user = Guid.Empty;
+                        }
+                        finally
+                        {
+                            _gate.Release();
+                        }
+                    }
+
+                    public async Task<bool> IsAsync(Guid user)
+                    {
+                        await Task.Yield();
+                        await _gate.WaitAsync();
+                        try
+                        {
+                            return _user == user;
+                        }
+                        finally
+                        {
+                            _gate.Release();
+                        }
+                    }
+
+                    public override string ToString()
+                    {
+                        _gate.Wait();
+                        try
+                        {
+                            return _user.ToString();
+                        }
+                        finally
+                        {
+                            _gate.Release();
+                        }
+                    }
+                }
+                """;
+
+            await new VerifySemaphore.Test { TestCode = source, FixedCode = fixedSource }.RunAsync();
         }
     }
 }

@@ -1,0 +1,32 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using RaceGuard.CodeFixes.Editing;
+using RaceGuard.Diagnostics;
+
+namespace RaceGuard.CodeFixes
+{
+    /// <summary>
+    /// "Guard with the semaphore '_gate'": an access that RG0007 finds outside the <c>SemaphoreSlim</c> guarding the
+    /// field's other accesses is wrapped in <c>await _gate.WaitAsync(); try { .. } finally { _gate.Release(); }</c>
+    /// (<c>Wait()</c> where the code cannot await).
+    /// </summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UseGuardingSemaphoreCodeFixProvider))]
+    [Shared]
+    public sealed class UseGuardingSemaphoreCodeFixProvider : DocumentRewriteCodeFixProvider
+    {
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.InconsistentSynchronization);
+
+        protected override string EquivalenceKey => "RaceGuard.UseGuardingSemaphore";
+
+        protected override string? TitleFor(Document document, SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken) =>
+            SendGuarding.SemaphoreTitleFor(root, model, diagnostic, cancellationToken);
+
+        protected override Task<Document?> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken) =>
+            SendGuarding.GuardAccessesAsync(document, diagnostics, cancellationToken);
+    }
+}
