@@ -37,12 +37,17 @@ namespace RaceGuard.Rules
                 }
 
                 var checks = entry.Value.Where(a => a.Via == AccessVia.Call && a.MemberName is { } name && CheckNames.Contains(name)).ToList();
+                var reported = new HashSet<Location>();
+                if (concurrent)
+                {
+                    ReportValueUpdates(context, entry.Value, type, reported);
+                }
+
                 if (checks.Count == 0)
                 {
                     continue;
                 }
 
-                var reported = new HashSet<Location>();
                 foreach (var act in entry.Value)
                 {
                     var actName = ActName(act);
@@ -83,6 +88,57 @@ namespace RaceGuard.Rules
                 }
             }
         }
+
+        /// <summary>
+        /// <c>d[k] = d[k] + 1</c>, <c>d[k] += n</c>, <c>d[k]++</c>, <c>d[k] = d.TryGetValue(k, out var c) ? c + 1 : 1</c> on a
+        /// concurrent dictionary: the value is read and written back in two steps, and a concurrent update is lost.
+        /// </summary>
+        private void ReportValueUpdates(RuleContext context, System.Collections.Immutable.ImmutableArray<SharedAccess> accesses, ITypeSymbol type, HashSet<Location> reported)
+        {
+            foreach (var act in accesses)
+            {
+                if (act.Via != AccessVia.Indexer || act.Kind != AccessKind.MutatingCall || reported.Contains(act.Location) || KeyOf(act.ReportOperation) is not { } key)
+                {
+                    continue;
+                }
+
+                string? check = act.ReportOperation switch
+                {
+                    ICompoundAssignmentOperation or IIncrementOrDecrementOperation => "the indexer",
+                    ISimpleAssignmentOperation { Value: var value } when value.DescendantsAndSelf().Any(o =>
+                        o is IPropertyReferenceOperation { Arguments.Length: > 0 } read && !ReferenceEquals(read, ((ISimpleAssignmentOperation)act.ReportOperation).Target) &&
+                        SameVariable(read.Instance, act) && read.Arguments[0].Value.Syntax.IsEquivalentTo(key, topLevel: false)) => "the indexer",
+                    ISimpleAssignmentOperation { Value: var conditional } when conditional.DescendantsAndSelf().OfType<IInvocationOperation>().Any(i =>
+                        i.TargetMethod.Name == "TryGetValue" && SameVariable(i.Instance, act) && i.Arguments.Length > 0 &&
+                        i.Arguments.OrderBy(a => a.Syntax.SpanStart).First().Value.Syntax.IsEquivalentTo(key, topLevel: false)) => "TryGetValue()",
+                    _ => null,
+                };
+                if (check is null || !MayRunConcurrently(act, context.Facts))
+                {
+                    continue;
+                }
+
+                reported.Add(act.Location);
+                var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+                properties[DiagnosticPropertyKeys.SymbolName] = act.Path.DisplayName;
+                properties[DiagnosticPropertyKeys.SymbolKind] = act.Path.Root?.VariableKind();
+                properties[DiagnosticPropertyKeys.CheckThenActFix] = "AddOrUpdate";
+                context.ReportDiagnostic(Diagnostic.Create(
+                    Descriptor,
+                    act.Location,
+                    properties.ToImmutable(),
+                    act.Path.DisplayName,
+                    type.ToMessageString(),
+                    check,
+                    "the indexer",
+                    act.DescribePlace(),
+                    "AddOrUpdate"));
+            }
+        }
+
+        /// <summary>True when <paramref name="instance"/> reads the same variable as <paramref name="access"/>.</summary>
+        private static bool SameVariable(IOperation? instance, SharedAccess access) =>
+            instance?.ReferencedSymbol() is { } symbol && SymbolEqualityComparer.Default.Equals(symbol, access.Path.Last);
 
         /// <summary>
         /// On a concurrent collection, an act that trusts the check: an indexer set or <c>Add</c> (they overwrite or throw

@@ -90,6 +90,11 @@ namespace RaceGuard.CodeFixes.Editing
 
         private static Plan? PlanFor(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
+            if (diagnostic.Properties.TryGetValue(DiagnosticPropertyKeys.CheckThenActFix, out var update) && update == "AddOrUpdate" && diagnostic.Location.SourceTree == root.SyntaxTree)
+            {
+                return AddOrUpdate(root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true));
+            }
+
             if (!diagnostic.Properties.TryGetValue(DiagnosticPropertyKeys.CheckThenActFix, out var method) || method is null ||
                 diagnostic.Location.SourceTree != root.SyntaxTree || diagnostic.AdditionalLocations.Count == 0 ||
                 root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not ExpressionSyntax act ||
@@ -169,6 +174,33 @@ namespace RaceGuard.CodeFixes.Editing
         }
 
         /// <summary>
+        /// <c>d[k] = d.TryGetValue(k, out var c) ? c + 1 : 1;</c> → <c>d.AddOrUpdate(k, 1, (_, c) => c + 1);</c> (the same
+        /// values; <c>d[k] += n</c> throws for a missing key today and is left to the developer).
+        /// </summary>
+        private static Plan? AddOrUpdate(SyntaxNode node)
+        {
+            if (node is not AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Left: ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } target } assignment ||
+                assignment.Parent is not ExpressionStatementSyntax statement ||
+                Unparenthesized(assignment.Right) is not ConditionalExpressionSyntax
+                {
+                    Condition: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "TryGetValue" }, ArgumentList.Arguments.Count: 2 } tryGet,
+                } conditional ||
+                tryGet.ArgumentList.Arguments[1].Expression is not DeclarationExpressionSyntax { Designation: SingleVariableDesignationSyntax current } ||
+                conditional.WhenFalse.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(i => i.Identifier.ValueText == current.Identifier.ValueText))
+            {
+                return null;
+            }
+
+            var update = ParenthesizedLambdaExpression(
+                ParameterList(SeparatedList(new[] { Parameter(Identifier("_")), Parameter(current.Identifier.WithoutTrivia()) })),
+                conditional.WhenTrue.WithoutTrivia());
+            var call = InvocationExpression(
+                MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, target.Expression.WithoutTrivia(), IdentifierName("AddOrUpdate")),
+                ArgumentList(SeparatedList(new[] { Argument(target.ArgumentList.Arguments[0].Expression.WithoutTrivia()), Argument(conditional.WhenFalse.WithoutTrivia()), Argument(update) })));
+            return new Plan("AddOrUpdate", null, (StatementSyntax?)null, statement, ExpressionStatement(call).WithTriviaFrom(statement).WithAdditionalAnnotations(Formatter.Annotation));
+        }
+
+        /// <summary>
         /// <c>lock (g) { check } .. lock (g) { act }</c> in one block → one <c>lock (g) { check .. act }</c>: the statements
         /// between join the lock (refused when one awaits).
         /// </summary>
@@ -193,6 +225,16 @@ namespace RaceGuard.CodeFixes.Editing
                 .WithTrailingTrivia(second.GetTrailingTrivia())
                 .WithAdditionalAnnotations(Formatter.Annotation);
             return new Plan("one lock", (IfStatementSyntax?)null, between.Append(second).ToList(), first, merged);
+        }
+
+        private static ExpressionSyntax Unparenthesized(ExpressionSyntax expression)
+        {
+            while (expression is ParenthesizedExpressionSyntax parenthesized)
+            {
+                expression = parenthesized.Expression;
+            }
+
+            return expression;
         }
 
         /// <summary>The check call with its negation and parentheses: the whole condition, and whether it is negated.</summary>

@@ -182,5 +182,38 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyFix.VerifyCodeFixAsync(source, fixedSource);
         }
+
+        [Fact]
+        public async Task Fix_AddOrUpdateForACountKeptWithTryGetValue()
+        {
+            const string source = """
+                using System.Collections.Concurrent;
+
+                public sealed class Stats
+                {
+                    private readonly ConcurrentDictionary<string, int> _hits = new ConcurrentDictionary<string, int>();
+
+                    public void Count(string page)
+                    {
+                        {|RG0006:_hits[page] = _hits.TryGetValue(page, out var c) ? c + 1 : 1|};
+                    }
+                }
+                """;
+            const string fixedSource = """
+                using System.Collections.Concurrent;
+
+                public sealed class Stats
+                {
+                    private readonly ConcurrentDictionary<string, int> _hits = new ConcurrentDictionary<string, int>();
+
+                    public void Count(string page)
+                    {
+                        _hits.AddOrUpdate(page, 1, (_, c) => c + 1);
+                    }
+                }
+                """;
+
+            await VerifyFix.VerifyCodeFixAsync(source, fixedSource);
+        }
     }
 }

@@ -319,5 +319,29 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        [Fact]
+        public async Task Reports_IndexerReadModifyWriteOfAValue()
+        {
+            const string source = """
+                using System.Collections.Concurrent;
+
+                public sealed class Stats
+                {
+                    private readonly ConcurrentDictionary<string, int> _hits = new ConcurrentDictionary<string, int>();
+
+                    public void Hit(string page) => {|#0:_hits[page] = _hits[page] + 1|};
+
+                    public void Add(string page, int n) => [|_hits[page] += n|];
+
+                    public void Count(string page) => [|_hits[page] = _hits.TryGetValue(page, out var c) ? c + 1 : 1|];
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0006").WithLocation(0).WithArguments(
+                    "_hits", "ConcurrentDictionary<string, int>", "the indexer", "the indexer", "in Hit()", "AddOrUpdate"));
+        }
     }
 }
