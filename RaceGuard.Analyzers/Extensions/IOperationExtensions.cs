@@ -8,6 +8,19 @@ namespace RaceGuard
     /// <summary>Small helpers over <see cref="IOperation"/>.</summary>
     internal static class IOperationExtensions
     {
+        /// <summary>
+        /// True when a branch always leaves: it ends with <c>return</c>, <c>throw</c>, or (when <paramref name="loopExits"/>
+        /// allows only loop exits) <c>break</c>; with <paramref name="loopExits"/> false any jump counts (<c>continue</c>, <c>goto</c>).
+        /// </summary>
+        public static bool AlwaysLeaves(this IOperation branch, bool loopExits = false) => branch switch
+        {
+            IBlockOperation block => block.Operations.Length > 0 && block.Operations[block.Operations.Length - 1].AlwaysLeaves(loopExits),
+            IReturnOperation or IThrowOperation => true,
+            IBranchOperation jump => !loopExits || jump.BranchKind == BranchKind.Break,
+            IExpressionStatementOperation { Operation: IThrowOperation } => true,
+            _ => false,
+        };
+
         /// <summary>Skips implicit and explicit conversions and parentheses.</summary>
         public static IOperation WalkDownConversion(this IOperation operation)
         {

@@ -214,7 +214,7 @@ namespace RaceGuard.Rules
                         return true;
                     }
 
-                    if (conditional.WhenFalse is null && Leaves(conditional.WhenTrue))
+                    if (conditional.WhenFalse is null && conditional.WhenTrue.AlwaysLeaves())
                     {
                         // if (check) return; .. act  — also when the if stands in a lock block and the act after it.
                         for (var outer = conditional.Parent; outer is IBlockOperation or ILockOperation; outer = outer.Parent)
@@ -238,13 +238,6 @@ namespace RaceGuard.Rules
             return false;
         }
 
-        private static bool Leaves(IOperation branch) => branch switch
-        {
-            IBlockOperation block => block.Operations.Length > 0 && Leaves(block.Operations[block.Operations.Length - 1]),
-            IReturnOperation or IThrowOperation or IBranchOperation => true,
-            IExpressionStatementOperation { Operation: IThrowOperation } => true,
-            _ => false,
-        };
 
         /// <summary>Both hold a lock on the same object, taken by two different lock statements.</summary>
         private static bool InSeparateLocks(SharedAccess check, SharedAccess act) =>

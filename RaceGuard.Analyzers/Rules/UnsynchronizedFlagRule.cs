@@ -256,7 +256,7 @@ namespace RaceGuard.Rules
                     case IForLoopOperation loop when ReferenceEquals(loop.Condition, current):
                         return ("condition", Name(loop));
                     case IConditionalOperation { Type: null } conditional when ReferenceEquals(conditional.Condition, current):
-                        return LeavesLoop(conditional.WhenTrue) && EnclosingLoop(conditional) is { } enclosing ? ("exit test", Name(enclosing)) : (null, null);
+                        return conditional.WhenTrue.AlwaysLeaves(loopExits: true) && EnclosingLoop(conditional) is { } enclosing ? ("exit test", Name(enclosing)) : (null, null);
                     case IBlockOperation or ILoopOperation or IAnonymousFunctionOperation or ILocalFunctionOperation or IConditionalOperation:
                         return (null, null);
                 }
@@ -293,15 +293,6 @@ namespace RaceGuard.Rules
             return null;
         }
 
-        /// <summary>A branch that leaves the loop: ends in <c>break</c>, <c>return</c> or <c>throw</c>.</summary>
-        private static bool LeavesLoop(IOperation branch) => branch switch
-        {
-            IBlockOperation block => block.Operations.Length > 0 && LeavesLoop(block.Operations[block.Operations.Length - 1]),
-            IReturnOperation or IThrowOperation => true,
-            IBranchOperation { BranchKind: BranchKind.Break } => true,
-            IExpressionStatementOperation { Operation: IThrowOperation } => true,
-            _ => false,
-        };
 
         /// <summary>
         /// The <c>if</c> statement whose whole condition is the flag or its negation, and the flag's value that enters the
@@ -343,7 +334,7 @@ namespace RaceGuard.Rules
                 return true;
             }
 
-            if (stored != enterWhen || conditional.WhenFalse is not null || !Leaves(conditional.WhenTrue) || conditional.Parent is not IBlockOperation block)
+            if (stored != enterWhen || conditional.WhenFalse is not null || !conditional.WhenTrue.AlwaysLeaves() || conditional.Parent is not IBlockOperation block)
             {
                 return false;
             }
@@ -353,14 +344,6 @@ namespace RaceGuard.Rules
             return index >= 0 && block.Operations.Skip(index + 1).Take(3).Any(o => o.Syntax.Span.Contains(assignment.Syntax.Span) && o is IExpressionStatementOperation);
         }
 
-        private static bool Leaves(IOperation branch) => branch switch
-        {
-            IBlockOperation block => block.Operations.Length > 0 && Leaves(block.Operations[block.Operations.Length - 1]),
-            IReturnOperation or IBranchOperation => true,
-            IExpressionStatementOperation { Operation: IThrowOperation } => true,
-            IThrowOperation => true,
-            _ => false,
-        };
     }
 
     /// <summary>Which RG0002 finding a diagnostic is, for the code fixes.</summary>
