@@ -438,6 +438,95 @@ namespace RaceGuard.Tests.Rules
         }
 
         [Fact]
+        public async Task Reports_EnumerationOfAListTheLockedMembersChangeInPlace()
+        {
+            const string source = """
+                using System.Collections.Generic;
+
+                public sealed class Subscribers
+                {
+                    private readonly object _sync = new object();
+                    private List<string> _names = new List<string>();
+
+                    public void Add(string name)
+                    {
+                        lock (_sync)
+                        {
+                            _names.Add(name);
+                        }
+                    }
+
+                    public void Remove(string name)
+                    {
+                        lock (_sync)
+                        {
+                            _names.Remove(name);
+                        }
+                    }
+
+                    public void Reset()
+                    {
+                        lock (_sync)
+                        {
+                            _names = new List<string>();
+                        }
+                    }
+
+                    public int Notify()
+                    {
+                        var count = 0;
+                        foreach (var name in [|_names|])
+                        {
+                            count += name.Length;
+                        }
+
+                        return count;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_PairOfValuesReadHalfUpdated()
+        {
+            const string source = """
+                public struct Range
+                {
+                    public int Low;
+                    public int High;
+                }
+
+                public sealed class Window
+                {
+                    private readonly object _sync = new object();
+                    private Range _range;
+
+                    public void Move(int low, int high)
+                    {
+                        lock (_sync)
+                        {
+                            _range = new Range { Low = low, High = high };
+                        }
+                    }
+
+                    public void Widen(int by)
+                    {
+                        lock (_sync)
+                        {
+                            _range = new Range { Low = _range.Low - by, High = _range.High + by };
+                        }
+                    }
+
+                    public Range Current => [|_range|];
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
         public async Task Silent_EveryAccessUnderTheLock()
         {
             const string source = """
