@@ -61,7 +61,7 @@ namespace RaceGuard.CodeFixes.Editing
             }
 
             var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
-            var claimed = new List<TextSpanHolder>();
+            var claimed = new List<Microsoft.CodeAnalysis.Text.TextSpan>();
             var changed = false;
             foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
             {
@@ -71,24 +71,17 @@ namespace RaceGuard.CodeFixes.Editing
                 }
 
                 var span = Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(plan.Acquire.SpanStart, plan.Release.Span.End);
-                if (claimed.Any(c => c.Span.IntersectsWith(span)))
+                if (claimed.Any(c => c.IntersectsWith(span)))
                 {
                     continue;
                 }
 
-                claimed.Add(new TextSpanHolder(span));
+                claimed.Add(span);
                 Apply(editor, plan);
                 changed = true;
             }
 
             return changed ? document.WithSyntaxRoot(editor.GetChangedRoot()) : null;
-        }
-
-        private sealed class TextSpanHolder
-        {
-            public TextSpanHolder(Microsoft.CodeAnalysis.Text.TextSpan span) => Span = span;
-
-            public Microsoft.CodeAnalysis.Text.TextSpan Span { get; }
         }
 
         private static Plan? PlanFor(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
