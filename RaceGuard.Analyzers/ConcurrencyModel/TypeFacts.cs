@@ -66,7 +66,12 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>Builds the facts of <paramref name="type"/> from the operation blocks of its members.</summary>
         public static TypeFacts Build(INamedTypeSymbol type, IEnumerable<MemberBlocks> blocks, KnownSymbols known, TypeContext context = default)
         {
-            var all = blocks.ToList();
+            // The operation blocks arrive in whatever order concurrent analysis produced them: order them by position so
+            // that members, accesses and therefore every diagnostic's additional locations come out the same every run.
+            var all = blocks
+                .OrderBy(b => b.Operations.IsEmpty ? string.Empty : b.Operations[0].Syntax.SyntaxTree.FilePath, System.StringComparer.Ordinal)
+                .ThenBy(b => b.Operations.IsEmpty ? 0 : b.Operations[0].Syntax.SpanStart)
+                .ToList();
             var bodies = new Dictionary<IMethodSymbol, IOperation>(SymbolEqualityComparer.Default);
             foreach (var block in all)
             {
