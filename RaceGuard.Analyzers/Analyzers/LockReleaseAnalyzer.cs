@@ -49,7 +49,7 @@ namespace RaceGuard.Analyzers
             // The acquire must stand alone as a statement (await sem.WaitAsync(); sem.Wait();): a result that is used is a
             // try-acquire (if (sem.Wait(0)) ..), and Monitor.Enter(x, ref taken) is the lock-statement pattern.
             var statement = StatementOf(acquire);
-            if (statement?.Parent is not IBlockOperation block || acquire.Arguments.Any(a => a.Parameter?.RefKind == RefKind.Ref) || IsSignal(acquire, acquired))
+            if (statement?.Parent is not IBlockOperation block || acquire.Arguments.Any(a => a.Parameter?.RefKind == RefKind.Ref) || IsSignal(acquired))
             {
                 return;
             }
@@ -98,30 +98,9 @@ namespace RaceGuard.Analyzers
         }
 
         /// <summary>A semaphore created with no free slot (<c>new SemaphoreSlim(0)</c>): a signal another party releases.</summary>
-        private static bool IsSignal(IInvocationOperation acquire, Guards.GuardEvent acquired)
-        {
-            if (acquired.Kind != GuardKind.Semaphore || acquired.Key.Symbol is not { } symbol)
-            {
-                return false;
-            }
-
-            foreach (var reference in symbol.DeclaringSyntaxReferences)
-            {
-                var initializer = reference.GetSyntax() switch
-                {
-                    Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax declarator => declarator.Initializer?.Value,
-                    Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax property => property.Initializer?.Value,
-                    _ => null,
-                };
-                if (initializer is Microsoft.CodeAnalysis.CSharp.Syntax.BaseObjectCreationExpressionSyntax { ArgumentList.Arguments: { Count: > 0 } arguments } &&
-                    arguments[0].Expression is Microsoft.CodeAnalysis.CSharp.Syntax.LiteralExpressionSyntax { Token.ValueText: "0" })
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
+        private static bool IsSignal(Guards.GuardEvent acquired) =>
+            acquired.Kind == GuardKind.Semaphore && acquired.Key.Symbol is { } symbol &&
+            Guards.FirstCreationArgument(symbol) is Microsoft.CodeAnalysis.CSharp.Syntax.LiteralExpressionSyntax { Token.ValueText: "0" };
 
         /// <summary>The release statements of <paramref name="key"/> in <paramref name="block"/> after <paramref name="after"/>, at any depth (not in lambdas).</summary>
         private static List<IOperation> ReleasesIn(IBlockOperation block, GuardKey key, KnownSymbols known, IOperation after)

@@ -62,7 +62,7 @@ namespace RaceGuard.ConcurrencyModel
         /// What the starting code has waited for, before <paramref name="position"/>, that the region signals; with the
         /// operation that waits (null for <see cref="SignalKind.None"/>).
         /// </summary>
-        public static (SignalKind Kind, IOperation? Wait) OrderingBefore(ConcurrentRegion region, IOperation position)
+        public static (SignalKind Kind, IOperation? Wait) OrderingBefore(ConcurrentRegion region, IOperation position, KnownSymbols known)
         {
             var signalled = SentBy(region).Select(s => s.Instance!.ReferencedSymbol()).ToList();
             var start = region.StartAnchor;
@@ -74,7 +74,7 @@ namespace RaceGuard.ConcurrencyModel
                     continue;
                 }
 
-                var kind = Classify(operation, signalled, region);
+                var kind = Classify(operation, signalled, region, known);
                 if (kind != SignalKind.None && Joins.Dominates(operation, position, start) && (found.Item1 == SignalKind.None || found.Item1 == SignalKind.Delay))
                 {
                     found = (kind, operation);
@@ -84,11 +84,11 @@ namespace RaceGuard.ConcurrencyModel
             return found;
         }
 
-        private static SignalKind Classify(IOperation operation, System.Collections.Generic.List<ISymbol?> signalled, ConcurrentRegion region)
+        private static SignalKind Classify(IOperation operation, System.Collections.Generic.List<ISymbol?> signalled, ConcurrentRegion region, KnownSymbols known)
         {
             switch (operation)
             {
-                case IInvocationOperation { TargetMethod.Name: "Sleep" or "Delay", TargetMethod.ContainingType.Name: "Thread" or "Task" }:
+                case IInvocationOperation { TargetMethod: { Name: "Sleep" or "Delay" } delay } when known.IsType(delay.ContainingType, known.Thread) || known.IsType(delay.ContainingType, known.Task):
                     return SignalKind.Delay;
                 case IInvocationOperation { TargetMethod.Name: "Wait" or "WaitOne" or "WaitAsync", Instance: { } waited } when IsSignalled(waited, signalled):
                     return SignalKind.EventWait;
@@ -96,9 +96,9 @@ namespace RaceGuard.ConcurrencyModel
                     return SignalKind.TaskCompletionSource;
                 case IInvocationOperation { TargetMethod.Name: "Wait", Instance: IPropertyReferenceOperation { Property.Name: "Task", Instance: { } tcs } } when IsSignalled(tcs, signalled):
                     return SignalKind.TaskCompletionSource;
-                case IForEachLoopOperation { Collection: var collection } when ReadsChannel(collection):
+                case IForEachLoopOperation { Collection: var collection } when ReadsChannel(collection, known):
                     return SignalKind.ChannelDrained;
-                case IWhileLoopOperation { Condition: { } condition } when ReadsChannel(condition):
+                case IWhileLoopOperation { Condition: { } condition } when ReadsChannel(condition, known):
                     return SignalKind.ChannelDrained;
                 case IWhileLoopOperation { Condition: { } polled } when polled.DescendantsAndSelf().Any(o => o is ILocalReferenceOperation local && WrittenIn(region, local.Local)):
                     return SignalKind.PolledFlag;
@@ -111,10 +111,9 @@ namespace RaceGuard.ConcurrencyModel
             instance.ReferencedSymbol() is { } symbol && signalled.Any(s => SymbolEqualityComparer.Default.Equals(s, symbol));
 
         /// <summary>A loop over <c>reader.ReadAllAsync()</c> or a <c>WaitToReadAsync</c>/<c>TryRead</c> drain of a channel.</summary>
-        private static bool ReadsChannel(IOperation operation) =>
+        private static bool ReadsChannel(IOperation operation, KnownSymbols known) =>
             operation.DescendantsAndSelf().OfType<IInvocationOperation>().Any(i =>
-                i.TargetMethod.Name is "ReadAllAsync" or "WaitToReadAsync" or "TryRead" or "GetConsumingEnumerable" &&
-                i.TargetMethod.ContainingType?.ContainingNamespace?.ToDisplayString() is "System.Threading.Channels" or "System.Collections.Concurrent");
+                i.TargetMethod.Name is "ReadAllAsync" or "WaitToReadAsync" or "TryRead" or "GetConsumingEnumerable" && known.IsThreadSafeType(i.TargetMethod.ContainingType));
 
         private static bool WrittenIn(ConcurrentRegion region, ILocalSymbol local) =>
             region.Code is { } code && code.DescendantsAndSelf().OfType<ISimpleAssignmentOperation>().Any(a => a.Target is ILocalReferenceOperation target && SymbolEqualityComparer.Default.Equals(target.Local, local));

@@ -196,14 +196,16 @@ namespace RaceGuard.ConcurrencyModel
         /// <c>new SemaphoreSlim(maxParallel)</c>): it throttles, it does not exclude. <c>new SemaphoreSlim(1, 1)</c>, and a
         /// semaphore whose creation is not in its declaration, count as a mutex.
         /// </summary>
-        private static bool IsThrottle(IOperation instance)
-        {
-            var symbol = instance.WalkDownConversion().ReferencedSymbol();
-            if (symbol is null)
-            {
-                return false;
-            }
+        private static bool IsThrottle(IOperation instance) =>
+            instance.WalkDownConversion().ReferencedSymbol() is { } symbol && FirstCreationArgument(symbol) is { } first &&
+            !(first is LiteralExpressionSyntax { Token.ValueText: "1" });
 
+        /// <summary>
+        /// The first argument of the creation in a field's, property's or local's declaration (<c>new SemaphoreSlim(0)</c>
+        /// → <c>0</c>); null when the declaration creates nothing or passes no argument.
+        /// </summary>
+        public static ExpressionSyntax? FirstCreationArgument(ISymbol symbol)
+        {
             foreach (var reference in symbol.DeclaringSyntaxReferences)
             {
                 var initializer = reference.GetSyntax() switch
@@ -213,19 +215,13 @@ namespace RaceGuard.ConcurrencyModel
                     _ => null,
                 };
 
-                var arguments = initializer switch
+                if (initializer is BaseObjectCreationExpressionSyntax { ArgumentList.Arguments: { Count: > 0 } arguments })
                 {
-                    BaseObjectCreationExpressionSyntax creation => creation.ArgumentList?.Arguments,
-                    _ => null,
-                };
-
-                if (arguments is { Count: > 0 } list)
-                {
-                    return !(list[0].Expression is LiteralExpressionSyntax { Token.ValueText: "1" });
+                    return arguments[0].Expression;
                 }
             }
 
-            return false;
+            return null;
         }
 
         /// <summary>The key of the object a lock statement or acquire call synchronises on.</summary>

@@ -28,6 +28,8 @@ namespace RaceGuard.ConcurrencyModel
             Enumerable = Get("System.Linq.Enumerable");
             ThreadPool = Get("System.Threading.ThreadPool");
             Thread = Get("System.Threading.Thread");
+            Guid = Get("System.Guid");
+            DateTimeOffset = Get("System.DateTimeOffset");
             ThreadingTimer = Get("System.Threading.Timer");
             TimersTimer = Get("System.Timers.Timer");
             Monitor = Get("System.Threading.Monitor");
@@ -120,6 +122,23 @@ namespace RaceGuard.ConcurrencyModel
         public INamedTypeSymbol? ThreadPool { get; }
 
         public INamedTypeSymbol? Thread { get; }
+
+        public INamedTypeSymbol? Guid { get; }
+
+        public INamedTypeSymbol? DateTimeOffset { get; }
+
+        /// <summary>
+        /// A value written in more than one step, so a reader without the writer's lock can see half of it: decimal,
+        /// Guid, DateTimeOffset, or a struct of the program's own with several fields.
+        /// </summary>
+        public bool IsTearable(ITypeSymbol type) => type switch
+        {
+            { SpecialType: SpecialType.System_Decimal } => true,
+            INamedTypeSymbol named when IsType(named, Guid) || IsType(named, DateTimeOffset) => true,
+            INamedTypeSymbol { TypeKind: TypeKind.Struct, SpecialType: SpecialType.None, IsGenericType: false } named when named.Locations.Any(l => l.IsInSource) =>
+                named.GetMembers().OfType<IFieldSymbol>().Count(f => !f.IsStatic) > 1,
+            _ => false,
+        };
 
         public INamedTypeSymbol? ThreadingTimer { get; }
 

@@ -274,7 +274,7 @@ namespace RaceGuard.ConcurrencyModel
         /// </summary>
         private static bool WaitsBeforeShutdownWork(SharedAccess access)
         {
-            if (access.Member.Symbol.PlainName() is not ("Dispose" or "DisposeAsync" or "Stop" or "StopAsync" or "Close"))
+            if (!Lifecycle.IsShutdown(access.Member.Symbol))
             {
                 return false;
             }

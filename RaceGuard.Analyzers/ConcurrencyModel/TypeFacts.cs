@@ -215,7 +215,7 @@ namespace RaceGuard.ConcurrencyModel
             access.Region is null or { Kind: RegionKind.Middleware or RegionKind.MessageHandler } &&
             access.Member.IsExternallyCallable &&
             !IsProtectedOnly(access.Member.Symbol) &&
-            access.Member.Symbol.PlainName() is not ("Dispose" or "DisposeAsync" or "Finalize") &&
+            !Lifecycle.IsTeardown(access.Member.Symbol) &&
             (path.Root is { IsStatic: true } || !access.Member.Symbol.IsStatic);
 
         /// <summary>

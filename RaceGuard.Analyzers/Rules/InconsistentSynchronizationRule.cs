@@ -36,7 +36,7 @@ namespace RaceGuard.Rules
                 }
 
                 // A constructor's or Dispose's own code runs before or after the type is shared; a region it starts does not.
-                var accesses = entry.Value.Where(a => !(a.Region is null && IsLifecycle(a.Member.Symbol)) && !a.IsAtomic).ToList();
+                var accesses = entry.Value.Where(a => !(a.Region is null && (Lifecycle.IsStartUp(a.Member.Symbol) || Lifecycle.IsTeardown(a.Member.Symbol))) && !a.IsAtomic).ToList();
                 if (!accesses.Any(a => a.IsWrite) || MostCommonGuard(accesses) is not { } guard)
                 {
                     continue;
@@ -55,7 +55,7 @@ namespace RaceGuard.Rules
                 // A read of a value that is only ever replaced whole (a reference, an int, an immutable snapshot) sees the old
                 // or the new value: stale at worst, RG0002's concern for flags. A read is reported when it can see a
                 // half-done change: a value written in several steps, or an object the guarded code changes in place.
-                var readsCanTear = IsTearable(field.Type) || entry.Value.Any(a => a.Kind == AccessKind.MutatingCall) ||
+                var readsCanTear = context.Known.IsTearable(field.Type) || entry.Value.Any(a => a.Kind == AccessKind.MutatingCall) ||
                                    facts.AccessesByPath.Any(other => other.Key.Symbols.Length > 1 && SymbolEqualityComparer.Default.Equals(other.Key.Root, field) && other.Value.Any(a => a.IsWrite));
 
                 var reported = new HashSet<Location>();
@@ -94,24 +94,6 @@ namespace RaceGuard.Rules
                 }
             }
         }
-
-        /// <summary>
-        /// Constructors, start-up members (<c>Start</c>, <c>Initialize</c>, <c>Open</c> and their async forms) and Dispose
-        /// run before and after the type is shared: their own accesses need no guard.
-        /// </summary>
-        private static bool IsLifecycle(ISymbol member) =>
-            member is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor or MethodKind.Destructor } ||
-            member.PlainName() is "Dispose" or "DisposeAsync" or "Finalize" or "Start" or "StartAsync" or "Initialize" or "InitializeAsync" or "Open" or "OpenAsync";
-
-        /// <summary>A value written in more than one step: decimal, Guid, DateTimeOffset, or a struct of several fields.</summary>
-        private static bool IsTearable(ITypeSymbol type) => type switch
-        {
-            { SpecialType: SpecialType.System_Decimal } => true,
-            INamedTypeSymbol { Name: "Guid" or "DateTimeOffset", ContainingNamespace.Name: "System" } => true,
-            INamedTypeSymbol { TypeKind: TypeKind.Struct, SpecialType: SpecialType.None, IsGenericType: false } named when named.ContainingNamespace?.ToDisplayString() != "System" =>
-                named.GetMembers().OfType<IFieldSymbol>().Count(f => !f.IsStatic) > 1,
-            _ => false,
-        };
 
         /// <summary>Writes count twice (SpotBugs' weighting): a forgotten write is worse than a forgotten read.</summary>
         private static int Weight(SharedAccess access) => access.IsWrite ? 2 : 1;

@@ -70,7 +70,7 @@ namespace RaceGuard.Rules
                     continue;
                 }
 
-                var (kind, wait) = CompletionSignals.OrderingBefore(region, read.Anchor);
+                var (kind, wait) = CompletionSignals.OrderingBefore(region, read.Anchor, context.Known);
                 var properties = ImmutableDictionary.CreateBuilder<string, string?>();
                 properties[DiagnosticPropertyKeys.SymbolName] = read.Path.DisplayName;
                 properties[DiagnosticPropertyKeys.SymbolKind] = "Local";
@@ -160,22 +160,7 @@ namespace RaceGuard.Rules
             return false;
         }
 
-        /// <summary>A read that polls (a loop condition): the signal itself, RG0002's concern, not a hand-over.</summary>
-        private static bool IsPolling(SharedAccess read)
-        {
-            for (var current = read.Operation; current.Parent is { } parent; current = parent)
-            {
-                switch (parent)
-                {
-                    case IWhileLoopOperation loop when ReferenceEquals(loop.Condition, current):
-                    case IForLoopOperation forLoop when ReferenceEquals(forLoop.Condition, current):
-                        return true;
-                    case IBlockOperation or IAnonymousFunctionOperation:
-                        return false;
-                }
-            }
-
-            return false;
-        }
+        /// <summary>A read that polls (a loop condition or exit test): the signal itself, RG0002's concern, not a hand-over.</summary>
+        private static bool IsPolling(SharedAccess read) => LoopTests.Of(read.Operation).Part is not null;
     }
 }

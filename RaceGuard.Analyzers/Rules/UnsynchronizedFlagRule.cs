@@ -239,60 +239,11 @@ namespace RaceGuard.Rules
         {
             // A getter that returns the flag (while (IsRunning)) tests the loop where it is called; a method that reads
             // it somewhere inside (if (TryAdd(..)) return;) does not.
-            var found = LoopTestOf(access.Operation);
+            var found = LoopTests.Of(access.Operation);
             return found.Part is null && access.Anchor is IPropertyReferenceOperation && access.Operation.Parent is IReturnOperation
-                ? LoopTestOf(access.Anchor)
+                ? LoopTests.Of(access.Anchor)
                 : found;
         }
-
-        private static (string? Part, string? Loop) LoopTestOf(IOperation operation)
-        {
-            for (var current = operation; current.Parent is { } parent; current = parent)
-            {
-                switch (parent)
-                {
-                    case IWhileLoopOperation loop when ReferenceEquals(loop.Condition, current):
-                        return ("condition", Name(loop));
-                    case IForLoopOperation loop when ReferenceEquals(loop.Condition, current):
-                        return ("condition", Name(loop));
-                    case IConditionalOperation { Type: null } conditional when ReferenceEquals(conditional.Condition, current):
-                        return conditional.WhenTrue.AlwaysLeaves(loopExits: true) && EnclosingLoop(conditional) is { } enclosing ? ("exit test", Name(enclosing)) : (null, null);
-                    case IBlockOperation or ILoopOperation or IAnonymousFunctionOperation or ILocalFunctionOperation or IConditionalOperation:
-                        return (null, null);
-                }
-            }
-
-            return (null, null);
-        }
-
-        private static string Name(ILoopOperation loop) => loop switch
-        {
-            IWhileLoopOperation { ConditionIsTop: false } => "do-while loop",
-            IWhileLoopOperation => "while loop",
-            IForLoopOperation => "for loop",
-            IForEachLoopOperation => "foreach loop",
-            _ => "loop",
-        };
-
-        /// <summary>The loop whose body holds <paramref name="statement"/> as one of its own statements (not inside a lambda or a nested loop's test).</summary>
-        private static ILoopOperation? EnclosingLoop(IOperation statement)
-        {
-            for (var parent = statement.Parent; parent is not null; parent = parent.Parent)
-            {
-                switch (parent)
-                {
-                    case ILoopOperation loop:
-                        return loop;
-                    case IBlockOperation or IConditionalOperation { Type: null } or ITryOperation or ILockOperation or IUsingOperation:
-                        continue;
-                    default:
-                        return null;
-                }
-            }
-
-            return null;
-        }
-
 
         /// <summary>
         /// The <c>if</c> statement whose whole condition is the flag or its negation, and the flag's value that enters the

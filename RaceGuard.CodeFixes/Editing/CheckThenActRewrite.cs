@@ -73,15 +73,7 @@ namespace RaceGuard.CodeFixes.Editing
                 editor.ReplaceNode(plan.Replaced, plan.Replacement);
                 foreach (var removed in plan.Removed)
                 {
-                    // The statement after a removed one takes its leading trivia (a blank line before it stays).
-                    if (removed.Parent is BlockSyntax block && block.Statements.IndexOf(removed) is var at && at + 1 < block.Statements.Count &&
-                        !plan.Removed.Contains(block.Statements[at + 1]))
-                    {
-                        var trivia = plan.Removed[0].GetLeadingTrivia();
-                        editor.ReplaceNode(block.Statements[at + 1], (current, _) => current.WithLeadingTrivia(trivia));
-                    }
-
-                    editor.RemoveNode(removed, SyntaxRemoveOptions.KeepNoTrivia);
+                    StatementLayout.Remove(editor, removed, plan.Removed);
                 }
             }
 
@@ -181,7 +173,7 @@ namespace RaceGuard.CodeFixes.Editing
         {
             if (node is not AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Left: ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } target } assignment ||
                 assignment.Parent is not ExpressionStatementSyntax statement ||
-                Unparenthesized(assignment.Right) is not ConditionalExpressionSyntax
+                StatementLayout.WithoutParentheses(assignment.Right) is not ConditionalExpressionSyntax
                 {
                     Condition: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "TryGetValue" }, ArgumentList.Arguments.Count: 2 } tryGet,
                 } conditional ||
@@ -225,16 +217,6 @@ namespace RaceGuard.CodeFixes.Editing
                 .WithTrailingTrivia(second.GetTrailingTrivia())
                 .WithAdditionalAnnotations(Formatter.Annotation);
             return new Plan("one lock", (IfStatementSyntax?)null, between.Append(second).ToList(), first, merged);
-        }
-
-        private static ExpressionSyntax Unparenthesized(ExpressionSyntax expression)
-        {
-            while (expression is ParenthesizedExpressionSyntax parenthesized)
-            {
-                expression = parenthesized.Expression;
-            }
-
-            return expression;
         }
 
         /// <summary>The check call with its negation and parentheses: the whole condition, and whether it is negated.</summary>

@@ -356,12 +356,8 @@ namespace RaceGuard.CodeFixes.Editing
         private static void InsertBeforeRead(SyntaxEditor editor, StatementSyntax read, StatementSyntax inserted)
         {
             editor.InsertBefore(read, inserted.WithLeadingTrivia(read.GetLeadingTrivia()).WithAdditionalAnnotations(Formatter.Annotation));
-            editor.ReplaceNode(read, (current, _) => current.WithLeadingTrivia(Indentation(read)));
+            editor.ReplaceNode(read, (current, _) => current.WithLeadingTrivia(StatementLayout.Indentation(read)));
         }
-
-        /// <summary>The whitespace that indents <paramref name="statement"/> (not its comments or blank lines).</summary>
-        private static SyntaxTriviaList Indentation(StatementSyntax statement) =>
-            statement.GetLeadingTrivia().LastOrDefault() is var last && last.IsKind(SyntaxKind.WhitespaceTrivia) ? TriviaList(last) : TriviaList();
 
         private static InvocationExpressionSyntax Call(ExpressionSyntax target, string method, ExpressionSyntax argument) =>
             InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, target, IdentifierName(method)), ArgumentList(SingletonSeparatedList(Argument(argument))));

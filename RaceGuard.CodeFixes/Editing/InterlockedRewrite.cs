@@ -111,9 +111,9 @@ namespace RaceGuard.CodeFixes.Editing
                     // Interlocked.Or/And return the old value: offered only where the value is not used.
                     operand = valueUsed ? null : assignment.Right;
                     break;
-                case SyntaxKind.SimpleAssignmentExpression when WithoutParentheses(assignment.Right) is BinaryExpressionSyntax binary:
+                case SyntaxKind.SimpleAssignmentExpression when StatementLayout.WithoutParentheses(assignment.Right) is BinaryExpressionSyntax binary:
                     var variable = model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol;
-                    bool IsVariable(ExpressionSyntax side) => SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(WithoutParentheses(side), cancellationToken).Symbol, variable);
+                    bool IsVariable(ExpressionSyntax side) => SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(StatementLayout.WithoutParentheses(side), cancellationToken).Symbol, variable);
                     operand = IsVariable(binary.Left) ? binary.Right : IsVariable(binary.Right) && binary.IsKind(SyntaxKind.AddExpression) ? binary.Left : null;
                     negate = binary.IsKind(SyntaxKind.SubtractExpression);
                     break;
@@ -164,16 +164,6 @@ namespace RaceGuard.CodeFixes.Editing
                     => PrefixUnaryExpression(SyntaxKind.UnaryMinusExpression, value),
                 _ => PrefixUnaryExpression(SyntaxKind.UnaryMinusExpression, ParenthesizedExpression(value)),
             };
-        }
-
-        private static ExpressionSyntax WithoutParentheses(ExpressionSyntax expression)
-        {
-            while (expression is ParenthesizedExpressionSyntax parenthesized)
-            {
-                expression = parenthesized.Expression;
-            }
-
-            return expression;
         }
 
         private static ExpressionSyntax One() => LiteralExpression(SyntaxKind.NumericLiteralExpression, Literal(1));

@@ -166,13 +166,6 @@ namespace RaceGuard.CodeFixes.Editing
             return new Plan(acquire, body, statements[end], early, monitorTarget, hoisted);
         }
 
-        /// <summary>The release's trailing trivia, plus a blank line when statements follow (as after any block).</summary>
-        private static SyntaxTriviaList TrailingAfterBlock(StatementSyntax release)
-        {
-            var trailing = release.GetTrailingTrivia();
-            return release.Parent is BlockSyntax block && block.Statements.Last() != release ? trailing.Add(GateDeclaration.EndOfLine(release.SyntaxTree.GetRoot())) : trailing;
-        }
-
         private static void Apply(SyntaxEditor editor, Plan plan)
         {
             if (plan.Body.Count == 0)
@@ -205,14 +198,14 @@ namespace RaceGuard.CodeFixes.Editing
             }
 
             var leading = plan.Body[0].GetLeadingTrivia();
-            body[0] = body[0].WithLeadingTrivia(leading.Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).LastOrDefault() is var indent && indent.IsKind(SyntaxKind.WhitespaceTrivia) ? TriviaList(indent) : TriviaList());
+            body[0] = body[0].WithLeadingTrivia(StatementLayout.Indentation(plan.Body[0]));
 
             StatementSyntax replacement = plan.MonitorTarget is not null
                 ? LockStatement(plan.MonitorTarget.WithoutTrivia(), Block(body))
                 : TryStatement(Block(body), default, FinallyClause(Block(plan.Release.WithoutTrivia())));
             replacement = replacement
                 .WithLeadingTrivia(plan.MonitorTarget is not null ? plan.Acquire.GetLeadingTrivia() : leading)
-                .WithTrailingTrivia(TrailingAfterBlock(plan.Release))
+                .WithTrailingTrivia(StatementLayout.TrailingWithBlankLine(plan.Release))
                 .WithAdditionalAnnotations(Formatter.Annotation);
 
             if (plan.MonitorTarget is not null)

@@ -364,13 +364,13 @@ namespace RaceGuard.CodeFixes.Editing
                         .WithLeadingTrivia(declaration.GetLeadingTrivia());
                     var assignment = ExpressionStatement(AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, IdentifierName(variable.Identifier.WithoutTrivia()), variable.Initializer!.Value.WithoutTrivia()));
                     editor.InsertBefore(declaration, new SyntaxNode[] { declared.WithAdditionalAnnotations(Formatter.Annotation), acquire.WithAdditionalAnnotations(Formatter.Annotation) });
-                    editor.ReplaceNode(declaration, TryFinally(assignment, gate).WithTrailingTrivia(TrailingTriviaAfterTry(declaration, editor.OriginalRoot)));
+                    editor.ReplaceNode(declaration, TryFinally(assignment, gate).WithTrailingTrivia(StatementLayout.TrailingWithBlankLine(declaration)));
                     break;
                 }
 
                 case StatementSyntax statement when statement.Parent is BlockSyntax:
                 {
-                    var trailing = TrailingTriviaAfterTry(statement, editor.OriginalRoot);
+                    var trailing = StatementLayout.TrailingWithBlankLine(statement);
                     editor.InsertBefore(statement, acquire.WithLeadingTrivia(statement.GetLeadingTrivia()).WithAdditionalAnnotations(Formatter.Annotation));
                     editor.ReplaceNode(statement, (current, _) => TryFinally(((StatementSyntax)current).WithoutLeadingTrivia(), gate).WithTrailingTrivia(trailing));
                     break;
@@ -384,13 +384,6 @@ namespace RaceGuard.CodeFixes.Editing
                     WrapFunction(editor, site, acquire, gate);
                     break;
             }
-        }
-
-        /// <summary>The statement's trailing trivia, plus a blank line when more statements follow it in its block (as after any block).</summary>
-        private static SyntaxTriviaList TrailingTriviaAfterTry(StatementSyntax statement, SyntaxNode root)
-        {
-            var trailing = statement.GetTrailingTrivia();
-            return statement.Parent is BlockSyntax block && block.Statements.Last() != statement ? trailing.Add(GateDeclaration.EndOfLine(root)) : trailing;
         }
 
         /// <summary>

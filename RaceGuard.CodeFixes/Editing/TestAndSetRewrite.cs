@@ -87,14 +87,7 @@ namespace RaceGuard.CodeFixes.Editing
                         ? AtomicCalls.Call(interlockedSyntax, "Exchange", target, entered)
                         : AtomicCalls.Call(interlockedSyntax, "CompareExchange", target, Int(!site.EnterWhen), entered);
                     editor.ReplaceNode(site.Check.Condition, BinaryExpression(SyntaxKind.EqualsExpression, call, entered).WithTriviaFrom(site.Check.Condition));
-                    // The statement after the removed set takes its leading trivia (a blank line before it stays).
-                    if (site.Set.Parent is BlockSyntax setBlock && setBlock.Statements.IndexOf(site.Set) is var at && at + 1 < setBlock.Statements.Count)
-                    {
-                        var setTrivia = site.Set.GetLeadingTrivia();
-                        editor.ReplaceNode(setBlock.Statements[at + 1], (current, _) => current.WithLeadingTrivia(setTrivia));
-                    }
-
-                    editor.RemoveNode(site.Set, SyntaxRemoveOptions.KeepNoTrivia);
+                    StatementLayout.Remove(editor, site.Set);
                 }
 
                 foreach (var read in reads)
