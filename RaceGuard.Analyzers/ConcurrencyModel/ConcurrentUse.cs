@@ -222,7 +222,8 @@ namespace RaceGuard.ConcurrencyModel
                 return value is IInstanceReferenceOperation || (value is ITypeOfOperation && IsOwnState(value, type));
             }
 
-            if (!SymbolEqualityComparer.Default.Equals(member.ContainingType?.OriginalDefinition, type.OriginalDefinition))
+            // A lock the type or a source base type declares (SyncRoot of a base class): inherited state is the type's state.
+            if (member.ContainingType is not { } declaring || !IsSelfOrSourceBase(type, declaring))
             {
                 return false;
             }
@@ -232,7 +233,21 @@ namespace RaceGuard.ConcurrencyModel
                 member = backing;
             }
 
-            return owned is null ? CreatesItself(member, type) : owned.IsCreatedByType(member, type);
+            return owned is null ? CreatesItself(member, declaring) : owned.IsCreatedByType(member, declaring);
+        }
+
+        /// <summary>True when <paramref name="declaring"/> is <paramref name="type"/> or one of its base types declared in source.</summary>
+        private static bool IsSelfOrSourceBase(INamedTypeSymbol type, INamedTypeSymbol declaring)
+        {
+            for (var current = type; current is not null && !current.DeclaringSyntaxReferences.IsEmpty; current = current.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, declaring.OriginalDefinition))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>True when the type creates the object the field or property holds (initialiser or assignment of <c>new</c>).</summary>

@@ -87,6 +87,84 @@ namespace RaceGuard.ConcurrencyModel
             return guards?.ToImmutable() ?? ImmutableArray<Guard>.Empty;
         }
 
+        /// <summary>
+        /// The locks held at <paramref name="operation"/> of <paramref name="method"/>'s own body because of who calls it:
+        /// the locks every call site holds (<see cref="MethodSummaries.EntryOf"/>), and under a test of a "lock held"
+        /// parameter (<c>if (lockHeld) Do(); else lock (_gate) Do();</c>, <c>if (!held) throw ..;</c>) the locks of the
+        /// call sites that may pass that value, and the lock the other branch takes itself.
+        /// </summary>
+        public static ImmutableArray<Guard> HeldOnEntry(IOperation operation, IOperation root, IMethodSymbol method, KnownSymbols known, System.Threading.CancellationToken cancellationToken = default)
+        {
+            var held = known.Summaries.EntryOf(method, cancellationToken: cancellationToken).Locks;
+            var child = operation;
+            for (var parent = operation.Parent; parent is not null && !ReferenceEquals(child, root); child = parent, parent = parent.Parent)
+            {
+                switch (parent)
+                {
+                    case IConditionalOperation conditional when !ReferenceEquals(conditional.Condition, child) && TestedParameter(conditional.Condition, method) is ({ } parameter, var whenTrue):
+                        var inTrue = ReferenceEquals(conditional.WhenTrue, child);
+                        held = held.AddRange(known.Summaries.EntryOf(method, parameter, inTrue ? whenTrue : !whenTrue, cancellationToken).Locks);
+                        if ((inTrue ? conditional.WhenFalse : conditional.WhenTrue) is { } otherBranch)
+                        {
+                            held = held.AddRange(TakenIn(otherBranch, known));
+                        }
+
+                        break;
+
+                    case IBlockOperation block:
+                        foreach (var statement in block.Operations)
+                        {
+                            if (ReferenceEquals(statement, child))
+                            {
+                                break;
+                            }
+
+                            // if (!lockHeld) throw ..;  the rest of the block runs with the parameter true.
+                            if (statement is IConditionalOperation { WhenFalse: null } precondition && precondition.WhenTrue.AlwaysLeaves() &&
+                                TestedParameter(precondition.Condition, method) is ({ } checkedParameter, var leavesWhen))
+                            {
+                                held = held.AddRange(known.Summaries.EntryOf(method, checkedParameter, !leavesWhen, cancellationToken).Locks);
+                            }
+                        }
+
+                        break;
+                }
+            }
+
+            return held;
+        }
+
+        /// <summary><c>p</c> or <c>!p</c> for a <c>bool</c> parameter of <paramref name="method"/>: the parameter and the value that makes the test true.</summary>
+        private static (IParameterSymbol? Parameter, bool WhenTrue) TestedParameter(IOperation condition, IMethodSymbol method)
+        {
+            var negated = false;
+            condition = condition.WalkDownConversion();
+            if (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
+            {
+                negated = true;
+                condition = not.Operand.WalkDownConversion();
+            }
+
+            return condition is IParameterReferenceOperation { Parameter: { Type.SpecialType: SpecialType.System_Boolean } parameter } &&
+                   SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol?.OriginalDefinition, method.OriginalDefinition)
+                ? (parameter, !negated)
+                : (null, false);
+        }
+
+        /// <summary>The exclusive locks a branch takes itself: <c>lock</c> statements and acquire calls.</summary>
+        private static IEnumerable<Guard> TakenIn(IOperation branch, KnownSymbols known)
+        {
+            foreach (var lockOperation in branch.DescendantsAndSelf().OfType<ILockOperation>())
+            {
+                yield return new Guard(KeyOf(lockOperation.LockedValue), GuardKind.Lock, exclusive: true, lockOperation);
+            }
+
+            foreach (var acquire in FindEvents(branch, known, acquiresOnly: true))
+            {
+                yield return new Guard(acquire.Key, acquire.Kind, acquire.Exclusive, acquire.Operation);
+            }
+        }
+
         /// <summary>Classifies one invocation as an acquire or release of a guard.</summary>
         public static bool TryClassify(IInvocationOperation invocation, KnownSymbols known, out GuardEvent guardEvent)
         {
@@ -184,10 +262,78 @@ namespace RaceGuard.ConcurrencyModel
 
             foreach (var invocation in operation.DescendantsOutsideFunctions().OfType<IInvocationOperation>())
             {
-                if (TryClassify(invocation, known, out var guardEvent) && (guardEvent.IsAcquire || !acquiresOnly))
+                if (TryClassifyHeld(invocation, known, out var guardEvent) && (guardEvent.IsAcquire || !acquiresOnly))
                 {
                     yield return guardEvent;
                 }
+            }
+        }
+
+        /// <summary>
+        /// As <see cref="TryClassify"/>, and also what tells the code after it that a lock is held or released without a
+        /// primitive call of its own: an assertion that the lock is held (<c>Debug.Assert(Monitor.IsEntered(_gate))</c>,
+        /// <c>Monitor.IsEntered(_gate)</c> tested in a condition, <c>_rw.IsWriteLockHeld</c>), and a helper of the
+        /// compilation that returns with a lock held or releases one (<c>await AcquireLockAsync()</c>, <c>ReleaseLock(lease)</c>).
+        /// </summary>
+        public static bool TryClassifyHeld(IInvocationOperation invocation, KnownSymbols known, out GuardEvent guardEvent)
+        {
+            if (TryClassify(invocation, known, out guardEvent))
+            {
+                return true;
+            }
+
+            if (AssertedHeld(invocation, known) is { } asserted)
+            {
+                guardEvent = asserted;
+                return true;
+            }
+
+            foreach (var argument in invocation.Arguments)
+            {
+                if (AssertedHeld(argument.Value, known) is { } inArgument)
+                {
+                    guardEvent = inArgument;
+                    return true;
+                }
+            }
+
+            if (invocation.Instance is null or IInstanceReferenceOperation && known.Summaries.HelperEventOf(invocation.TargetMethod) is { } helper)
+            {
+                guardEvent = new GuardEvent(helper.Key, helper.Kind, helper.Exclusive, helper.IsAcquire, invocation);
+                return true;
+            }
+
+            return false;
+        }
+
+        /// <summary>True when <paramref name="root"/> calls something that may leave a lock held for later statements.</summary>
+        public static bool MayAcquire(IOperation root, KnownSymbols known) =>
+            root.DescendantsAndSelf().Any(o =>
+                o is IUsingOperation or IUsingDeclarationOperation ||
+                (o is IInvocationOperation call && TryClassifyHeld(call, known, out var guardEvent) && guardEvent.IsAcquire));
+
+        /// <summary><c>Monitor.IsEntered(x)</c>, <c>rw.IsWriteLockHeld</c>/<c>IsReadLockHeld</c>, <c>gate.IsHeldByCurrentThread</c>: the lock is held where this is true.</summary>
+        private static GuardEvent? AssertedHeld(IOperation operation, KnownSymbols known)
+        {
+            operation = operation.WalkDownConversion();
+            switch (operation)
+            {
+                case IInvocationOperation { TargetMethod.Name: "IsEntered", Arguments.Length: 1 } isEntered when known.IsType(isEntered.TargetMethod.ContainingType, known.Monitor):
+                    return new GuardEvent(KeyOf(isEntered.Arguments[0].Value), GuardKind.Monitor, true, true, isEntered);
+                case IPropertyReferenceOperation { Instance: { } instance, Property.Name: var name } property:
+                    if (known.IsType(property.Property.ContainingType, known.ReaderWriterLockSlim) && name is "IsWriteLockHeld" or "IsReadLockHeld" or "IsUpgradeableReadLockHeld")
+                    {
+                        return new GuardEvent(KeyOf(instance), GuardKind.ReaderWriterLock, name == "IsWriteLockHeld", true, property);
+                    }
+
+                    if (name == "IsHeldByCurrentThread" && (known.IsType(property.Property.ContainingType, known.Lock) || known.IsType(property.Property.ContainingType, known.SpinLock)))
+                    {
+                        return new GuardEvent(KeyOf(instance), known.IsType(property.Property.ContainingType, known.Lock) ? GuardKind.LockType : GuardKind.SpinLock, true, true, property);
+                    }
+
+                    return null;
+                default:
+                    return null;
             }
         }
 
@@ -332,6 +478,8 @@ namespace RaceGuard.ConcurrencyModel
                     return AcquireOf(expressionStatement.Operation, known);
                 case IUsingDeclarationOperation usingDeclaration:
                     return ScopedAcquires(usingDeclaration.DeclarationGroup, known);
+                case IVariableDeclarationGroupOperation declarations:
+                    return declarations.Declarations.SelectMany(d => d.Declarators).Where(d => d.Initializer is not null).SelectMany(d => AcquireOf(d.Initializer!.Value, known)).ToList();
                 case IConditionalOperation { Condition: IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not, WhenTrue: { } whenTrue } when ExitsAlways(whenTrue):
                     return AcquireOf(not.Operand, known);
                 default:
@@ -352,9 +500,14 @@ namespace RaceGuard.ConcurrencyModel
                 expression = awaited.WalkDownConversion();
             }
 
-            if (expression is IInvocationOperation invocation && TryClassify(invocation, known, out var guardEvent) && guardEvent.IsAcquire)
+            if (expression is IInvocationOperation invocation && TryClassifyHeld(invocation, known, out var guardEvent) && guardEvent.IsAcquire)
             {
                 return new[] { guardEvent };
+            }
+
+            if (AssertedHeld(expression, known) is { } asserted)
+            {
+                return new[] { asserted };
             }
 
             return System.Array.Empty<GuardEvent>();

@@ -17,6 +17,7 @@ namespace RaceGuard.ConcurrencyModel
         private KnownSymbols(Compilation compilation)
         {
             Compilation = compilation;
+            Summaries = new MethodSummaries(compilation, this);
             Task = Get("System.Threading.Tasks.Task");
             TaskOfT = Get("System.Threading.Tasks.Task`1");
             TaskFactory = Get("System.Threading.Tasks.TaskFactory");
@@ -100,6 +101,9 @@ namespace RaceGuard.ConcurrencyModel
             "ExceptWith", "SymmetricExceptWith", "EnsureCapacity", "TrimExcess", "Move", "SetItem", "DequeueEnqueue", "EnqueueDequeue");
 
         public Compilation Compilation { get; }
+
+        /// <summary>What callers across the compilation tell about a method (locks held on entry, lock helpers): computed on first use.</summary>
+        public MethodSummaries Summaries { get; }
 
         public INamedTypeSymbol? Task { get; }
 

@@ -25,7 +25,18 @@ namespace RaceGuard.ConcurrencyModel
             Bodies = bodies;
             this.findMethodBody = findMethodBody;
             Synchronises = synchronises;
+            confined = new System.Lazy<bool>(
+                () => bodies.Any(ThreadAffinity.AssertsOneThread) || (symbol is IMethodSymbol method && known.Summaries.EntryOf(method).ConfinedToOneThread),
+                System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
         }
+
+        private readonly System.Lazy<bool> confined;
+
+        /// <summary>
+        /// True when the member's own code runs on one thread only: it asserts a thread affinity (<c>VerifyAccess()</c>,
+        /// <c>Assumes.True(IsOnMainThread)</c>), or every caller does.
+        /// </summary>
+        public bool IsConfinedToOneThread => confined.Value;
 
         /// <summary>True when the member's own code takes a lock the type owns: it was written for concurrency.</summary>
         public bool Synchronises { get; }

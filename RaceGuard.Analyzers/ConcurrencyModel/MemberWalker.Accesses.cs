@@ -24,21 +24,22 @@ namespace RaceGuard.ConcurrencyModel
             if (!acquiresByRoot.TryGetValue(root, out var hasAcquires))
             {
                 var known = this.known;
-                hasAcquires = new Lazy<bool>(
-                    () => root.DescendantsAndSelf().Any(o =>
-                        o is IUsingOperation or IUsingDeclarationOperation ||
-                        (o is IInvocationOperation call && Guards.TryClassify(call, known, out var guardEvent) && guardEvent.IsAcquire)),
-                    System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
+                hasAcquires = new Lazy<bool>(() => Guards.MayAcquire(root, known), System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
                 acquiresByRoot[root] = hasAcquires;
             }
 
             var outer = frame.OuterGuards;
             var knownSymbols = known;
+
+            // The member's own code (not a region it starts, and callees inherit through their call sites' guards) runs
+            // with the locks its callers hold on entry.
+            var entryMethod = frame.Region is null && frame.Depth == 0 && facts.Symbol is IMethodSymbol method ? method : null;
             return new GuardSet(() =>
             {
                 var inner = Guards.GetGuardsAt(operation, root, knownSymbols, hasAcquires.Value);
                 var outerGuards = outer.Value;
-                return outerGuards.IsEmpty ? inner : outerGuards.AddRange(inner);
+                var held = outerGuards.IsEmpty ? inner : outerGuards.AddRange(inner);
+                return entryMethod is null ? held : held.AddRange(Guards.HeldOnEntry(operation, root, entryMethod, knownSymbols));
             });
         }
 

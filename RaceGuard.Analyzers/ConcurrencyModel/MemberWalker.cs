@@ -147,6 +147,16 @@ namespace RaceGuard.ConcurrencyModel
 
                     break;
 
+                case IConditionalOperation { Type: null } conditional when !frame.Constants.IsEmpty && ConstantTest(conditional.Condition, frame) is { } taken:
+                    // if (lockHeld) .. else ..: a call site that passes a constant runs one branch only.
+                    Visit(conditional.Condition, frame);
+                    if ((taken ? conditional.WhenTrue : conditional.WhenFalse) is { } live)
+                    {
+                        Visit(live, frame);
+                    }
+
+                    return;
+
                 case ISimpleAssignmentOperation { Target: ILocalReferenceOperation reassigned }:
                     aliases.Remove(reassigned.Local);
                     break;
@@ -239,7 +249,39 @@ namespace RaceGuard.ConcurrencyModel
                 outerGuards,
                 BindParameters(invocation, frame),
                 frame.Depth + 1,
-                frame.CallStack.Add(target.OriginalDefinition)));
+                frame.CallStack.Add(target.OriginalDefinition),
+                BoolConstants(invocation)));
+        }
+
+        /// <summary>The constant <c>bool</c> arguments of a call: <c>RecordCore(name, lockHeld: true)</c>.</summary>
+        private static ImmutableDictionary<IParameterSymbol, bool> BoolConstants(IInvocationOperation invocation)
+        {
+            var constants = ImmutableDictionary<IParameterSymbol, bool>.Empty.WithComparers(SymbolEqualityComparer.Default);
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter is { Type.SpecialType: SpecialType.System_Boolean } parameter && argument.Value.WalkDownConversion().ConstantValue is { HasValue: true, Value: bool value })
+                {
+                    constants = constants.SetItem(parameter.OriginalDefinition, value);
+                }
+            }
+
+            return constants;
+        }
+
+        /// <summary>The value of <c>p</c> or <c>!p</c> when the frame's call site passed a constant for <c>p</c>; null otherwise.</summary>
+        private static bool? ConstantTest(IOperation condition, Frame frame)
+        {
+            var negated = false;
+            condition = condition.WalkDownConversion();
+            if (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
+            {
+                negated = true;
+                condition = not.Operand.WalkDownConversion();
+            }
+
+            return condition is IParameterReferenceOperation reference && frame.Constants.TryGetValue(reference.Parameter.OriginalDefinition, out var value)
+                ? value != negated
+                : null;
         }
 
         private void HandleStarts(IOperation operation, ImmutableArray<EntryPointStart> starts, Frame frame)
@@ -535,8 +577,9 @@ namespace RaceGuard.ConcurrencyModel
 
         private sealed class Frame
         {
-            public Frame(ConcurrentRegion? region, IOperation contextRoot, IOperation guardRoot, IOperation? anchor, GuardSet outerGuards, ImmutableDictionary<IParameterSymbol, AccessPath> substitution, int depth, ImmutableHashSet<IMethodSymbol> callStack)
+            public Frame(ConcurrentRegion? region, IOperation contextRoot, IOperation guardRoot, IOperation? anchor, GuardSet outerGuards, ImmutableDictionary<IParameterSymbol, AccessPath> substitution, int depth, ImmutableHashSet<IMethodSymbol> callStack, ImmutableDictionary<IParameterSymbol, bool>? constants = null)
             {
+                Constants = constants ?? ImmutableDictionary<IParameterSymbol, bool>.Empty;
                 Region = region;
                 ContextRoot = contextRoot;
                 GuardRoot = guardRoot;
@@ -571,6 +614,9 @@ namespace RaceGuard.ConcurrencyModel
             public int Depth { get; }
 
             public ImmutableHashSet<IMethodSymbol> CallStack { get; }
+
+            /// <summary>The <c>bool</c> parameters of an inlined callee that its call site passes as constants (<c>lockHeld: true</c>).</summary>
+            public ImmutableDictionary<IParameterSymbol, bool> Constants { get; }
         }
     }
 }

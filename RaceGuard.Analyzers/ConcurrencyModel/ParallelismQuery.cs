@@ -28,6 +28,12 @@ namespace RaceGuard.ConcurrencyModel
                 return true;
             }
 
+            // Both in the own code of members confined to one thread (a UI or main-thread affinity check): one thread runs both.
+            if (a.Region is null && b.Region is null && a.Member.IsConfinedToOneThread && b.Member.IsConfinedToOneThread)
+            {
+                return true;
+            }
+
             return CommonGuard(a, b) is not null;
         }
 

@@ -1,0 +1,479 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace RaceGuard.ConcurrencyModel
+{
+    /// <summary>
+    /// What callers across the compilation tell about a method, the way RacerD composes method summaries: the locks every
+    /// call site holds (<see cref="EntryOf"/>, also for a hook a base class calls under its lock, and per value of a
+    /// "lock held" parameter), whether every caller runs on one thread, and helpers that return with a lock held or
+    /// release one (<see cref="HelperEventOf"/>). Computed lazily, once per method and compilation, only for the methods a
+    /// rule asks about; the call sites come from one syntax index of the compilation built on first use.
+    /// </summary>
+    public sealed class MethodSummaries
+    {
+        /// <summary>How far entry facts follow callers of callers (a private helper of a private helper of a locked member).</summary>
+        private const int MaxCallerDepth = 4;
+
+        private readonly Compilation compilation;
+        private readonly KnownSymbols known;
+        private readonly Lazy<ImmutableDictionary<string, ImmutableArray<SyntaxNode>>> namesInUse;
+        private readonly ConcurrentDictionary<EntryKey, EntryFacts> entries = new ConcurrentDictionary<EntryKey, EntryFacts>();
+        private readonly ConcurrentDictionary<IMethodSymbol, Guards.GuardEvent?> helpers = new ConcurrentDictionary<IMethodSymbol, Guards.GuardEvent?>(SymbolEqualityComparer.Default);
+
+        internal MethodSummaries(Compilation compilation, KnownSymbols known)
+        {
+            this.compilation = compilation;
+            this.known = known;
+            namesInUse = new Lazy<ImmutableDictionary<string, ImmutableArray<SyntaxNode>>>(IndexNames, LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+
+        /// <summary>
+        /// The locks held, and the thread confinement, on every entry into <paramref name="method"/>: the intersection of
+        /// what its call sites hold (with what their own callers hold on entry), when every caller is in the compilation.
+        /// With <paramref name="parameter"/>, only the call sites that may pass <paramref name="value"/> for it count
+        /// (<c>Record(.., lockHeld: true)</c>). Empty for methods that code outside the compilation, a delegate or an
+        /// interface call may reach.
+        /// </summary>
+        public EntryFacts EntryOf(IMethodSymbol method, IParameterSymbol? parameter = null, bool value = true, CancellationToken cancellationToken = default) =>
+            EntryAt(new EntryKey(method.OriginalDefinition, parameter?.Ordinal ?? -1, value), 0, cancellationToken);
+
+        /// <summary>
+        /// For a method of the compilation that acquires a lock and returns with it held (<c>await AcquireLockAsync()</c>),
+        /// or that releases a lock it did not acquire (<c>ReleaseLock(lease)</c>): that event, keyed by the lock's field.
+        /// Null for everything else. Only methods whose names speak of locking are looked at.
+        /// </summary>
+        public Guards.GuardEvent? HelperEventOf(IMethodSymbol method, CancellationToken cancellationToken = default)
+        {
+            method = method.OriginalDefinition;
+            if (method.DeclaringSyntaxReferences.IsEmpty || !SpeaksOfLocking(method.Name))
+            {
+                return null;
+            }
+
+            return helpers.GetOrAdd(method, m => ComputeHelperEvent(m, cancellationToken));
+        }
+
+        private static bool SpeaksOfLocking(string name) =>
+            name.IndexOf("Lock", StringComparison.Ordinal) >= 0 || name.IndexOf("Acquire", StringComparison.Ordinal) >= 0 ||
+            name.IndexOf("Release", StringComparison.Ordinal) >= 0 || name.IndexOf("Enter", StringComparison.Ordinal) >= 0 ||
+            name.IndexOf("Exit", StringComparison.Ordinal) >= 0;
+
+        private Guards.GuardEvent? ComputeHelperEvent(IMethodSymbol method, CancellationToken cancellationToken)
+        {
+            if (BodyOf(method, cancellationToken) is not { } body)
+            {
+                return null;
+            }
+
+            var acquire = default(Guards.GuardEvent?);
+            var release = default(Guards.GuardEvent?);
+            foreach (var invocation in body.DescendantsOutsideFunctions().OfType<IInvocationOperation>())
+            {
+                if (!Guards.TryClassify(invocation, known, out var guardEvent) || guardEvent.Key.Symbol is not (IFieldSymbol or IPropertySymbol) || InCatch(invocation))
+                {
+                    continue;
+                }
+
+                if (guardEvent.IsAcquire)
+                {
+                    acquire ??= guardEvent;
+                }
+                else
+                {
+                    release ??= guardEvent;
+                }
+            }
+
+            return (acquire, release) switch
+            {
+                ({ } a, null) => a,
+                (null, { } r) => r,
+                _ => null,
+            };
+
+            static bool InCatch(IOperation operation)
+            {
+                for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
+                {
+                    if (parent is ICatchClauseOperation)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+        }
+
+        private EntryFacts EntryAt(EntryKey key, int depth, CancellationToken cancellationToken)
+        {
+            if (entries.TryGetValue(key, out var known))
+            {
+                return known;
+            }
+
+            if (depth > MaxCallerDepth || !HasOnlyVisibleCallers(key.Method))
+            {
+                return EntryFacts.None;
+            }
+
+            // A cycle of callers (or a concurrent computation of the same method) sees nothing held: the safe answer.
+            if (!entries.TryAdd(key, EntryFacts.None))
+            {
+                return entries.TryGetValue(key, out var pending) ? pending : EntryFacts.None;
+            }
+
+            var computed = ComputeEntry(key, depth, cancellationToken);
+            entries[key] = computed;
+            return computed;
+        }
+
+        private EntryFacts ComputeEntry(EntryKey key, int depth, CancellationToken cancellationToken)
+        {
+            var method = key.Method;
+            if (!namesInUse.Value.TryGetValue(method.Name, out var uses))
+            {
+                return EntryFacts.None;
+            }
+
+            var targets = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            for (var current = method; current is not null; current = current.OverriddenMethod?.OriginalDefinition)
+            {
+                targets.Add(current);
+            }
+
+            ImmutableArray<Guard>? held = null;
+            var confined = true;
+            var sites = 0;
+            foreach (var use in uses)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!CouldCall(use, method))
+                {
+                    continue;
+                }
+
+                var model = compilation.GetSemanticModelForAnalysis(use.SyntaxTree);
+                if (use.Parent is not InvocationExpressionSyntax && use.Parent is not MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax })
+                {
+                    // A method group: a delegate may call the method from anywhere.
+                    if (model.GetSymbolInfo(use, cancellationToken).Symbol is IMethodSymbol referenced && targets.Contains(referenced.OriginalDefinition))
+                    {
+                        return EntryFacts.None;
+                    }
+
+                    continue;
+                }
+
+                var invocationSyntax = use.FirstAncestorOrSelf<InvocationExpressionSyntax>();
+                if (invocationSyntax is null || model.GetOperation(invocationSyntax, cancellationToken) is not IInvocationOperation invocation ||
+                    !targets.Contains(invocation.TargetMethod.OriginalDefinition))
+                {
+                    continue;
+                }
+
+                if (key.ParameterOrdinal >= 0 && !MayPass(invocation, key.ParameterOrdinal, key.Value))
+                {
+                    continue;
+                }
+
+                var (site, siteConfined) = AtCallSite(invocation, depth, cancellationToken);
+                if (site is null)
+                {
+                    // Called while the object is built: nothing else can use it yet, so the call holds everything.
+                    continue;
+                }
+
+                sites++;
+                held = held is null ? site.Value : Intersect(held.Value, site.Value);
+                confined &= siteConfined;
+                if (held.Value.IsEmpty && !confined)
+                {
+                    return EntryFacts.None;
+                }
+            }
+
+            return sites == 0 ? EntryFacts.None : new EntryFacts(held ?? ImmutableArray<Guard>.Empty, confined);
+        }
+
+        /// <summary>
+        /// What one call site holds: the guards around it in its body, plus its caller's own entry facts when the call is in
+        /// the caller's own code (not in a lambda, which may run anywhere). Null for a call in a constructor.
+        /// </summary>
+        private (ImmutableArray<Guard>? Held, bool Confined) AtCallSite(IInvocationOperation invocation, int depth, CancellationToken cancellationToken)
+        {
+            IOperation? root = null;
+            var inFunction = false;
+            for (var parent = invocation.Parent; parent is not null; parent = parent.Parent)
+            {
+                if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    inFunction = true;
+                    root = parent;
+                    break;
+                }
+
+                root = parent;
+            }
+
+            if (root is null)
+            {
+                return (ImmutableArray<Guard>.Empty, false);
+            }
+
+            var caller = invocation.SemanticModel?.GetEnclosingSymbol(invocation.Syntax.SpanStart, cancellationToken);
+            if (!inFunction && caller is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor })
+            {
+                return (null, true);
+            }
+
+            var held = Guards.GetGuardsAt(invocation, root, known);
+            var confined = false;
+            if (!inFunction && caller is IMethodSymbol callerMethod)
+            {
+                confined = ThreadAffinity.AssertsOneThread(root);
+                var entry = EntryAt(new EntryKey(callerMethod.OriginalDefinition, -1, true), depth + 1, cancellationToken);
+                held = held.AddRange(entry.Locks);
+                confined |= entry.ConfinedToOneThread;
+            }
+
+            return (held, confined);
+        }
+
+        /// <summary>The guards of <paramref name="a"/> whose lock <paramref name="b"/> also holds (exclusive only when both are).</summary>
+        private static ImmutableArray<Guard> Intersect(ImmutableArray<Guard> a, ImmutableArray<Guard> b)
+        {
+            var builder = ImmutableArray.CreateBuilder<Guard>();
+            foreach (var guard in a)
+            {
+                if (b.FirstOrDefault(g => g.Key.Equals(guard.Key)) is { } other && !builder.Any(g => g.Key.Equals(guard.Key)))
+                {
+                    builder.Add(guard.Exclusive && !other.Exclusive ? other : guard);
+                }
+            }
+
+            return builder.ToImmutable();
+        }
+
+        /// <summary>False when the call passes a constant other than <paramref name="value"/> for the parameter (or leaves a default that is one).</summary>
+        private static bool MayPass(IInvocationOperation invocation, int ordinal, bool value)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter?.Ordinal == ordinal)
+                {
+                    return argument.Value.WalkDownConversion().ConstantValue is not { HasValue: true, Value: bool constant } || constant == value;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// True when every caller of <paramref name="method"/> is code of this compilation called directly: an ordinary
+        /// method that no other assembly can call (private, internal, protected hooks and their overrides of a source base
+        /// type), not an interface implementation.
+        /// </summary>
+        private static bool HasOnlyVisibleCallers(IMethodSymbol method)
+        {
+            if (method.MethodKind != MethodKind.Ordinary || method.DeclaringSyntaxReferences.IsEmpty)
+            {
+                return false;
+            }
+
+            for (var current = method; current is not null; current = current.OverriddenMethod)
+            {
+                if (current.DeclaringSyntaxReferences.IsEmpty)
+                {
+                    // A method of a library type that this one overrides: the library calls it.
+                    return false;
+                }
+
+                if (current.DeclaredAccessibility == Accessibility.Public && EffectiveAccessibility(current) == Accessibility.Public)
+                {
+                    return false;
+                }
+
+                if (current.OverriddenMethod is null && current.IsOverride)
+                {
+                    return false;
+                }
+            }
+
+            if (method.ContainingType is { } type)
+            {
+                foreach (var @interface in type.AllInterfaces)
+                {
+                    foreach (var member in @interface.GetMembers(method.Name))
+                    {
+                        if (SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(member), method))
+                        {
+                            return false;
+                        }
+                    }
+                }
+            }
+
+            return true;
+        }
+
+        private static Accessibility EffectiveAccessibility(ISymbol symbol)
+        {
+            var result = symbol.DeclaredAccessibility;
+            for (var type = symbol.ContainingType; type is not null; type = type.ContainingType)
+            {
+                if (type.DeclaredAccessibility is Accessibility.Private or Accessibility.Internal or Accessibility.ProtectedAndInternal)
+                {
+                    return Accessibility.Internal;
+                }
+            }
+
+            return result;
+        }
+
+        /// <summary>A cheap syntactic test before binding: private methods are called from their own type's files; argument counts fit.</summary>
+        private static bool CouldCall(SyntaxNode use, IMethodSymbol method)
+        {
+            if (method.DeclaredAccessibility == Accessibility.Private && !method.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == use.SyntaxTree))
+            {
+                return false;
+            }
+
+            var invocation = use.Parent as InvocationExpressionSyntax ?? (use.Parent as MemberAccessExpressionSyntax)?.Parent as InvocationExpressionSyntax;
+            if (invocation is null)
+            {
+                return true;
+            }
+
+            var count = invocation.ArgumentList.Arguments.Count;
+            var required = method.Parameters.Count(p => !p.IsOptional && !p.IsParams);
+            return count >= required && (count <= method.Parameters.Length || method.Parameters.Any(p => p.IsParams)) || method.IsExtensionMethod;
+        }
+
+        /// <summary>
+        /// One pass over the compilation's syntax: every simple name that is invoked (<c>Flush()</c>, <c>x.Flush()</c>) or
+        /// handed on as a value (an argument, an assignment's value, a return): the candidate call sites and method groups.
+        /// </summary>
+        private ImmutableDictionary<string, ImmutableArray<SyntaxNode>> IndexNames()
+        {
+            var index = new Dictionary<string, ImmutableArray<SyntaxNode>.Builder>(StringComparer.Ordinal);
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                foreach (var node in tree.GetRoot().DescendantNodes())
+                {
+                    SimpleNameSyntax? name = node switch
+                    {
+                        InvocationExpressionSyntax { Expression: SimpleNameSyntax simple } => simple,
+                        InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name: var member } } => member,
+                        ArgumentSyntax { Expression: SimpleNameSyntax or MemberAccessExpressionSyntax } argument => NameOf(argument.Expression),
+                        AssignmentExpressionSyntax { Right: SimpleNameSyntax or MemberAccessExpressionSyntax } assignment => NameOf(assignment.Right),
+                        EqualsValueClauseSyntax { Value: SimpleNameSyntax or MemberAccessExpressionSyntax } equals => NameOf(equals.Value),
+                        ReturnStatementSyntax { Expression: SimpleNameSyntax or MemberAccessExpressionSyntax } returned => NameOf(returned.Expression!),
+                        ArrowExpressionClauseSyntax { Expression: SimpleNameSyntax or MemberAccessExpressionSyntax } arrow => NameOf(arrow.Expression),
+                        _ => null,
+                    };
+
+                    if (name is null)
+                    {
+                        continue;
+                    }
+
+                    var text = name.Identifier.ValueText;
+                    if (!index.TryGetValue(text, out var builder))
+                    {
+                        builder = ImmutableArray.CreateBuilder<SyntaxNode>();
+                        index[text] = builder;
+                    }
+
+                    builder.Add(name);
+                }
+            }
+
+            return index.ToImmutableDictionary(e => e.Key, e => e.Value.ToImmutable(), StringComparer.Ordinal);
+
+            static SimpleNameSyntax? NameOf(ExpressionSyntax expression) => expression switch
+            {
+                SimpleNameSyntax simple => simple,
+                MemberAccessExpressionSyntax { Name: var member } => member,
+                _ => null,
+            };
+        }
+
+        private IOperation? BodyOf(IMethodSymbol method, CancellationToken cancellationToken)
+        {
+            foreach (var reference in method.DeclaringSyntaxReferences)
+            {
+                var syntax = reference.GetSyntax(cancellationToken);
+                if (syntax is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax &&
+                    compilation.GetSemanticModelForAnalysis(reference.SyntaxTree).GetOperation(syntax, cancellationToken) is { } body)
+                {
+                    return body;
+                }
+            }
+
+            return null;
+        }
+
+        private readonly struct EntryKey : IEquatable<EntryKey>
+        {
+            public EntryKey(IMethodSymbol method, int parameterOrdinal, bool value)
+            {
+                Method = method;
+                ParameterOrdinal = parameterOrdinal;
+                Value = value;
+            }
+
+            public IMethodSymbol Method { get; }
+
+            /// <summary>-1: every call site; else only those that may pass <see cref="Value"/> for this parameter.</summary>
+            public int ParameterOrdinal { get; }
+
+            public bool Value { get; }
+
+            public bool Equals(EntryKey other) =>
+                SymbolEqualityComparer.Default.Equals(Method, other.Method) && ParameterOrdinal == other.ParameterOrdinal && Value == other.Value;
+
+            public override bool Equals(object? obj) => obj is EntryKey other && Equals(other);
+
+            public override int GetHashCode() => (SymbolEqualityComparer.Default.GetHashCode(Method) * 31) + (ParameterOrdinal * 2) + (Value ? 1 : 0);
+        }
+    }
+
+    /// <summary>What holds on every entry into a method: the locks its callers hold, and whether they all run on one thread.</summary>
+    public sealed class EntryFacts
+    {
+        public static readonly EntryFacts None = new EntryFacts(ImmutableArray<Guard>.Empty, confinedToOneThread: false);
+
+        public EntryFacts(ImmutableArray<Guard> locks, bool confinedToOneThread)
+        {
+            Locks = locks;
+            ConfinedToOneThread = confinedToOneThread;
+        }
+
+        /// <summary>The locks every call site holds.</summary>
+        public ImmutableArray<Guard> Locks { get; }
+
+        /// <summary>Every caller asserts one thread (a UI or main-thread affinity check): the method runs only there.</summary>
+        public bool ConfinedToOneThread { get; }
+    }
+
+    internal static class CompilationExtensions
+    {
+        /// <summary>
+        /// The semantic model of another tree, for facts that cross types (callers' locks). Inside the analyzer driver the
+        /// compilation hands out its cached models, so this binds nothing the compiler has not bound already.
+        /// </summary>
+        [System.Diagnostics.CodeAnalysis.SuppressMessage("MicrosoftCodeAnalysisPerformance", "RS1030", Justification = "Cross-type method summaries need the callers' trees; the driver's compilation caches semantic models.")]
+        [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0030", Justification = "The one sanctioned use: callers in other types have no analysis context of their own here.")]
+        public static SemanticModel GetSemanticModelForAnalysis(this Compilation compilation, SyntaxTree tree) => compilation.GetSemanticModel(tree);
+    }
+}

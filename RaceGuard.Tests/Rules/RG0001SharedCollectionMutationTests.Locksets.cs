@@ -1,0 +1,456 @@
+using System.Threading.Tasks;
+using RaceGuard.Tests.Verifiers;
+using VerifyCS = RaceGuard.Tests.Verifiers.CSharpRuleVerifier<RaceGuard.Rules.SharedCollectionMutationRule>;
+
+namespace RaceGuard.Tests.Rules
+{
+    /// <summary>
+    /// Locks held on entry (RULES.md "Locks held on entry"): the caller, a base class, an assertion, a hand-written
+    /// Monitor.Enter or a "lock held" parameter holds the lock; each negative has a twin where the lock is really missing
+    /// on one path, which must still be reported.
+    /// </summary>
+    public partial class RG0001SharedCollectionMutationTests
+    {
+
+        private const string LockedCallersSource = """
+            using System.Collections.Generic;
+
+            public sealed class Registry
+            {
+                private readonly object _gate = new object();
+                private readonly List<string> _names = new List<string>();
+
+                public void Register(string name)
+                {
+                    lock (_gate)
+                    {
+                        AddCore(name);
+                    }
+                }
+
+                public void RegisterAll(IEnumerable<string> names)
+                {
+                    lock (_gate)
+                    {
+                        foreach (var name in names)
+                        {
+                            AddCore(name);
+                        }
+                    }
+                }
+
+                public int Count()
+                {
+                    lock (_gate)
+                    {
+                        return _names.Count;
+                    }
+                }
+
+                // Caller must hold _gate.
+                internal void AddCore(string name) => _names.Add(name);
+            }
+            """;
+
+        [Fact]
+        public async Task NoDiagnostic_InternalHelperEveryCallerCallsUnderTheLock()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(LockedCallersSource);
+        }
+
+        [Fact]
+        public async Task Reports_InternalHelperOneCallerCallsWithoutTheLock()
+        {
+            var source = LockedCallersSource
+                .Edit("// Caller must hold _gate.", "public void RegisterFast(string name) => AddCore(name);")
+                .Edit("internal void AddCore(string name) => _names.Add(name);", "internal void AddCore(string name) => [|_names.Add(name)|];");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_HelperCalledUnderTheLockOfAnotherClass()
+        {
+            const string source = """
+                using System.Collections.Generic;
+
+                public sealed class Subscription
+                {
+                    private readonly object _own = new object();
+                    private readonly List<string> _pending = new List<string>();
+
+                    // Only Connection calls this, under its lock.
+                    internal void Deliver(string message) => _pending.Add(message);
+
+                    public string[] Snapshot()
+                    {
+                        lock (_own)
+                        {
+                            return _pending.ToArray();
+                        }
+                    }
+                }
+
+                public sealed class Connection
+                {
+                    private readonly object _sync = new object();
+                    private readonly Subscription _subscription = new Subscription();
+
+                    public void OnMessage(string message)
+                    {
+                        lock (_sync)
+                        {
+                            _subscription.Deliver(message);
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        private const string HookSource = """
+            using System.Collections.Generic;
+
+            public abstract class Target
+            {
+                private readonly object _syncRoot = new object();
+
+                protected object SyncRoot => _syncRoot;
+
+                public void Write(string message)
+                {
+                    lock (SyncRoot)
+                    {
+                        WriteCore(message);
+                    }
+                }
+
+                public void Flush()
+                {
+                    lock (SyncRoot)
+                    {
+                        FlushCore();
+                    }
+                }
+
+                protected abstract void WriteCore(string message);
+
+                protected virtual void FlushCore() { }
+            }
+
+            public sealed class MemoryTarget : Target
+            {
+                private readonly List<string> _logs = new List<string>();
+
+                protected override void WriteCore(string message) => _logs.Add(message);
+
+                protected override void FlushCore() => _logs.Clear();
+
+                public int Count()
+                {
+                    lock (SyncRoot)
+                    {
+                        return _logs.Count;
+                    }
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task NoDiagnostic_HookOverrideTheBaseClassCallsUnderItsLock()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(HookSource);
+        }
+
+        [Fact]
+        public async Task Reports_HookOverrideTheBaseClassAlsoCallsWithoutItsLock()
+        {
+            var source = HookSource
+                .Edit("""
+                    public void Flush()
+                    {
+                        lock (SyncRoot)
+                        {
+                            FlushCore();
+                        }
+                    }
+                """, """
+                    public void Flush()
+                    {
+                        FlushCore();
+                    }
+                """)
+                .Edit("protected override void FlushCore() => _logs.Clear();", "protected override void FlushCore() => [|_logs.Clear()|];");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        private const string AssertedSource = """
+            using System.Collections.Generic;
+            using System.Diagnostics;
+            using System.Threading;
+
+            public sealed class Batch
+            {
+                private readonly object _gate = new object();
+                private readonly List<int> _items = new List<int>();
+
+                public void Add(int item)
+                {
+                    lock (_gate)
+                    {
+                        _items.Add(item);
+                    }
+                }
+
+                public void AddWhileLocked(int item)
+                {
+                    Debug.Assert(Monitor.IsEntered(_gate));
+                    _items.Add(item);
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task NoDiagnostic_MemberAssertsTheLockIsHeld()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(AssertedSource);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_MemberThrowsUnlessTheLockIsHeld()
+        {
+            var source = AssertedSource.Edit(
+                "Debug.Assert(Monitor.IsEntered(_gate));",
+                "if (!Monitor.IsEntered(_gate)) throw new SynchronizationLockException();");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_MemberAssertsSomethingElse()
+        {
+            var source = AssertedSource.Edit("Debug.Assert(Monitor.IsEntered(_gate));\n        _items.Add(item);", "Debug.Assert(_items.Count < 100);\n        [|_items.Add(item)|];");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_MonitorEnterWithTakenFlagInsideALoop()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading;
+
+                public sealed class Drainer
+                {
+                    private readonly object _gate = new object();
+                    private readonly Queue<int> _queue = new Queue<int>();
+
+                    public void Enqueue(int item)
+                    {
+                        lock (_gate)
+                        {
+                            _queue.Enqueue(item);
+                        }
+                    }
+
+                    public int Drain(int max)
+                    {
+                        var drained = 0;
+                        while (drained < max)
+                        {
+                            var taken = false;
+                            try
+                            {
+                                Monitor.Enter(_gate, ref taken);
+                                if (_queue.Count == 0)
+                                {
+                                    break;
+                                }
+
+                                _queue.Dequeue();
+                                drained++;
+                            }
+                            finally
+                            {
+                                if (taken)
+                                {
+                                    Monitor.Exit(_gate);
+                                }
+                            }
+                        }
+
+                        return drained;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        private const string HeldParameterSource = """
+            using System.Collections.Generic;
+
+            public sealed class Recorder
+            {
+                private readonly object _gate = new object();
+                private readonly List<string> _events = new List<string>();
+
+                public void Record(string name) => RecordCore(name, lockHeld: false);
+
+                public void RecordMany(IEnumerable<string> names)
+                {
+                    lock (_gate)
+                    {
+                        foreach (var name in names)
+                        {
+                            RecordCore(name, lockHeld: true);
+                        }
+                    }
+                }
+
+                private void RecordCore(string name, bool lockHeld)
+                {
+                    if (lockHeld)
+                    {
+                        _events.Add(name);
+                    }
+                    else
+                    {
+                        lock (_gate)
+                        {
+                            _events.Add(name);
+                        }
+                    }
+                }
+
+                internal void Track(string name, bool held)
+                {
+                    if (!held)
+                    {
+                        throw new System.InvalidOperationException("Take the lock first.");
+                    }
+
+                    _events.Add(name);
+                }
+
+                public void TrackLocked(string name)
+                {
+                    lock (_gate)
+                    {
+                        Track(name, held: true);
+                    }
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task NoDiagnostic_LockHeldParameterTrueOnlyWhereTheLockIsHeld()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(HeldParameterSource);
+        }
+
+        [Fact]
+        public async Task Reports_LockHeldParameterPassedTrueWithoutTheLock()
+        {
+            var source = HeldParameterSource
+                .Edit("public void Record(string name) => RecordCore(name, lockHeld: false);", "public void Record(string name) => RecordCore(name, lockHeld: true);")
+                .Edit("""
+                        if (lockHeld)
+                        {
+                            _events.Add(name);
+                        }
+                """, """
+                        if (lockHeld)
+                        {
+                            [|_events.Add(name)|];
+                        }
+                """);
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_PublicMemberWithLockHeldParameterWhoseOtherBranchTakesTheLock()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                public sealed class Ledger
+                {
+                    private readonly SemaphoreSlim _semaphore = new SemaphoreSlim(1, 1);
+                    private readonly List<decimal> _entries = new List<decimal>();
+
+                    public async Task RecordAsync(decimal amount, bool semaphoreHeld)
+                    {
+                        if (semaphoreHeld)
+                        {
+                            _entries.Add(amount);
+                        }
+                        else
+                        {
+                            await _semaphore.WaitAsync();
+                            try
+                            {
+                                _entries.Add(amount);
+                            }
+                            finally
+                            {
+                                _semaphore.Release();
+                            }
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        private const string ConfinedSource = """
+            using System.Collections.Generic;
+
+            public sealed class Dispatcher
+            {
+                public void VerifyAccess() { }
+            }
+
+            public sealed class ViewModel
+            {
+                private readonly object _gate = new object();
+                private readonly Dispatcher _dispatcher = new Dispatcher();
+                private readonly List<string> _items = new List<string>();
+                private int _version;
+
+                public void Add(string item)
+                {
+                    _dispatcher.VerifyAccess();
+                    _items.Add(item);
+                    lock (_gate)
+                    {
+                        _version++;
+                    }
+                }
+
+                public void Clear()
+                {
+                    _dispatcher.VerifyAccess();
+                    _items.Clear();
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task NoDiagnostic_MembersConfinedToOneThread()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(ConfinedSource);
+        }
+
+        [Fact]
+        public async Task Reports_OneMemberNotConfinedToTheThread()
+        {
+            var source = ConfinedSource
+                .Edit("        _dispatcher.VerifyAccess();\n        _items.Clear();", "        [|_items.Clear()|];")
+                .Edit("        _dispatcher.VerifyAccess();\n        _items.Add(item);", "        _dispatcher.VerifyAccess();\n        [|_items.Add(item)|];");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+    }
+}
