@@ -239,10 +239,14 @@ namespace RaceGuard.Rules
         {
             // A getter that returns the flag (while (IsRunning)) tests the loop where it is called; a method that reads
             // it somewhere inside (if (TryAdd(..)) return;) does not.
-            var found = LoopTests.Of(access.Operation);
-            return found.Part is null && access.Anchor is IPropertyReferenceOperation && access.Operation.Parent is IReturnOperation
-                ? LoopTests.Of(access.Anchor)
-                : found;
+            var found = LoopTests.Tested(access.Operation);
+            if (found.Part is null && access.Anchor is IPropertyReferenceOperation && access.Operation.Parent is IReturnOperation)
+            {
+                found = LoopTests.Tested(access.Anchor);
+            }
+
+            // Only a loop whose reads the JIT may hoist can miss the change for good (RULES.md, precision rules).
+            return found.Loop is { } loop && LoopTests.MayHoistReads(loop) ? (found.Part, LoopTests.Name(loop)) : (null, null);
         }
 
         /// <summary>

@@ -22,9 +22,10 @@ namespace RaceGuard.Tests.Rules
                     _isListening = true;
                     Task.Run(() =>
                     {
+                        var spins = 0;
                         while ({|RG0002:_isListening|})
                         {
-                            Thread.Sleep(1);
+                            spins++;
                         }
                     });
                 }
@@ -54,9 +55,10 @@ namespace RaceGuard.Tests.Rules
                         Volatile.Write(ref _isListening, true);
                         Task.Run(() =>
                         {
+                            var spins = 0;
                             while (Volatile.Read(ref _isListening))
                             {
-                                Thread.Sleep(1);
+                                spins++;
                             }
                         });
                     }
@@ -89,9 +91,10 @@ namespace RaceGuard.Tests.Rules
                         _isListening = true;
                         Task.Run(() =>
                         {
+                            var spins = 0;
                             while (_isListening)
                             {
-                                Thread.Sleep(1);
+                                spins++;
                             }
                         });
                     }
@@ -174,9 +177,10 @@ namespace RaceGuard.Tests.Rules
 
                     public void Run() => new Thread(() =>
                     {
+                        var spins = 0;
                         while ({|RG0002:_state|} == 0)
                         {
-                            Thread.SpinWait(10);
+                            spins++;
                         }
                     }).Start();
 
@@ -192,9 +196,10 @@ namespace RaceGuard.Tests.Rules
 
                     public void Run() => new Thread(() =>
                     {
+                        var spins = 0;
                         while (Volatile.Read(ref _state) == 0)
                         {
-                            Thread.SpinWait(10);
+                            spins++;
                         }
                     }).Start();
 
@@ -212,9 +217,10 @@ namespace RaceGuard.Tests.Rules
 
                     public void Run() => new Thread(() =>
                     {
+                        var spins = 0;
                         while ({|RG0002:_mode|} == Mode.Running)
                         {
-                            Thread.SpinWait(10);
+                            spins++;
                         }
                     }).Start();
 
@@ -232,9 +238,10 @@ namespace RaceGuard.Tests.Rules
 
                     public void Run() => new Thread(() =>
                     {
+                        var spins = 0;
                         while (_mode == Mode.Running)
                         {
-                            Thread.SpinWait(10);
+                            spins++;
                         }
                     }).Start();
 

@@ -552,5 +552,82 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        [Fact]
+        public async Task NoDiagnostic_LoopWhoseBodySleepsOrCalls()
+        {
+            // Thread.Sleep, a call the JIT does not inline, I/O: the flag is read from memory again on every iteration, so
+            // the loop sees the change one iteration late at worst (RULES.md, precision rules).
+            const string source = """
+                using System.Collections.Concurrent;
+                using System.Threading;
+
+                public sealed class Poller
+                {
+                    private readonly BlockingCollection<string> _queue = new BlockingCollection<string>();
+                    private bool _stop;
+                    private bool _draining;
+
+                    public void Start()
+                    {
+                        new Thread(() =>
+                        {
+                            while (!_stop)
+                            {
+                                Thread.Sleep(100);
+                            }
+                        }).Start();
+
+                        new Thread(() =>
+                        {
+                            while (_draining)
+                            {
+                                _queue.TryTake(out _, 100);
+                            }
+                        }).Start();
+                    }
+
+                    public void Stop()
+                    {
+                        _stop = true;
+                        _draining = false;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_ReadInsideTheLoopThatIsNotItsExitTest()
+        {
+            const string source = """
+                using System.Threading;
+
+                public sealed class Sampler
+                {
+                    private bool _verbose;
+                    private int _stop;
+
+                    public void Start() => new Thread(() =>
+                    {
+                        var samples = 0;
+                        while (Volatile.Read(ref _stop) == 0)
+                        {
+                            if (_verbose)
+                            {
+                                samples++;
+                            }
+                        }
+                    }).Start();
+
+                    public void SetVerbose(bool verbose) => _verbose = verbose;
+
+                    public void Stop() => Volatile.Write(ref _stop, 1);
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }

@@ -33,9 +33,10 @@ namespace RaceGuard.Tests.Rules
                         _listener.Start();
                         Task.Run(() =>
                         {
+                            var polls = 0;
                             while ({|#0:_isListening|})
                             {
-                                _listener.AcceptTcpClient().Dispose();
+                                polls++;
                             }
                         });
                     }
@@ -75,9 +76,10 @@ namespace RaceGuard.Tests.Rules
                     {
                         _thread = new Thread(() =>
                         {
+                            var spins = 0;
                             while (![|_stop|])
                             {
-                                Thread.Sleep(100);
+                                spins++;
                             }
                         });
                         _thread.Start();
@@ -162,9 +164,10 @@ namespace RaceGuard.Tests.Rules
                     {
                         new Thread(() =>
                         {
+                            var spins = 0;
                             while ([|_state|] == 0)
                             {
-                                Thread.SpinWait(10);
+                                spins++;
                             }
                         }).Start();
                     }
@@ -177,7 +180,7 @@ namespace RaceGuard.Tests.Rules
         }
 
         [Fact]
-        public async Task Reports_EnumStateInABackgroundServiceLoop()
+        public async Task NoDiagnostic_EnumStateInABackgroundServiceLoopThatAwaits()
         {
             const string source = """
                 using System.Threading;
@@ -194,11 +197,12 @@ namespace RaceGuard.Tests.Rules
                 {
                     private Mode _mode;
 
-                    public void Pause() => [|_mode = Mode.Paused|];
+                    public void Pause() => _mode = Mode.Paused;
 
                     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
                     {
-                        while ([|_mode|] == Mode.Running)
+                        // The await reads _mode again after every delay: the loop cannot miss the change for good.
+                        while (_mode == Mode.Running)
                         {
                             await Task.Delay(1000, stoppingToken);
                         }
@@ -421,9 +425,10 @@ namespace RaceGuard.Tests.Rules
 
                     public void Start() => ThreadPool.QueueUserWorkItem(_ =>
                     {
+                        var spins = 0;
                         while ([|IsRunning|])
                         {
-                            Thread.Sleep(1);
+                            spins++;
                         }
                     });
 
@@ -445,6 +450,9 @@ namespace RaceGuard.Tests.Rules
                 {
                     private readonly BlockingCollection<string> _queue = new BlockingCollection<string>();
                     private bool _shutdown;
+                    private int _polls;
+
+                    public int Polls => _polls;
 
                     public void Start() => new Thread(() =>
                     {
@@ -455,7 +463,7 @@ namespace RaceGuard.Tests.Rules
                                 break;
                             }
 
-                            _queue.TryTake(out _, 100);
+                            _polls++;
                         }
                     }).Start();
 
@@ -489,15 +497,26 @@ namespace RaceGuard.Tests.Rules
 
                     public void Run()
                     {
+                        lock (_gate)
+                        {
+                            _queue.Clear();
+                        }
+
+                        var idle = 0;
                         while (![|_stopped|])
                         {
-                            lock (_gate)
+                            if (_queue.Count == 0)
                             {
-                                if (_queue.Count > 0)
-                                {
-                                    _queue.Dequeue();
-                                }
+                                idle++;
                             }
+                        }
+                    }
+
+                    public void Post(string item)
+                    {
+                        lock (_gate)
+                        {
+                            _queue.Enqueue(item);
                         }
                     }
 
@@ -509,7 +528,7 @@ namespace RaceGuard.Tests.Rules
         }
 
         [Fact]
-        public async Task Reports_AsyncLoopStartedWithoutAwaitAndTheStopThatClearsIt()
+        public async Task NoDiagnostic_AsyncLoopThatAwaitsBetweenReads()
         {
             const string source = """
                 using System.Threading.Tasks;
@@ -524,11 +543,11 @@ namespace RaceGuard.Tests.Rules
                         _ = BeatAsync();
                     }
 
-                    public void Stop() => [|_running = false|];
+                    public void Stop() => _running = false;
 
                     private async Task BeatAsync()
                     {
-                        while ([|_running|])
+                        while (_running)
                         {
                             await Task.Delay(1000);
                         }
@@ -555,9 +574,10 @@ namespace RaceGuard.Tests.Rules
                     {
                         _thread = new Thread(() =>
                         {
+                            var spins = 0;
                             while (![|_disposed|])
                             {
-                                Thread.Sleep(50);
+                                spins++;
                             }
                         });
                         _thread.Start();

@@ -4,12 +4,14 @@ using System.Net.Sockets;
 namespace ChatClient;
 
 /// <summary>
-/// Accepts chat connections on a background task until StopListening() is called from another thread.
+/// Accepts chat connections on a background task until StopListening() is called from another thread, which then
+/// waits for the accept loop to finish.
 /// </summary>
 public sealed class ChatListener
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private bool _isListening;
+    private bool _acceptLoopDone;
     private int _accepted;
 
     public int Accepted => _accepted;
@@ -28,12 +30,20 @@ public sealed class ChatListener
                     _accepted++;
                 }
             }
+
+            _acceptLoopDone = true;
         });
     }
 
     public void StopListening()
     {
         _isListening = false;
+
+        // The accept loop polls the flag, so it stops within one iteration: spin until it has.
+        while (!_acceptLoopDone)
+        {
+        }
+
         _listener.Stop();
     }
 }
