@@ -22,6 +22,12 @@ akka|akkadotnet/akka.net|07c2b51640e94bdc35dcff15155abb5bcbe4d8e2|src/core/Akka
 StackExchange.Redis|StackExchange/StackExchange.Redis|90bbf1fcba1c9cc464c94b96d16c2706f590383f|src/StackExchange.Redis
 orleans-runtime|dotnet/orleans|e558829b0b0f696e98c222438106e643fb53928f|src/Orleans.Runtime
 orleans-core|dotnet/orleans|e558829b0b0f696e98c222438106e643fb53928f|src/Orleans.Core
+nlog|NLog/NLog|01a20bc9b61c0d6296e5b6e62a0518a443b944b5|src/NLog
+rabbitmq|rabbitmq/rabbitmq-dotnet-client|9579b3d5acb77457ddbd8ad8df655c39ddf00eaf|projects/RabbitMQ.Client
+quartznet|quartznet/quartznet|d97e7822f25987ad7944249c37ca5573835f171e|src/Quartz
+mqttnet|dotnet/MQTTnet|14463d1ef9f1f119514185c1832905b91bff827d|Source/MQTTnet
+smartthreadpool|amibar/SmartThreadPool|27cb713535138416fb82431cefcbe89d6d3c1114|SmartThreadPool
+nats|nats-io/nats.net.v2|41b1778e76a5a334ca7338db7b2cd8a073c38be4|src/NATS.Client.Core
 "
 
 dotnet build bench/RaceGuard.Bench -c Release -v q >/dev/null

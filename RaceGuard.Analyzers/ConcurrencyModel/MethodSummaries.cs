@@ -44,7 +44,7 @@ namespace RaceGuard.ConcurrencyModel
         /// interface call may reach.
         /// </summary>
         public EntryFacts EntryOf(IMethodSymbol method, IParameterSymbol? parameter = null, bool value = true, CancellationToken cancellationToken = default) =>
-            EntryAt(new EntryKey(method.OriginalDefinition, parameter?.Ordinal ?? -1, value), 0, cancellationToken);
+            EntryAt(new EntryKey(method.OriginalDefinition, parameter?.Ordinal ?? -1, value), new Walk(), cancellationToken) ?? EntryFacts.None;
 
         /// <summary>
         /// For a method of the compilation that acquires a lock and returns with it held (<c>await AcquireLockAsync()</c>),
@@ -114,35 +114,105 @@ namespace RaceGuard.ConcurrencyModel
             }
         }
 
-        private EntryFacts EntryAt(EntryKey key, int depth, CancellationToken cancellationToken)
+        /// <summary>
+        /// The entry facts of one method, or null for a method already being computed further up this walk (a cycle of
+        /// callers: that call site adds nothing the cycle's other sites do not, the greatest-fixpoint reading). Only answers
+        /// that no depth cut or cycle shaped are memoised below the top: an answer cut short at depth 4 must not stand for
+        /// the method when it is asked about directly.
+        /// </summary>
+        private EntryFacts? EntryAt(EntryKey key, Walk walk, CancellationToken cancellationToken)
         {
-            if (entries.TryGetValue(key, out var known))
+            if (entries.TryGetValue(key, out var memoised))
             {
-                return known;
+                return memoised;
             }
 
-            if (depth > MaxCallerDepth || !HasOnlyVisibleCallers(key.Method))
+            if (!HasOnlyVisibleCallers(key.Method))
             {
+                return entries.GetOrAdd(key, EntryFacts.None);
+            }
+
+            if (walk.InProgress.Contains(key))
+            {
+                walk.Unsure = true;
+                return null;
+            }
+
+            if (walk.InProgress.Count > MaxCallerDepth)
+            {
+                walk.Unsure = true;
                 return EntryFacts.None;
             }
 
-            // A cycle of callers (or a concurrent computation of the same method) sees nothing held: the safe answer.
-            if (!entries.TryAdd(key, EntryFacts.None))
+            var outerUnsure = walk.Unsure;
+            walk.Unsure = false;
+            walk.InProgress.Add(key);
+            var computed = ComputeEntry(key, walk, cancellationToken);
+            walk.InProgress.Remove(key);
+            if (!walk.Unsure || walk.InProgress.Count == 0)
             {
-                return entries.TryGetValue(key, out var pending) ? pending : EntryFacts.None;
+                entries[key] = computed;
             }
 
-            var computed = ComputeEntry(key, depth, cancellationToken);
-            entries[key] = computed;
+            walk.Unsure |= outerUnsure;
             return computed;
         }
 
-        private EntryFacts ComputeEntry(EntryKey key, int depth, CancellationToken cancellationToken)
+        /// <summary>The methods whose entry facts one question is computing, innermost last, and whether a cut or cycle shaped the answer.</summary>
+        private sealed class Walk
+        {
+            public HashSet<EntryKey> InProgress { get; } = new HashSet<EntryKey>();
+
+            public bool Unsure { get; set; }
+        }
+
+        private EntryFacts ComputeEntry(EntryKey key, Walk walk, CancellationToken cancellationToken)
+        {
+            ImmutableArray<Guard>? held = null;
+            var confined = true;
+            var sites = 0;
+            foreach (var site in CallSites(key, walk, cancellationToken))
+            {
+                if (site.Invocation is null)
+                {
+                    // A method group: a delegate may call the method from anywhere.
+                    return EntryFacts.None;
+                }
+
+                if (site.Held is not { } siteHeld)
+                {
+                    // Called while the object is built or torn down, or from a caller already being computed: nothing to add.
+                    continue;
+                }
+
+                sites++;
+                held = held is null ? siteHeld : Intersect(held.Value, siteHeld);
+                confined &= site.Confined;
+                if (held.Value.IsEmpty && !confined)
+                {
+                    return EntryFacts.None;
+                }
+            }
+
+            return sites == 0 ? EntryFacts.None : new EntryFacts(held ?? ImmutableArray<Guard>.Empty, confined);
+        }
+
+        /// <summary>
+        /// The call sites of <paramref name="method"/> in the compilation (calls of a method it overrides included: they
+        /// dispatch here), each with the locks it holds (its own and its caller's on entry); for the explanation of an
+        /// entry lockset, and for a user who asks which path reaches a member without the lock.
+        /// </summary>
+        public ImmutableArray<CallSite> CallSitesOf(IMethodSymbol method, CancellationToken cancellationToken = default) =>
+            HasOnlyVisibleCallers(method.OriginalDefinition)
+                ? CallSites(new EntryKey(method.OriginalDefinition, -1, true), new Walk(), cancellationToken).ToImmutableArray()
+                : ImmutableArray<CallSite>.Empty;
+
+        private IEnumerable<CallSite> CallSites(EntryKey key, Walk walk, CancellationToken cancellationToken)
         {
             var method = key.Method;
             if (!namesInUse.Value.TryGetValue(method.Name, out var uses))
             {
-                return EntryFacts.None;
+                yield break;
             }
 
             var targets = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
@@ -151,9 +221,6 @@ namespace RaceGuard.ConcurrencyModel
                 targets.Add(current);
             }
 
-            ImmutableArray<Guard>? held = null;
-            var confined = true;
-            var sites = 0;
             foreach (var use in uses)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -165,10 +232,10 @@ namespace RaceGuard.ConcurrencyModel
                 var model = compilation.GetSemanticModelForAnalysis(use.SyntaxTree);
                 if (use.Parent is not InvocationExpressionSyntax && use.Parent is not MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax })
                 {
-                    // A method group: a delegate may call the method from anywhere.
                     if (model.GetSymbolInfo(use, cancellationToken).Symbol is IMethodSymbol referenced && targets.Contains(referenced.OriginalDefinition))
                     {
-                        return EntryFacts.None;
+                        yield return new CallSite(null, use.GetLocation(), null, confined: false);
+                        yield break;
                     }
 
                     continue;
@@ -176,7 +243,7 @@ namespace RaceGuard.ConcurrencyModel
 
                 var invocationSyntax = use.FirstAncestorOrSelf<InvocationExpressionSyntax>();
                 if (invocationSyntax is null || model.GetOperation(invocationSyntax, cancellationToken) is not IInvocationOperation invocation ||
-                    !targets.Contains(invocation.TargetMethod.OriginalDefinition))
+                    !targets.Contains(invocation.TargetMethod.OriginalDefinition) || !MayDispatchTo(invocation, method))
                 {
                     continue;
                 }
@@ -186,30 +253,16 @@ namespace RaceGuard.ConcurrencyModel
                     continue;
                 }
 
-                var (site, siteConfined) = AtCallSite(invocation, depth, cancellationToken);
-                if (site is null)
-                {
-                    // Called while the object is built: nothing else can use it yet, so the call holds everything.
-                    continue;
-                }
-
-                sites++;
-                held = held is null ? site.Value : Intersect(held.Value, site.Value);
-                confined &= siteConfined;
-                if (held.Value.IsEmpty && !confined)
-                {
-                    return EntryFacts.None;
-                }
+                var (held, confined) = AtCallSite(invocation, walk, cancellationToken);
+                yield return new CallSite(invocation, invocationSyntax.GetLocation(), held, confined);
             }
-
-            return sites == 0 ? EntryFacts.None : new EntryFacts(held ?? ImmutableArray<Guard>.Empty, confined);
         }
 
         /// <summary>
         /// What one call site holds: the guards around it in its body, plus its caller's own entry facts when the call is in
         /// the caller's own code (not in a lambda, which may run anywhere). Null for a call in a constructor.
         /// </summary>
-        private (ImmutableArray<Guard>? Held, bool Confined) AtCallSite(IInvocationOperation invocation, int depth, CancellationToken cancellationToken)
+        private (ImmutableArray<Guard>? Held, bool Confined) AtCallSite(IInvocationOperation invocation, Walk walk, CancellationToken cancellationToken)
         {
             IOperation? root = null;
             var inFunction = false;
@@ -231,8 +284,9 @@ namespace RaceGuard.ConcurrencyModel
             }
 
             var caller = invocation.SemanticModel?.GetEnclosingSymbol(invocation.Syntax.SpanStart, cancellationToken);
-            if (!inFunction && caller is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor })
+            if (!inFunction && caller is IMethodSymbol callerSymbol && (callerSymbol.MethodKind is MethodKind.Constructor or MethodKind.StaticConstructor || Lifecycle.IsTeardown(callerSymbol)))
             {
+                // Before the object is shared, or in Dispose (run once, after use): no other thread calls in meanwhile.
                 return (null, true);
             }
 
@@ -241,12 +295,49 @@ namespace RaceGuard.ConcurrencyModel
             if (!inFunction && caller is IMethodSymbol callerMethod)
             {
                 confined = ThreadAffinity.AssertsOneThread(root);
-                var entry = EntryAt(new EntryKey(callerMethod.OriginalDefinition, -1, true), depth + 1, cancellationToken);
+                if (EntryAt(new EntryKey(callerMethod.OriginalDefinition, -1, true), walk, cancellationToken) is not { } entry)
+                {
+                    // A caller already being computed (recursion): this site adds nothing of its own.
+                    return (null, true);
+                }
+
                 held = held.AddRange(entry.Locks);
                 confined |= entry.ConfinedToOneThread;
             }
 
             return (held, confined);
+        }
+
+        /// <summary>
+        /// True when the call may run <paramref name="method"/>: <c>base.M()</c> runs exactly the base method; a virtual
+        /// call runs an override only when the receiver's type and the override's type are related.
+        /// </summary>
+        private static bool MayDispatchTo(IInvocationOperation invocation, IMethodSymbol method)
+        {
+            if (SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.OriginalDefinition, method))
+            {
+                return true;
+            }
+
+            if (invocation.Instance?.Syntax is BaseExpressionSyntax || invocation.Instance?.Type is not INamedTypeSymbol receiver || method.ContainingType is not { } declaring)
+            {
+                return false;
+            }
+
+            return DerivesFrom(receiver, declaring) || DerivesFrom(declaring, receiver);
+
+            static bool DerivesFrom(INamedTypeSymbol type, INamedTypeSymbol ancestor)
+            {
+                for (var current = type; current is not null; current = current.BaseType)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, ancestor.OriginalDefinition))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
         }
 
         /// <summary>The guards of <paramref name="a"/> whose lock <paramref name="b"/> also holds (exclusive only when both are).</summary>
@@ -283,7 +374,7 @@ namespace RaceGuard.ConcurrencyModel
         /// method that no other assembly can call (private, internal, protected hooks and their overrides of a source base
         /// type), not an interface implementation.
         /// </summary>
-        private static bool HasOnlyVisibleCallers(IMethodSymbol method)
+        public static bool HasOnlyVisibleCallers(IMethodSymbol method)
         {
             if (method.MethodKind != MethodKind.Ordinary || method.DeclaringSyntaxReferences.IsEmpty)
             {
@@ -446,6 +537,29 @@ namespace RaceGuard.ConcurrencyModel
 
             public override int GetHashCode() => (SymbolEqualityComparer.Default.GetHashCode(Method) * 31) + (ParameterOrdinal * 2) + (Value ? 1 : 0);
         }
+    }
+
+    /// <summary>One call of a method: where, the locks held there (null: during construction or teardown, or recursion), one thread or not.</summary>
+    public sealed class CallSite
+    {
+        public CallSite(IInvocationOperation? invocation, Location location, ImmutableArray<Guard>? held, bool confined)
+        {
+            Invocation = invocation;
+            Location = location;
+            Held = held;
+            Confined = confined;
+        }
+
+        /// <summary>The call; null for a method group (a delegate calls the method from places unknown).</summary>
+        public IInvocationOperation? Invocation { get; }
+
+        public Location Location { get; }
+
+        /// <summary>The locks held at the call, with its caller's entry locks; null in a constructor or Dispose, or a recursive call.</summary>
+        public ImmutableArray<Guard>? Held { get; }
+
+        /// <summary>The caller asserts one thread, or is only called from code that does.</summary>
+        public bool Confined { get; }
     }
 
     /// <summary>What holds on every entry into a method: the locks its callers hold, and whether they all run on one thread.</summary>

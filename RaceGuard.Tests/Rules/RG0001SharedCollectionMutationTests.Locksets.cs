@@ -184,6 +184,66 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
 
+        [Fact]
+        public async Task NoDiagnostic_HookReachedThroughAnotherVirtualOfTheBaseClassAndASiblingsBaseCall()
+        {
+            // Target.WriteThreadSafe locks SyncRoot and calls Write(batch), which calls Write(item) for each item: the
+            // override runs under the lock two virtual calls down. ConsoleTarget's base.Write(item) runs Target's Write,
+            // never FileTarget's override.
+            const string source = """
+                using System.Collections.Generic;
+
+                public abstract class Target
+                {
+                    private readonly object _syncRoot = new object();
+
+                    protected object SyncRoot => _syncRoot;
+
+                    public void WriteThreadSafe(IList<string> batch)
+                    {
+                        lock (SyncRoot)
+                        {
+                            Write(batch);
+                        }
+                    }
+
+                    protected virtual void Write(IList<string> batch)
+                    {
+                        foreach (var item in batch)
+                        {
+                            Write(item);
+                        }
+                    }
+
+                    protected virtual void Write(string item) { }
+                }
+
+                public sealed class ConsoleTarget : Target
+                {
+                    public void Echo(string item) => Write(item);
+
+                    protected override void Write(string item) => base.Write(item);
+                }
+
+                public sealed class FileTarget : Target
+                {
+                    private readonly Dictionary<string, int> _openFiles = new Dictionary<string, int>();
+
+                    protected override void Write(string item) => _openFiles[item] = item.Length;
+
+                    public int OpenCount()
+                    {
+                        lock (SyncRoot)
+                        {
+                            return _openFiles.Count;
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
         private const string AssertedSource = """
             using System.Collections.Generic;
             using System.Diagnostics;

@@ -59,6 +59,26 @@ var compilation = CSharpCompilation.Create(
     references,
     new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, allowUnsafe: true, concurrentBuild: false));
 
+// --explain <name>: the locks held on entry into every source method of that name, and at each of its call sites (for
+// triage: which caller reaches a member without the lock).
+if (args.SkipWhile(a => a != "--explain").Skip(1).FirstOrDefault() is { } explained)
+{
+    var summaries = RaceGuard.ConcurrencyModel.KnownSymbols.Create(compilation).Summaries;
+    foreach (var method in compilation.GetSymbolsWithName(explained, SymbolFilter.Member).OfType<IMethodSymbol>().OrderBy(m => Environment.GetEnvironmentVariable("EXPLAIN_FIRST") is { } first && m.ToDisplayString().Contains(first) ? 0 : 1))
+    {
+        var entry = summaries.EntryOf(method);
+        Console.WriteLine($"{method.ToDisplayString()}: only visible callers {RaceGuard.ConcurrencyModel.MethodSummaries.HasOnlyVisibleCallers(method)}, held on entry [{string.Join(", ", entry.Locks.Select(g => g.Key.Text))}], one thread {entry.ConfinedToOneThread}");
+        foreach (var site in summaries.CallSitesOf(method))
+        {
+            var span = site.Location.GetLineSpan();
+            var held = site.Held is { } locks ? "[" + string.Join(", ", locks.Select(g => g.Key.Text)) + "]" : "construction/teardown";
+            Console.WriteLine($"  {Path.GetRelativePath(folder, span.Path)}:{span.StartLinePosition.Line + 1} {(site.Invocation is null ? "method group" : held)}");
+        }
+    }
+
+    return 0;
+}
+
 // 2. Bind: the compiler's own work for the declaration and method-body diagnostics.
 Progress($"binding {lines:N0} lines");
 var stopwatch = Stopwatch.StartNew();
