@@ -132,8 +132,15 @@ namespace RaceGuard.Analyzers
         /// </summary>
         private static bool IsCoveredByFinally(IInvocationOperation acquire, IOperation statement, IBlockOperation block, GuardKey key, KnownSymbols known)
         {
-            var index = block.Operations.IndexOf(statement);
-            if (index + 1 < block.Operations.Length && block.Operations[index + 1] is ITryOperation next && ReleasesKey(next.Finally, key, known))
+            // await sem.WaitAsync(); var taken = true; try { .. } finally { if (taken) sem.Release(); }: statements that
+            // cannot throw may stand between the acquire and the try.
+            var index = block.Operations.IndexOf(statement) + 1;
+            while (index < block.Operations.Length && CannotThrow(block.Operations[index]))
+            {
+                index++;
+            }
+
+            if (index < block.Operations.Length && block.Operations[index] is ITryOperation next && ReleasesKey(next.Finally, key, known))
             {
                 return true;
             }
@@ -152,6 +159,24 @@ namespace RaceGuard.Analyzers
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// A statement that cannot throw: a local declared or assigned with a constant or another local
+        /// (<c>var lockTaken = true;</c>, <c>released = false;</c>).
+        /// </summary>
+        private static bool CannotThrow(IOperation statement) => statement switch
+        {
+            IVariableDeclarationGroupOperation group => group.Declarations.SelectMany(d => d.Declarators).All(d => d.Initializer is null || IsPlainValue(d.Initializer.Value)),
+            IExpressionStatementOperation { Operation: ISimpleAssignmentOperation { Target: ILocalReferenceOperation, Value: var value } } => IsPlainValue(value),
+            IEmptyOperation => true,
+            _ => false,
+        };
+
+        private static bool IsPlainValue(IOperation value)
+        {
+            value = value.WalkDownConversion();
+            return value.ConstantValue.HasValue || value is ILocalReferenceOperation or IParameterReferenceOperation or IDefaultValueOperation;
         }
 
         private static bool ReleasesKey(IBlockOperation? finallyBlock, GuardKey key, KnownSymbols known) =>

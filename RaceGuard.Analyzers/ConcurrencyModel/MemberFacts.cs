@@ -26,7 +26,8 @@ namespace RaceGuard.ConcurrencyModel
             this.findMethodBody = findMethodBody;
             Synchronises = synchronises;
             confined = new System.Lazy<bool>(
-                () => bodies.Any(ThreadAffinity.AssertsOneThread) || (symbol is IMethodSymbol method && known.Summaries.EntryOf(method).ConfinedToOneThread),
+                () => bodies.Any(ThreadAffinity.AssertsOneThread) ||
+                      (symbol is IMethodSymbol method && known.Summaries.MayConfineToOneThread && known.Summaries.EntryOf(method).ConfinedToOneThread),
                 System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
         }
 

@@ -23,17 +23,24 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>How far entry facts follow callers of callers (a private helper of a private helper of a locked member).</summary>
         private const int MaxCallerDepth = 4;
 
+        /// <summary>
+        /// How many calls through another object (<c>x.Flush()</c>) one method's callers may need bound: beyond it the
+        /// name is too common to follow cheaply, and the method gets no entry locks (the safe answer).
+        /// </summary>
+        private const int MaxReceiverBindings = 48;
+
         private readonly Compilation compilation;
         private readonly KnownSymbols known;
-        private readonly Lazy<ImmutableDictionary<string, ImmutableArray<SyntaxNode>>> namesInUse;
+        private readonly Lazy<NameIndex> namesInUse;
         private readonly ConcurrentDictionary<EntryKey, EntryFacts> entries = new ConcurrentDictionary<EntryKey, EntryFacts>();
+        private readonly ConcurrentDictionary<SyntaxNode, INamedTypeSymbol?> enclosingTypes = new ConcurrentDictionary<SyntaxNode, INamedTypeSymbol?>();
         private readonly ConcurrentDictionary<IMethodSymbol, Guards.GuardEvent?> helpers = new ConcurrentDictionary<IMethodSymbol, Guards.GuardEvent?>(SymbolEqualityComparer.Default);
 
         internal MethodSummaries(Compilation compilation, KnownSymbols known)
         {
             this.compilation = compilation;
             this.known = known;
-            namesInUse = new Lazy<ImmutableDictionary<string, ImmutableArray<SyntaxNode>>>(IndexNames, LazyThreadSafetyMode.ExecutionAndPublication);
+            namesInUse = new Lazy<NameIndex>(IndexNames, LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
         /// <summary>
@@ -45,6 +52,18 @@ namespace RaceGuard.ConcurrencyModel
         /// </summary>
         public EntryFacts EntryOf(IMethodSymbol method, IParameterSymbol? parameter = null, bool value = true, CancellationToken cancellationToken = default) =>
             EntryAt(new EntryKey(method.OriginalDefinition, parameter?.Ordinal ?? -1, value), new Walk(), cancellationToken) ?? EntryFacts.None;
+
+        /// <summary>
+        /// False when no code of the compilation names a thread-affinity check (<c>VerifyAccess</c>, <c>IsOnMainThread</c>,
+        /// ...): then no caller can confine a method to one thread, and nobody needs to ask.
+        /// </summary>
+        public bool MayConfineToOneThread
+        {
+            get
+            {
+                return namesInUse.Value.HasAffinityChecks;
+            }
+        }
 
         /// <summary>
         /// For a method of the compilation that acquires a lock and returns with it held (<c>await AcquireLockAsync()</c>),
@@ -175,7 +194,7 @@ namespace RaceGuard.ConcurrencyModel
             {
                 if (site.Invocation is null)
                 {
-                    // A method group: a delegate may call the method from anywhere.
+                    // A method group (a delegate may call the method from anywhere), or too many uses to follow.
                     return EntryFacts.None;
                 }
 
@@ -210,7 +229,7 @@ namespace RaceGuard.ConcurrencyModel
         private IEnumerable<CallSite> CallSites(EntryKey key, Walk walk, CancellationToken cancellationToken)
         {
             var method = key.Method;
-            if (!namesInUse.Value.TryGetValue(method.Name, out var uses))
+            if (!namesInUse.Value.Uses.TryGetValue(method.Name, out var uses))
             {
                 yield break;
             }
@@ -221,12 +240,19 @@ namespace RaceGuard.ConcurrencyModel
                 targets.Add(current);
             }
 
+            var receiverBindings = 0;
             foreach (var use in uses)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (!CouldCall(use, method))
+                if (!CouldCall(use, method, out var needsReceiverType))
                 {
                     continue;
+                }
+
+                if (needsReceiverType && ++receiverBindings > MaxReceiverBindings)
+                {
+                    yield return new CallSite(null, use.GetLocation(), null, confined: false);
+                    yield break;
                 }
 
                 var model = compilation.GetSemanticModelForAnalysis(use.SyntaxTree);
@@ -325,19 +351,6 @@ namespace RaceGuard.ConcurrencyModel
             }
 
             return DerivesFrom(receiver, declaring) || DerivesFrom(declaring, receiver);
-
-            static bool DerivesFrom(INamedTypeSymbol type, INamedTypeSymbol ancestor)
-            {
-                for (var current = type; current is not null; current = current.BaseType)
-                {
-                    if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, ancestor.OriginalDefinition))
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            }
         }
 
         /// <summary>The guards of <paramref name="a"/> whose lock <paramref name="b"/> also holds (exclusive only when both are).</summary>
@@ -431,32 +444,81 @@ namespace RaceGuard.ConcurrencyModel
             return result;
         }
 
-        /// <summary>A cheap syntactic test before binding: private methods are called from their own type's files; argument counts fit.</summary>
-        private static bool CouldCall(SyntaxNode use, IMethodSymbol method)
+        /// <summary>
+        /// A cheap test before binding a use: the argument count fits, and a call without a receiver (or through
+        /// <c>this</c>/<c>base</c>), or of a private or protected method, stands in a type related to the method's (its own,
+        /// a base, a derived or an enclosing type; the type's symbol comes from its declaration, without binding a body).
+        /// </summary>
+        private bool CouldCall(SyntaxNode use, IMethodSymbol method, out bool needsReceiverType)
         {
-            if (method.DeclaredAccessibility == Accessibility.Private && !method.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == use.SyntaxTree))
+            needsReceiverType = false;
+            var access = use.Parent as MemberAccessExpressionSyntax;
+            var invocation = use.Parent as InvocationExpressionSyntax ?? access?.Parent as InvocationExpressionSyntax;
+            if (invocation is not null && !method.IsExtensionMethod)
             {
-                return false;
+                var count = invocation.ArgumentList.Arguments.Count;
+                var required = method.Parameters.Count(p => !p.IsOptional && !p.IsParams);
+                if (count < required || (count > method.Parameters.Length && !method.Parameters.Any(p => p.IsParams)))
+                {
+                    return false;
+                }
             }
 
-            var invocation = use.Parent as InvocationExpressionSyntax ?? (use.Parent as MemberAccessExpressionSyntax)?.Parent as InvocationExpressionSyntax;
-            if (invocation is null)
+            var receiver = access is not null && access.Name == use ? access.Expression : null;
+            var unqualified = receiver is null or ThisExpressionSyntax or BaseExpressionSyntax;
+            if (!unqualified && method.DeclaredAccessibility is Accessibility.Internal or Accessibility.Public or Accessibility.ProtectedOrInternal)
             {
+                // x.Flush(): only binding tells what x is.
+                needsReceiverType = true;
                 return true;
             }
 
-            var count = invocation.ArgumentList.Arguments.Count;
-            var required = method.Parameters.Count(p => !p.IsOptional && !p.IsParams);
-            return count >= required && (count <= method.Parameters.Length || method.Parameters.Any(p => p.IsParams)) || method.IsExtensionMethod;
+            return method.ContainingType is { } declaring && IsRelatedType(EnclosingType(use), declaring);
+        }
+
+        private INamedTypeSymbol? EnclosingType(SyntaxNode use)
+        {
+            var declaration = use.FirstAncestorOrSelf<BaseTypeDeclarationSyntax>();
+            return declaration is null
+                ? null
+                : enclosingTypes.GetOrAdd(declaration, d => compilation.GetSemanticModelForAnalysis(d.SyntaxTree).GetDeclaredSymbol(d) as INamedTypeSymbol);
+        }
+
+        /// <summary>True when code in <paramref name="enclosing"/> (or a type it is nested in) may call a member of <paramref name="declaring"/> without a receiver.</summary>
+        private static bool IsRelatedType(INamedTypeSymbol? enclosing, INamedTypeSymbol declaring)
+        {
+            for (var type = enclosing; type is not null; type = type.ContainingType)
+            {
+                if (DerivesFrom(type, declaring) || DerivesFrom(declaring, type))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool DerivesFrom(INamedTypeSymbol type, INamedTypeSymbol ancestor)
+        {
+            for (var current = type; current is not null; current = current.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, ancestor.OriginalDefinition))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>
         /// One pass over the compilation's syntax: every simple name that is invoked (<c>Flush()</c>, <c>x.Flush()</c>) or
         /// handed on as a value (an argument, an assignment's value, a return): the candidate call sites and method groups.
         /// </summary>
-        private ImmutableDictionary<string, ImmutableArray<SyntaxNode>> IndexNames()
+        private NameIndex IndexNames()
         {
             var index = new Dictionary<string, ImmutableArray<SyntaxNode>.Builder>(StringComparer.Ordinal);
+            var affinityChecks = false;
             foreach (var tree in compilation.SyntaxTrees)
             {
                 foreach (var node in tree.GetRoot().DescendantNodes())
@@ -479,6 +541,7 @@ namespace RaceGuard.ConcurrencyModel
                     }
 
                     var text = name.Identifier.ValueText;
+                    affinityChecks |= ThreadAffinity.MayTestAffinity(text);
                     if (!index.TryGetValue(text, out var builder))
                     {
                         builder = ImmutableArray.CreateBuilder<SyntaxNode>();
@@ -489,7 +552,7 @@ namespace RaceGuard.ConcurrencyModel
                 }
             }
 
-            return index.ToImmutableDictionary(e => e.Key, e => e.Value.ToImmutable(), StringComparer.Ordinal);
+            return new NameIndex(index.ToImmutableDictionary(e => e.Key, e => e.Value.ToImmutable(), StringComparer.Ordinal), affinityChecks);
 
             static SimpleNameSyntax? NameOf(ExpressionSyntax expression) => expression switch
             {
@@ -512,6 +575,20 @@ namespace RaceGuard.ConcurrencyModel
             }
 
             return null;
+        }
+
+        /// <summary>The compilation's invoked and handed-on names, and whether any of them may check a thread affinity.</summary>
+        private sealed class NameIndex
+        {
+            public NameIndex(ImmutableDictionary<string, ImmutableArray<SyntaxNode>> uses, bool hasAffinityChecks)
+            {
+                Uses = uses;
+                HasAffinityChecks = hasAffinityChecks;
+            }
+
+            public ImmutableDictionary<string, ImmutableArray<SyntaxNode>> Uses { get; }
+
+            public bool HasAffinityChecks { get; }
         }
 
         private readonly struct EntryKey : IEquatable<EntryKey>
@@ -550,7 +627,7 @@ namespace RaceGuard.ConcurrencyModel
             Confined = confined;
         }
 
-        /// <summary>The call; null for a method group (a delegate calls the method from places unknown).</summary>
+        /// <summary>The call; null when the callers cannot be followed: a method group (a delegate calls the method from places unknown), or a name too common to bind every use of.</summary>
         public IInvocationOperation? Invocation { get; }
 
         public Location Location { get; }

@@ -28,13 +28,13 @@ namespace RaceGuard.ConcurrencyModel
                 return true;
             }
 
-            // Both in the own code of members confined to one thread (a UI or main-thread affinity check): one thread runs both.
-            if (a.Region is null && b.Region is null && a.Member.IsConfinedToOneThread && b.Member.IsConfinedToOneThread)
+            if (CommonGuard(a, b) is not null)
             {
                 return true;
             }
 
-            return CommonGuard(a, b) is not null;
+            // Both in the own code of members confined to one thread (a UI or main-thread affinity check): one thread runs both.
+            return a.Region is null && b.Region is null && a.Member.IsConfinedToOneThread && b.Member.IsConfinedToOneThread;
         }
 
         /// <summary>

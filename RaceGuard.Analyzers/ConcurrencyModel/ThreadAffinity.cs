@@ -38,6 +38,11 @@ namespace RaceGuard.ConcurrencyModel
             _ => false,
         };
 
+        /// <summary>True for a name that may take part in an affinity check (for a quick test over a compilation's names).</summary>
+        public static bool MayTestAffinity(string name) =>
+            IsAffinityCheckName(name) || name == "CheckAccess" ||
+            (name.StartsWith("Is", StringComparison.Ordinal) && (name.IndexOf("MainThread", StringComparison.Ordinal) >= 0 || name.IndexOf("UIThread", StringComparison.Ordinal) >= 0));
+
         private static bool IsAffinityCheckName(string name) =>
             name is "VerifyAccess" or "ThrowIfNotOnUIThread" or "ThrowIfNotOnMainThread" or "VerifyOnUIThread" or "VerifyIsOnMainThread" or
                 "AssertIsOnMainThread" or "AssertOnMainThread" or "AssertIsOnUIThread" or "VerifyUIThread" or "EnsureOnMainThread" or "EnsureOnUIThread";

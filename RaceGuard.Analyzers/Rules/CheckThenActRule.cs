@@ -149,10 +149,94 @@ namespace RaceGuard.Rules
         /// </summary>
         private static bool ActsOnTheCheckAlone(string act, SharedAccess check, SharedAccess access) => act switch
         {
-            "the indexer" or "Add" => true,
+            "the indexer" => !(check.MemberName == "TryGetValue" && IsIdempotentFill(access)),
+            "Add" => true,
             "TryAdd" or "TryRemove" => check.MemberName is "ContainsKey" or "Contains" && access.ReportOperation.Parent is IExpressionStatementOperation,
             _ => false,
         };
+
+        /// <summary>
+        /// A memo cache filled after a <c>TryGetValue</c> miss with a value computed from the key alone
+        /// (<c>_cache[key] = Parse(key)</c>): two threads that both miss store equal values, nothing is lost (RULES.md,
+        /// precision rules). Not a constant (<c>_counts[key] = 1</c>, <c>_inProgress[id] = true</c>: a count or a claim, whose
+        /// check decides what the caller may do), not a value that must be disposed or is running work (a <c>Task</c>,
+        /// <c>Thread</c>, <c>Timer</c>), not one that uses a variable other than the key.
+        /// </summary>
+        private static bool IsIdempotentFill(SharedAccess act)
+        {
+            if (act.ReportOperation is not ISimpleAssignmentOperation { Value: var value } || KeyOf(act.ReportOperation) is not { } key)
+            {
+                return false;
+            }
+
+            value = value.WalkDownConversion();
+            if (value is ILocalReferenceOperation stored && InitializerOf(stored.Local, act.ReportOperation) is { } initializer)
+            {
+                value = initializer.WalkDownConversion();
+            }
+
+            if (value.ConstantValue.HasValue || HoldsResources(value.Type))
+            {
+                return false;
+            }
+
+            foreach (var operation in value.DescendantsAndSelf())
+            {
+                switch (operation)
+                {
+                    case IObjectCreationOperation creation when HoldsResources(creation.Type):
+                        return false;
+                    case IInvocationOperation call when HoldsResources(call.Type) || call.TargetMethod.Name is "Run" or "StartNew" or "Start":
+                        return false;
+                    case ILocalReferenceOperation or IParameterReferenceOperation when !operation.Syntax.IsEquivalentTo(key, topLevel: false) && !DeclaredWithin(operation, value):
+                        return false;
+                }
+            }
+
+            return true;
+
+            static bool HoldsResources(ITypeSymbol? type) =>
+                type is not null && (type.AllInterfaces.Any(i => i.Name is "IDisposable" or "IAsyncDisposable") || type.Name is "IDisposable" or "IAsyncDisposable" or "Task" or "ValueTask" or "Thread");
+
+            static bool DeclaredWithin(IOperation reference, IOperation value)
+            {
+                var symbol = reference switch
+                {
+                    ILocalReferenceOperation local => (ISymbol)local.Local,
+                    IParameterReferenceOperation parameter => parameter.Parameter,
+                    _ => null,
+                };
+
+                return symbol?.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == value.Syntax.SyntaxTree && value.Syntax.Span.Contains(r.Span)) ?? false;
+            }
+        }
+
+        /// <summary>
+        /// The value a local last received before <paramref name="use"/> in the statement just before it
+        /// (<c>var parsed = Parse(key);</c>, <c>value = Parse(key);</c> after <c>TryGetValue(key, out var value)</c>), or null.
+        /// </summary>
+        private static IOperation? InitializerOf(ILocalSymbol local, IOperation use)
+        {
+            var statement = use;
+            while (statement.Parent is not null and not IBlockOperation)
+            {
+                statement = statement.Parent;
+            }
+
+            if (statement.Parent is not IBlockOperation block || block.Operations.IndexOf(statement) is var index && index < 1)
+            {
+                return null;
+            }
+
+            return block.Operations[index - 1] switch
+            {
+                IExpressionStatementOperation { Operation: ISimpleAssignmentOperation { Target: ILocalReferenceOperation target, Value: var value } }
+                    when SymbolEqualityComparer.Default.Equals(target.Local, local) => value,
+                IVariableDeclarationGroupOperation group => group.Declarations.SelectMany(d => d.Declarators)
+                    .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local))?.Initializer?.Value,
+                _ => null,
+            };
+        }
 
         /// <summary>The act an access is: an indexer set, or a call that adds, removes or replaces; else null.</summary>
         private static string? ActName(SharedAccess access) => access switch

@@ -75,11 +75,11 @@ namespace RaceGuard.Tests.Rules
                 {
                     private readonly ConcurrentDictionary<string, string> _values = new ConcurrentDictionary<string, string>();
 
-                    public string Get(string key)
+                    public string Get(string key, string suffix)
                     {
                         if (!_values.TryGetValue(key, out var value))
                         {
-                            value = key.ToUpperInvariant();
+                            value = key + suffix;
                             {|RG0006:_values[key] = value|};
                         }
 
@@ -105,9 +105,9 @@ namespace RaceGuard.Tests.Rules
                 {
                     private readonly ConcurrentDictionary<string, string> _values = new ConcurrentDictionary<string, string>();
 
-                    public string Get(string key)
+                    public string Get(string key, string suffix)
                     {
-                        var value = _values.GetOrAdd(key, _ => key.ToUpperInvariant());
+                        var value = _values.GetOrAdd(key, _ => key + suffix);
 
                         return value;
                     }

@@ -276,5 +276,71 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        [Fact]
+        public async Task NoDiagnostic_MemoCacheFilledWithAValueComputedFromTheKeyAlone()
+        {
+            // Two threads that both miss compute equal values and store one of them: nothing is lost (RULES.md).
+            const string source = """
+                using System.Collections.Concurrent;
+
+                public sealed class NameCache
+                {
+                    private readonly ConcurrentDictionary<string, string> _normalized = new ConcurrentDictionary<string, string>();
+
+                    public string Normalize(string name)
+                    {
+                        if (!_normalized.TryGetValue(name, out var value))
+                        {
+                            value = name.Trim().ToUpperInvariant();
+                            _normalized[name] = value;
+                        }
+
+                        return value;
+                    }
+
+                    public string Resolve(string name)
+                    {
+                        if (_normalized.TryGetValue(name, out var cached))
+                        {
+                            return cached;
+                        }
+
+                        var computed = string.Intern(name);
+                        _normalized[name] = computed;
+                        return computed;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_MemoCacheFilledWithADisposableValue()
+        {
+            const string source = """
+                using System.Collections.Concurrent;
+                using System.Threading;
+
+                public sealed class Gates
+                {
+                    private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new ConcurrentDictionary<string, SemaphoreSlim>();
+
+                    public SemaphoreSlim For(string key)
+                    {
+                        if (!_gates.TryGetValue(key, out var gate))
+                        {
+                            gate = new SemaphoreSlim(1, 1);
+                            [|_gates[key] = gate|];
+                        }
+
+                        return gate;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }

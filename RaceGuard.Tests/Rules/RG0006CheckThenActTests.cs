@@ -61,7 +61,7 @@ namespace RaceGuard.Tests.Rules
         }
 
         [Fact]
-        public async Task Reports_TryGetValueThenCreateAndStore()
+        public async Task Reports_TryGetValueThenStoreAValueThatDependsOnMoreThanTheKey()
         {
             const string source = """
                 using System.Collections.Concurrent;
@@ -70,11 +70,11 @@ namespace RaceGuard.Tests.Rules
                 {
                     private readonly ConcurrentDictionary<string, string> _values = new ConcurrentDictionary<string, string>();
 
-                    public string Get(string key)
+                    public string Get(string key, string suffix)
                     {
                         if (!_values.TryGetValue(key, out var value))
                         {
-                            value = key.ToUpperInvariant();
+                            value = key + suffix;
                             {|#0:_values[key] = value|};
                         }
 

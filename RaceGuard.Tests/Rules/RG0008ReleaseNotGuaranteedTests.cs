@@ -408,6 +408,75 @@ namespace RaceGuard.Tests.Rules
         }
 
         [Fact]
+        public async Task Silent_ConditionalReleaseInAFinallyAfterAStatementThatCannotThrow()
+        {
+            const string source = """
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class Journal
+                {
+                    private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+
+                    async Task AppendAsync(System.Func<Task> append)
+                    {
+                        await _gate.WaitAsync();
+                        var owned = true;
+                        try
+                        {
+                            await append();
+                            _gate.Release();
+                            owned = false;
+                            await append();
+                        }
+                        finally
+                        {
+                            if (owned)
+                            {
+                                _gate.Release();
+                            }
+                        }
+                    }
+                }
+                """;
+
+            await Verify.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_ConditionalReleaseInAFinallyAfterACallThatCanThrow()
+        {
+            const string source = """
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class Journal
+                {
+                    private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+
+                    async Task AppendAsync(System.Func<Task> append, System.Func<bool> check)
+                    {
+                        await [|_gate.WaitAsync()|];
+                        var owned = check();
+                        try
+                        {
+                            await append();
+                        }
+                        finally
+                        {
+                            if (owned)
+                            {
+                                _gate.Release();
+                            }
+                        }
+                    }
+                }
+                """;
+
+            await Verify.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
         public async Task Silent_SemaphoreUsedAsASignal()
         {
             const string source = """
