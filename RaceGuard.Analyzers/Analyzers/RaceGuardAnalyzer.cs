@@ -52,6 +52,7 @@ namespace RaceGuard.Analyzers
                     var sources = facts.Sources;
                     foreach (var rule in active)
                     {
+                        ruleContext.CancellationToken.ThrowIfCancellationRequested();
                         if ((rule.Needs & sources) != 0)
                         {
                             rule.Analyze(ruleContext);

@@ -102,7 +102,7 @@ namespace RaceGuard.ConcurrencyModel
                         TypeFacts facts;
                         try
                         {
-                            facts = TypeFacts.Build(type, blocks, known, context.With(evidence));
+                            facts = TypeFacts.Build(type, blocks, known, context.With(evidence), symbolEnd.CancellationToken);
                         }
                         catch (InsufficientExecutionStackException)
                         {

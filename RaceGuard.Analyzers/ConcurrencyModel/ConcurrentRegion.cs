@@ -225,18 +225,6 @@ namespace RaceGuard.ConcurrencyModel
             };
         }
 
-        public bool IsInside(ConcurrentRegion? ancestor)
-        {
-            for (var current = this; current is not null; current = current.Parent)
-            {
-                if (ReferenceEquals(current, ancestor))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
 
         private static bool StartsWithVowel(string text) => text.Length > 0 && "AEIOUaeiou".IndexOf(text[0]) >= 0;
     }

@@ -46,7 +46,6 @@ namespace RaceGuard.ConcurrencyModel
             ThreadStaticAttribute = Get("System.ThreadStaticAttribute");
             ThreadLocal = Get("System.Threading.ThreadLocal`1");
             AsyncLocal = Get("System.Threading.AsyncLocal`1");
-            BlockingCollection = Get("System.Collections.Concurrent.BlockingCollection`1");
             Channel = Get("System.Threading.Channels.Channel`1");
             List = Get("System.Collections.Generic.List`1");
             TaskScheduler = Get("System.Threading.Tasks.TaskScheduler");
@@ -174,8 +173,6 @@ namespace RaceGuard.ConcurrencyModel
         public INamedTypeSymbol? ThreadLocal { get; }
 
         public INamedTypeSymbol? AsyncLocal { get; }
-
-        public INamedTypeSymbol? BlockingCollection { get; }
 
         public INamedTypeSymbol? Channel { get; }
 

@@ -34,6 +34,9 @@ namespace RaceGuard.ConcurrencyModel
 
         private readonly TypeContext typeContext;
 
+        /// <summary>The IDE cancels on every keystroke: the walk stops at the next call it follows.</summary>
+        private System.Threading.CancellationToken cancellationToken;
+
         private MemberWalker(MemberFacts facts, KnownSymbols known, ImmutableHashSet<string> configured, Func<IMethodSymbol, IOperation?> findMethodBody, TypeContext typeContext)
         {
             this.facts = facts;
@@ -44,9 +47,9 @@ namespace RaceGuard.ConcurrencyModel
         }
 
         /// <summary>Fills <paramref name="facts"/> with the regions, accesses and initialisers of its bodies.</summary>
-        public static void Build(MemberFacts facts, KnownSymbols known, ImmutableHashSet<string> configured, Func<IMethodSymbol, IOperation?> findMethodBody, TypeContext typeContext = default)
+        public static void Build(MemberFacts facts, KnownSymbols known, ImmutableHashSet<string> configured, Func<IMethodSymbol, IOperation?> findMethodBody, TypeContext typeContext = default, System.Threading.CancellationToken cancellationToken = default)
         {
-            var walker = new MemberWalker(facts, known, configured, findMethodBody, typeContext);
+            var walker = new MemberWalker(facts, known, configured, findMethodBody, typeContext) { cancellationToken = cancellationToken };
             foreach (var body in facts.Bodies)
             {
                 foreach (var localFunction in body.Descendants().OfType<ILocalFunctionOperation>())
@@ -181,6 +184,7 @@ namespace RaceGuard.ConcurrencyModel
 
         private void VisitInvocation(IInvocationOperation invocation, Frame frame)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (EntryPoints.IsCandidate(invocation, known, configured))
             {
                 var starts = EntryPoints.GetStarts(invocation, known, configured);

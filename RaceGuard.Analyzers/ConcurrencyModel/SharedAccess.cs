@@ -102,9 +102,6 @@ namespace RaceGuard.ConcurrencyModel
 
         public AccessPath Append(ISymbol symbol) => new AccessPath(Symbols.Add(symbol));
 
-        /// <summary>Replaces the root by <paramref name="replacement"/> (a callee parameter by the caller's argument).</summary>
-        public AccessPath Rebase(AccessPath replacement) => IsDefault ? replacement : new AccessPath(replacement.Symbols.AddRange(Symbols.RemoveAt(0)));
-
         public bool Equals(AccessPath other)
         {
             var symbols = Symbols;

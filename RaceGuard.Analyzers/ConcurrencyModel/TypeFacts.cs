@@ -64,7 +64,7 @@ namespace RaceGuard.ConcurrencyModel
         public bool IsPerRequest { get; }
 
         /// <summary>Builds the facts of <paramref name="type"/> from the operation blocks of its members.</summary>
-        public static TypeFacts Build(INamedTypeSymbol type, IEnumerable<MemberBlocks> blocks, KnownSymbols known, TypeContext context = default)
+        public static TypeFacts Build(INamedTypeSymbol type, IEnumerable<MemberBlocks> blocks, KnownSymbols known, TypeContext context = default, System.Threading.CancellationToken cancellationToken = default)
         {
             // The operation blocks arrive in whatever order concurrent analysis produced them: order them by position so
             // that members, accesses and therefore every diagnostic's additional locations come out the same every run.
@@ -113,8 +113,9 @@ namespace RaceGuard.ConcurrencyModel
                     continue;
                 }
 
+                cancellationToken.ThrowIfCancellationRequested();
                 var facts = new MemberFacts(block.Symbol, block.Operations, FindBody, known, block.Synchronises);
-                MemberWalker.Build(facts, known, block.ConfiguredEntryPoints, FindBody, context);
+                MemberWalker.Build(facts, known, block.ConfiguredEntryPoints, FindBody, context, cancellationToken);
                 members.Add(facts);
             }
 

@@ -14,10 +14,9 @@ namespace RaceGuard.Diagnostics
     /// </summary>
     public sealed class RaceDiagnostic
     {
-        private RaceDiagnostic(SharedAccess access, ImmutableArray<SharedAccess> others, bool racesWithItself, ImmutableArray<Location> additionalLocations, int conflictCount, string otherSide, string? existingLock)
+        private RaceDiagnostic(SharedAccess access, bool racesWithItself, ImmutableArray<Location> additionalLocations, int conflictCount, string otherSide, string? existingLock)
         {
             Access = access;
-            Others = others;
             RacesWithItself = racesWithItself;
             AdditionalLocations = additionalLocations;
             ConflictCount = conflictCount;
@@ -27,9 +26,6 @@ namespace RaceGuard.Diagnostics
 
         /// <summary>The access the diagnostic is reported at.</summary>
         public SharedAccess Access { get; }
-
-        /// <summary>The other accesses it races with, one per operation.</summary>
-        public ImmutableArray<SharedAccess> Others { get; }
 
         /// <summary>True when the access also races with another execution of itself.</summary>
         public bool RacesWithItself { get; }
@@ -85,7 +81,7 @@ namespace RaceGuard.Diagnostics
                 otherSide += "; " + ConcurrentUse.Describe(facts.SharedInstance, facts.Type);
             }
 
-            return new RaceDiagnostic(access, others, racesWithItself, additional.ToImmutableArray(), conflictCount, otherSide, facts.ReusableLockFor(access));
+            return new RaceDiagnostic(access, racesWithItself, additional.ToImmutableArray(), conflictCount, otherSide, facts.ReusableLockFor(access));
         }
 
         /// <summary>The properties every race fix reads: the variable, its kind, how many locations are accesses, the lock to reuse, the Lock-type choice.</summary>
