@@ -48,13 +48,52 @@ namespace RaceGuard.ConcurrencyModel
     /// <summary>A lock, monitor, semaphore or similar held at an access.</summary>
     public sealed class Guard
     {
-        public Guard(GuardKey key, GuardKind kind, bool exclusive, IOperation acquire)
+        public Guard(GuardKey key, GuardKind kind, bool exclusive, IOperation acquire, bool heldByCaller = false)
         {
             Key = key;
             Kind = kind;
             Exclusive = exclusive;
             Acquire = acquire;
+            HeldByCaller = heldByCaller;
         }
+
+        /// <summary>
+        /// True for a lock the member's callers hold on entry (<see cref="Guards.HeldOnEntry"/>): it protects the access,
+        /// but a lock of another type (a subclass's or a caller's) says nothing about how this type guards its state.
+        /// </summary>
+        public bool HeldByCaller { get; }
+
+        /// <summary>
+        /// True when this guard shows how <paramref name="type"/> guards its own state: taken by the type's own code, or held
+        /// by callers on a lock the type or a source base type declares.
+        /// </summary>
+        public bool IsOwnedBy(INamedTypeSymbol type)
+        {
+            if (!HeldByCaller)
+            {
+                return true;
+            }
+
+            var declaring = Key.Symbol switch
+            {
+                IFieldSymbol or IPropertySymbol => Key.Symbol.ContainingType,
+                INamedTypeSymbol self => self,
+                _ => null,
+            };
+
+            for (var current = type; current is not null && declaring is not null; current = current.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, declaring.OriginalDefinition))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The same guard, held by the callers of the member where it is used.</summary>
+        public Guard AsHeldByCaller() => HeldByCaller ? this : new Guard(Key, Kind, Exclusive, Acquire, heldByCaller: true);
 
         public GuardKey Key { get; }
 

@@ -131,7 +131,7 @@ namespace RaceGuard.ConcurrencyModel
                 }
             }
 
-            return held;
+            return held.Select(g => g.AsHeldByCaller()).ToImmutableArray();
         }
 
         /// <summary><c>p</c> or <c>!p</c> for a <c>bool</c> parameter of <paramref name="method"/>: the parameter and the value that makes the test true.</summary>

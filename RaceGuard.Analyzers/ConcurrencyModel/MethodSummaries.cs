@@ -33,6 +33,7 @@ namespace RaceGuard.ConcurrencyModel
         private readonly KnownSymbols known;
         private readonly Lazy<NameIndex> namesInUse;
         private readonly ConcurrentDictionary<EntryKey, EntryFacts> entries = new ConcurrentDictionary<EntryKey, EntryFacts>();
+        private readonly ConcurrentDictionary<IOperation, bool> rootsWithAcquires = new ConcurrentDictionary<IOperation, bool>();
         private readonly ConcurrentDictionary<SyntaxNode, INamedTypeSymbol?> enclosingTypes = new ConcurrentDictionary<SyntaxNode, INamedTypeSymbol?>();
         private readonly ConcurrentDictionary<IMethodSymbol, Guards.GuardEvent?> helpers = new ConcurrentDictionary<IMethodSymbol, Guards.GuardEvent?>(SymbolEqualityComparer.Default);
 
@@ -316,7 +317,7 @@ namespace RaceGuard.ConcurrencyModel
                 return (null, true);
             }
 
-            var held = Guards.GetGuardsAt(invocation, root, known);
+            var held = Guards.GetGuardsAt(invocation, root, known, rootsWithAcquires.GetOrAdd(root, r => Guards.MayAcquire(r, known)));
             var confined = false;
             if (!inFunction && caller is IMethodSymbol callerMethod)
             {

@@ -17,8 +17,11 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>Memo of <see cref="IsProtectedElsewhere"/>: guards are computed on first use, so this is too.</summary>
         private readonly ConcurrentDictionary<AccessPath, bool> protectedPaths = new ConcurrentDictionary<AccessPath, bool>();
 
-        private TypeFacts(INamedTypeSymbol type, ImmutableArray<MemberFacts> members, SharedInstanceEvidence sharedInstance, bool isPerRequest)
+        private readonly KnownSymbols known;
+
+        private TypeFacts(INamedTypeSymbol type, ImmutableArray<MemberFacts> members, SharedInstanceEvidence sharedInstance, bool isPerRequest, KnownSymbols known)
         {
+            this.known = known;
             Type = type;
             Members = members;
             SharedInstance = sharedInstance;
@@ -119,7 +122,7 @@ namespace RaceGuard.ConcurrencyModel
                 members.Add(facts);
             }
 
-            return new TypeFacts(type, members.ToImmutable(), context.SharedInstance, known.IsPerRequestType(type));
+            return new TypeFacts(type, members.ToImmutable(), context.SharedInstance, known.IsPerRequestType(type), known);
         }
 
         /// <summary>A protected member that overrides nothing: only derived types call it, on their own instance's thread.</summary>
@@ -130,7 +133,10 @@ namespace RaceGuard.ConcurrencyModel
             return accessibility is Accessibility.Protected or Accessibility.ProtectedAndInternal && method is not { IsOverride: true } && method?.AssociatedSymbol is not IPropertySymbol { IsOverride: true };
         }
 
-        /// <summary>The accesses that race with <paramref name="access"/> (itself included when it races with another instance of itself).</summary>
+        /// <summary>
+        /// The accesses that race with <paramref name="access"/> (itself included when it races with another instance of
+        /// itself); a write published through an "initialised" flag that the other side tests first does not race with it.
+        /// </summary>
         public IEnumerable<SharedAccess> RacesWith(SharedAccess access)
         {
             if (!AccessesByPath.TryGetValue(access.Path, out var candidates))
@@ -140,7 +146,8 @@ namespace RaceGuard.ConcurrencyModel
 
             foreach (var other in candidates)
             {
-                if (RacesAsSharedInstance(access, other) || ParallelismQuery.Races(access, other))
+                if ((RacesAsSharedInstance(access, other) || ParallelismQuery.Races(access, other)) &&
+                    !Publication.Orders(access, other, known) && !Publication.Orders(other, access, known))
                 {
                     yield return other;
                 }
@@ -197,9 +204,9 @@ namespace RaceGuard.ConcurrencyModel
         private static bool IsUnprotected(SharedAccess access) =>
             !access.IsAtomic && !(access.IsWrite ? access.Guards.Any(g => g.Exclusive) : !access.Guards.IsEmpty);
 
-        /// <summary>True when some access of the type to <paramref name="path"/> holds an exclusive guard or is atomic.</summary>
+        /// <summary>True when some access of the type to <paramref name="path"/> holds an exclusive guard of its own or is atomic.</summary>
         public bool IsProtectedElsewhere(AccessPath path) =>
-            protectedPaths.GetOrAdd(path, p => AccessesByPath.TryGetValue(p, out var accesses) && accesses.Any(a => a.IsAtomic || a.Guards.Any(g => g.Exclusive)));
+            protectedPaths.GetOrAdd(path, p => AccessesByPath.TryGetValue(p, out var accesses) && accesses.Any(a => a.IsAtomic || a.Guards.Any(g => g.Exclusive && g.IsOwnedBy(Type))));
 
         /// <summary>A field or property of this type (for a per-request type, only a static one).</summary>
         private bool IsSharedState(AccessPath path) =>

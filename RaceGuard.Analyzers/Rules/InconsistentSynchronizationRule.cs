@@ -37,7 +37,7 @@ namespace RaceGuard.Rules
 
                 // A constructor's or Dispose's own code runs before or after the type is shared; a region it starts does not.
                 var accesses = entry.Value.Where(a => !(a.Region is null && (Lifecycle.IsStartUp(a.Member.Symbol) || Lifecycle.IsTeardown(a.Member.Symbol))) && !a.IsAtomic).ToList();
-                if (!accesses.Any(a => a.IsWrite) || MostCommonGuard(accesses) is not { } guard)
+                if (!accesses.Any(a => a.IsWrite) || MostCommonGuard(accesses, facts.Type) is not { } guard)
                 {
                     continue;
                 }
@@ -98,9 +98,9 @@ namespace RaceGuard.Rules
         /// <summary>Writes count twice (SpotBugs' weighting): a forgotten write is worse than a forgotten read.</summary>
         private static int Weight(SharedAccess access) => access.IsWrite ? 2 : 1;
 
-        /// <summary>The guard held at most of the guarded accesses.</summary>
-        private static Guard? MostCommonGuard(List<SharedAccess> accesses) =>
-            accesses.SelectMany(a => a.Guards.GroupBy(g => g.Key).Select(g => g.First()))
+        /// <summary>The guard of the type's own held at most of the guarded accesses (a subclass's or caller's lock says nothing of the type's policy).</summary>
+        private static Guard? MostCommonGuard(List<SharedAccess> accesses, INamedTypeSymbol type) =>
+            accesses.SelectMany(a => a.Guards.Where(g => g.IsOwnedBy(type)).GroupBy(g => g.Key).Select(g => g.First()))
                 .GroupBy(g => g.Key)
                 .OrderByDescending(g => g.Count())
                 .Select(g => (Guard?)g.First())

@@ -179,13 +179,13 @@ namespace RaceGuard.Rules
         /// </summary>
         private void ReportAccessesOutsideTheLockOfItsWrites(RuleContext context, ImmutableArray<SharedAccess> accesses, HashSet<Location> reported)
         {
-            var lockedWrite = accesses.FirstOrDefault(a => a.IsWrite && a.Guards.Any(g => g.Exclusive));
+            var lockedWrite = accesses.FirstOrDefault(a => a.IsWrite && a.Guards.Any(g => g.Exclusive && g.IsOwnedBy(context.Facts.Type)));
             if (lockedWrite is null)
             {
                 return;
             }
 
-            var gate = lockedWrite.Guards.First(g => g.Exclusive).Key.Text;
+            var gate = lockedWrite.Guards.First(g => g.Exclusive && g.IsOwnedBy(context.Facts.Type)).Key.Text;
             foreach (var access in accesses)
             {
                 if (!IsPlain(access) || reported.Contains(access.Location) || IsDoubleCheck(access) || OnlyFormatted(access))

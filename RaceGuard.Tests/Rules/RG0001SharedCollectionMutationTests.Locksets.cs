@@ -512,5 +512,68 @@ namespace RaceGuard.Tests.Rules
                 .Edit("        _dispatcher.VerifyAccess();\n        _items.Add(item);", "        _dispatcher.VerifyAccess();\n        [|_items.Add(item)|];");
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        private const string PublishedSource = """
+            using System.Collections.Generic;
+
+            public sealed class Router
+            {
+                private readonly object _gate = new object();
+                private readonly Dictionary<string, string> _routes = new Dictionary<string, string>();
+                private volatile bool _ready;
+                private int _misses;
+
+                public void Configure(IEnumerable<KeyValuePair<string, string>> routes)
+                {
+                    foreach (var route in routes)
+                    {
+                        _routes[route.Key] = route.Value;
+                    }
+
+                    _ready = true;
+                }
+
+                public string? Route(string key)
+                {
+                    if (!_ready)
+                    {
+                        return null;
+                    }
+
+                    if (_routes.TryGetValue(key, out var target))
+                    {
+                        return target;
+                    }
+
+                    lock (_gate)
+                    {
+                        _misses++;
+                    }
+
+                    return null;
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task NoDiagnostic_WritesPublishedByAVolatileFlagTheReaderTestsFirst()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(PublishedSource);
+        }
+
+        [Fact]
+        public async Task Reports_ReaderThatDoesNotTestThePublishingFlag()
+        {
+            var source = PublishedSource
+                .Edit("""
+                        if (!_ready)
+                        {
+                            return null;
+                        }
+
+                """, "")
+                .Edit("_routes[route.Key] = route.Value;", "[|_routes[route.Key] = route.Value|];");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }

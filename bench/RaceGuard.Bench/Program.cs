@@ -79,6 +79,48 @@ if (args.SkipWhile(a => a != "--explain").Skip(1).FirstOrDefault() is { } explai
     return 0;
 }
 
+// --explain-type <name>: every shared access the model records in the source types of that name, with its member,
+// region and the locks held there (own, and held on entry by the callers).
+if (args.SkipWhile(a => a != "--explain-type").Skip(1).FirstOrDefault() is { } explainedType)
+{
+    var known = RaceGuard.ConcurrencyModel.KnownSymbols.Create(compilation);
+    foreach (var type in compilation.GetSymbolsWithName(explainedType, SymbolFilter.Type).OfType<INamedTypeSymbol>())
+    {
+        var blocks = new List<RaceGuard.ConcurrencyModel.MemberBlocks>();
+        foreach (var member in type.GetMembers())
+        {
+            foreach (var reference in member.DeclaringSyntaxReferences)
+            {
+                var syntax = reference.GetSyntax();
+                var model = compilation.GetSemanticModel(reference.SyntaxTree);
+                var operation = syntax switch
+                {
+                    Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { Initializer: { } initializer } => model.GetOperation(initializer),
+                    Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax => null,
+                    Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax { Initializer: { } initializer } => model.GetOperation(initializer),
+                    Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax => null,
+                    _ => model.GetOperation(syntax),
+                };
+
+                if (operation is not null)
+                {
+                    blocks.Add(new RaceGuard.ConcurrencyModel.MemberBlocks(member, ImmutableArray.Create(operation), ImmutableHashSet<string>.Empty));
+                }
+            }
+        }
+
+        var facts = RaceGuard.ConcurrencyModel.TypeFacts.Build(type, blocks, known);
+        Console.WriteLine(type.ToDisplayString());
+        foreach (var access in facts.Members.SelectMany(m => m.Accesses).OrderBy(a => a.Path.DisplayName, StringComparer.Ordinal).ThenBy(a => a.Location.SourceSpan.Start))
+        {
+            var line = access.Location.GetLineSpan().StartLinePosition.Line + 1;
+            Console.WriteLine($"  {access.Path.DisplayName,-24} {access.Kind,-16} line {line,5} in {access.Member.Symbol.Name}{(access.Region is null ? "" : " (region)")} held [{string.Join(", ", access.Guards.Select(g => g.Key.Text + (g.Exclusive ? "" : " (shared)")))}]{(access.IsAtomic ? " atomic" : "")}");
+        }
+    }
+
+    return 0;
+}
+
 // 2. Bind: the compiler's own work for the declaration and method-body diagnostics.
 Progress($"binding {lines:N0} lines");
 var stopwatch = Stopwatch.StartNew();
