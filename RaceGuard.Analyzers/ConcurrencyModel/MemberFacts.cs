@@ -107,6 +107,26 @@ namespace RaceGuard.ConcurrencyModel
             }
         }
 
+        /// <summary>
+        /// For a member whose callers the compilation holds, when some call sites hold a lock and another holds none: that
+        /// lock and the caller that reaches the member without it (<c>Reset()</c> calls <c>ClearAll()</c> without
+        /// <c>_gate</c>), so the user can check that path. Null otherwise. Asked only when a rule reports.
+        /// </summary>
+        public (string Lock, string Caller)? UnlockedCaller()
+        {
+            if (Symbol is not IMethodSymbol method || !MethodSummaries.HasOnlyVisibleCallers(method.OriginalDefinition))
+            {
+                return null;
+            }
+
+            var sites = known.Summaries.CallSitesOf(method);
+            var locked = sites.Select(s => s.Held?.FirstOrDefault(g => g.Exclusive)).FirstOrDefault(g => g is not null);
+            var unlocked = sites.FirstOrDefault(s => s.Invocation is not null && s.Held is { IsEmpty: true });
+            return locked is not null && unlocked?.Invocation?.SemanticModel?.GetEnclosingSymbol(unlocked.Invocation.Syntax.SpanStart) is { } caller
+                ? (locked.Key.Text, caller.DescribeMember())
+                : null;
+        }
+
         /// <summary>How messages name the member: "Start()", "the top-level statements", "Worker()", "'Items'".</summary>
         public string Describe() => Symbol.DescribeMember();
 

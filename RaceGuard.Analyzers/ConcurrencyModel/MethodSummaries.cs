@@ -321,7 +321,7 @@ namespace RaceGuard.ConcurrencyModel
             var confined = false;
             if (!inFunction && caller is IMethodSymbol callerMethod)
             {
-                confined = ThreadAffinity.AssertsOneThread(root);
+                confined = ThreadAffinity.RunsOnOneThread(invocation, root);
                 if (EntryAt(new EntryKey(callerMethod.OriginalDefinition, -1, true), walk, cancellationToken) is not { } entry)
                 {
                     // A caller already being computed (recursion): this site adds nothing of its own.

@@ -34,7 +34,7 @@ namespace RaceGuard.ConcurrencyModel
             }
 
             // Both in the own code of members confined to one thread (a UI or main-thread affinity check): one thread runs both.
-            return a.Region is null && b.Region is null && a.Member.IsConfinedToOneThread && b.Member.IsConfinedToOneThread;
+            return a.IsConfinedToOneThread && b.IsConfinedToOneThread;
         }
 
         /// <summary>

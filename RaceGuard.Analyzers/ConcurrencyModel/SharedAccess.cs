@@ -229,6 +229,25 @@ namespace RaceGuard.ConcurrencyModel
             return place;
         }
 
+        /// <summary>
+        /// True when the access runs only on one thread: in the own code of a member confined to it, or under a test of the
+        /// thread affinity (<c>if (dispatcher.CheckAccess()) ..</c>).
+        /// </summary>
+        public bool IsConfinedToOneThread =>
+            Region is null && (Member.IsConfinedToOneThread || Member.Bodies.Any(body => Anchor.IsWithin(body.Syntax) && ThreadAffinity.RunsOnOneThread(Anchor, body)));
+
+        /// <summary>
+        /// <see cref="DescribePlace"/> for the access a diagnostic is reported at, with the caller that reaches it without
+        /// the lock its other callers hold: "in ClearAll() (called without '_gate' from Reset())".
+        /// </summary>
+        public string DescribeReportedPlace()
+        {
+            var place = DescribePlace();
+            return Region is null && Guards.IsEmpty && Member.UnlockedCaller() is { } path
+                ? place + " (called without '" + path.Lock + "' from " + path.Caller + ")"
+                : place;
+        }
+
         /// <summary>The method of the type whose code holds the access when the walk reached it through a call, else null.</summary>
         private IMethodSymbol? CalledMethod()
         {

@@ -26,6 +26,34 @@ namespace RaceGuard.ConcurrencyModel
             return statements.Any(IsAssertion);
         }
 
+        /// <summary>
+        /// True when <paramref name="position"/> runs only on the affine thread: under <c>if (CheckAccess())</c> or
+        /// <c>if (IsOnMainThread)</c>, or after a top-level assertion of <paramref name="body"/>.
+        /// </summary>
+        public static bool RunsOnOneThread(IOperation position, IOperation body)
+        {
+            if (AssertsOneThread(body))
+            {
+                return true;
+            }
+
+            var child = position;
+            for (var parent = position.Parent; parent is not null && !ReferenceEquals(child, body); child = parent, parent = parent.Parent)
+            {
+                if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    return false;
+                }
+
+                if (parent is IConditionalOperation conditional && ReferenceEquals(conditional.WhenTrue, child) && TestsAffinity(conditional.Condition))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         private static bool IsAssertion(IOperation statement) => statement switch
         {
             // VerifyAccess(); Dispatcher.VerifyAccess(); ThreadHelper.ThrowIfNotOnUIThread(); Assumes.True(IsOnMainThread);

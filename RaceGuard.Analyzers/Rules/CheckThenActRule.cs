@@ -170,16 +170,49 @@ namespace RaceGuard.Rules
             }
 
             value = value.WalkDownConversion();
-            if (value is ILocalReferenceOperation stored && InitializerOf(stored.Local, act.ReportOperation) is { } initializer)
-            {
-                value = initializer.WalkDownConversion();
-            }
-
-            if (value.ConstantValue.HasValue || HoldsResources(value.Type))
+            if (value.ConstantValue.HasValue)
             {
                 return false;
             }
 
+            var root = act.ReportOperation;
+            while (root.Parent is not null)
+            {
+                root = root.Parent;
+            }
+
+            var collection = ((ISimpleAssignmentOperation)act.ReportOperation).Target is IPropertyReferenceOperation { Instance: { } instance } ? instance.Syntax : null;
+            return FromKeyAlone(value, new Derivation(key, collection, root, act.ReportOperation), new HashSet<ISymbol>(SymbolEqualityComparer.Default), depth: 0);
+        }
+
+        /// <summary>What a stored value may be computed from: the key; where the member's code is; where the act stands.</summary>
+        private sealed class Derivation
+        {
+            public Derivation(SyntaxNode key, SyntaxNode? collection, IOperation root, IOperation act)
+            {
+                Key = key;
+                Collection = collection;
+                Root = root;
+                Act = act;
+            }
+
+            public SyntaxNode Key { get; }
+
+            /// <summary>The dictionary the act stores into: a value read from it is the previous value, not the key's.</summary>
+            public SyntaxNode? Collection { get; }
+
+            public IOperation Root { get; }
+
+            public IOperation Act { get; }
+        }
+
+        /// <summary>
+        /// True when <paramref name="value"/> is computed from the key, constants and the instance's fields alone, following
+        /// locals to every value they are given in the member (an assignment, an <c>out</c> argument of a call on the key, a
+        /// pattern); nothing that holds resources or starts work.
+        /// </summary>
+        private static bool FromKeyAlone(IOperation value, Derivation derivation, HashSet<ISymbol> followed, int depth)
+        {
             foreach (var operation in value.DescendantsAndSelf())
             {
                 switch (operation)
@@ -188,54 +221,101 @@ namespace RaceGuard.Rules
                         return false;
                     case IInvocationOperation call when HoldsResources(call.Type) || call.TargetMethod.Name is "Run" or "StartNew" or "Start":
                         return false;
-                    case ILocalReferenceOperation or IParameterReferenceOperation when !operation.Syntax.IsEquivalentTo(key, topLevel: false) && !DeclaredWithin(operation, value):
+                    case ILocalReferenceOperation or IParameterReferenceOperation when operation.Syntax.IsEquivalentTo(derivation.Key, topLevel: false) || DeclaredWithin(operation, value):
+                        continue;
+                    case IParameterReferenceOperation:
                         return false;
+                    case ILocalReferenceOperation local when !followed.Add(local.Local):
+                        continue;
+                    case ILocalReferenceOperation local:
+                        var definitions = DefinitionsOf(local.Local, derivation);
+                        if (depth >= 3 || definitions is null || definitions.Count == 0 || !definitions.All(d => FromKeyAlone(d, derivation, followed, depth + 1)))
+                        {
+                            return false;
+                        }
+
+                        break;
                 }
             }
 
-            return true;
-
-            static bool HoldsResources(ITypeSymbol? type) =>
-                type is not null && (type.AllInterfaces.Any(i => i.Name is "IDisposable" or "IAsyncDisposable") || type.Name is "IDisposable" or "IAsyncDisposable" or "Task" or "ValueTask" or "Thread");
-
-            static bool DeclaredWithin(IOperation reference, IOperation value)
-            {
-                var symbol = reference switch
-                {
-                    ILocalReferenceOperation local => (ISymbol)local.Local,
-                    IParameterReferenceOperation parameter => parameter.Parameter,
-                    _ => null,
-                };
-
-                return symbol?.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == value.Syntax.SyntaxTree && value.Syntax.Span.Contains(r.Span)) ?? false;
-            }
+            return !HoldsResources(value.Type);
         }
 
-        /// <summary>
-        /// The value a local last received before <paramref name="use"/> in the statement just before it
-        /// (<c>var parsed = Parse(key);</c>, <c>value = Parse(key);</c> after <c>TryGetValue(key, out var value)</c>), or null.
-        /// </summary>
-        private static IOperation? InitializerOf(ILocalSymbol local, IOperation use)
+        /// <summary>The values stored in a local before the act: the assignment right before it, else every initialiser and assignment (their values), calls that set it as an <c>out</c> argument (their other arguments), patterns (the tested value).</summary>
+        private static List<IOperation>? DefinitionsOf(ILocalSymbol local, Derivation derivation)
         {
-            var statement = use;
-            while (statement.Parent is not null and not IBlockOperation)
+            // value = Parse(key); right before the act, in a block around it: that assignment is the value stored.
+            var child = derivation.Act;
+            for (var parent = child.Parent; parent is not null; child = parent, parent = parent.Parent)
             {
-                statement = statement.Parent;
+                if (parent is not IBlockOperation block)
+                {
+                    continue;
+                }
+
+                foreach (var statement in block.Operations.TakeWhile(o => !ReferenceEquals(o, child)).Reverse())
+                {
+                    switch (statement)
+                    {
+                        case IExpressionStatementOperation { Operation: ISimpleAssignmentOperation { Target: ILocalReferenceOperation target, Value: var assigned } } when SymbolEqualityComparer.Default.Equals(target.Local, local):
+                            return new List<IOperation> { assigned };
+                        case IVariableDeclarationGroupOperation group when group.Declarations.SelectMany(d => d.Declarators).FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local)) is { Initializer.Value: var initial }:
+                            return new List<IOperation> { initial };
+                    }
+                }
             }
 
-            if (statement.Parent is not IBlockOperation block || block.Operations.IndexOf(statement) is var index && index < 1)
+            var definitions = new List<IOperation>();
+            foreach (var operation in derivation.Root.Descendants())
             {
-                return null;
+                switch (operation)
+                {
+                    case IVariableDeclaratorOperation { Initializer.Value: var initial } declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                        definitions.Add(initial);
+                        break;
+                    case IAssignmentOperation { Target: ILocalReferenceOperation target, Value: var assigned } when SymbolEqualityComparer.Default.Equals(target.Local, local):
+                        definitions.Add(assigned);
+                        break;
+                    case IArgumentOperation { Parameter.RefKind: RefKind.Out, Parent: IInvocationOperation call } argument when
+                        argument.Value.DescendantsAndSelf().OfType<ILocalReferenceOperation>().Any(l => SymbolEqualityComparer.Default.Equals(l.Local, local)):
+                        if (derivation.Collection is not null && call.Instance is { } source && source.Syntax.IsEquivalentTo(derivation.Collection, topLevel: false))
+                        {
+                            // TryGetValue(key, out var count) on the same dictionary: the previous value (count + 1 is an update).
+                            return null;
+                        }
+
+                        definitions.AddRange(call.Arguments.Where(a => !ReferenceEquals(a, argument) && a.Parameter?.RefKind != RefKind.Out).Select(a => a.Value));
+                        break;
+                    case IDeclarationPatternOperation { DeclaredSymbol: var declared } pattern when SymbolEqualityComparer.Default.Equals(declared, local):
+                        for (var parent = pattern.Parent; parent is not null; parent = parent.Parent)
+                        {
+                            if (parent is IIsPatternOperation { Value: var tested })
+                            {
+                                definitions.Add(tested);
+                                break;
+                            }
+                        }
+
+                        break;
+                }
             }
 
-            return block.Operations[index - 1] switch
+            return definitions;
+        }
+
+        private static bool HoldsResources(ITypeSymbol? type) =>
+            type is not null && (type.AllInterfaces.Any(i => i.Name is "IDisposable" or "IAsyncDisposable") || type.Name is "IDisposable" or "IAsyncDisposable" or "Task" or "ValueTask" or "Thread");
+
+        private static bool DeclaredWithin(IOperation reference, IOperation value)
+        {
+            var symbol = reference switch
             {
-                IExpressionStatementOperation { Operation: ISimpleAssignmentOperation { Target: ILocalReferenceOperation target, Value: var value } }
-                    when SymbolEqualityComparer.Default.Equals(target.Local, local) => value,
-                IVariableDeclarationGroupOperation group => group.Declarations.SelectMany(d => d.Declarators)
-                    .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local))?.Initializer?.Value,
+                ILocalReferenceOperation local => (ISymbol)local.Local,
+                IParameterReferenceOperation parameter => parameter.Parameter,
                 _ => null,
             };
+
+            return symbol?.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == value.Syntax.SyntaxTree && value.Syntax.Span.Contains(r.Span)) ?? false;
         }
 
         /// <summary>The act an access is: an indexer set, or a call that adds, removes or replaces; else null.</summary>

@@ -88,7 +88,7 @@ namespace RaceGuard.Rules
                         properties.ToImmutable(),
                         field.Name,
                         field.Type.ToMessageString(),
-                        (access.IsWrite ? "written " : "read ") + access.DescribePlace(),
+                        (access.IsWrite ? "written " : "read ") + access.DescribeReportedPlace(),
                         GuardName(guard),
                         guarded.Count.ToString(CultureInfo.InvariantCulture) + " of its " + others.ToString(CultureInfo.InvariantCulture) + " other accesses"));
                 }

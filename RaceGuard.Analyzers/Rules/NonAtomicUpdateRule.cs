@@ -109,7 +109,7 @@ namespace RaceGuard.Rules
                 advice = race.LockAdvice;
             }
 
-            return race.Create(Descriptor, properties.ToImmutable(), access.Path.DisplayName, type.ToMessageString(), access.DescribePlace(), race.OtherSide, advice);
+            return race.Create(Descriptor, properties.ToImmutable(), access.Path.DisplayName, type.ToMessageString(), access.DescribeReportedPlace(), race.OtherSide, advice);
         }
 
         /// <summary>

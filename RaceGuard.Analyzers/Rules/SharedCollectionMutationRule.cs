@@ -99,7 +99,7 @@ namespace RaceGuard.Rules
                 properties[DiagnosticPropertyKeys.ConcurrentType] = equivalent.ContainingNamespace.ToDisplayString() + "." + equivalent.MetadataName;
             }
 
-            return race.Create(Descriptor, properties.ToImmutable(), access.Path.DisplayName, collection.ToMessageString(), access.DescribePlace(), race.OtherSide, advice);
+            return race.Create(Descriptor, properties.ToImmutable(), access.Path.DisplayName, collection.ToMessageString(), access.DescribeReportedPlace(), race.OtherSide, advice);
         }
     }
 }

@@ -207,7 +207,7 @@ namespace RaceGuard.Rules
                     Properties(race, context.Known, access.Kind == AccessKind.Read ? FlagFinding.UnlockedRead : FlagFinding.UnlockedWrite),
                     access.Path.DisplayName,
                     access.Path.Type!.ToMessageString(),
-                    verb + " without the lock '" + gate + "' that guards its writes " + access.DescribePlace() + ", racing with " + race.OtherSide,
+                    verb + " without the lock '" + gate + "' that guards its writes " + access.DescribeReportedPlace() + ", racing with " + race.OtherSide,
                     "it may act on a stale value; take the lock '" + gate + "' here too, or use Volatile.Read/Volatile.Write"));
             }
         }

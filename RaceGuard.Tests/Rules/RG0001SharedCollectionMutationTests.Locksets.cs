@@ -68,6 +68,31 @@ namespace RaceGuard.Tests.Rules
         }
 
         [Fact]
+        public async Task Reports_InternalHelperNamesTheCallerThatSkipsTheLock()
+        {
+            // Registry calls ClearAll() under its lock; Maintenance, another class, calls it without: the message names that path.
+            var source = LockedCallersSource
+                .Edit("// Caller must hold _gate.", "public void Clear()\n    {\n        lock (_gate)\n        {\n            ClearAll();\n        }\n    }\n\n    internal void ClearAll() => {|#0:_names.Clear()|};")
+                + """
+
+                public sealed class Maintenance
+                {
+                    private readonly Registry _registry = new Registry();
+
+                    public void Sweep() => _registry.ClearAll();
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments(
+                    "_names",
+                    "List<string>",
+                    "in ClearAll() (called without '_gate' from Sweep())",
+                    "1 other writer and 1 reader and other instances of itself; Registry locks its state elsewhere, so its public members may be called from several threads",
+                    "the lock '_gate'"));
+        }
+
+        [Fact]
         public async Task NoDiagnostic_HelperCalledUnderTheLockOfAnotherClass()
         {
             const string source = """
@@ -502,6 +527,29 @@ namespace RaceGuard.Tests.Rules
         public async Task NoDiagnostic_MembersConfinedToOneThread()
         {
             await VerifyCS.VerifyAnalyzerAsync(ConfinedSource);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_HelperWhoseCallersTestTheThreadFirst()
+        {
+            var source = ConfinedSource.Edit("""
+                    public void Clear()
+                    {
+                        _dispatcher.VerifyAccess();
+                        _items.Clear();
+                    }
+                """, """
+                    public void Clear()
+                    {
+                        if (_dispatcher.CheckAccess())
+                        {
+                            ClearCore();
+                        }
+                    }
+
+                    internal void ClearCore() => _items.Clear();
+                """).Edit("public void VerifyAccess() { }", "public void VerifyAccess() { }\n\n    public bool CheckAccess() => true;");
+            await VerifyCS.VerifyAnalyzerAsync(source);
         }
 
         [Fact]

@@ -819,6 +819,44 @@ namespace RaceGuard.Tests.Rules
         }
 
         [Fact]
+        public async Task Silent_SingleCallsOnAConcurrentDictionaryReplacedUnderTheLock()
+        {
+            // Each call on a ConcurrentDictionary is atomic, and the field is replaced whole under the lock: a reader sees
+            // the old or the new dictionary (RULES.md: a single call on a thread-safe collection is no inconsistent access).
+            const string source = """
+                using System.Collections.Concurrent;
+
+                public sealed class Sessions
+                {
+                    private readonly object _gate = new object();
+                    private ConcurrentDictionary<string, int> _byUser = new ConcurrentDictionary<string, int>();
+
+                    public void Reset()
+                    {
+                        lock (_gate)
+                        {
+                            _byUser = new ConcurrentDictionary<string, int>();
+                        }
+                    }
+
+                    public void Import(ConcurrentDictionary<string, int> sessions)
+                    {
+                        lock (_gate)
+                        {
+                            _byUser = sessions;
+                        }
+                    }
+
+                    public int Count => _byUser.Count;
+
+                    public void Drop(string user) => _byUser.TryRemove(user, out _);
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
         public async Task Silent_PrivateHelperCalledOnlyUnderTheLock()
         {
             const string source = """
