@@ -26,8 +26,8 @@ namespace RaceGuard.ConcurrencyModel
             this.findMethodBody = findMethodBody;
             Synchronises = synchronises;
             confined = new System.Lazy<bool>(
-                () => bodies.Any(ThreadAffinity.AssertsOneThread) ||
-                      (symbol is IMethodSymbol method && known.Summaries.MayConfineToOneThread && known.Summaries.EntryOf(method).ConfinedToOneThread),
+                () => known.Summaries.MayConfineToOneThread &&
+                      (bodies.Any(ThreadAffinity.AssertsOneThread) || (symbol is IMethodSymbol method && known.Summaries.EntryOf(method).ConfinedToOneThread)),
                 System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
@@ -38,6 +38,9 @@ namespace RaceGuard.ConcurrencyModel
         /// <c>Assumes.True(IsOnMainThread)</c>), or every caller does.
         /// </summary>
         public bool IsConfinedToOneThread => confined.Value;
+
+        /// <summary>False when nothing in the compilation names a thread-affinity check: no access can be confined.</summary>
+        internal bool MayBeConfinedToOneThread => known.Summaries.MayConfineToOneThread;
 
         /// <summary>True when the member's own code takes a lock the type owns: it was written for concurrency.</summary>
         public bool Synchronises { get; }

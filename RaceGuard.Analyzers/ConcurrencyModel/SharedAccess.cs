@@ -233,8 +233,12 @@ namespace RaceGuard.ConcurrencyModel
         /// True when the access runs only on one thread: in the own code of a member confined to it, or under a test of the
         /// thread affinity (<c>if (dispatcher.CheckAccess()) ..</c>).
         /// </summary>
-        public bool IsConfinedToOneThread =>
-            Region is null && (Member.IsConfinedToOneThread || Member.Bodies.Any(body => Anchor.IsWithin(body.Syntax) && ThreadAffinity.RunsOnOneThread(Anchor, body)));
+        public bool IsConfinedToOneThread => confined ??=
+            Region is null && Member.MayBeConfinedToOneThread &&
+            (Member.IsConfinedToOneThread || Member.Bodies.Any(body => Anchor.IsWithin(body.Syntax) && ThreadAffinity.RunsOnOneThread(Anchor, body)));
+
+        /// <summary>Memo of <see cref="IsConfinedToOneThread"/> (asked for every pair the access is in; the same answer each time).</summary>
+        private bool? confined;
 
         /// <summary>
         /// <see cref="DescribePlace"/> for the access a diagnostic is reported at, with the caller that reaches it without

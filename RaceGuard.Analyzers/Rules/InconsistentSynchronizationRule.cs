@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 using RaceGuard.ConcurrencyModel;
 using RaceGuard.Diagnostics;
 
@@ -62,7 +63,7 @@ namespace RaceGuard.Rules
                 foreach (var access in unguarded)
                 {
                     var location = access.Operation.Syntax.GetLocation();
-                    if (!IsOwnedByThisRule(access) || (access.Kind == AccessKind.Read && !readsCanTear) || !reported.Add(location))
+                    if (!IsOwnedByThisRule(access) || (access.Kind == AccessKind.Read && !readsCanTear) || IsDoubleCheckedFastPath(access, guarded) || !reported.Add(location))
                     {
                         continue;
                     }
@@ -93,6 +94,22 @@ namespace RaceGuard.Rules
                         guarded.Count.ToString(CultureInfo.InvariantCulture) + " of its " + others.ToString(CultureInfo.InvariantCulture) + " other accesses"));
                 }
             }
+        }
+
+        /// <summary>
+        /// The first check of double-checked locking (RULES.md, precision rules): an unguarded null test of the field
+        /// (<c>if (_listeners is null) return false;</c>) in a member that tests or uses the field again under the guard
+        /// afterwards. The reference is read whole, and the locked re-check decides.
+        /// </summary>
+        private static bool IsDoubleCheckedFastPath(SharedAccess access, List<SharedAccess> guarded)
+        {
+            var parent = access.Operation.WalkUpConversion(out _);
+            var nullTest = parent is IIsPatternOperation { Pattern: IConstantPatternOperation or INegatedPatternOperation { Pattern: IConstantPatternOperation } } ||
+                           parent is IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison &&
+                           (comparison.LeftOperand.WalkDownConversion().ConstantValue is { HasValue: true, Value: null } ||
+                            comparison.RightOperand.WalkDownConversion().ConstantValue is { HasValue: true, Value: null });
+            return nullTest && access.Kind == AccessKind.Read &&
+                   guarded.Any(g => ReferenceEquals(g.Member, access.Member) && ReferenceEquals(g.Region, access.Region) && g.Anchor.Syntax.SpanStart > access.Anchor.Syntax.SpanStart);
         }
 
         /// <summary>Writes count twice (SpotBugs' weighting): a forgotten write is worse than a forgotten read.</summary>

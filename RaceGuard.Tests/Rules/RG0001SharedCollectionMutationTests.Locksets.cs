@@ -623,5 +623,51 @@ namespace RaceGuard.Tests.Rules
                 .Edit("_routes[route.Key] = route.Value;", "[|_routes[route.Key] = route.Value|];");
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        private const string StartedAfterSource = """
+            using System.Collections.Generic;
+            using System.Threading;
+
+            public sealed class HealthMonitor
+            {
+                private readonly object _gate = new object();
+                private readonly List<string> _targets = new List<string>();
+                private Timer? _timer;
+                private int _failures;
+
+                public void Initialize(IEnumerable<string> targets)
+                {
+                    _targets.Clear();
+                    _targets.AddRange(targets);
+                    _timer = new Timer(_ => Poll(), null, 0, 1000);
+                }
+
+                private void Poll()
+                {
+                    foreach (var target in _targets)
+                    {
+                        lock (_gate)
+                        {
+                            _failures++;
+                        }
+                    }
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task NoDiagnostic_StateFilledBeforeTheTimerThatReadsItStarts()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(StartedAfterSource);
+        }
+
+        [Fact]
+        public async Task Reports_StateChangedAfterTheTimerThatReadsItStarts()
+        {
+            var source = StartedAfterSource.Edit(
+                "        _timer = new Timer(_ => Poll(), null, 0, 1000);\n",
+                "        _timer = new Timer(_ => Poll(), null, 0, 1000);\n        [|_targets.Add(\"localhost\")|];\n");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Threading.Tasks;
+using RaceGuard.Tests.Verifiers;
 using VerifyCS = RaceGuard.Tests.Verifiers.CSharpRuleVerifier<RaceGuard.Rules.InconsistentSynchronizationRule>;
 using VerifyFix = RaceGuard.Tests.Verifiers.CSharpCodeFixVerifier<RaceGuard.Analyzers.RaceGuardAnalyzer, RaceGuard.CodeFixes.WrapInLockCodeFixProvider>;
 using VerifySemaphore = RaceGuard.Tests.Verifiers.CSharpCodeFixVerifier<RaceGuard.Analyzers.RaceGuardAnalyzer, RaceGuard.CodeFixes.UseGuardingSemaphoreCodeFixProvider>;
@@ -853,6 +854,67 @@ namespace RaceGuard.Tests.Rules
                 }
                 """;
 
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        private const string LazyListenersSource = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            public sealed class ListenerRegistry
+            {
+                private readonly object _gate = new object();
+                private Dictionary<string, string>? _listeners;
+
+                public void Add(string name, string listener)
+                {
+                    lock (_gate)
+                    {
+                        _listeners ??= new Dictionary<string, string>();
+                        _listeners[name] = listener;
+                    }
+                }
+
+                public bool Remove(string name)
+                {
+                    if (_listeners is null)
+                    {
+                        return false;
+                    }
+
+                    lock (_gate)
+                    {
+                        return _listeners is not null && _listeners.Remove(name);
+                    }
+                }
+
+                public List<string> All()
+                {
+                    if (_listeners == null)
+                    {
+                        return new List<string>();
+                    }
+
+                    lock (_gate)
+                    {
+                        return _listeners.Values.ToList();
+                    }
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task Silent_DoubleCheckedFastPathOfALazilyCreatedCollection()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(LazyListenersSource);
+        }
+
+        [Fact]
+        public async Task Reports_FastPathThatUsesTheCollectionWithoutTheLock()
+        {
+            var source = LazyListenersSource
+                .Edit("if (_listeners == null)", "if ([|_listeners|] == null)")
+                .Edit("        lock (_gate)\n        {\n            return _listeners.Values.ToList();\n        }", "        return [|_listeners|].Values.ToList();");
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
 

@@ -3,6 +3,9 @@
 // reference assemblies (types from other packages become error types), runs RaceGuard through CompilationWithAnalyzers
 // with execution-time logging, and prints the cost figures, every RaceGuard diagnostic and every analyzer exception.
 // With --peers, Microsoft.VisualStudio.Threading.Analyzers and Meziantou.Analyzer are measured on the same compilation.
+// For triage: --explain <method name> prints the locks held on entry into every source method of that name and at each
+// of its call sites; --explain-type <type name> prints every shared access the model records in that type, with its
+// member, region and locks (then exits without running the analyzers).
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
@@ -20,7 +23,7 @@ using RaceGuard.Analyzers;
 
 if (args.Length < 2 || args[0] != "scan" || !Directory.Exists(args[1]))
 {
-    Console.Error.WriteLine("usage: RaceGuard.Bench scan <folder> [--peers]");
+    Console.Error.WriteLine("usage: RaceGuard.Bench scan <folder> [--peers] [--profile] [--explain <method>] [--explain-type <type>]");
     return 2;
 }
 
@@ -45,6 +48,38 @@ var trees = files.AsParallel().AsOrdered()
     .Select(f => CSharpSyntaxTree.ParseText(File.ReadAllText(f), parseOptions, path: f))
     .ToList();
 var lines = trees.Sum(t => t.GetText().Lines.Count);
+
+// A project with <ImplicitUsings>enable</ImplicitUsings> (in its .csproj or a Directory.Build.props above it) compiles
+// with the SDK's global usings; without them its SemaphoreSlim, Task or List<T> would be error types.
+bool ImplicitUsings()
+{
+    var candidates = Directory.EnumerateFiles(folder, "*.csproj", SearchOption.TopDirectoryOnly).ToList();
+    for (var directory = new DirectoryInfo(folder); directory is not null; directory = directory.Parent)
+    {
+        candidates.Add(Path.Combine(directory.FullName, "Directory.Build.props"));
+    }
+
+    foreach (var candidate in candidates.Where(File.Exists))
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(candidate), @"<ImplicitUsings>\s*(\w+)\s*</ImplicitUsings>");
+        if (match.Success)
+        {
+            return match.Groups[1].Value.Equals("enable", StringComparison.OrdinalIgnoreCase) || match.Groups[1].Value.Equals("true", StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    return false;
+}
+
+var implicitUsings = ImplicitUsings();
+if (implicitUsings)
+{
+    trees.Add(CSharpSyntaxTree.ParseText(
+        "global using global::System; global using global::System.Collections.Generic; global using global::System.IO; global using global::System.Linq; " +
+        "global using global::System.Net.Http; global using global::System.Threading; global using global::System.Threading.Tasks;",
+        parseOptions,
+        path: Path.Combine(folder, "obj", "ImplicitUsings.g.cs")));
+}
 
 var references = new List<MetadataReference>();
 foreach (var (package, version) in new[] { ("microsoft.netcore.app.ref", "8.0.0"), ("microsoft.aspnetcore.app.ref", "8.0.0") })
@@ -221,7 +256,7 @@ if (args.Contains("--profile"))
 // 4. Report.
 static string Ms(TimeSpan time) => time.TotalMilliseconds.ToString("N0", CultureInfo.InvariantCulture) + " ms";
 Console.WriteLine($"folder: {folder}");
-Console.WriteLine($"files: {files.Count}, lines: {lines:N0}, compiler errors (missing packages become error types): {errors:N0}");
+Console.WriteLine($"files: {files.Count}, lines: {lines:N0}, compiler errors (missing packages become error types): {errors:N0}{(implicitUsings ? ", with the SDK's implicit global usings" : string.Empty)}");
 Console.WriteLine($"bind (compilation.GetDiagnostics): {Ms(bindTime)}");
 Console.WriteLine($"RaceGuard: {Ms(raceGuard.Time)}, {raceGuard.Time.TotalMilliseconds / (lines / 1000.0):N2} ms per 1,000 lines, {raceGuard.Time.TotalMilliseconds / bindTime.TotalMilliseconds:N3}x bind");
 foreach (var (name, time) in peerTimes)
