@@ -74,7 +74,7 @@ namespace RaceGuard.Diagnostics
             messageFormat: "'{0}' ({1}) is {2} without {3}, which guards {4}; take it here too",
             description: "A field is accessed under one lock in most places and without it in a few, and at least one access writes it. The unguarded access may see a " +
                          "half-done update or a stale value, or (when it writes) lose another thread's change. Take the same lock at every access.",
-            DiagnosticSeverity.Info);
+            DiagnosticSeverity.Warning);
 
         public static readonly DiagnosticDescriptor ReleaseNotGuaranteed = Create(
             RuleIds.ReleaseNotGuaranteed,
