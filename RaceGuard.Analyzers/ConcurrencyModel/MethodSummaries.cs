@@ -657,15 +657,4 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>Every caller asserts one thread (a UI or main-thread affinity check): the method runs only there.</summary>
         public bool ConfinedToOneThread { get; }
     }
-
-    internal static class CompilationExtensions
-    {
-        /// <summary>
-        /// The semantic model of another tree, for facts that cross types (callers' locks). Inside the analyzer driver the
-        /// compilation hands out its cached models, so this binds nothing the compiler has not bound already.
-        /// </summary>
-        [System.Diagnostics.CodeAnalysis.SuppressMessage("MicrosoftCodeAnalysisPerformance", "RS1030", Justification = "Cross-type method summaries need the callers' trees; the driver's compilation caches semantic models.")]
-        [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0030", Justification = "The one sanctioned use: callers in other types have no analysis context of their own here.")]
-        public static SemanticModel GetSemanticModelForAnalysis(this Compilation compilation, SyntaxTree tree) => compilation.GetSemanticModel(tree);
-    }
 }
