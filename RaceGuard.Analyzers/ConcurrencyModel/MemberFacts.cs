@@ -124,8 +124,8 @@ namespace RaceGuard.ConcurrencyModel
 
             var sites = known.Summaries.CallSitesOf(method);
             var locked = sites.Select(s => s.Held?.FirstOrDefault(g => g.Exclusive)).FirstOrDefault(g => g is not null);
-            var unlocked = sites.FirstOrDefault(s => s.Invocation is not null && s.Held is { IsEmpty: true });
-            return locked is not null && unlocked?.Invocation?.SemanticModel?.GetEnclosingSymbol(unlocked.Invocation.Syntax.SpanStart) is { } caller
+            var unlocked = sites.FirstOrDefault(s => s.Call is not null && s.Held is { IsEmpty: true });
+            return locked is not null && unlocked?.Call?.SemanticModel?.GetEnclosingSymbol(unlocked.Call.Syntax.SpanStart) is { } caller
                 ? (locked.Key.Text, caller.DescribeMember())
                 : null;
         }

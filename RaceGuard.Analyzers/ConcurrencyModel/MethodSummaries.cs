@@ -193,7 +193,7 @@ namespace RaceGuard.ConcurrencyModel
             var sites = 0;
             foreach (var site in CallSites(key, walk, cancellationToken))
             {
-                if (site.Invocation is null)
+                if (site.Call is null)
                 {
                     // A method group (a delegate may call the method from anywhere), or too many uses to follow.
                     return EntryFacts.None;
@@ -230,6 +230,16 @@ namespace RaceGuard.ConcurrencyModel
         private IEnumerable<CallSite> CallSites(EntryKey key, Walk walk, CancellationToken cancellationToken)
         {
             var method = key.Method;
+            if (method.AssociatedSymbol is IPropertySymbol property)
+            {
+                foreach (var site in PropertyCallSites(method, property, walk, cancellationToken))
+                {
+                    yield return site;
+                }
+
+                yield break;
+            }
+
             if (!namesInUse.Value.Uses.TryGetValue(method.Name, out var uses))
             {
                 yield break;
@@ -286,10 +296,47 @@ namespace RaceGuard.ConcurrencyModel
         }
 
         /// <summary>
+        /// The uses of a private property that run <paramref name="accessor"/>: reads for the getter, assignments for the
+        /// setter, found in the declarations of the property's own type (nobody else can name it).
+        /// </summary>
+        private IEnumerable<CallSite> PropertyCallSites(IMethodSymbol accessor, IPropertySymbol property, Walk walk, CancellationToken cancellationToken)
+        {
+            foreach (var declaration in property.ContainingType.DeclaringSyntaxReferences)
+            {
+                var model = compilation.GetSemanticModelForAnalysis(declaration.SyntaxTree);
+                foreach (var name in declaration.GetSyntax(cancellationToken).DescendantNodes().OfType<IdentifierNameSyntax>())
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (name.Identifier.ValueText != property.Name)
+                    {
+                        continue;
+                    }
+
+                    var syntax = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? (SyntaxNode)access : name;
+                    if (model.GetOperation(syntax, cancellationToken) is not IPropertyReferenceOperation reference ||
+                        !SymbolEqualityComparer.Default.Equals(reference.Property.OriginalDefinition, property.OriginalDefinition))
+                    {
+                        continue;
+                    }
+
+                    var assigned = reference.WalkUpConversion(out var child) is IAssignmentOperation assignment && ReferenceEquals(assignment.Target, child);
+                    var compound = assigned && reference.Parent is ICompoundAssignmentOperation or ICoalesceAssignmentOperation;
+                    if (accessor.MethodKind == MethodKind.PropertySet ? !assigned : assigned && !compound)
+                    {
+                        continue;
+                    }
+
+                    var (held, confined) = AtCallSite(reference, walk, cancellationToken);
+                    yield return new CallSite(reference, syntax.GetLocation(), held, confined);
+                }
+            }
+        }
+
+        /// <summary>
         /// What one call site holds: the guards around it in its body, plus its caller's own entry facts when the call is in
         /// the caller's own code (not in a lambda, which may run anywhere). Null for a call in a constructor.
         /// </summary>
-        private (ImmutableArray<Guard>? Held, bool Confined) AtCallSite(IInvocationOperation invocation, Walk walk, CancellationToken cancellationToken)
+        private (ImmutableArray<Guard>? Held, bool Confined) AtCallSite(IOperation invocation, Walk walk, CancellationToken cancellationToken)
         {
             IOperation? root = null;
             var inFunction = false;
@@ -390,6 +437,13 @@ namespace RaceGuard.ConcurrencyModel
         /// </summary>
         public static bool HasOnlyVisibleCallers(IMethodSymbol method)
         {
+            if (method.MethodKind is MethodKind.PropertyGet or MethodKind.PropertySet)
+            {
+                // A private property's accessors: only its own type can name it.
+                return method.AssociatedSymbol is IPropertySymbol { IsIndexer: false, IsVirtual: false, IsOverride: false, IsAbstract: false, DeclaredAccessibility: Accessibility.Private, ExplicitInterfaceImplementations.IsEmpty: true } &&
+                       method.DeclaredAccessibility is Accessibility.Private or Accessibility.NotApplicable && !method.DeclaringSyntaxReferences.IsEmpty;
+            }
+
             if (method.MethodKind != MethodKind.Ordinary || method.DeclaringSyntaxReferences.IsEmpty)
             {
                 return false;
@@ -620,16 +674,16 @@ namespace RaceGuard.ConcurrencyModel
     /// <summary>One call of a method: where, the locks held there (null: during construction or teardown, or recursion), one thread or not.</summary>
     public sealed class CallSite
     {
-        public CallSite(IInvocationOperation? invocation, Location location, ImmutableArray<Guard>? held, bool confined)
+        public CallSite(IOperation? call, Location location, ImmutableArray<Guard>? held, bool confined)
         {
-            Invocation = invocation;
+            Call = call;
             Location = location;
             Held = held;
             Confined = confined;
         }
 
-        /// <summary>The call; null when the callers cannot be followed: a method group (a delegate calls the method from places unknown), or a name too common to bind every use of.</summary>
-        public IInvocationOperation? Invocation { get; }
+        /// <summary>The call (an invocation, or a reference to a private property); null when the callers cannot be followed: a method group (a delegate calls the method from places unknown), or a name too common to bind every use of.</summary>
+        public IOperation? Call { get; }
 
         public Location Location { get; }
 

@@ -918,6 +918,65 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
 
+        private const string PrivateGetterSource = """
+            using System.Collections.Generic;
+
+            public sealed class Activation
+            {
+                private readonly object _lock = new object();
+                private Dictionary<string, object>? _extras;
+
+                private object? Timers => _extras is { } extras && extras.TryGetValue("timers", out var timers) ? timers : null;
+
+                public void AddTimers(object timers)
+                {
+                    lock (_lock)
+                    {
+                        _extras ??= new Dictionary<string, object>();
+                        _extras["timers"] = timers;
+                    }
+                }
+
+                public bool RemoveTimers()
+                {
+                    lock (_lock)
+                    {
+                        return Timers is not null && _extras!.Remove("timers");
+                    }
+                }
+
+                public object? CurrentTimers()
+                {
+                    lock (_lock)
+                    {
+                        return Timers;
+                    }
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task Silent_PrivateGetterEveryCallerReadsUnderTheLock()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(PrivateGetterSource);
+        }
+
+        [Fact]
+        public async Task Reports_PrivateGetterOneCallerReadsWithoutTheLock()
+        {
+            var source = PrivateGetterSource
+                .Edit("    public object? CurrentTimers()", "    public bool HasTimers() => Timers is not null;\n\n    public object? CurrentTimers()")
+                .Edit("private object? Timers => _extras is { } extras", "private object? Timers => {|#0:_extras|} is { } extras");
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments(
+                    "_extras",
+                    "Dictionary<string, object>?",
+                    "read in 'Timers' (called without '_lock' from HasTimers())",
+                    "the lock '_lock'",
+                    "3 of its 3 other accesses"));
+        }
+
         [Fact]
         public async Task Silent_PrivateHelperCalledOnlyUnderTheLock()
         {

@@ -107,7 +107,7 @@ if (args.SkipWhile(a => a != "--explain").Skip(1).FirstOrDefault() is { } explai
         {
             var span = site.Location.GetLineSpan();
             var held = site.Held is { } locks ? "[" + string.Join(", ", locks.Select(g => g.Key.Text)) + "]" : "construction/teardown";
-            Console.WriteLine($"  {Path.GetRelativePath(folder, span.Path)}:{span.StartLinePosition.Line + 1} {(site.Invocation is null ? "method group" : held)}");
+            Console.WriteLine($"  {Path.GetRelativePath(folder, span.Path)}:{span.StartLinePosition.Line + 1} {(site.Call is null ? "callers not followed" : held)}");
         }
     }
 
