@@ -91,7 +91,8 @@ namespace RaceGuard.ConcurrencyModel
         /// The locks held at <paramref name="operation"/> of <paramref name="method"/>'s own body because of who calls it:
         /// the locks every call site holds (<see cref="MethodSummaries.EntryOf"/>), and under a test of a "lock held"
         /// parameter (<c>if (lockHeld) Do(); else lock (_gate) Do();</c>, <c>if (!held) throw ..;</c>) the locks of the
-        /// call sites that may pass that value, and the lock the other branch takes itself.
+        /// call sites that may pass that value, and for a member callers outside the compilation may call, the lock the
+        /// other branch takes itself.
         /// </summary>
         public static ImmutableArray<Guard> HeldOnEntry(IOperation operation, IOperation root, IMethodSymbol method, KnownSymbols known, System.Threading.CancellationToken cancellationToken = default)
         {
@@ -104,7 +105,9 @@ namespace RaceGuard.ConcurrencyModel
                     case IConditionalOperation conditional when !ReferenceEquals(conditional.Condition, child) && TestedParameter(conditional.Condition, method) is ({ } parameter, var whenTrue):
                         var inTrue = ReferenceEquals(conditional.WhenTrue, child);
                         held = held.AddRange(known.Summaries.EntryOf(method, parameter, inTrue ? whenTrue : !whenTrue, cancellationToken).Locks);
-                        if ((inTrue ? conditional.WhenFalse : conditional.WhenTrue) is { } otherBranch)
+                        // A public member's callers are not all in view: trust the code's own word, the lock the other
+                        // branch takes (if (semaphoreHeld) Do(); else { await _sem.WaitAsync(); .. }).
+                        if ((inTrue ? conditional.WhenFalse : conditional.WhenTrue) is { } otherBranch && !MethodSummaries.HasOnlyVisibleCallers(method.OriginalDefinition))
                         {
                             held = held.AddRange(TakenIn(otherBranch, known));
                         }

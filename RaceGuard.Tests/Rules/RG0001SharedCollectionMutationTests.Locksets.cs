@@ -453,6 +453,51 @@ namespace RaceGuard.Tests.Rules
         }
 
         [Fact]
+        public async Task Reports_InternalMemberWithLockHeldParameterPassedTrueWithoutTheLock()
+        {
+            // Every caller of an internal member is in view: the call sites decide, not the other branch's lock.
+            const string source = """
+                using System.Collections.Generic;
+
+                public sealed class Journal
+                {
+                    private readonly object _gate = new object();
+                    private readonly List<string> _lines = new List<string>();
+
+                    public void Write(string line) => Append(line, lockHeld: true);
+
+                    public void WriteAll(IEnumerable<string> lines)
+                    {
+                        lock (_gate)
+                        {
+                            foreach (var line in lines)
+                            {
+                                Append(line, lockHeld: true);
+                            }
+                        }
+                    }
+
+                    internal void Append(string line, bool lockHeld)
+                    {
+                        if (lockHeld)
+                        {
+                            [|_lines.Add(line)|];
+                        }
+                        else
+                        {
+                            lock (_gate)
+                            {
+                                _lines.Add(line);
+                            }
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
         public async Task NoDiagnostic_PublicMemberWithLockHeldParameterWhoseOtherBranchTakesTheLock()
         {
             const string source = """
