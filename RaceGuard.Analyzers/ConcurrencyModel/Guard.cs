@@ -58,7 +58,7 @@ namespace RaceGuard.ConcurrencyModel
         }
 
         /// <summary>
-        /// True for a lock the member's callers hold on entry (<see cref="Guards.HeldOnEntry"/>): it protects the access,
+        /// True for a lock the member's callers hold on entry (<see cref="Guards.HeldOnEntry(IOperation, IOperation, IMethodSymbol, KnownSymbols, System.Threading.CancellationToken)"/>): it protects the access,
         /// but a lock of another type (a subclass's or a caller's) says nothing about how this type guards its state.
         /// </summary>
         public bool HeldByCaller { get; }

@@ -94,9 +94,13 @@ namespace RaceGuard.ConcurrencyModel
         /// call sites that may pass that value, and for a member callers outside the compilation may call, the lock the
         /// other branch takes itself.
         /// </summary>
-        public static ImmutableArray<Guard> HeldOnEntry(IOperation operation, IOperation root, IMethodSymbol method, KnownSymbols known, System.Threading.CancellationToken cancellationToken = default)
+        public static ImmutableArray<Guard> HeldOnEntry(IOperation operation, IOperation root, IMethodSymbol method, KnownSymbols known, System.Threading.CancellationToken cancellationToken = default) =>
+            HeldOnEntry(operation, root, method, known, (m, p, v) => known.Summaries.EntryOf(m, p, v, cancellationToken));
+
+        /// <summary>As above, asking <paramref name="entryOf"/> for the entry facts (the summaries' own walk passes its state).</summary>
+        internal static ImmutableArray<Guard> HeldOnEntry(IOperation operation, IOperation root, IMethodSymbol method, KnownSymbols known, System.Func<IMethodSymbol, IParameterSymbol?, bool, EntryFacts> entryOf)
         {
-            var held = known.Summaries.EntryOf(method, cancellationToken: cancellationToken).Locks;
+            var held = entryOf(method, null, true).Locks;
             var child = operation;
             for (var parent = operation.Parent; parent is not null && !ReferenceEquals(child, root); child = parent, parent = parent.Parent)
             {
@@ -104,10 +108,14 @@ namespace RaceGuard.ConcurrencyModel
                 {
                     case IConditionalOperation conditional when !ReferenceEquals(conditional.Condition, child) && TestedParameter(conditional.Condition, method) is ({ } parameter, var whenTrue):
                         var inTrue = ReferenceEquals(conditional.WhenTrue, child);
-                        held = held.AddRange(known.Summaries.EntryOf(method, parameter, inTrue ? whenTrue : !whenTrue, cancellationToken).Locks);
+                        var forValue = entryOf(method, parameter, inTrue ? whenTrue : !whenTrue);
+                        held = held.AddRange(forValue.Locks);
+
                         // A public member's callers are not all in view: trust the code's own word, the lock the other
-                        // branch takes (if (semaphoreHeld) Do(); else { await _sem.WaitAsync(); .. }).
-                        if ((inTrue ? conditional.WhenFalse : conditional.WhenTrue) is { } otherBranch && !MethodSummaries.HasOnlyVisibleCallers(method.OriginalDefinition))
+                        // branch takes (if (semaphoreHeld) Do(); else { await _sem.WaitAsync(); .. }); so too where no
+                        // caller passes the value (the branch never runs).
+                        if ((inTrue ? conditional.WhenFalse : conditional.WhenTrue) is { } otherBranch &&
+                            (forValue.NoCaller || !MethodSummaries.HasOnlyVisibleCallers(method.OriginalDefinition)))
                         {
                             held = held.AddRange(TakenIn(otherBranch, known));
                         }
@@ -126,7 +134,7 @@ namespace RaceGuard.ConcurrencyModel
                             if (statement is IConditionalOperation { WhenFalse: null } precondition && precondition.WhenTrue.AlwaysLeaves() &&
                                 TestedParameter(precondition.Condition, method) is ({ } checkedParameter, var leavesWhen))
                             {
-                                held = held.AddRange(known.Summaries.EntryOf(method, checkedParameter, !leavesWhen, cancellationToken).Locks);
+                                held = held.AddRange(entryOf(method, checkedParameter, !leavesWhen).Locks);
                             }
                         }
 
@@ -146,6 +154,14 @@ namespace RaceGuard.ConcurrencyModel
             {
                 negated = true;
                 condition = not.Operand.WalkDownConversion();
+            }
+            else if (condition is IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison &&
+                     (comparison.LeftOperand.ConstantValue is { HasValue: true, Value: bool } || comparison.RightOperand.ConstantValue is { HasValue: true, Value: bool }))
+            {
+                // false == held, held == true, held != false.
+                var constant = comparison.LeftOperand.ConstantValue is { HasValue: true, Value: bool left } ? left : (bool)comparison.RightOperand.ConstantValue.Value!;
+                negated = constant == (comparison.OperatorKind == BinaryOperatorKind.NotEquals);
+                condition = (comparison.LeftOperand.ConstantValue.HasValue ? comparison.RightOperand : comparison.LeftOperand).WalkDownConversion();
             }
 
             return condition is IParameterReferenceOperation { Parameter: { Type.SpecialType: SpecialType.System_Boolean } parameter } &&
@@ -485,6 +501,11 @@ namespace RaceGuard.ConcurrencyModel
                     return declarations.Declarations.SelectMany(d => d.Declarators).Where(d => d.Initializer is not null).SelectMany(d => AcquireOf(d.Initializer!.Value, known)).ToList();
                 case IConditionalOperation { Condition: IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not, WhenTrue: { } whenTrue } when ExitsAlways(whenTrue):
                     return AcquireOf(not.Operand, known);
+                case IConditionalOperation { WhenFalse: null, WhenTrue: { } acquiring } conditional when
+                    conditional.Condition.DescendantsAndSelf().OfType<IParameterReferenceOperation>().FirstOrDefault() is { } flag &&
+                    TestedParameter(conditional.Condition, (IMethodSymbol)flag.Parameter.ContainingSymbol) is ({ } _, false):
+                    // if (!lockHeld) await _sem.WaitAsync();  from here on the lock is held, by the caller or by us.
+                    return (acquiring is IBlockOperation block ? block.Operations : ImmutableArray.Create(acquiring)).SelectMany(s => TopLevelAcquires(s, known)).ToList();
                 default:
                     return System.Array.Empty<GuardEvent>();
             }

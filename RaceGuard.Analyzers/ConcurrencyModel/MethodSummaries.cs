@@ -191,6 +191,7 @@ namespace RaceGuard.ConcurrencyModel
             ImmutableArray<Guard>? held = null;
             var confined = true;
             var sites = 0;
+            var anyConstruction = false;
             foreach (var site in CallSites(key, walk, cancellationToken))
             {
                 if (site.Call is null)
@@ -201,6 +202,7 @@ namespace RaceGuard.ConcurrencyModel
 
                 if (site.Held is not { } siteHeld)
                 {
+                    anyConstruction = true;
                     // Called while the object is built or torn down, or from a caller already being computed: nothing to add.
                     continue;
                 }
@@ -214,7 +216,13 @@ namespace RaceGuard.ConcurrencyModel
                 }
             }
 
-            return sites == 0 ? EntryFacts.None : new EntryFacts(held ?? ImmutableArray<Guard>.Empty, confined);
+            if (sites == 0)
+            {
+                // No call site may pass this value of the parameter: the branch that tests for it never runs.
+                return key.ParameterOrdinal >= 0 && !anyConstruction ? EntryFacts.NotCalled : EntryFacts.None;
+            }
+
+            return new EntryFacts(held ?? ImmutableArray<Guard>.Empty, confined);
         }
 
         /// <summary>
@@ -375,7 +383,9 @@ namespace RaceGuard.ConcurrencyModel
                     return (null, true);
                 }
 
-                held = held.AddRange(entry.Locks);
+                // The caller's entry locks, and those its "lock held" parameters vouch for where the call stands.
+                held = held.AddRange(Guards.HeldOnEntry(invocation, root, callerMethod, known, (m, p, v) =>
+                    EntryAt(new EntryKey(m.OriginalDefinition, p?.Ordinal ?? -1, v), walk, cancellationToken) ?? EntryFacts.None));
                 confined |= entry.ConfinedToOneThread;
             }
 
@@ -699,11 +709,18 @@ namespace RaceGuard.ConcurrencyModel
     {
         public static readonly EntryFacts None = new EntryFacts(ImmutableArray<Guard>.Empty, confinedToOneThread: false);
 
-        public EntryFacts(ImmutableArray<Guard> locks, bool confinedToOneThread)
+        /// <summary>For a "lock held" parameter's value that no call site passes: the code that tests for it never runs.</summary>
+        public static readonly EntryFacts NotCalled = new EntryFacts(ImmutableArray<Guard>.Empty, confinedToOneThread: false, noCaller: true);
+
+        public EntryFacts(ImmutableArray<Guard> locks, bool confinedToOneThread, bool noCaller = false)
         {
             Locks = locks;
             ConfinedToOneThread = confinedToOneThread;
+            NoCaller = noCaller;
         }
+
+        /// <summary>No call site in the compilation passes the parameter value asked about.</summary>
+        public bool NoCaller { get; }
 
         /// <summary>The locks every call site holds.</summary>
         public ImmutableArray<Guard> Locks { get; }

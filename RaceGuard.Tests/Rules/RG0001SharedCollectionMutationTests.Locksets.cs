@@ -497,6 +497,78 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
 
+        private const string ConditionalAcquireSource = """
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            public sealed class Topology
+            {
+                private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+                private readonly Dictionary<string, string> _exchanges = new Dictionary<string, string>();
+
+                public Task DeclareAsync(string name) => RecordAsync(name, held: false);
+
+                public async Task RecoverAsync(IEnumerable<string> names, bool held)
+                {
+                    if (false == held)
+                    {
+                        await _gate.WaitAsync();
+                    }
+
+                    try
+                    {
+                        foreach (var name in names)
+                        {
+                            await RecordAsync(name, held: true);
+                        }
+                    }
+                    finally
+                    {
+                        if (!held)
+                        {
+                            _gate.Release();
+                        }
+                    }
+                }
+
+                internal async Task RecordAsync(string name, bool held)
+                {
+                    if (held)
+                    {
+                        _exchanges[name] = name;
+                    }
+                    else
+                    {
+                        await _gate.WaitAsync();
+                        try
+                        {
+                            _exchanges[name] = name;
+                        }
+                        finally
+                        {
+                            _gate.Release();
+                        }
+                    }
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task NoDiagnostic_LockHeldParameterAndAnAcquireUnlessHeld()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(ConditionalAcquireSource);
+        }
+
+        [Fact]
+        public async Task Reports_LockHeldParameterPassedTrueByACallerThatNeverAcquires()
+        {
+            var source = ConditionalAcquireSource
+                .Edit("        if (false == held)\n        {\n            await _gate.WaitAsync();\n        }\n\n", string.Empty)
+                .Edit("        if (held)\n        {\n            _exchanges[name] = name;", "        if (held)\n        {\n            [|_exchanges[name] = name|];");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
         [Fact]
         public async Task NoDiagnostic_PublicMemberWithLockHeldParameterWhoseOtherBranchTakesTheLock()
         {
