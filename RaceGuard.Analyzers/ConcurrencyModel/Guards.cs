@@ -502,8 +502,8 @@ namespace RaceGuard.ConcurrencyModel
                 case IConditionalOperation { Condition: IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not, WhenTrue: { } whenTrue } when ExitsAlways(whenTrue):
                     return AcquireOf(not.Operand, known);
                 case IConditionalOperation { WhenFalse: null, WhenTrue: { } acquiring } conditional when
-                    conditional.Condition.DescendantsAndSelf().OfType<IParameterReferenceOperation>().FirstOrDefault() is { } flag &&
-                    TestedParameter(conditional.Condition, (IMethodSymbol)flag.Parameter.ContainingSymbol) is ({ } _, false):
+                    conditional.Condition.DescendantsAndSelf().OfType<IParameterReferenceOperation>().FirstOrDefault() is { Parameter.ContainingSymbol: IMethodSymbol flagOwner } &&
+                    TestedParameter(conditional.Condition, flagOwner) is ({ } _, false):
                     // if (!lockHeld) await _sem.WaitAsync();  from here on the lock is held, by the caller or by us.
                     return (acquiring is IBlockOperation block ? block.Operations : ImmutableArray.Create(acquiring)).SelectMany(s => TopLevelAcquires(s, known)).ToList();
                 default:
