@@ -81,15 +81,7 @@ namespace RaceGuard.ConcurrencyModel
                 _ => null,
             };
 
-            for (var current = type; current is not null && declaring is not null; current = current.BaseType)
-            {
-                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, declaring.OriginalDefinition))
-                {
-                    return true;
-                }
-            }
-
-            return false;
+            return type.IsOrDerivesFrom(declaring);
         }
 
         /// <summary>The same guard, held by the callers of the member where it is used.</summary>

@@ -146,7 +146,17 @@ namespace RaceGuard.ConcurrencyModel
         }
 
         /// <summary><c>p</c> or <c>!p</c> for a <c>bool</c> parameter of <paramref name="method"/>: the parameter and the value that makes the test true.</summary>
-        private static (IParameterSymbol? Parameter, bool WhenTrue) TestedParameter(IOperation condition, IMethodSymbol method)
+        private static (IParameterSymbol? Parameter, bool WhenTrue) TestedParameter(IOperation condition, IMethodSymbol method) =>
+            BoolParameterTest(condition) is ({ } parameter, var whenTrue) &&
+            SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol?.OriginalDefinition, method.OriginalDefinition)
+                ? (parameter, whenTrue)
+                : (null, false);
+
+        /// <summary>
+        /// A condition that only tests a <c>bool</c> parameter: <c>p</c>, <c>!p</c>, <c>p == true</c>, <c>false == p</c>,
+        /// <c>p != false</c>; the parameter and the value that makes the condition true.
+        /// </summary>
+        internal static (IParameterSymbol? Parameter, bool WhenTrue) BoolParameterTest(IOperation condition)
         {
             var negated = false;
             condition = condition.WalkDownConversion();
@@ -164,8 +174,7 @@ namespace RaceGuard.ConcurrencyModel
                 condition = (comparison.LeftOperand.ConstantValue.HasValue ? comparison.RightOperand : comparison.LeftOperand).WalkDownConversion();
             }
 
-            return condition is IParameterReferenceOperation { Parameter: { Type.SpecialType: SpecialType.System_Boolean } parameter } &&
-                   SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol?.OriginalDefinition, method.OriginalDefinition)
+            return condition is IParameterReferenceOperation { Parameter: { Type.SpecialType: SpecialType.System_Boolean } parameter }
                 ? (parameter, !negated)
                 : (null, false);
         }

@@ -383,18 +383,7 @@ namespace RaceGuard.ConcurrencyModel
         public bool IsType(ITypeSymbol? type, INamedTypeSymbol? known) =>
             known is not null && type is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known);
 
-        public bool DerivesFrom(ITypeSymbol? type, INamedTypeSymbol? known)
-        {
-            for (var current = type; current is not null && known is not null; current = current.BaseType)
-            {
-                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, known))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
+        public bool DerivesFrom(ITypeSymbol? type, INamedTypeSymbol? known) => type.IsOrDerivesFrom(known);
 
         /// <summary>True when <paramref name="type"/> is declared directly in the namespace <c>outer.middle.inner</c> (walked by symbol, no string building).</summary>
         private static bool IsInNamespace(INamedTypeSymbol type, string outer, string middle, string inner) =>

@@ -272,21 +272,11 @@ namespace RaceGuard.ConcurrencyModel
             return constants;
         }
 
-        /// <summary>The value of <c>p</c> or <c>!p</c> when the frame's call site passed a constant for <c>p</c>; null otherwise.</summary>
-        private static bool? ConstantTest(IOperation condition, Frame frame)
-        {
-            var negated = false;
-            condition = condition.WalkDownConversion();
-            if (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
-            {
-                negated = true;
-                condition = not.Operand.WalkDownConversion();
-            }
-
-            return condition is IParameterReferenceOperation reference && frame.Constants.TryGetValue(reference.Parameter.OriginalDefinition, out var value)
-                ? value != negated
+        /// <summary>The value of a test of <c>p</c> (<c>p</c>, <c>!p</c>, <c>false == p</c>) when the frame's call site passed a constant for <c>p</c>; null otherwise.</summary>
+        private static bool? ConstantTest(IOperation condition, Frame frame) =>
+            Guards.BoolParameterTest(condition) is ({ } parameter, var whenTrue) && frame.Constants.TryGetValue(parameter.OriginalDefinition, out var value)
+                ? value == whenTrue
                 : null;
-        }
 
         private void HandleStarts(IOperation operation, ImmutableArray<EntryPointStart> starts, Frame frame)
         {

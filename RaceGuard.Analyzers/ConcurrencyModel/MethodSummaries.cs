@@ -408,7 +408,7 @@ namespace RaceGuard.ConcurrencyModel
                 return false;
             }
 
-            return DerivesFrom(receiver, declaring) || DerivesFrom(declaring, receiver);
+            return receiver.IsOrDerivesFrom(declaring) || declaring.IsOrDerivesFrom(receiver);
         }
 
         /// <summary>The guards of <paramref name="a"/> whose lock <paramref name="b"/> also holds (exclusive only when both are).</summary>
@@ -554,20 +554,7 @@ namespace RaceGuard.ConcurrencyModel
         {
             for (var type = enclosing; type is not null; type = type.ContainingType)
             {
-                if (DerivesFrom(type, declaring) || DerivesFrom(declaring, type))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private static bool DerivesFrom(INamedTypeSymbol type, INamedTypeSymbol ancestor)
-        {
-            for (var current = type; current is not null; current = current.BaseType)
-            {
-                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, ancestor.OriginalDefinition))
+                if (type.IsOrDerivesFrom(declaring) || declaring.IsOrDerivesFrom(type))
                 {
                     return true;
                 }

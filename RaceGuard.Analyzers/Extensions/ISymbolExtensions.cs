@@ -36,6 +36,20 @@ namespace RaceGuard
             return dot < 0 || member is not IMethodSymbol { ExplicitInterfaceImplementations.IsEmpty: false } ? name : name.Substring(dot + 1);
         }
 
+        /// <summary>True when <paramref name="type"/> is <paramref name="ancestor"/> or derives from it (compared by original definition).</summary>
+        public static bool IsOrDerivesFrom(this ITypeSymbol? type, INamedTypeSymbol? ancestor)
+        {
+            for (var current = type; current is not null && ancestor is not null; current = current.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, ancestor.OriginalDefinition))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>The type as a message shows it: <c>Dictionary&lt;string, int&gt;</c>.</summary>
         public static string ToMessageString(this ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
     }
