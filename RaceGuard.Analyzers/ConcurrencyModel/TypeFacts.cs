@@ -173,7 +173,9 @@ namespace RaceGuard.ConcurrencyModel
             var bUnprotected = IsUnprotected(b);
             if (!aUnprotected && !bUnprotected)
             {
-                return false;
+                // Both locked, but by different locks of the type's own: two locks guard nothing together (RULES.md
+                // "Which lock, not a lock"), and taking them shows the members were written for concurrent use.
+                return UnderDifferentOwnLocks(a, b);
             }
 
             if (SharedInstance is SharedInstanceEvidence.ThreadSafeAttribute or SharedInstanceEvidence.Configured)
@@ -199,6 +201,14 @@ namespace RaceGuard.ConcurrencyModel
         /// </summary>
         public bool RunsInSharedMember(SharedAccess access) =>
             SharedInstance != SharedInstanceEvidence.None && IsSharedState(access.Path) && RunsAsSharedMember(access, access.Path);
+
+        /// <summary>
+        /// True when both accesses hold only exclusive locks the type itself takes or declares, and no lock is common to
+        /// them (a caller's foreign lock may be held at both and is not counted as a difference).
+        /// </summary>
+        private bool UnderDifferentOwnLocks(SharedAccess a, SharedAccess b) =>
+            a.Guards.All(g => g.Exclusive && g.IsOwnedBy(Type)) && b.Guards.All(g => g.Exclusive && g.IsOwnedBy(Type)) &&
+            ParallelismQuery.CommonGuard(a, b) is null;
 
         /// <summary>Neither atomic nor guarded (a write needs an exclusive guard: a write under a read lock is unprotected).</summary>
         private static bool IsUnprotected(SharedAccess access) =>

@@ -44,10 +44,11 @@ namespace RaceGuard.Rules
                 }
 
                 var guarded = accesses.Where(a => a.Guards.Any(g => g.Key.Equals(guard.Key))).ToList();
-                var unguarded = accesses.Where(a => a.Guards.IsEmpty).ToList();
+                var unguarded = accesses.Where(a => a.Guards.IsEmpty || UnderAnotherLockOnly(a, guard, guarded, facts.Type)).ToList();
                 var total = accesses.Sum(Weight);
-                var loose = unguarded.Sum(Weight);
-                // "Guarded in most members, forgotten in one": the guard must be taken in at least two members.
+                var loose = unguarded.Where(a => a.Guards.IsEmpty).Sum(Weight);
+                // "Guarded in most members, forgotten in one": the guard must be taken in at least two members. An access
+                // under another lock shows the state needs locking and counts against no threshold.
                 if (unguarded.Count == 0 || guarded.Select(g => g.Member).Distinct().Count() < 2 || loose * 3 > total)
                 {
                     continue;
@@ -81,7 +82,9 @@ namespace RaceGuard.Rules
                         properties[DiagnosticPropertyKeys.ExistingSemaphore] = guard.Key.Text;
                     }
 
-                    var others = accesses.Count - 1;
+                    // Distinct source accesses: a helper reached from several members is one access in the code.
+                    var guardedCount = guarded.Select(g => g.Operation.Syntax.GetLocation()).Distinct().Count();
+                    var others = accesses.Select(a => a.Operation.Syntax.GetLocation()).Distinct().Count() - 1;
                     context.ReportDiagnostic(Diagnostic.Create(
                         Descriptor,
                         location,
@@ -89,9 +92,9 @@ namespace RaceGuard.Rules
                         properties.ToImmutable(),
                         field.Name,
                         field.Type.ToMessageString(),
-                        (access.IsWrite ? "written " : "read ") + access.DescribeReportedPlace(),
+                        (access.IsWrite ? "written " : "read ") + access.DescribeReportedPlace() + (access.Guards.IsEmpty ? string.Empty : " under " + GuardName(access.Guards[0])),
                         GuardName(guard),
-                        guarded.Count.ToString(CultureInfo.InvariantCulture) + " of its " + others.ToString(CultureInfo.InvariantCulture) + " other accesses"));
+                        guardedCount.ToString(CultureInfo.InvariantCulture) + " of its " + others.ToString(CultureInfo.InvariantCulture) + " other accesses"));
                 }
             }
         }
@@ -111,6 +114,16 @@ namespace RaceGuard.Rules
             return nullTest && access.Kind == AccessKind.Read &&
                    guarded.Any(g => ReferenceEquals(g.Member, access.Member) && ReferenceEquals(g.Region, access.Region) && g.Anchor.Syntax.SpanStart > access.Anchor.Syntax.SpanStart);
         }
+
+        /// <summary>
+        /// True when <paramref name="access"/> holds other locks of the type's own but not <paramref name="guard"/>, and
+        /// shares none of them with a guarded access it conflicts with (one of the two writes): state guarded by two
+        /// different locks is guarded by neither (RULES.md "Which lock, not a lock").
+        /// </summary>
+        private static bool UnderAnotherLockOnly(SharedAccess access, Guard guard, List<SharedAccess> guarded, INamedTypeSymbol type) =>
+            !access.Guards.IsEmpty &&
+            access.Guards.All(g => g.Exclusive && g.IsOwnedBy(type) && !g.Key.Equals(guard.Key)) &&
+            guarded.Any(other => (other.IsWrite || access.IsWrite) && ParallelismQuery.CommonGuard(access, other) is null);
 
         /// <summary>Writes count twice (SpotBugs' weighting): a forgotten write is worse than a forgotten read.</summary>
         private static int Weight(SharedAccess access) => access.IsWrite ? 2 : 1;

@@ -786,5 +786,25 @@ namespace RaceGuard.Tests.Rules
                 "        _timer = new Timer(_ => Poll(), null, 0, 1000);\n        [|_targets.Add(\"localhost\")|];\n");
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        [Fact]
+        public async Task Reports_OneListChangedUnderTwoDifferentLocks()
+        {
+            // Which lock, not "a lock": Register locks _gate, Forget locks _statsGate; neither excludes the other.
+            var source = LockedCallersSource
+                .Edit("private readonly object _gate = new object();", "private readonly object _gate = new object();\n    private readonly object _statsGate = new object();")
+                .Edit("// Caller must hold _gate.", "public void Forget(string name)\n    {\n        lock (_statsGate)\n        {\n            [|_names.Remove(name)|];\n        }\n    }")
+                .Edit("internal void AddCore(string name) => _names.Add(name);", "internal void AddCore(string name) => [|_names.Add(name)|];");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_SecondLockTakenInsideTheFirst()
+        {
+            var source = LockedCallersSource
+                .Edit("private readonly object _gate = new object();", "private readonly object _gate = new object();\n    private readonly object _statsGate = new object();")
+                .Edit("// Caller must hold _gate.", "public void Forget(string name)\n    {\n        lock (_gate)\n        {\n            lock (_statsGate)\n            {\n                _names.Remove(name);\n            }\n        }\n    }");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }

@@ -781,7 +781,7 @@ namespace RaceGuard.Tests.Rules
         }
 
         [Fact]
-        public async Task Silent_TwoDifferentLocksHalfEach()
+        public async Task Reports_WriteUnderASecondLock()
         {
             const string source = """
                 public sealed class Split
@@ -802,7 +802,7 @@ namespace RaceGuard.Tests.Rules
                     {
                         lock (_b)
                         {
-                            _value = value;
+                            {|#0:_value|} = value;
                         }
                     }
 
@@ -811,6 +811,96 @@ namespace RaceGuard.Tests.Rules
                         lock (_a)
                         {
                             return _value;
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_value", "int", "written in SetB() under the lock '_b'", "the lock '_a'", "2 of its 2 other accesses"));
+        }
+
+        [Fact]
+        public async Task Reports_CounterResetUnderTheStatisticsLock()
+        {
+            const string source = """
+                using System.Collections.Generic;
+
+                public sealed class RequestLog
+                {
+                    private readonly object _sync = new object();
+                    private readonly object _statsSync = new object();
+                    private List<string> _entries = new List<string>();
+
+                    public void Add(string entry)
+                    {
+                        lock (_sync)
+                        {
+                            _entries.Add(entry);
+                        }
+                    }
+
+                    public string[] Snapshot()
+                    {
+                        lock (_sync)
+                        {
+                            return _entries.ToArray();
+                        }
+                    }
+
+                    public void ResetStatistics()
+                    {
+                        lock (_statsSync)
+                        {
+                            {|#0:_entries|} = new List<string>();
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_entries", "List<string>", "written in ResetStatistics() under the lock '_statsSync'", "the lock '_sync'", "2 of its 2 other accesses"));
+        }
+
+        [Fact]
+        public async Task Silent_SecondLockAlwaysTakenInsideTheFirst()
+        {
+            const string source = """
+                public sealed class Nested
+                {
+                    private readonly object _outer = new object();
+                    private readonly object _inner = new object();
+                    private long _total;
+
+                    public void Add(long amount)
+                    {
+                        lock (_outer)
+                        {
+                            lock (_inner)
+                            {
+                                _total = _total + amount;
+                            }
+                        }
+                    }
+
+                    public void Subtract(long amount)
+                    {
+                        lock (_outer)
+                        {
+                            lock (_inner)
+                            {
+                                _total = _total - amount;
+                            }
+                        }
+                    }
+
+                    public long Peek()
+                    {
+                        lock (_inner)
+                        {
+                            return _total;
                         }
                     }
                 }
