@@ -248,6 +248,16 @@ namespace RaceGuard.ConcurrencyModel
                 yield break;
             }
 
+            if (method.MethodKind == MethodKind.LocalFunction)
+            {
+                foreach (var site in LocalFunctionCallSites(key, walk, cancellationToken))
+                {
+                    yield return site;
+                }
+
+                yield break;
+            }
+
             if (!namesInUse.Value.Uses.TryGetValue(method.Name, out var uses))
             {
                 yield break;
@@ -291,6 +301,54 @@ namespace RaceGuard.ConcurrencyModel
                     !targets.Contains(invocation.TargetMethod.OriginalDefinition) || !MayDispatchTo(invocation, method))
                 {
                     continue;
+                }
+
+                if (key.ParameterOrdinal >= 0 && !MayPass(invocation, key.ParameterOrdinal, key.Value))
+                {
+                    continue;
+                }
+
+                var (held, confined) = AtCallSite(invocation, walk, cancellationToken);
+                yield return new CallSite(invocation, invocationSyntax.GetLocation(), held, confined);
+            }
+        }
+
+        /// <summary>
+        /// The calls of a local function, found in the member that declares it (nobody else can name it); a use as a method
+        /// group hands it to code that may call it anywhere.
+        /// </summary>
+        private IEnumerable<CallSite> LocalFunctionCallSites(EntryKey key, Walk walk, CancellationToken cancellationToken)
+        {
+            var local = key.Method;
+            var declaration = local.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
+            var scope = declaration.Ancestors().FirstOrDefault(a => a is MemberDeclarationSyntax or AccessorDeclarationSyntax);
+            if (scope is null)
+            {
+                // A local function of top-level statements: not followed.
+                yield return new CallSite(null, declaration.GetLocation(), null, confined: false);
+                yield break;
+            }
+
+            var model = compilation.GetSemanticModelForAnalysis(declaration.SyntaxTree);
+            foreach (var name in scope.DescendantNodes().OfType<IdentifierNameSyntax>())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (name.Identifier.ValueText != local.Name || name.Parent is MemberAccessExpressionSyntax { Name: var member } && member == name)
+                {
+                    continue;
+                }
+
+                if (model.GetSymbolInfo(name, cancellationToken).Symbol is not IMethodSymbol referenced ||
+                    !SymbolEqualityComparer.Default.Equals(referenced.OriginalDefinition, local))
+                {
+                    continue;
+                }
+
+                if (name.Parent is not InvocationExpressionSyntax invocationSyntax ||
+                    model.GetOperation(invocationSyntax, cancellationToken) is not IInvocationOperation invocation)
+                {
+                    yield return new CallSite(null, name.GetLocation(), null, confined: false);
+                    yield break;
                 }
 
                 if (key.ParameterOrdinal >= 0 && !MayPass(invocation, key.ParameterOrdinal, key.Value))
@@ -348,11 +406,20 @@ namespace RaceGuard.ConcurrencyModel
         {
             IOperation? root = null;
             var inFunction = false;
+            IMethodSymbol? caller = null;
             for (var parent = invocation.Parent; parent is not null; parent = parent.Parent)
             {
-                if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                if (parent is IAnonymousFunctionOperation)
                 {
                     inFunction = true;
+                    root = parent;
+                    break;
+                }
+
+                if (parent is ILocalFunctionOperation localFunction)
+                {
+                    // A local function runs where its own call sites stand: its entry facts are theirs.
+                    caller = localFunction.Symbol;
                     root = parent;
                     break;
                 }
@@ -365,7 +432,7 @@ namespace RaceGuard.ConcurrencyModel
                 return (ImmutableArray<Guard>.Empty, false);
             }
 
-            var caller = invocation.SemanticModel?.GetEnclosingSymbol(invocation.Syntax.SpanStart, cancellationToken);
+            caller ??= invocation.SemanticModel?.GetEnclosingSymbol(invocation.Syntax.SpanStart, cancellationToken) as IMethodSymbol;
             if (!inFunction && caller is IMethodSymbol callerSymbol && (callerSymbol.MethodKind is MethodKind.Constructor or MethodKind.StaticConstructor || Lifecycle.IsTeardown(callerSymbol)))
             {
                 // Before the object is shared, or in Dispose (run once, after use): no other thread calls in meanwhile.
@@ -452,6 +519,12 @@ namespace RaceGuard.ConcurrencyModel
                 // A private property's accessors: only its own type can name it.
                 return method.AssociatedSymbol is IPropertySymbol { IsIndexer: false, IsVirtual: false, IsOverride: false, IsAbstract: false, DeclaredAccessibility: Accessibility.Private, ExplicitInterfaceImplementations.IsEmpty: true } &&
                        method.DeclaredAccessibility is Accessibility.Private or Accessibility.NotApplicable && !method.DeclaringSyntaxReferences.IsEmpty;
+            }
+
+            if (method.MethodKind == MethodKind.LocalFunction)
+            {
+                // Only the member that declares it can name it.
+                return !method.DeclaringSyntaxReferences.IsEmpty;
             }
 
             if (method.MethodKind != MethodKind.Ordinary || method.DeclaringSyntaxReferences.IsEmpty)

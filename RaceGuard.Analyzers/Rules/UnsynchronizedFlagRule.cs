@@ -31,6 +31,7 @@ namespace RaceGuard.Rules
                 var accesses = entry.Value;
                 ReportLoopConditionReads(context, accesses, reported);
                 ReportTestAndSet(context, accesses, reported);
+                ReportCheckThenStart(context, accesses, reported);
                 ReportAccessesOutsideTheLockOfItsWrites(context, accesses, reported);
             }
         }
@@ -174,6 +175,87 @@ namespace RaceGuard.Rules
         }
 
         /// <summary>
+        /// <c>if (_isListening) return; _listenTask = Task.Run(ListenAsync);</c> with <c>_isListening = true</c> inside
+        /// <c>ListenAsync</c>: the flag is set by the work the check starts, so a second call made before the work sets it
+        /// (from another thread, or the same one a moment later) passes the check and starts the work again. Reported at
+        /// the check; the set the fix moves to the check is its first additional location.
+        /// </summary>
+        private void ReportCheckThenStart(RuleContext context, ImmutableArray<SharedAccess> accesses, HashSet<Location> reported)
+        {
+            foreach (var check in accesses)
+            {
+                if (check.Kind != AccessKind.Read || !IsPlain(check) || check.Region is not null || check.Path.Type?.SpecialType != SpecialType.System_Boolean ||
+                    !check.Member.IsExternallyCallable || check.Member.Symbol is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } || reported.Contains(check.Location) ||
+                    CheckedIf(check.Operation) is not ({ } conditional, var enterWhen))
+                {
+                    continue;
+                }
+
+                // The value that stops the next caller: the one the leaving branch tests for (if (_f) return;), or the other
+                // one when the start stands in the then branch (if (!_f) { start }).
+                var leaves = conditional.WhenFalse is null && conditional.WhenTrue.AlwaysLeaves();
+                var blocking = leaves ? enterWhen : !enterWhen;
+                var started = check.Member.Regions.FirstOrDefault(r => !r.StartedOnce && r.Parent is null && StartsAfterPassing(conditional, leaves, r.StartAnchor));
+                if (started is null ||
+                    accesses.Any(w => w.IsWrite && ReferenceEquals(w.Member, check.Member) && w.Region is null && Stores(w, blocking)))
+                {
+                    continue;
+                }
+
+                var set = accesses.FirstOrDefault(w => w.Kind == AccessKind.Write && IsPlain(w) && ReferenceEquals(w.Member, check.Member) && Stores(w, blocking) && InRegion(w, started));
+                if (set is null)
+                {
+                    continue;
+                }
+
+                reported.Add(check.Location);
+                var race = RaceDiagnostic.For(check, new[] { set }, context.Facts);
+                var properties = Properties(race, context.Known, FlagFinding.CheckThenStart);
+                context.ReportDiagnostic(Diagnostic.Create(
+                    Descriptor,
+                    check.Location,
+                    race.AdditionalLocations.Remove(set.Location).Insert(0, set.Location),
+                    properties,
+                    check.Path.DisplayName,
+                    check.Path.Type!.ToMessageString(),
+                    "checked " + check.DescribePlace() + " but set only by the " + started.Construct + " it starts",
+                    "a second call may start it again; set it at the check with Interlocked"));
+            }
+        }
+
+        /// <summary>True when <paramref name="start"/> runs when the check passes: after an <c>if</c> that leaves, or inside the then branch.</summary>
+        private static bool StartsAfterPassing(IConditionalOperation conditional, bool leaves, IOperation start)
+        {
+            if (start.Syntax.SyntaxTree != conditional.Syntax.SyntaxTree)
+            {
+                return false;
+            }
+
+            if (!leaves)
+            {
+                return conditional.WhenTrue.Syntax.Span.Contains(start.Syntax.Span);
+            }
+
+            return conditional.Parent is IBlockOperation block && start.Syntax.SpanStart > conditional.Syntax.Span.End && block.Syntax.Span.Contains(start.Syntax.Span);
+        }
+
+        private static bool Stores(SharedAccess write, bool value) =>
+            write.ReportOperation is ISimpleAssignmentOperation { Value.ConstantValue: { HasValue: true, Value: bool stored } } && stored == value;
+
+        private static bool InRegion(SharedAccess access, ConcurrentRegion region)
+        {
+            for (var current = access.Region; current is not null; current = current.Parent)
+            {
+                if (ReferenceEquals(current, region))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
         /// A flag the type writes under a lock somewhere, read or written elsewhere without it (a circuit breaker's
         /// <c>_isOpen</c> set under <c>_gate</c>, read in <c>AllowRequest()</c> without it).
         /// </summary>
@@ -307,6 +389,7 @@ namespace RaceGuard.Rules
         LoopRead,
         LoopWrite,
         TestAndSet,
+        CheckThenStart,
         UnlockedRead,
         UnlockedWrite,
     }

@@ -46,7 +46,31 @@ namespace RaceGuard.CodeFixes.Editing
 
         /// <summary>True when the fix can rewrite the flag of <paramref name="diagnostic"/>.</summary>
         public static bool CanFix(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken) =>
-            FlagAccesses.FindingOf(diagnostic) == "TestAndSet" && FlagOf(root, model, diagnostic, cancellationToken) is { } field && Plan(root, model, field, cancellationToken) is not null;
+            IsFixed(diagnostic) && FlagOf(root, model, diagnostic, cancellationToken) is { } field &&
+            Plan(root, model, field, MovedSets(root, new[] { diagnostic }), cancellationToken) is not null;
+
+        /// <summary>The findings this rewrite fixes: a test-and-set, and a check-then-start (the set moves to the check).</summary>
+        private static bool IsFixed(Diagnostic diagnostic) => FlagAccesses.FindingOf(diagnostic) is "TestAndSet" or "CheckThenStart";
+
+        /// <summary>
+        /// For each check-then-start diagnostic: the span of the check and the statement that sets the flag in the started
+        /// work (the diagnostic's first additional location), which the fix moves into the check.
+        /// </summary>
+        private static List<(Microsoft.CodeAnalysis.Text.TextSpan Check, StatementSyntax Set)> MovedSets(SyntaxNode root, IEnumerable<Diagnostic> diagnostics)
+        {
+            var moved = new List<(Microsoft.CodeAnalysis.Text.TextSpan, StatementSyntax)>();
+            foreach (var diagnostic in diagnostics)
+            {
+                if (FlagAccesses.FindingOf(diagnostic) == "CheckThenStart" && diagnostic.AdditionalLocations.Count > 0 &&
+                    diagnostic.AdditionalLocations[0] is { SourceTree: { } tree } setLocation && tree == root.SyntaxTree &&
+                    root.FindNode(setLocation.SourceSpan).FirstAncestorOrSelf<ExpressionStatementSyntax>() is { } set)
+                {
+                    moved.Add((diagnostic.Location.SourceSpan, set));
+                }
+            }
+
+            return moved;
+        }
 
         public static async Task<Document?> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken)
         {
@@ -58,8 +82,9 @@ namespace RaceGuard.CodeFixes.Editing
                 return null;
             }
 
-            var fields = diagnostics
-                .Where(d => FlagAccesses.FindingOf(d) == "TestAndSet")
+            var fixedDiagnostics = diagnostics.Where(IsFixed).ToList();
+            var moved = MovedSets(root, fixedDiagnostics);
+            var fields = fixedDiagnostics
                 .Select(d => FlagOf(root, model, d, cancellationToken))
                 .OfType<IFieldSymbol>()
                 .Distinct<IFieldSymbol>(SymbolEqualityComparer.Default)
@@ -71,7 +96,7 @@ namespace RaceGuard.CodeFixes.Editing
             var changed = false;
             foreach (var field in fields)
             {
-                if (Plan(root, model, field, cancellationToken) is not { } plan)
+                if (Plan(root, model, field, moved, cancellationToken) is not { } plan)
                 {
                     continue;
                 }
@@ -132,7 +157,7 @@ namespace RaceGuard.CodeFixes.Editing
         /// has no int form (passed by ref, compound assignment, an assignment whose value is used, a non-literal initialiser).
         /// </summary>
         private static (VariableDeclarationSyntax Declaration, List<Site> Sites, List<ExpressionSyntax> Reads, List<(AssignmentExpressionSyntax, ExpressionSyntax)> Writes)?
-            Plan(SyntaxNode root, SemanticModel model, IFieldSymbol field, CancellationToken cancellationToken)
+            Plan(SyntaxNode root, SemanticModel model, IFieldSymbol field, List<(Microsoft.CodeAnalysis.Text.TextSpan Check, StatementSyntax Set)> moved, CancellationToken cancellationToken)
         {
             if (field is not { DeclaredAccessibility: Accessibility.Private, IsReadOnly: false, IsConst: false, IsVolatile: false, Type.SpecialType: SpecialType.System_Boolean } ||
                 field.ContainingType.DeclaringSyntaxReferences.Any(r => r.SyntaxTree != root.SyntaxTree) ||
@@ -147,7 +172,7 @@ namespace RaceGuard.CodeFixes.Editing
             var sites = new List<Site>();
             foreach (var reference in references)
             {
-                if (SiteOf(reference, field, model, cancellationToken) is { } site && !sites.Any(s => s.Set == site.Set))
+                if (SiteOf(reference, field, model, moved, cancellationToken) is { } site && !sites.Any(s => s.Set == site.Set))
                 {
                     sites.Add(site);
                 }
@@ -190,7 +215,7 @@ namespace RaceGuard.CodeFixes.Editing
         }
 
         /// <summary>The test-and-set <paramref name="reference"/> is the check of, or null.</summary>
-        private static Site? SiteOf(ExpressionSyntax reference, IFieldSymbol field, SemanticModel model, CancellationToken cancellationToken)
+        private static Site? SiteOf(ExpressionSyntax reference, IFieldSymbol field, SemanticModel model, List<(Microsoft.CodeAnalysis.Text.TextSpan Check, StatementSyntax Set)> moved, CancellationToken cancellationToken)
         {
             var enterWhen = true;
             SyntaxNode current = reference;
@@ -229,6 +254,16 @@ namespace RaceGuard.CodeFixes.Editing
                     {
                         return new Site(check, reference, statement, exchange: true, enterWhen);
                     }
+                }
+            }
+
+            // Check-then-start: the started work sets the flag; the set moves into the check.
+            var leaves = check.Else is null && Leaves(check.Statement);
+            foreach (var (checkSpan, set) in moved)
+            {
+                if (checkSpan.IntersectsWith(reference.Span) && IsSet(set, field, leaves ? enterWhen : !enterWhen, model, cancellationToken))
+                {
+                    return new Site(check, reference, set, exchange: leaves, enterWhen);
                 }
             }
 

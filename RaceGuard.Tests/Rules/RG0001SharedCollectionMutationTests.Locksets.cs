@@ -806,5 +806,83 @@ namespace RaceGuard.Tests.Rules
                 .Edit("// Caller must hold _gate.", "public void Forget(string name)\n    {\n        lock (_gate)\n        {\n            lock (_statsGate)\n            {\n                _names.Remove(name);\n            }\n        }\n    }");
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        private const string LocalFunctionCallerSource = """
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            public sealed class Recorder
+            {
+                private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+                private readonly Dictionary<string, string> _exchanges = new Dictionary<string, string>();
+                private readonly List<string> _bindings = new List<string>();
+
+                public Task DeclareAsync(string name) => ForgetAsync(name, held: false);
+
+                public async Task DeleteExchangeAsync(string name, bool held)
+                {
+                    if (held)
+                    {
+                        await DeleteCoreAsync();
+                    }
+                    else
+                    {
+                        await _gate.WaitAsync();
+                        try
+                        {
+                            await DeleteCoreAsync();
+                        }
+                        finally
+                        {
+                            _gate.Release();
+                        }
+                    }
+
+                    async Task DeleteCoreAsync()
+                    {
+                        foreach (var binding in _bindings.ToArray())
+                        {
+                            await ForgetAsync(binding, held: true);
+                        }
+                    }
+                }
+
+                internal async Task ForgetAsync(string name, bool held)
+                {
+                    if (held)
+                    {
+                        _exchanges.Remove(name);
+                    }
+                    else
+                    {
+                        await _gate.WaitAsync();
+                        try
+                        {
+                            _exchanges.Remove(name);
+                        }
+                        finally
+                        {
+                            _gate.Release();
+                        }
+                    }
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task NoDiagnostic_LockHeldParameterPassedTrueFromALocalFunctionEveryCallOfWhichHoldsTheLock()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(LocalFunctionCallerSource);
+        }
+
+        [Fact]
+        public async Task Reports_LockHeldParameterPassedTrueFromALocalFunctionAlsoCalledWithoutTheLock()
+        {
+            var source = LocalFunctionCallerSource
+                .Edit("        async Task DeleteCoreAsync()", "        _ = Task.Run(() => 0);\n        await DeleteCoreAsync();\n\n        async Task DeleteCoreAsync()")
+                .Edit("        if (held)\n        {\n            _exchanges.Remove(name);", "        if (held)\n        {\n            [|_exchanges.Remove(name)|];");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }
