@@ -5,7 +5,7 @@ namespace ChatClient;
 
 /// <summary>
 /// Accepts chat connections on a background task until StopListening() is called from another thread, which then
-/// waits for the accept loop to finish.
+/// waits for the accept loop to finish. Listen() may be called again while it listens.
 /// </summary>
 public sealed class ChatListener
 {
@@ -18,21 +18,29 @@ public sealed class ChatListener
 
     public void Listen()
     {
-        _listener.Start();
-        _isListening = true;
-        Task.Run(() =>
+        // Two quick calls both pass this check: the flag is set only once the accept loop runs.
+        if (_isListening)
         {
-            while (_isListening)
-            {
-                if (_listener.Pending())
-                {
-                    _listener.AcceptTcpClient().Dispose();
-                    _accepted++;
-                }
-            }
+            return;
+        }
 
-            _acceptLoopDone = true;
-        });
+        _listener.Start();
+        Task.Run(AcceptLoop);
+    }
+
+    private void AcceptLoop()
+    {
+        _isListening = true;
+        while (_isListening)
+        {
+            if (_listener.Pending())
+            {
+                _listener.AcceptTcpClient().Dispose();
+                _accepted++;
+            }
+        }
+
+        _acceptLoopDone = true;
     }
 
     public void StopListening()
