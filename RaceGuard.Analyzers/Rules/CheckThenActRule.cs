@@ -52,7 +52,7 @@ namespace RaceGuard.Rules
                 {
                     var actName = ActName(act);
                     if (actName is null || reported.Contains(act.Location) || CheckControlling(act, checks) is not { } check ||
-                        (concurrent && !ActsOnTheCheckAlone(actName, check, act)))
+                        (concurrent && !ActsOnTheCheckAlone(actName, check, act)) || ReleasesOwnClaim(act, actName, entry.Value))
                     {
                         continue;
                     }
@@ -154,6 +154,37 @@ namespace RaceGuard.Rules
             "TryAdd" or "TryRemove" => check.MemberName is "ContainsKey" or "Contains" && access.ReportOperation.Parent is IExpressionStatementOperation,
             _ => false,
         };
+
+        /// <summary>
+        /// A <c>Remove</c>/<c>TryRemove</c> in a <c>finally</c> that gives back the entry the same code added before the
+        /// <c>try</c> or in it (<c>_inProgress[user] = true; try { .. } finally { _inProgress.TryRemove(user, out _); }</c>):
+        /// it removes what this run claimed whatever the check said, so it acts on nothing the check decided. The claim is
+        /// where a race can be, and is reported on its own.
+        /// </summary>
+        private static bool ReleasesOwnClaim(SharedAccess act, string actName, ImmutableArray<SharedAccess> accesses)
+        {
+            if (actName is not ("Remove" or "TryRemove") || KeyOf(act.ReportOperation) is not { } key)
+            {
+                return false;
+            }
+
+            ITryOperation? @try = null;
+            for (var parent = act.ReportOperation.Parent; parent is not null && parent is not IAnonymousFunctionOperation and not ILocalFunctionOperation; parent = parent.Parent)
+            {
+                if (parent is ITryOperation { Finally: { } @finally } candidate && @finally.Syntax.Span.Contains(act.ReportOperation.Syntax.Span))
+                {
+                    @try = candidate;
+                    break;
+                }
+            }
+
+            return @try is not null && accesses.Any(claim =>
+                ReferenceEquals(claim.Member, act.Member) && ReferenceEquals(claim.Region, act.Region) &&
+                ActName(claim) is "the indexer" or "Add" or "TryAdd" or "GetOrAdd" or "AddOrUpdate" &&
+                claim.ReportOperation.Syntax.SyntaxTree == @try.Syntax.SyntaxTree &&
+                claim.ReportOperation.Syntax.SpanStart < @try.Finally!.Syntax.SpanStart &&
+                KeyOf(claim.ReportOperation) is { } claimKey && claimKey.IsEquivalentTo(key, topLevel: false));
+        }
 
         /// <summary>
         /// A memo cache filled after a <c>TryGetValue</c> miss with a value computed from the key alone

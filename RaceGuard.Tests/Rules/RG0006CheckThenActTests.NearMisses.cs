@@ -342,5 +342,67 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        private const string OneGenerationPerUser = """
+            using System;
+            using System.Collections.Concurrent;
+            using System.Threading.Tasks;
+
+            public sealed class Generator
+            {
+                private readonly ConcurrentDictionary<Guid, bool> _running = new ConcurrentDictionary<Guid, bool>();
+
+                public async Task<string> GenerateAsync(Guid user, string prompt)
+                {
+                    if (_running.ContainsKey(user))
+                    {
+                        throw new InvalidOperationException("A generation is already running for this user.");
+                    }
+
+                    {|#0:_running[user] = true|};
+                    try
+                    {
+                        await Task.Delay(10);
+                        return prompt.ToUpperInvariant();
+                    }
+                    finally
+                    {
+                        _running.TryRemove(user, out _);
+                    }
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task ReportsOnlyTheClaim_TryRemoveInAFinallyReleasesTheEntryTheSameMemberAdded()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(
+                OneGenerationPerUser,
+                VerifyCS.Diagnostic("RG0006").WithLocation(0).WithArguments(
+                    "_running", "ConcurrentDictionary<Guid, bool>", "ContainsKey()", "the indexer", "in GenerateAsync()", "TryAdd"));
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_ClaimWithTryAddAndReleaseInAFinally()
+        {
+            var source = OneGenerationPerUser
+                .Replace("if (_running.ContainsKey(user))", "if (!_running.TryAdd(user, true))")
+                .Replace("        {|#0:_running[user] = true|};\n", string.Empty);
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_TryRemoveInAFinallyOfAnotherKey()
+        {
+            var source = OneGenerationPerUser
+                .Replace("public async Task<string> GenerateAsync(Guid user, string prompt)", "public async Task<string> GenerateAsync(Guid user, Guid other, string prompt)")
+                .Replace("if (_running.ContainsKey(user))", "if (_running.ContainsKey(other))")
+                .Replace("{|#0:_running[user] = true|}", "_running[user] = true")
+                .Replace("_running.TryRemove(user, out _);", "{|#0:_running.TryRemove(other, out _)|};");
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0006").WithLocation(0).WithArguments(
+                    "_running", "ConcurrentDictionary<Guid, bool>", "ContainsKey()", "TryRemove()", "in GenerateAsync()", "TryRemove"));
+        }
     }
 }
