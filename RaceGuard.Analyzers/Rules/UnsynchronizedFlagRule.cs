@@ -32,6 +32,7 @@ namespace RaceGuard.Rules
                 ReportLoopConditionReads(context, accesses, reported);
                 ReportTestAndSet(context, accesses, reported);
                 ReportCheckThenStart(context, accesses, reported);
+                ReportEarlyExitSharedByParallelInstances(context, accesses, reported);
                 ReportAccessesOutsideTheLockOfItsWrites(context, accesses, reported);
             }
         }
@@ -42,7 +43,7 @@ namespace RaceGuard.Rules
         /// </summary>
         private static bool IsFlag(AccessPath path, ImmutableArray<SharedAccess> accesses)
         {
-            if (path.Symbols.Length != 1 || path.Last is not (IFieldSymbol or ILocalSymbol or IParameterSymbol) || path.Type is not { } type)
+            if (path.Type is not { } type || !(path.Symbols.Length == 1 ? path.Last is IFieldSymbol or ILocalSymbol or IParameterSymbol : IsOneStepMemberFlag(path)))
             {
                 return false;
             }
@@ -77,6 +78,20 @@ namespace RaceGuard.Rules
 
             return writes > 0;
         }
+
+        /// <summary>
+        /// A flag one step into an object the type holds (<c>_work.IsPausing</c>, <c>_state.Closed</c>): a field, or an
+        /// auto-property (whose getter the JIT inlines to the field), of the object in a field of the type.
+        /// </summary>
+        private static bool IsOneStepMemberFlag(AccessPath path) =>
+            path.Symbols.Length == 2 && path.Root is IFieldSymbol { Type.IsReferenceType: true } &&
+            path.Last switch
+            {
+                IFieldSymbol { IsStatic: false } => true,
+                IPropertySymbol { IsStatic: false, IsIndexer: false } property => property.ContainingType.GetMembers().OfType<IFieldSymbol>()
+                    .Any(f => SymbolEqualityComparer.Default.Equals(f.AssociatedSymbol, property)),
+                _ => false,
+            };
 
         /// <summary>True for a plain read or write: not through Volatile/Interlocked, not of a volatile field, not under an exclusive guard (a read: any guard).</summary>
         private static bool IsPlain(SharedAccess access) =>
@@ -159,7 +174,14 @@ namespace RaceGuard.Rules
                 var conflicts = context.Facts.RacesWith(set).Where(w => w.IsWrite).ToList();
                 if (!conflicts.Any(c => ReferenceEquals(c, set)))
                 {
-                    continue;
+                    // A busy flag tested and set in a timer callback: the test-and-set says the author expects the next
+                    // tick while this one runs (neither timer waits for its callback), and the two ticks both pass it.
+                    if (!ParallelismQuery.Chain(set.Region).Any(r => r.Kind is RegionKind.Timer or RegionKind.TimerElapsed))
+                    {
+                        continue;
+                    }
+
+                    conflicts.Add(set);
                 }
 
                 reported.Add(check.Location);
@@ -220,6 +242,40 @@ namespace RaceGuard.Rules
                     check.Path.Type!.ToMessageString(),
                     "checked " + check.DescribePlace() + " but set only by the " + started.Construct + " it starts",
                     "a second call may start it again; set it at the check with Interlocked"));
+            }
+        }
+
+        /// <summary>
+        /// A "found" flag of a <c>Parallel</c> body: <c>if (found) return; .. found = true;</c> where every instance of the
+        /// body reads the flag to stop early and may set it, with plain accesses. Reported at the read, with the writes as
+        /// the other side.
+        /// </summary>
+        private void ReportEarlyExitSharedByParallelInstances(RuleContext context, ImmutableArray<SharedAccess> accesses, HashSet<Location> reported)
+        {
+            foreach (var read in accesses)
+            {
+                if (read.Kind != AccessKind.Read || !IsPlain(read) || reported.Contains(read.Location) ||
+                    read.Region is not { Kind: RegionKind.Parallel or RegionKind.ParallelInvokeAction or RegionKind.Plinq, Multiplicity: Multiplicity.Many } region ||
+                    CheckedIf(read.Operation) is not ({ } conditional, _) || !conditional.WhenTrue.AlwaysLeaves())
+                {
+                    continue;
+                }
+
+                var writers = context.Facts.RacesWith(read).Where(w => w.Kind == AccessKind.Write && IsPlain(w) && ReferenceEquals(w.Region, region)).ToList();
+                if (writers.Count == 0)
+                {
+                    continue;
+                }
+
+                reported.Add(read.Location);
+                var race = RaceDiagnostic.For(read, writers, context.Facts);
+                context.ReportDiagnostic(race.Create(
+                    Descriptor,
+                    Properties(race, context.Known, FlagFinding.ParallelRead),
+                    read.Path.DisplayName,
+                    read.Path.Type!.ToMessageString(),
+                    "read to stop early " + read.DescribePlace() + " while other instances of it set it",
+                    "they may not see the set; use Volatile.Read/Volatile.Write or ParallelLoopState.Stop()"));
             }
         }
 
@@ -390,6 +446,7 @@ namespace RaceGuard.Rules
         LoopWrite,
         TestAndSet,
         CheckThenStart,
+        ParallelRead,
         UnlockedRead,
         UnlockedWrite,
     }

@@ -15,8 +15,8 @@ namespace RaceGuard.CodeFixes.Editing
         public static string? FindingOf(Diagnostic diagnostic) =>
             diagnostic.Properties.TryGetValue(DiagnosticPropertyKeys.FlagFinding, out var finding) ? finding : null;
 
-        /// <summary>True for the findings a Volatile access or a volatile field fixes: a loop's read and write, and accesses outside the lock of the writes.</summary>
-        public static bool IsVisibilityFinding(Diagnostic diagnostic) => FindingOf(diagnostic) is "LoopRead" or "LoopWrite" or "UnlockedRead" or "UnlockedWrite";
+        /// <summary>True for the findings a Volatile access or a volatile field fixes: a loop's read and write, a Parallel body's early-exit flag, and accesses outside the lock of the writes.</summary>
+        public static bool IsVisibilityFinding(Diagnostic diagnostic) => FindingOf(diagnostic) is "LoopRead" or "LoopWrite" or "ParallelRead" or "UnlockedRead" or "UnlockedWrite";
 
         /// <summary>
         /// The expressions in <paramref name="root"/> that name <paramref name="flag"/>: <c>_flag</c>, <c>this._flag</c>,

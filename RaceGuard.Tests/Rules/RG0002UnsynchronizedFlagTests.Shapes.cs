@@ -1,0 +1,227 @@
+using System.Threading.Tasks;
+using RaceGuard.Tests.Verifiers;
+using VerifyCS = RaceGuard.Tests.Verifiers.CSharpRuleVerifier<RaceGuard.Rules.UnsynchronizedFlagRule>;
+
+namespace RaceGuard.Tests.Rules
+{
+    /// <summary>
+    /// RG0002 shapes seen in real fixes: a busy flag tested and set in a timer callback, a "found" flag of Parallel bodies,
+    /// a flag one step into an object the type holds; each with its near miss.
+    /// </summary>
+    public partial class RG0002UnsynchronizedFlagTests
+    {
+        private const string BusyTimer = """
+            using System;
+
+            public sealed class Poller : IDisposable
+            {
+                private readonly System.Timers.Timer _timer = new System.Timers.Timer(1000);
+                private bool _busy;
+
+                public Poller()
+                {
+                    _timer.Elapsed += (_, _) => Tick();
+                    _timer.Start();
+                }
+
+                private void Tick()
+                {
+                    if ({|#0:_busy|})
+                    {
+                        return;
+                    }
+
+                    {|#1:_busy = true|};
+                    try
+                    {
+                        Console.WriteLine("polling");
+                    }
+                    finally
+                    {
+                        _busy = false;
+                    }
+                }
+
+                public void Dispose() => _timer.Dispose();
+            }
+            """;
+
+        [Fact]
+        public async Task Reports_BusyFlagTestedAndSetInATimerElapsedHandler()
+        {
+            const string detail = "checked and then set without Interlocked or a lock in Tick() called inside the Timer.Elapsed handler started in Poller(), racing with other instances of the same Timer.Elapsed handler";
+            const string advice = "two callers may both pass the check; use Interlocked.CompareExchange on an int, or a lock";
+            await VerifyCS.VerifyAnalyzerAsync(
+                BusyTimer,
+                VerifyCS.Diagnostic("RG0002").WithLocation(0).WithArguments("_busy", "bool", detail, advice),
+                VerifyCS.Diagnostic("RG0002").WithLocation(1).WithArguments("_busy", "bool", detail, advice));
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_BusyFlagTakenWithInterlockedInATimerElapsedHandler()
+        {
+            const string source = """
+                using System;
+                using System.Threading;
+
+                public sealed class Poller : IDisposable
+                {
+                    private readonly System.Timers.Timer _timer = new System.Timers.Timer(1000);
+                    private int _busy;
+
+                    public Poller()
+                    {
+                        _timer.Elapsed += (_, _) => Tick();
+                        _timer.Start();
+                    }
+
+                    private void Tick()
+                    {
+                        if (Interlocked.Exchange(ref _busy, 1) == 1)
+                        {
+                            return;
+                        }
+
+                        try
+                        {
+                            Console.WriteLine("polling");
+                        }
+                        finally
+                        {
+                            Volatile.Write(ref _busy, 0);
+                        }
+                    }
+
+                    public void Dispose() => _timer.Dispose();
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_BusyFlagTestedAndSetUnderALockInATimerElapsedHandler()
+        {
+            var source = BusyTimer
+                .Edit("    private bool _busy;", "    private readonly object _gate = new object();\n    private bool _busy;")
+                .Edit(
+                    "        if ({|#0:_busy|})\n        {\n            return;\n        }\n\n        {|#1:_busy = true|};",
+                    "        lock (_gate)\n        {\n            if (_busy)\n            {\n                return;\n            }\n\n            _busy = true;\n        }")
+                .Edit("            _busy = false;", "            lock (_gate)\n            {\n                _busy = false;\n            }");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        private const string FoundFlag = """
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+
+            public static class Finder
+            {
+                public static bool ContainsMatch(IEnumerable<string> lines, string pattern)
+                {
+                    var found = false;
+                    Parallel.ForEach(lines, line =>
+                    {
+                        if ({|#0:found|})
+                        {
+                            return;
+                        }
+
+                        if (line.Contains(pattern))
+                        {
+                            found = true;
+                        }
+                    });
+
+                    return found;
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task Reports_FoundFlagReadToStopEarlyByParallelBodiesThatSetIt()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(
+                FoundFlag,
+                VerifyCS.Diagnostic("RG0002").WithLocation(0).WithArguments(
+                    "found",
+                    "bool",
+                    "read to stop early inside a Parallel.ForEach body while other instances of it set it",
+                    "they may not see the set; use Volatile.Read/Volatile.Write or ParallelLoopState.Stop()"));
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_FoundFlagOnlyReadAfterTheParallelLoop()
+        {
+            var source = FoundFlag.Edit("            if ({|#0:found|})\n            {\n                return;\n            }\n\n", string.Empty);
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_FoundFlagReadWithVolatile()
+        {
+            var source = FoundFlag
+                .Edit("using System.Collections.Generic;", "using System.Collections.Generic;\nusing System.Threading;")
+                .Edit("if ({|#0:found|})", "if (Volatile.Read(ref found))")
+                .Edit("                found = true;", "                Volatile.Write(ref found, true);");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        private const string OneStepFlag = """
+            using System.Threading;
+
+            public sealed class WorkState
+            {
+                public bool IsPausing;
+            }
+
+            public sealed class Pump
+            {
+                private readonly WorkState _work = new WorkState();
+                private Thread? _thread;
+
+                public void Start()
+                {
+                    _thread = new Thread(() =>
+                    {
+                        var spins = 0;
+                        while (!{|#0:_work.IsPausing|})
+                        {
+                            spins++;
+                        }
+                    });
+                    _thread.Start();
+                }
+
+                public void Pause() => {|#1:_work.IsPausing = true|};
+            }
+            """;
+
+        [Fact]
+        public async Task Reports_LoopFlagOneStepIntoAnObjectTheTypeHolds()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(
+                OneStepFlag,
+                VerifyCS.Diagnostic("RG0002").WithLocation(0).WithArguments(
+                    "_work.IsPausing",
+                    "bool",
+                    "read without Volatile or a lock in the condition of a while loop inside the Thread lambda started in Start(), racing with the write in Pause()",
+                    "the loop may never see the change; use Volatile.Read/Volatile.Write, make it volatile, or use a CancellationToken"),
+                VerifyCS.Diagnostic("RG0002").WithLocation(1).WithArguments(
+                    "_work.IsPausing",
+                    "bool",
+                    "written without Volatile or a lock in Pause(), racing with the read in the condition of the while loop inside the Thread lambda started in Start()",
+                    "the loop may never see the change; use Volatile.Write/Volatile.Read, make it volatile, or use a CancellationToken"));
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_OneStepFlagThatIsVolatile()
+        {
+            var source = OneStepFlag
+                .Edit("    public bool IsPausing;", "    public volatile bool IsPausing;")
+                .Edit("{|#0:_work.IsPausing|}", "_work.IsPausing")
+                .Edit("{|#1:_work.IsPausing = true|}", "_work.IsPausing = true");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+    }
+}
