@@ -46,10 +46,10 @@ namespace RaceGuard.Analyzers
                 return;
             }
 
-            // The acquire must stand alone as a statement (await sem.WaitAsync(); sem.Wait();): a result that is used is a
-            // try-acquire (if (sem.Wait(0)) ..), and Monitor.Enter(x, ref taken) is the lock-statement pattern.
+            // The acquire must stand alone as a statement (await sem.WaitAsync(); sem.Wait(); Monitor.Enter(x, ref taken);
+            // spin.Enter(ref taken);): a result that is used is a try-acquire (if (sem.Wait(0)) ..).
             var statement = StatementOf(acquire);
-            if (statement?.Parent is not IBlockOperation block || acquire.Arguments.Any(a => a.Parameter?.RefKind == RefKind.Ref) || IsSignal(acquired))
+            if (statement?.Parent is not IBlockOperation block || IsSignal(acquired))
             {
                 return;
             }

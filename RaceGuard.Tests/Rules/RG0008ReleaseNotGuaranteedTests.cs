@@ -893,5 +893,78 @@ namespace RaceGuard.Tests.Rules
 
             await Verify.VerifyCodeFixAsync(source, source);
         }
+
+        [Fact]
+        public async Task Reports_SpinLockEnterWithTakenFlagReleasedOutsideAFinally()
+        {
+            const string source = """
+                using System.Threading;
+
+                class Fast
+                {
+                    private SpinLock _spin = new SpinLock(false);
+                    private int _n;
+
+                    void Bump()
+                    {
+                        var taken = false;
+                        {|#0:_spin.Enter(ref taken)|};
+                        _n = checked(_n + 1);
+                        _spin.Exit();
+                    }
+                }
+                """;
+
+            await Verify.VerifyAnalyzerAsync(
+                source,
+                Verify.Diagnostic("RG0008").WithLocation(0).WithArguments("_spin", "SpinLock", "Enter()", "Bump()"));
+        }
+
+        [Fact]
+        public async Task Fix_MonitorEnterWithTakenFlagReleasedOutsideAFinally()
+        {
+            const string source = """
+                using System.Threading;
+
+                class Counter
+                {
+                    private readonly object _sync = new object();
+                    private int _count;
+
+                    void Increment()
+                    {
+                        var taken = false;
+                        [|Monitor.Enter(_sync, ref taken)|];
+                        _count = checked(_count + 1);
+                        Monitor.Exit(_sync);
+                    }
+                }
+                """;
+            const string fixedSource = """
+                using System.Threading;
+
+                class Counter
+                {
+                    private readonly object _sync = new object();
+                    private int _count;
+
+                    void Increment()
+                    {
+                        var taken = false;
+                        Monitor.Enter(_sync, ref taken);
+                        try
+                        {
+                            _count = checked(_count + 1);
+                        }
+                        finally
+                        {
+                            Monitor.Exit(_sync);
+                        }
+                    }
+                }
+                """;
+
+            await Verify.VerifyCodeFixAsync(source, fixedSource);
+        }
     }
 }

@@ -188,7 +188,8 @@ var exceptions = new ConcurrentQueue<(string Analyzer, string Text)>();
     return (time, result.GetAllDiagnostics());
 }
 
-var raceGuard = Run("RaceGuard", ImmutableArray.Create<DiagnosticAnalyzer>(new RaceGuardAnalyzer()));
+// Both analyzers of the package: the host (RG0001-RG0007) and the stand-alone release check (RG0008).
+var raceGuard = Run("RaceGuard", ImmutableArray.Create<DiagnosticAnalyzer>(new RaceGuardAnalyzer(), new LockReleaseAnalyzer()));
 
 var peerTimes = new List<(string Name, TimeSpan Time)>();
 if (withPeers)
