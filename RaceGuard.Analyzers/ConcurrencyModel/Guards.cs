@@ -142,7 +142,37 @@ namespace RaceGuard.ConcurrencyModel
                 }
             }
 
+            if (!held.IsEmpty && method.IsAsync && MayRunAfterAnAwait(operation, root))
+            {
+                // The caller's lock, monitor or thread-bound lock is released when the async method first yields (its
+                // caller cannot await under a lock): only a semaphore the caller holds across the whole call stays held.
+                held = held.RemoveAll(g => g.Kind != GuardKind.Semaphore);
+            }
+
             return held.Select(g => g.AsHeldByCaller()).ToImmutableArray();
+        }
+
+        /// <summary>True when an <c>await</c> of <paramref name="root"/>'s own code may run before <paramref name="operation"/>: one earlier in the text, or one in a loop around it.</summary>
+        private static bool MayRunAfterAnAwait(IOperation operation, IOperation root)
+        {
+            var position = operation.Syntax.SpanStart;
+            foreach (var awaited in root.DescendantsOutsideFunctions().OfType<IAwaitOperation>())
+            {
+                if (awaited.Syntax.SpanStart < position)
+                {
+                    return true;
+                }
+            }
+
+            for (var parent = operation.Parent; parent is not null && !ReferenceEquals(parent, root); parent = parent.Parent)
+            {
+                if (parent is ILoopOperation loop && loop.DescendantsOutsideFunctions().OfType<IAwaitOperation>().Any())
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary><c>p</c> or <c>!p</c> for a <c>bool</c> parameter of <paramref name="method"/>: the parameter and the value that makes the test true.</summary>

@@ -152,6 +152,13 @@ namespace RaceGuard.ConcurrencyModel
             {
                 region = asyncRegion.Parent;
                 anchor = asyncRegion.StartAnchor;
+
+                // ..under the locks held where the call stands (lock (_gate) { _drain = DrainAsync(); }).
+                if (guardsAtAsyncStart.TryGetValue(asyncRegion, out var atStart))
+                {
+                    var own = guards;
+                    guards = new GuardSet(() => atStart.Value.IsEmpty ? own.Value : atStart.Value.AddRange(own.Value));
+                }
             }
 
             accesses.Add(new SharedAccess(path, kind, reference, report, anchor, region, guards, atomic, partitioned, via, memberName, assignedType, facts));

@@ -30,6 +30,9 @@ namespace RaceGuard.ConcurrencyModel
         private readonly List<(AccessPath, ITypeSymbol)> initializers = new List<(AccessPath, ITypeSymbol)>();
         private readonly Dictionary<ILocalSymbol, AccessPath> aliases = new Dictionary<ILocalSymbol, AccessPath>(SymbolEqualityComparer.Default);
         private readonly Dictionary<IOperation, Lazy<bool>> acquiresByRoot = new Dictionary<IOperation, Lazy<bool>>();
+
+        /// <summary>The guards held where an un-awaited async call starts: its synchronous prefix runs under them.</summary>
+        private readonly Dictionary<ConcurrentRegion, GuardSet> guardsAtAsyncStart = new Dictionary<ConcurrentRegion, GuardSet>();
         private readonly Dictionary<IOperation, (int FirstEnd, ImmutableArray<Microsoft.CodeAnalysis.Text.TextSpan> Scopes)> suspensionsByBody = new Dictionary<IOperation, (int, ImmutableArray<Microsoft.CodeAnalysis.Text.TextSpan>)>();
 
         private readonly TypeContext typeContext;
@@ -356,6 +359,7 @@ namespace RaceGuard.ConcurrencyModel
             var region = NewRegion(RegionKind.AsyncFanOut, "concurrent call to '" + method.Name + "'", invocation, null, method, Multiplicity.Once, frame, handle, joins, body, body.Syntax);
             if (CanEnter(method, frame))
             {
+                guardsAtAsyncStart[region] = GuardsAt(invocation, frame);
                 Visit(body, new Frame(region, body, body, null, GuardSet.Empty, BindParameters(invocation, frame), frame.Depth + 1, frame.CallStack.Add(method.OriginalDefinition)));
             }
         }

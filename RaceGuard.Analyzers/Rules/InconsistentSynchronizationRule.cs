@@ -29,7 +29,9 @@ namespace RaceGuard.Rules
             var facts = context.Facts;
             foreach (var entry in facts.AccessesByPath)
             {
-                if (entry.Key.Symbols.Length != 1 || entry.Key.Root is not IFieldSymbol { IsReadOnly: false, IsConst: false } field ||
+                // A readonly field counts when it holds a collection changed in place (under the lock, read without it).
+                if (entry.Key.Symbols.Length != 1 || entry.Key.Root is not IFieldSymbol { IsConst: false } field ||
+                    (field.IsReadOnly && context.Known.GetNonThreadSafeCollection(field.Type) is null) ||
                     !SymbolEqualityComparer.Default.Equals(field.ContainingType.OriginalDefinition, facts.Type.OriginalDefinition) ||
                     field.Type.SpecialType == SpecialType.System_Boolean || (facts.IsPerRequest && !field.IsStatic))
                 {
@@ -46,9 +48,9 @@ namespace RaceGuard.Rules
                 var guarded = accesses.Where(a => a.Guards.Any(g => g.Key.Equals(guard.Key))).ToList();
                 var unguarded = accesses.Where(a => a.Guards.IsEmpty || UnderAnotherLockOnly(a, guard, guarded, facts.Type)).ToList();
                 var total = accesses.Sum(Weight);
-                var loose = unguarded.Where(a => a.Guards.IsEmpty).Sum(Weight);
+                var loose = unguarded.Where(a => a.Guards.IsEmpty || a.Guards.Any(g => g.HeldByCaller)).Sum(Weight);
                 // "Guarded in most members, forgotten in one": the guard must be taken in at least two members. An access
-                // under another lock shows the state needs locking and counts against no threshold.
+                // whose own member takes another lock shows the state needs locking and counts against no threshold.
                 if (unguarded.Count == 0 || guarded.Select(g => g.Member).Distinct().Count() < 2 || loose * 3 > total)
                 {
                     continue;
@@ -64,7 +66,17 @@ namespace RaceGuard.Rules
                 foreach (var access in unguarded)
                 {
                     var location = access.Operation.Syntax.GetLocation();
-                    if (!IsOwnedByThisRule(access) || (access.Kind == AccessKind.Read && !readsCanTear) || IsDoubleCheckedFastPath(access, guarded) || !reported.Add(location))
+                    if (!IsOwnedByThisRule(access) || (access.Kind == AccessKind.Read && !readsCanTear) || IsDoubleCheckedFastPath(access, guarded))
+                    {
+                        continue;
+                    }
+
+                    // Distinct source accesses: a helper reached from several members is one access in the code, and the
+                    // reported one does not count among the others (reached under the lock on another path, it is no
+                    // evidence of its own).
+                    var guardedCount = guarded.Select(g => g.Operation.Syntax.GetLocation()).Where(l => l != location).Distinct().Count();
+                    var others = accesses.Select(a => a.Operation.Syntax.GetLocation()).Where(l => l != location).Distinct().Count();
+                    if (guardedCount == 0 || !reported.Add(location))
                     {
                         continue;
                     }
@@ -82,9 +94,6 @@ namespace RaceGuard.Rules
                         properties[DiagnosticPropertyKeys.ExistingSemaphore] = guard.Key.Text;
                     }
 
-                    // Distinct source accesses: a helper reached from several members is one access in the code.
-                    var guardedCount = guarded.Select(g => g.Operation.Syntax.GetLocation()).Distinct().Count();
-                    var others = accesses.Select(a => a.Operation.Syntax.GetLocation()).Distinct().Count() - 1;
                     context.ReportDiagnostic(Diagnostic.Create(
                         Descriptor,
                         location,

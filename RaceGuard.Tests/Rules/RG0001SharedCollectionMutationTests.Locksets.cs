@@ -884,5 +884,59 @@ namespace RaceGuard.Tests.Rules
                 .Edit("        if (held)\n        {\n            _exchanges.Remove(name);", "        if (held)\n        {\n            [|_exchanges.Remove(name)|];");
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        private const string AsyncCalleeSource = """
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+
+            public sealed class Inbox
+            {
+                private readonly object _gate = new object();
+                private readonly List<string> _pending = new List<string>();
+                private Task _drain = Task.CompletedTask;
+
+                public void Post(string message)
+                {
+                    lock (_gate)
+                    {
+                        _pending.Add(message);
+                        if (_drain.IsCompleted)
+                        {
+                            _drain = DrainAsync();
+                        }
+                    }
+                }
+
+                private async Task DrainAsync()
+                {
+                    _pending.Remove(string.Empty);
+                    await Task.Yield();
+                    lock (_gate)
+                    {
+                        _pending.Clear();
+                    }
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task NoDiagnostic_AsyncCalleeBeforeItsFirstAwaitRunsUnderTheCallersLock()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(AsyncCalleeSource);
+        }
+
+        [Fact]
+        public async Task Reports_AsyncCalleeAfterAnAwaitNoLongerHoldsTheCallersLock()
+        {
+            // The caller cannot await under its lock: the lock is released when DrainAsync first yields.
+            var source = AsyncCalleeSource
+                .Edit(
+                    "        await Task.Yield();\n        lock (_gate)\n        {\n            _pending.Clear();\n        }",
+                    "        await Task.Yield();\n        [|_pending.Clear()|];")
+                .Edit(
+                    "    private async Task DrainAsync()",
+                    "    public void Discard(string message)\n    {\n        lock (_gate)\n        {\n            _pending.Remove(message);\n        }\n    }\n\n    private async Task DrainAsync()");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }

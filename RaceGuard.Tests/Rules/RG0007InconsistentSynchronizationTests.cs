@@ -1391,5 +1391,126 @@ namespace RaceGuard.Tests.Rules
 
             await new VerifySemaphore.Test { TestCode = source, FixedCode = fixedSource }.RunAsync();
         }
+
+        [Fact]
+        public async Task Reports_PrivateGetterReadAfterAnAwaitOfALoopStartedUnderTheLock()
+        {
+            // RunLoopAsync is called under _gate, but the lock is released when it first awaits: Reason runs unlocked.
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                public sealed class Activation
+                {
+                    private readonly object _gate = new object();
+                    private Dictionary<string, string>? _extras;
+                    private Task _loop = Task.CompletedTask;
+
+                    public void Start()
+                    {
+                        lock (_gate)
+                        {
+                            _loop = RunLoopAsync();
+                        }
+                    }
+
+                    public void Set(string key, string value)
+                    {
+                        lock (_gate)
+                        {
+                            _extras ??= new Dictionary<string, string>();
+                            _extras[key] = value;
+                        }
+                    }
+
+                    public void Clear()
+                    {
+                        lock (_gate)
+                        {
+                            _extras = null;
+                        }
+                    }
+
+                    private string? Reason => {|#0:_extras|}?.GetValueOrDefault("reason");
+
+                    private async Task RunLoopAsync()
+                    {
+                        while (true)
+                        {
+                            await Task.Delay(100);
+                            System.Console.WriteLine(Reason);
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_extras", "Dictionary<string, string>?", "read in 'Reason'", "the lock '_gate'", "3 of its 3 other accesses"));
+        }
+
+        private const string ReadonlyRegistry = """
+            using System.Collections.Generic;
+
+            public sealed class Registry
+            {
+                private readonly object _gate = new object();
+                private readonly List<string> _names = new List<string>();
+
+                public void Add(string name)
+                {
+                    lock (_gate)
+                    {
+                        _names.Add(name);
+                    }
+                }
+
+                public void Remove(string name)
+                {
+                    lock (_gate)
+                    {
+                        _names.Remove(name);
+                    }
+                }
+
+                public bool Contains(string name)
+                {
+                    lock (_gate)
+                    {
+                        return _names.Contains(name);
+                    }
+                }
+
+                public string[] Snapshot() => {|#0:_names|}.ToArray();
+            }
+            """;
+
+        [Fact]
+        public async Task Reports_SnapshotOfAReadonlyListTheOtherMembersChangeUnderTheLock()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(
+                ReadonlyRegistry,
+                VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_names", "List<string>", "read in Snapshot()", "the lock '_gate'", "3 of its 3 other accesses"));
+        }
+
+        [Fact]
+        public async Task Silent_SnapshotOfAReadonlyListTakenUnderTheLock()
+        {
+            var source = ReadonlyRegistry.Edit(
+                "    public string[] Snapshot() => {|#0:_names|}.ToArray();",
+                "    public string[] Snapshot()\n    {\n        lock (_gate)\n        {\n            return _names.ToArray();\n        }\n    }");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_ReadonlyConcurrentCollectionReadWithoutTheLock()
+        {
+            var source = ReadonlyRegistry
+                .Edit("using System.Collections.Generic;", "using System.Collections.Concurrent;\nusing System.Collections.Generic;\nusing System.Linq;")
+                .Edit("private readonly List<string> _names = new List<string>();", "private readonly ConcurrentBag<string> _names = new ConcurrentBag<string>();")
+                .Edit("            _names.Remove(name);", "            _names.TryTake(out _);")
+                .Edit("{|#0:_names|}", "_names");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }
