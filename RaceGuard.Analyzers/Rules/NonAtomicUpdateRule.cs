@@ -21,7 +21,7 @@ namespace RaceGuard.Rules
             var reported = new HashSet<Location>();
             foreach (var entry in facts.AccessesByPath)
             {
-                if (!IsNumber(entry.Key.Type) || entry.Key.Last is not (IFieldSymbol or ILocalSymbol or IParameterSymbol))
+                if (!(IsNumber(entry.Key.Type) || entry.Key.Type is { TypeKind: TypeKind.Delegate }) || !IsVariable(entry.Key.Last))
                 {
                     continue;
                 }
@@ -45,6 +45,18 @@ namespace RaceGuard.Rules
                 }
             }
         }
+
+        /// <summary>
+        /// A field, local or parameter, or an auto-property (its getter and setter read and write a hidden field: <c>Count++</c>
+        /// is a read and a write like <c>_count++</c>).
+        /// </summary>
+        private static bool IsVariable(ISymbol? symbol) => symbol switch
+        {
+            IFieldSymbol or ILocalSymbol or IParameterSymbol => true,
+            IPropertySymbol { IsIndexer: false } property => property.ContainingType.GetMembers().OfType<IFieldSymbol>()
+                .Any(f => SymbolEqualityComparer.Default.Equals(f.AssociatedSymbol, property)),
+            _ => false,
+        };
 
         /// <summary>
         /// A plain <c>x++</c>, <c>x op= n</c> or <c>x = x op n</c> of the variable itself: not through Interlocked, not a
@@ -99,7 +111,12 @@ namespace RaceGuard.Rules
             var properties = race.CreateProperties(known);
             var method = InterlockedMethodFor(access.ReportOperation, access.Operation);
             string advice;
-            if (method is not null && known.HasInterlockedMethod(method, type))
+            if (type.TypeKind == TypeKind.Delegate)
+            {
+                // _handlers += h: Delegate.Combine and a store, two steps; an event's add accessor does it with a CompareExchange loop.
+                advice = "a CompareExchange loop (as an event's add accessor does) or " + race.LockAdvice;
+            }
+            else if (method is not null && access.Path.Last is not IPropertySymbol && known.HasInterlockedMethod(method, type))
             {
                 properties[DiagnosticPropertyKeys.InterlockedMethod] = method;
                 advice = "Interlocked." + method + " or " + race.LockAdvice;

@@ -1,0 +1,107 @@
+using System.Threading.Tasks;
+using RaceGuard.Tests.Verifiers;
+using VerifyCS = RaceGuard.Tests.Verifiers.CSharpRuleVerifier<RaceGuard.Rules.NonAtomicUpdateRule>;
+
+namespace RaceGuard.Tests.Rules
+{
+    /// <summary>RG0003 shapes seen in real fixes: auto-properties updated in place, delegate fields combined with +=; and their near misses.</summary>
+    public partial class RG0003NonAtomicUpdateTests
+    {
+        private const string WorkerStats = """
+            using System;
+            using System.Threading.Tasks;
+
+            public sealed class Crawler
+            {
+                public int Fetched { get; private set; }
+
+                public Task CrawlAsync(string[] urls)
+                {
+                    var tasks = new Task[urls.Length];
+                    for (var i = 0; i < urls.Length; i++)
+                    {
+                        tasks[i] = Task.Run(() =>
+                        {
+                            {|#0:Fetched++|};
+                        });
+                    }
+
+                    return Task.WhenAll(tasks);
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task Reports_AutoPropertyIncrementedByTaskRunWorkers()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(
+                WorkerStats,
+                VerifyCS.Diagnostic("RG0003").WithLocation(0).WithArguments(
+                    "Fetched", "int", "inside a Task.Run lambda", "other instances of the same Task.Run lambda", "a lock"));
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_AutoPropertyIncrementedUnderALock()
+        {
+            var source = WorkerStats
+                .Edit("    public int Fetched { get; private set; }", "    private readonly object _gate = new object();\n\n    public int Fetched { get; private set; }")
+                .Edit("                {|#0:Fetched++|};", "                lock (_gate)\n                {\n                    Fetched++;\n                }");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_ComputedPropertyIsNotAVariable()
+        {
+            // A property with a body of its own: what its setter does is its own business (it may lock).
+            var source = WorkerStats
+                .Edit(
+                    "    public int Fetched { get; private set; }",
+                    "    private int _fetched;\n\n    public int Fetched\n    {\n        get => System.Threading.Volatile.Read(ref _fetched);\n        private set => System.Threading.Interlocked.Exchange(ref _fetched, value);\n    }")
+                .Edit("{|#0:Fetched++|}", "Fetched++");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        private const string Subscribers = """
+            using System;
+            using System.Threading.Tasks;
+
+            public sealed class Hub
+            {
+                private Action<string>? _handlers;
+
+                public void Start(Action<string>[] handlers)
+                {
+                    Parallel.ForEach(handlers, handler =>
+                    {
+                        {|#0:_handlers += handler|};
+                    });
+                }
+
+                public void Publish(string message) => _handlers?.Invoke(message);
+            }
+            """;
+
+        [Fact]
+        public async Task Reports_DelegateFieldCombinedByParallelBodies()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(
+                Subscribers,
+                VerifyCS.Diagnostic("RG0003").WithLocation(0).WithArguments(
+                    "_handlers",
+                    "Action<string>?",
+                    "inside a Parallel.ForEach body",
+                    "other instances of the same Parallel.ForEach body",
+                    "a CompareExchange loop (as an event's add accessor does) or a lock"));
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_FieldLikeEventSubscribedByParallelBodies()
+        {
+            // Inside its class, += on a field-like event calls the add accessor, which combines with a CompareExchange loop.
+            var source = Subscribers
+                .Edit("    private Action<string>? _handlers;", "    private event Action<string>? _handlers;")
+                .Edit("{|#0:_handlers += handler|}", "_handlers += handler");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+    }
+}
