@@ -33,6 +33,7 @@ namespace RaceGuard.ConcurrencyModel
             DateTimeOffset = Get("System.DateTimeOffset");
             ThreadingTimer = Get("System.Threading.Timer");
             TimersTimer = Get("System.Timers.Timer");
+            Hashtable = Get("System.Collections.Hashtable");
             Monitor = Get("System.Threading.Monitor");
             Interlocked = Get("System.Threading.Interlocked");
             Volatile = Get("System.Threading.Volatile");
@@ -146,6 +147,9 @@ namespace RaceGuard.ConcurrencyModel
         public INamedTypeSymbol? ThreadingTimer { get; }
 
         public INamedTypeSymbol? TimersTimer { get; }
+
+        /// <summary>System.Collections.Hashtable: documented safe for many readers alongside one writer at a time.</summary>
+        public INamedTypeSymbol? Hashtable { get; }
 
         public INamedTypeSymbol? Monitor { get; }
 

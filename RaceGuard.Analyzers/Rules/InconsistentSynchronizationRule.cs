@@ -59,8 +59,10 @@ namespace RaceGuard.Rules
                 // A read of a value that is only ever replaced whole (a reference, an int, an immutable snapshot) sees the old
                 // or the new value: stale at worst, RG0002's concern for flags. A read is reported when it can see a
                 // half-done change: a value written in several steps, or an object the guarded code changes in place.
-                var readsCanTear = context.Known.IsTearable(field.Type) || entry.Value.Any(a => a.Kind == AccessKind.MutatingCall) ||
-                                   facts.AccessesByPath.Any(other => other.Key.Symbols.Length > 1 && SymbolEqualityComparer.Default.Equals(other.Key.Root, field) && other.Value.Any(a => a.IsWrite));
+                // A Hashtable is documented safe for readers alongside one writer at a time: locked writes, unlocked reads.
+                var readsCanTear = (context.Known.IsTearable(field.Type) || entry.Value.Any(a => a.Kind == AccessKind.MutatingCall) ||
+                                    facts.AccessesByPath.Any(other => other.Key.Symbols.Length > 1 && SymbolEqualityComparer.Default.Equals(other.Key.Root, field) && other.Value.Any(a => a.IsWrite))) &&
+                                   !context.Known.DerivesFrom(field.Type, context.Known.Hashtable);
 
                 var reported = new HashSet<Location>();
                 foreach (var access in unguarded)

@@ -1512,5 +1512,17 @@ namespace RaceGuard.Tests.Rules
                 .Edit("{|#0:_names|}", "_names");
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        [Fact]
+        public async Task Silent_HashtableReadWithoutTheLockOfItsWrites()
+        {
+            // Hashtable is documented safe for any number of readers alongside one writer at a time.
+            var source = ReadonlyRegistry
+                .Edit("using System.Collections.Generic;", "using System.Collections;")
+                .Edit("private readonly List<string> _names = new List<string>();", "private readonly Hashtable _names = new Hashtable();")
+                .Edit("            _names.Add(name);", "            _names[name] = name;")
+                .Edit("{|#0:_names|}.ToArray()", "new string[] { (string)_names[\"first\"]! }");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }
