@@ -61,9 +61,10 @@ namespace RaceGuard.Analyzers
                 return;
             }
 
-            // Nothing between the acquire and the release: nothing can leave in between.
+            // Every path from the acquire reaches a release (or a try whose finally releases) through statements that
+            // cannot throw: nothing can leave in between (Monitor.Enter(x); var s = _state; if (s == ..) { Monitor.Exit(x); return; } try { .. } finally { Monitor.Exit(x); }).
             var index = block.Operations.IndexOf(statement);
-            if (index + 1 < block.Operations.Length && ReleaseStatement(block.Operations[index + 1], acquired.Key, known) is { } next && releases.Contains(next))
+            if (FlowAfter(block.Operations.Skip(index + 1), acquired.Key, known) == Flow.Released)
             {
                 return;
             }
@@ -168,15 +169,98 @@ namespace RaceGuard.Analyzers
         private static bool CannotThrow(IOperation statement) => statement switch
         {
             IVariableDeclarationGroupOperation group => group.Declarations.SelectMany(d => d.Declarators).All(d => d.Initializer is null || IsPlainValue(d.Initializer.Value)),
-            IExpressionStatementOperation { Operation: ISimpleAssignmentOperation { Target: ILocalReferenceOperation, Value: var value } } => IsPlainValue(value),
+            IExpressionStatementOperation { Operation: ISimpleAssignmentOperation { Target: var target, Value: var value } } => IsPlainTarget(target) && IsPlainValue(value),
             IEmptyOperation => true,
             _ => false,
         };
 
+        /// <summary>A local, or a field of this instance or a static one: storing a plain value there cannot throw.</summary>
+        private static bool IsPlainTarget(IOperation target) =>
+            target is ILocalReferenceOperation || target is IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation };
+
+        /// <summary>A value whose evaluation cannot throw: constants, locals, parameters, fields of this instance, comparisons and negations of such.</summary>
         private static bool IsPlainValue(IOperation value)
         {
             value = value.WalkDownConversion();
-            return value.ConstantValue.HasValue || value is ILocalReferenceOperation or IParameterReferenceOperation or IDefaultValueOperation;
+            return value.ConstantValue.HasValue || value is ILocalReferenceOperation or IParameterReferenceOperation or IDefaultValueOperation ||
+                   value is IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } ||
+                   value is IBinaryOperation { OperatorMethod: null, OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals or BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual or BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr } binary &&
+                   IsPlainValue(binary.LeftOperand) && IsPlainValue(binary.RightOperand) ||
+                   value is IUnaryOperation { OperatorMethod: null, OperatorKind: UnaryOperatorKind.Not } not && IsPlainValue(not.Operand);
+        }
+
+        private enum Flow
+        {
+            /// <summary>Every path released the key before anything that could throw.</summary>
+            Released,
+
+            /// <summary>Reached the end of the statements without a release or anything that could throw.</summary>
+            FallsThrough,
+
+            /// <summary>Something that may throw, or leave, runs while the key is held.</summary>
+            Unsafe,
+        }
+
+        /// <summary>Follows <paramref name="statements"/> while the key is held: a release, a try whose finally releases, statements that cannot throw, ifs on plain conditions.</summary>
+        private static Flow FlowAfter(IEnumerable<IOperation> statements, GuardKey key, KnownSymbols known)
+        {
+            foreach (var statement in statements)
+            {
+                if (IsRelease(statement, key, known) || statement is ITryOperation { Finally: var @finally } && ReleasesKey(@finally, key, known))
+                {
+                    return Flow.Released;
+                }
+
+                if (CannotThrow(statement))
+                {
+                    continue;
+                }
+
+                if (statement is IBlockOperation nested)
+                {
+                    var inner = FlowAfter(nested.Operations, key, known);
+                    if (inner != Flow.FallsThrough)
+                    {
+                        return inner;
+                    }
+
+                    continue;
+                }
+
+                if (statement is IConditionalOperation { Type: null } conditional && IsPlainValue(conditional.Condition))
+                {
+                    var whenTrue = FlowAfter(new[] { conditional.WhenTrue }, key, known);
+                    var whenFalse = conditional.WhenFalse is null ? Flow.FallsThrough : FlowAfter(new[] { conditional.WhenFalse }, key, known);
+                    if (whenTrue == Flow.Unsafe || whenFalse == Flow.Unsafe)
+                    {
+                        return Flow.Unsafe;
+                    }
+
+                    if (whenTrue == Flow.Released && whenFalse == Flow.Released)
+                    {
+                        return Flow.Released;
+                    }
+
+                    continue;
+                }
+
+                return Flow.Unsafe;
+            }
+
+            return Flow.FallsThrough;
+        }
+
+        /// <summary>A statement that releases the key and does nothing else that could throw: <c>Monitor.Exit(x);</c>, <c>return 1 + sem.Release();</c>.</summary>
+        private static bool IsRelease(IOperation statement, GuardKey key, KnownSymbols known)
+        {
+            if (statement is not (IExpressionStatementOperation or IReturnOperation))
+            {
+                return false;
+            }
+
+            var invocations = statement.DescendantsOutsideFunctions().OfType<IInvocationOperation>().ToList();
+            return invocations.Count == 1 && Guards.TryClassify(invocations[0], known, out var released) && !released.IsAcquire && released.Key.Equals(key) &&
+                   !statement.DescendantsOutsideFunctions().Any(o => o is IObjectCreationOperation or IAwaitOperation or IPropertyReferenceOperation or IArrayElementReferenceOperation);
         }
 
         private static bool ReleasesKey(IBlockOperation? finallyBlock, GuardKey key, KnownSymbols known) =>

@@ -46,6 +46,35 @@ namespace RaceGuard.ConcurrencyModel
         public static bool IsLockedSideOfHalfLockedRace(SharedAccess access, IEnumerable<SharedAccess> conflicts) =>
             access.Guards.Any(g => g.Exclusive) && conflicts.All(c => !c.IsWrite || !c.Guards.Any(g => g.Exclusive));
 
+        /// <summary>
+        /// True when every guard of <paramref name="access"/> is an exclusive lock on a field, property or type (not a local
+        /// or parameter, which may alias one) taken by the code of the method that holds the access: the evidence that
+        /// the access was meant to be locked, with the lock it chose (RULES.md "Which lock, not a lock").
+        /// </summary>
+        public static bool HoldsOnlyOwnLocks(SharedAccess access)
+        {
+            if (access.Guards.IsEmpty)
+            {
+                return false;
+            }
+
+            var method = EnclosingFunction(access.Operation.Syntax);
+            foreach (var guard in access.Guards)
+            {
+                if (!guard.Exclusive || guard.HeldByCaller || guard.Key.Symbol is not (IFieldSymbol or IPropertySymbol or INamedTypeSymbol) ||
+                    guard.Acquire.Syntax.SyntaxTree != access.Operation.Syntax.SyntaxTree || EnclosingFunction(guard.Acquire.Syntax) != method)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static SyntaxNode? EnclosingFunction(SyntaxNode node) =>
+            node.AncestorsAndSelf().FirstOrDefault(n => n is Microsoft.CodeAnalysis.CSharp.Syntax.BaseMethodDeclarationSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.AccessorDeclarationSyntax or
+                Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousFunctionExpressionSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax);
+
         /// <summary>A guard held at both accesses that excludes every writer among them, or null.</summary>
         public static Guard? CommonGuard(SharedAccess a, SharedAccess b)
         {

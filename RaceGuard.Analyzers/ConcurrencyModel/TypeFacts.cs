@@ -203,12 +203,12 @@ namespace RaceGuard.ConcurrencyModel
             SharedInstance != SharedInstanceEvidence.None && IsSharedState(access.Path) && RunsAsSharedMember(access, access.Path);
 
         /// <summary>
-        /// True when both accesses hold only exclusive locks the type itself takes or declares, and no lock is common to
-        /// them (a caller's foreign lock may be held at both and is not counted as a difference).
+        /// True when both accesses hold only exclusive locks the methods around them take themselves, and no lock is common
+        /// to them. Locks held on entry or taken further up are left out: they come from callers (a set-up path that holds
+        /// another lock before the object is shared reads the same as a second lock) and stand as protection, not evidence.
         /// </summary>
-        private bool UnderDifferentOwnLocks(SharedAccess a, SharedAccess b) =>
-            a.Guards.All(g => g.Exclusive && g.IsOwnedBy(Type)) && b.Guards.All(g => g.Exclusive && g.IsOwnedBy(Type)) &&
-            ParallelismQuery.CommonGuard(a, b) is null;
+        private static bool UnderDifferentOwnLocks(SharedAccess a, SharedAccess b) =>
+            ParallelismQuery.HoldsOnlyOwnLocks(a) && ParallelismQuery.HoldsOnlyOwnLocks(b) && ParallelismQuery.CommonGuard(a, b) is null;
 
         /// <summary>Neither atomic nor guarded (a write needs an exclusive guard: a write under a read lock is unprotected).</summary>
         private static bool IsUnprotected(SharedAccess access) =>

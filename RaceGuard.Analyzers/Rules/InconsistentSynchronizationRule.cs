@@ -48,7 +48,7 @@ namespace RaceGuard.Rules
                 var guarded = accesses.Where(a => a.Guards.Any(g => g.Key.Equals(guard.Key))).ToList();
                 var unguarded = accesses.Where(a => a.Guards.IsEmpty || UnderAnotherLockOnly(a, guard, guarded, facts.Type)).ToList();
                 var total = accesses.Sum(Weight);
-                var loose = unguarded.Where(a => a.Guards.IsEmpty || a.Guards.Any(g => g.HeldByCaller)).Sum(Weight);
+                var loose = unguarded.Where(a => a.Guards.IsEmpty).Sum(Weight);
                 // "Guarded in most members, forgotten in one": the guard must be taken in at least two members. An access
                 // whose own member takes another lock shows the state needs locking and counts against no threshold.
                 if (unguarded.Count == 0 || guarded.Select(g => g.Member).Distinct().Count() < 2 || loose * 3 > total)
@@ -68,7 +68,8 @@ namespace RaceGuard.Rules
                 foreach (var access in unguarded)
                 {
                     var location = access.Operation.Syntax.GetLocation();
-                    if (!IsOwnedByThisRule(access) || (access.Kind == AccessKind.Read && !readsCanTear) || IsDoubleCheckedFastPath(access, guarded))
+                    if (!IsOwnedByThisRule(access) || (access.Kind == AccessKind.Read && !readsCanTear) || IsDoubleCheckedFastPath(access, guarded) ||
+                        (field.IsReadOnly && !ReadsTheContents(access)))
                     {
                         continue;
                     }
@@ -127,14 +128,22 @@ namespace RaceGuard.Rules
         }
 
         /// <summary>
-        /// True when <paramref name="access"/> holds other locks of the type's own but not <paramref name="guard"/>, and
-        /// shares none of them with a guarded access it conflicts with (one of the two writes): state guarded by two
-        /// different locks is guarded by neither (RULES.md "Which lock, not a lock").
+        /// True when <paramref name="access"/> holds other locks of the type's own, taken by the method around it, but not
+        /// <paramref name="guard"/>, and shares none of them with a guarded access it conflicts with (one of the two
+        /// writes): state guarded by two different locks is guarded by neither (RULES.md "Which lock, not a lock").
         /// </summary>
         private static bool UnderAnotherLockOnly(SharedAccess access, Guard guard, List<SharedAccess> guarded, INamedTypeSymbol type) =>
-            !access.Guards.IsEmpty &&
-            access.Guards.All(g => g.Exclusive && g.IsOwnedBy(type) && !g.Key.Equals(guard.Key)) &&
+            ParallelismQuery.HoldsOnlyOwnLocks(access) &&
+            access.Guards.All(g => g.IsOwnedBy(type) && !g.Key.Equals(guard.Key)) &&
             guarded.Any(other => (other.IsWrite || access.IsWrite) && ParallelismQuery.CommonGuard(access, other) is null);
+
+        /// <summary>
+        /// For a readonly collection field, a read that looks into the collection (a call, a property such as <c>Count</c>,
+        /// an indexer, a <c>foreach</c>); not the reference itself, which never changes (passing it on, <c>lock (_items)</c>),
+        /// nor <c>IsReadOnly</c>, which no change affects.
+        /// </summary>
+        private static bool ReadsTheContents(SharedAccess access) =>
+            access.Via is AccessVia.Call or AccessVia.Property or AccessVia.Indexer or AccessVia.Enumeration && access.MemberName != "IsReadOnly";
 
         /// <summary>Writes count twice (SpotBugs' weighting): a forgotten write is worse than a forgotten read.</summary>
         private static int Weight(SharedAccess access) => access.IsWrite ? 2 : 1;

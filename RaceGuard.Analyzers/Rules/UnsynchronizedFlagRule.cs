@@ -176,7 +176,7 @@ namespace RaceGuard.Rules
                 {
                     // A busy flag tested and set in a timer callback: the test-and-set says the author expects the next
                     // tick while this one runs (neither timer waits for its callback), and the two ticks both pass it.
-                    if (!ParallelismQuery.Chain(set.Region).Any(r => r.Kind is RegionKind.Timer or RegionKind.TimerElapsed))
+                    if (!ParallelismQuery.Chain(set.Region).Any(TicksMayOverlap))
                     {
                         continue;
                     }
@@ -310,6 +310,35 @@ namespace RaceGuard.Rules
 
             return false;
         }
+
+        /// <summary>
+        /// True for a timer whose callbacks may overlap: not a one-shot <c>System.Threading.Timer</c> (period
+        /// <c>Timeout.Infinite</c>, re-armed by <c>Change</c> when a tick ends), not a <c>System.Timers.Timer</c> whose
+        /// <c>AutoReset</c> the type sets to false.
+        /// </summary>
+        private static bool TicksMayOverlap(ConcurrentRegion region)
+        {
+            switch (region.Kind)
+            {
+                case RegionKind.Timer:
+                    var period = region.Start is IObjectCreationOperation creation
+                        ? creation.Arguments.FirstOrDefault(a => a.Parameter?.Name == "period")?.Value.WalkDownConversion()
+                        : null;
+                    return period is null || !IsInfinite(period);
+                case RegionKind.TimerElapsed:
+                    var type = region.Start.Syntax.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax>();
+                    return type is null || !type.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax>().Any(a =>
+                        a.Left is Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax { Name.Identifier.ValueText: "AutoReset" } or Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax { Identifier.ValueText: "AutoReset" } &&
+                        a.Right.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.FalseLiteralExpression));
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary><c>Timeout.Infinite</c>, <c>-1</c>, <c>Timeout.InfiniteTimeSpan</c>.</summary>
+        private static bool IsInfinite(IOperation period) =>
+            period.ConstantValue is { HasValue: true, Value: int or long or uint } constant && System.Convert.ToInt64(constant.Value, System.Globalization.CultureInfo.InvariantCulture) is -1 or uint.MaxValue ||
+            period is IFieldReferenceOperation { Field.Name: "InfiniteTimeSpan" } or IPropertyReferenceOperation { Property.Name: "InfiniteTimeSpan" };
 
         /// <summary>
         /// A flag the type writes under a lock somewhere, read or written elsewhere without it (a circuit breaker's

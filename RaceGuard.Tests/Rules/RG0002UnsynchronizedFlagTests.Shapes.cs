@@ -111,6 +111,50 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
 
+        [Fact]
+        public async Task NoDiagnostic_BusyFlagOfAOneShotTimerReArmedAtTheEndOfItsTick()
+        {
+            // Period Timeout.Infinite: the next tick is armed only when this one ends, so ticks never overlap.
+            const string source = """
+                using System;
+                using System.Threading;
+
+                public sealed class Heartbeat : IDisposable
+                {
+                    private readonly Timer _timer;
+                    private bool _busy;
+
+                    public Heartbeat()
+                    {
+                        _timer = new Timer(_ => Tick(), null, 1000, Timeout.Infinite);
+                    }
+
+                    private void Tick()
+                    {
+                        if (_busy)
+                        {
+                            return;
+                        }
+
+                        _busy = true;
+                        try
+                        {
+                            Console.WriteLine("beat");
+                        }
+                        finally
+                        {
+                            _busy = false;
+                            _timer.Change(1000, Timeout.Infinite);
+                        }
+                    }
+
+                    public void Dispose() => _timer.Dispose();
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
         private const string FoundFlag = """
             using System.Collections.Generic;
             using System.Threading.Tasks;

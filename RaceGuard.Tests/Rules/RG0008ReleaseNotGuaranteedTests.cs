@@ -1,4 +1,5 @@
 using System.Threading.Tasks;
+using RaceGuard.Tests.Verifiers;
 using Verify = RaceGuard.Tests.Verifiers.CSharpCodeFixVerifier<RaceGuard.Analyzers.LockReleaseAnalyzer, RaceGuard.CodeFixes.ReleaseInFinallyCodeFixProvider>;
 
 namespace RaceGuard.Tests.Rules
@@ -965,6 +966,91 @@ namespace RaceGuard.Tests.Rules
                 """;
 
             await Verify.VerifyCodeFixAsync(source, fixedSource);
+        }
+
+        private const string StraightLineSource = """
+            using System.Threading;
+
+            class Context
+            {
+                private readonly object _sync = new object();
+                private bool _starting;
+                private bool _terminating;
+                private int _state;
+
+                public bool Terminate()
+                {
+                    Monitor.Enter(_sync);
+                    if (!_starting)
+                    {
+                        bool restarted = _terminating;
+                        _terminating = true;
+                        Monitor.Exit(_sync);
+                        return restarted;
+                    }
+
+                    Monitor.Exit(_sync);
+                    return false;
+                }
+
+                public int Break()
+                {
+                    Monitor.Enter(_sync);
+                    var state = _state;
+                    if (state == 3)
+                    {
+                        Monitor.Exit(_sync);
+                        return state;
+                    }
+
+                    try
+                    {
+                        _state = 3;
+                        return state;
+                    }
+                    finally
+                    {
+                        Monitor.Exit(_sync);
+                    }
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task Silent_EveryPathReleasesBeforeAnythingThatCanThrow()
+        {
+            await Verify.VerifyAnalyzerAsync(StraightLineSource);
+        }
+
+        [Fact]
+        public async Task Reports_ACallThatCanThrowBeforeTheReleaseOnOnePath()
+        {
+            var source = StraightLineSource
+                .Edit("    public bool Terminate()\n    {\n        Monitor.Enter(_sync);", "    public bool Terminate()\n    {\n        [|Monitor.Enter(_sync)|];")
+                .Edit("            _terminating = true;\n            Monitor.Exit(_sync);", "            _terminating = true;\n            System.Console.WriteLine(restarted);\n            Monitor.Exit(_sync);");
+            await Verify.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_ReleasedInTheStatementAfterTheAcquire()
+        {
+            const string source = """
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class Pool
+                {
+                    private readonly SemaphoreSlim _slots = new SemaphoreSlim(4, 4);
+
+                    public async Task<int> FreeSlotsAsync(CancellationToken token)
+                    {
+                        await _slots.WaitAsync(token);
+                        return 1 + _slots.Release();
+                    }
+                }
+                """;
+
+            await Verify.VerifyAnalyzerAsync(source);
         }
     }
 }
