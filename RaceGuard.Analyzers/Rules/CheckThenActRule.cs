@@ -29,6 +29,7 @@ namespace RaceGuard.Rules
             var known = context.Known;
             foreach (var entry in facts.AccessesByPath)
             {
+                ReportBoundCheckThenIncrement(context, entry.Value);
                 var type = entry.Key.Type;
                 var concurrent = known.IsThreadSafeType(type);
                 if (type is null || (!concurrent && known.GetNonThreadSafeCollection(type) is null))
@@ -90,6 +91,58 @@ namespace RaceGuard.Rules
         }
 
         /// <summary>
+        /// A capacity race: <c>if (_active >= Max) return false; Interlocked.Increment(ref _active);</c>. Each step is atomic,
+        /// the pair is not: two callers both see room for one more and both take it. Reported at the increment.
+        /// </summary>
+        private void ReportBoundCheckThenIncrement(RuleContext context, ImmutableArray<SharedAccess> accesses)
+        {
+            foreach (var act in accesses)
+            {
+                if (act.Via != AccessVia.ReferenceArgument || act.Operation.Parent is not IArgumentOperation { Parent: IInvocationOperation increment } ||
+                    increment.TargetMethod.Name is not ("Increment" or "Add") || !context.Known.IsType(increment.TargetMethod.ContainingType, context.Known.Interlocked) ||
+                    increment.Arguments.Length == 0 || !ReferenceEquals(increment.Arguments[0].Value.WalkDownConversion(), act.Operation))
+                {
+                    continue;
+                }
+
+                var check = accesses.FirstOrDefault(c =>
+                    c.Kind == AccessKind.Read && ReferenceEquals(c.Member, act.Member) && ReferenceEquals(c.Region, act.Region) &&
+                    c.Operation.Syntax.SyntaxTree == increment.Syntax.SyntaxTree && c.Operation.Syntax.Span.End <= increment.Syntax.SpanStart &&
+                    IsBoundComparison(c.Operation) && Controls(c.Operation, increment) && ParallelismQuery.CommonGuard(c, act) is null);
+                if (check is null || !MayRunConcurrently(act, context.Facts))
+                {
+                    continue;
+                }
+
+                var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+                properties[DiagnosticPropertyKeys.SymbolName] = act.Path.DisplayName;
+                properties[DiagnosticPropertyKeys.SymbolKind] = act.Path.Root?.VariableKind();
+                properties[DiagnosticPropertyKeys.CheckThenActFix] = "CompareExchangeLoop";
+                context.ReportDiagnostic(Diagnostic.Create(
+                    Descriptor,
+                    increment.Syntax.GetLocation(),
+                    new[] { check.Operation.Syntax.GetLocation() },
+                    properties.ToImmutable(),
+                    act.Path.DisplayName,
+                    act.Path.Type!.ToMessageString(),
+                    "a bound check",
+                    "Interlocked." + increment.TargetMethod.Name + "()",
+                    act.DescribePlace(),
+                    "a CompareExchange loop that re-checks the bound"));
+            }
+        }
+
+        /// <summary>The read is one side of <c>&lt;</c>, <c>&lt;=</c>, <c>&gt;</c> or <c>&gt;=</c> (a bound), directly or through <c>Volatile.Read</c>.</summary>
+        private static bool IsBoundComparison(IOperation read)
+        {
+            var value = read.Parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "Read" } volatileRead } ? volatileRead : read;
+            return value.WalkUpConversion(out _) is IBinaryOperation
+            {
+                OperatorKind: BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual,
+            };
+        }
+
+        /// <summary>
         /// <c>d[k] = d[k] + 1</c>, <c>d[k] += n</c>, <c>d[k]++</c>, <c>d[k] = d.TryGetValue(k, out var c) ? c + 1 : 1</c> on a
         /// concurrent dictionary: the value is read and written back in two steps, and a concurrent update is lost.
         /// </summary>
@@ -143,15 +196,19 @@ namespace RaceGuard.Rules
         /// <summary>
         /// On a concurrent collection, an act that trusts the check: an indexer set or <c>Add</c> (they overwrite or throw
         /// whatever happened since the check), or a <c>TryAdd</c>/<c>TryRemove</c> whose result is ignored after a
-        /// <c>ContainsKey</c>/<c>Contains</c> (the code branches on the check, not on the atomic call). <c>GetOrAdd</c>,
-        /// <c>AddOrUpdate</c>, <c>TryUpdate</c>, and a <c>TryAdd</c> that fills a cache after a <c>TryGetValue</c> miss, are
-        /// atomic on their own.
+        /// <c>ContainsKey</c>/<c>Contains</c> (the code branches on the check, not on the atomic call), or after a
+        /// <c>TryGetValue</c> miss with a value that depends on more than the key (the caller keeps its own value when
+        /// another's was stored). <c>GetOrAdd</c>, <c>AddOrUpdate</c>, <c>TryUpdate</c>, and memo fills from the key alone,
+        /// are atomic or idempotent on their own.
         /// </summary>
         private static bool ActsOnTheCheckAlone(string act, SharedAccess check, SharedAccess access) => act switch
         {
             "the indexer" => !(check.MemberName == "TryGetValue" && IsIdempotentFill(access)),
             "Add" => true,
-            "TryAdd" or "TryRemove" => check.MemberName is "ContainsKey" or "Contains" && access.ReportOperation.Parent is IExpressionStatementOperation,
+            "TryAdd" or "TryRemove" when check.MemberName is "ContainsKey" or "Contains" => access.ReportOperation.Parent is IExpressionStatementOperation,
+            // if (!_map.TryGetValue(k, out v)) { v = Create(k, other); _map.TryAdd(k, v); } return v;  the caller keeps its
+            // own v even when another thread's value was stored: two callers hold two different objects for one key.
+            "TryAdd" when check.MemberName == "TryGetValue" => access.ReportOperation.Parent is IExpressionStatementOperation && !IsIdempotentFill(access),
             _ => false,
         };
 
@@ -195,7 +252,13 @@ namespace RaceGuard.Rules
         /// </summary>
         private static bool IsIdempotentFill(SharedAccess act)
         {
-            if (act.ReportOperation is not ISimpleAssignmentOperation { Value: var value } || KeyOf(act.ReportOperation) is not { } key)
+            var stored = act.ReportOperation switch
+            {
+                ISimpleAssignmentOperation assignment => assignment.Value,
+                IInvocationOperation { TargetMethod.Name: "TryAdd" } call when call.Arguments.Length == 2 => call.Arguments.OrderBy(a => a.Syntax.SpanStart).Last().Value,
+                _ => null,
+            };
+            if (stored is not { } value || KeyOf(act.ReportOperation) is not { } key)
             {
                 return false;
             }
@@ -212,7 +275,12 @@ namespace RaceGuard.Rules
                 root = root.Parent;
             }
 
-            var collection = ((ISimpleAssignmentOperation)act.ReportOperation).Target is IPropertyReferenceOperation { Instance: { } instance } ? instance.Syntax : null;
+            var collection = act.ReportOperation switch
+            {
+                ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Instance: { } instance } } => instance.Syntax,
+                IInvocationOperation { Instance: { } receiver } => receiver.Syntax,
+                _ => null,
+            };
             return FromKeyAlone(value, new Derivation(key, collection, root, act.ReportOperation), new HashSet<ISymbol>(SymbolEqualityComparer.Default), depth: 0);
         }
 

@@ -1,4 +1,5 @@
 using System.Threading.Tasks;
+using RaceGuard.Tests.Verifiers;
 using VerifyCS = RaceGuard.Tests.Verifiers.CSharpRuleVerifier<RaceGuard.Rules.CheckThenActRule>;
 
 namespace RaceGuard.Tests.Rules
@@ -403,6 +404,118 @@ namespace RaceGuard.Tests.Rules
                 source,
                 VerifyCS.Diagnostic("RG0006").WithLocation(0).WithArguments(
                     "_running", "ConcurrentDictionary<Guid, bool>", "ContainsKey()", "TryRemove()", "in GenerateAsync()", "TryRemove"));
+        }
+
+        private const string SessionCache = """
+            using System.Collections.Concurrent;
+
+            public sealed class Session
+            {
+                public Session(string user, string region)
+                {
+                    User = user;
+                    Region = region;
+                }
+
+                public string User { get; }
+
+                public string Region { get; }
+            }
+
+            public sealed class Sessions
+            {
+                private readonly ConcurrentDictionary<string, Session> _byUser = new ConcurrentDictionary<string, Session>();
+
+                public Session Open(string user, string region)
+                {
+                    if (!_byUser.TryGetValue(user, out var session))
+                    {
+                        session = new Session(user, region);
+                        {|#0:_byUser.TryAdd(user, session)|};
+                    }
+
+                    return session;
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task Reports_TryGetValueThenAnIgnoredTryAddOfAValueThatDependsOnMoreThanTheKey()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(
+                SessionCache,
+                VerifyCS.Diagnostic("RG0006").WithLocation(0).WithArguments(
+                    "_byUser", "ConcurrentDictionary<string, Session>", "TryGetValue()", "TryAdd()", "in Open()", "GetOrAdd"));
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_TryGetValueThenATryAddWhoseResultDecides()
+        {
+            var source = SessionCache.Edit(
+                "            {|#0:_byUser.TryAdd(user, session)|};",
+                "            if (!_byUser.TryAdd(user, session))\n            {\n                session = _byUser[user];\n            }");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_TryGetValueThenAnIgnoredTryAddOfAValueFromTheKeyAlone()
+        {
+            var source = SessionCache
+                .Edit("session = new Session(user, region);", "session = new Session(user, user.ToUpperInvariant());")
+                .Edit("{|#0:_byUser.TryAdd(user, session)|}", "_byUser.TryAdd(user, session)");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        private const string Throttle = """
+            using System.Threading;
+
+            public sealed class Throttle
+            {
+                private const int Max = 10;
+                private int _active;
+
+                public bool TryEnter()
+                {
+                    if (Volatile.Read(ref _active) >= Max)
+                    {
+                        return false;
+                    }
+
+                    {|#0:Interlocked.Increment(ref _active)|};
+                    return true;
+                }
+
+                public void Leave() => Interlocked.Decrement(ref _active);
+            }
+            """;
+
+        [Fact]
+        public async Task Reports_BoundCheckThenInterlockedIncrement()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(
+                Throttle,
+                VerifyCS.Diagnostic("RG0006").WithLocation(0).WithArguments(
+                    "_active", "int", "a bound check", "Interlocked.Increment()", "in TryEnter()", "a CompareExchange loop that re-checks the bound"));
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_BoundCheckedInACompareExchangeLoop()
+        {
+            var source = Throttle.Edit(
+                "        if (Volatile.Read(ref _active) >= Max)\n        {\n            return false;\n        }\n\n        {|#0:Interlocked.Increment(ref _active)|};\n        return true;",
+                "        while (true)\n        {\n            var current = Volatile.Read(ref _active);\n            if (current >= Max)\n            {\n                return false;\n            }\n\n            if (Interlocked.CompareExchange(ref _active, current + 1, current) == current)\n            {\n                return true;\n            }\n        }");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_BoundCheckAndIncrementUnderOneLock()
+        {
+            var source = Throttle
+                .Edit("    private int _active;", "    private readonly object _gate = new object();\n    private int _active;")
+                .Edit(
+                    "        if (Volatile.Read(ref _active) >= Max)\n        {\n            return false;\n        }\n\n        {|#0:Interlocked.Increment(ref _active)|};\n        return true;",
+                    "        lock (_gate)\n        {\n            if (_active >= Max)\n            {\n                return false;\n            }\n\n            Interlocked.Increment(ref _active);\n            return true;\n        }");
+            await VerifyCS.VerifyAnalyzerAsync(source);
         }
     }
 }
