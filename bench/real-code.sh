@@ -28,6 +28,8 @@ quartznet|quartznet/quartznet|d97e7822f25987ad7944249c37ca5573835f171e|src/Quart
 mqttnet|dotnet/MQTTnet|14463d1ef9f1f119514185c1832905b91bff827d|Source/MQTTnet
 smartthreadpool|amibar/SmartThreadPool|27cb713535138416fb82431cefcbe89d6d3c1114|SmartThreadPool
 nats|nats-io/nats.net.v2|41b1778e76a5a334ca7338db7b2cd8a073c38be4|src/NATS.Client.Core
+easynetq|EasyNetQ/EasyNetQ|03da1f1d7e193ee2112da4c2f1891c773f332730|Source/EasyNetQ
+websocket-client|Marfusios/websocket-client|10f39cfacf350757738785c06124b7dd7e9c9885|src/Websocket.Client
 "
 
 dotnet build bench/RaceGuard.Bench -c Release -v q >/dev/null

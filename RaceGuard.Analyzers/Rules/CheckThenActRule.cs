@@ -425,7 +425,10 @@ namespace RaceGuard.Rules
             _ => null,
         };
 
-        /// <summary>The check on the same key whose outcome decides whether the act runs (same member and region), or null.</summary>
+        /// <summary>
+        /// The check on the same key whose outcome decides whether the act runs (same member and region), or null; of
+        /// several, the last before the act (double-checked code re-checks under the lock, and that re-check decides).
+        /// </summary>
         private static SharedAccess? CheckControlling(SharedAccess act, List<SharedAccess> checks)
         {
             var actKey = KeyOf(act.ReportOperation);
@@ -434,7 +437,7 @@ namespace RaceGuard.Rules
                 return null;
             }
 
-            foreach (var check in checks)
+            foreach (var check in checks.OrderByDescending(c => c.ReportOperation.Syntax.SpanStart))
             {
                 if (!ReferenceEquals(check.Member, act.Member) || !ReferenceEquals(check.Region, act.Region) ||
                     KeyOf(check.ReportOperation) is not { } checkKey || !checkKey.IsEquivalentTo(actKey, topLevel: false) ||

@@ -517,5 +517,57 @@ namespace RaceGuard.Tests.Rules
                     "        lock (_gate)\n        {\n            if (_active >= Max)\n            {\n                return false;\n            }\n\n            Interlocked.Increment(ref _active);\n            return true;\n        }");
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        private const string DoubleCheckedSubscriptions = """
+            using System.Collections.Concurrent;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            public sealed class Rpc
+            {
+                private readonly ConcurrentDictionary<string, string> _queues = new ConcurrentDictionary<string, string>();
+                private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+
+                public async Task<string> SubscribeAsync(string key, string prefix)
+                {
+                    if (_queues.TryGetValue(key, out var queue))
+                    {
+                        return queue;
+                    }
+
+                    await _gate.WaitAsync();
+                    try
+                    {
+                        if (_queues.TryGetValue(key, out queue))
+                        {
+                            return queue;
+                        }
+
+                        queue = prefix + key;
+                        _queues.TryAdd(key, queue);
+                        return queue;
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task NoDiagnostic_DoubleCheckedFillWhoseReCheckUnderTheLockDecides()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(DoubleCheckedSubscriptions);
+        }
+
+        [Fact]
+        public async Task Reports_FillUnderTheLockWithoutAReCheck()
+        {
+            var source = DoubleCheckedSubscriptions
+                .Edit("            if (_queues.TryGetValue(key, out queue))\n            {\n                return queue;\n            }\n\n", string.Empty)
+                .Edit("            _queues.TryAdd(key, queue);", "            [|_queues.TryAdd(key, queue)|];");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }
