@@ -5,18 +5,20 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using RaceGuard.Diagnostics;
+using RaceGuard.Rules;
 
 namespace RaceGuard.CodeFixes.Editing
 {
     /// <summary>The flag an RG0002 diagnostic is about and every reference to it in one document.</summary>
     internal static class FlagAccesses
     {
-        /// <summary>Which RG0002 finding the diagnostic is.</summary>
-        public static string? FindingOf(Diagnostic diagnostic) =>
-            diagnostic.Properties.TryGetValue(DiagnosticPropertyKeys.FlagFinding, out var finding) ? finding : null;
+        /// <summary>Which RG0002 finding the diagnostic is (the analyzer writes <see cref="FlagFinding"/> by name); null when it carries none.</summary>
+        public static FlagFinding? FindingOf(Diagnostic diagnostic) =>
+            diagnostic.Properties.TryGetValue(DiagnosticPropertyKeys.FlagFinding, out var finding) && System.Enum.TryParse<FlagFinding>(finding, out var parsed) ? parsed : null;
 
         /// <summary>True for the findings a Volatile access or a volatile field fixes: a loop's read and write, a Parallel body's early-exit flag, and accesses outside the lock of the writes.</summary>
-        public static bool IsVisibilityFinding(Diagnostic diagnostic) => FindingOf(diagnostic) is "LoopRead" or "LoopWrite" or "ParallelRead" or "UnlockedRead" or "UnlockedWrite";
+        public static bool IsVisibilityFinding(Diagnostic diagnostic) =>
+            FindingOf(diagnostic) is FlagFinding.LoopRead or FlagFinding.LoopWrite or FlagFinding.ParallelRead or FlagFinding.UnlockedRead or FlagFinding.UnlockedWrite;
 
         /// <summary>
         /// The expressions in <paramref name="root"/> that name <paramref name="flag"/>: <c>_flag</c>, <c>this._flag</c>,

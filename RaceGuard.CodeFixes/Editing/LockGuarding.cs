@@ -10,6 +10,7 @@ using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
 using RaceGuard.Diagnostics;
+using RaceGuard.Rules;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
 namespace RaceGuard.CodeFixes.Editing
@@ -75,7 +76,7 @@ namespace RaceGuard.CodeFixes.Editing
         {
             // A flag is guarded with the lock of its writes only where it is read or written outside it: a lock around a
             // loop that waits for the flag would hold it for the whole loop, and test-and-set is fixed with Interlocked.
-            if (diagnostics.Any(d => d.Id == RuleIds.UnsynchronizedFlag && FlagAccesses.FindingOf(d) is not ("UnlockedRead" or "UnlockedWrite")))
+            if (diagnostics.Any(d => d.Id == RuleIds.UnsynchronizedFlag && FlagAccesses.FindingOf(d) is not (FlagFinding.UnlockedRead or FlagFinding.UnlockedWrite)))
             {
                 return null;
             }

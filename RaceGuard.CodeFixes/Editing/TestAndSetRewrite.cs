@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Simplification;
+using RaceGuard.Rules;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
 namespace RaceGuard.CodeFixes.Editing
@@ -50,7 +51,7 @@ namespace RaceGuard.CodeFixes.Editing
             Plan(root, model, field, MovedSets(root, new[] { diagnostic }), cancellationToken) is not null;
 
         /// <summary>The findings this rewrite fixes: a test-and-set, and a check-then-start (the set moves to the check).</summary>
-        private static bool IsFixed(Diagnostic diagnostic) => FlagAccesses.FindingOf(diagnostic) is "TestAndSet" or "CheckThenStart";
+        private static bool IsFixed(Diagnostic diagnostic) => FlagAccesses.FindingOf(diagnostic) is FlagFinding.TestAndSet or FlagFinding.CheckThenStart;
 
         /// <summary>
         /// For each check-then-start diagnostic: the span of the check and the statement that sets the flag in the started
@@ -61,7 +62,7 @@ namespace RaceGuard.CodeFixes.Editing
             var moved = new List<(Microsoft.CodeAnalysis.Text.TextSpan, StatementSyntax)>();
             foreach (var diagnostic in diagnostics)
             {
-                if (FlagAccesses.FindingOf(diagnostic) == "CheckThenStart" && diagnostic.AdditionalLocations.Count > 0 &&
+                if (FlagAccesses.FindingOf(diagnostic) == FlagFinding.CheckThenStart && diagnostic.AdditionalLocations.Count > 0 &&
                     diagnostic.AdditionalLocations[0] is { SourceTree: { } tree } setLocation && tree == root.SyntaxTree &&
                     root.FindNode(setLocation.SourceSpan).FirstAncestorOrSelf<ExpressionStatementSyntax>() is { } set)
                 {
