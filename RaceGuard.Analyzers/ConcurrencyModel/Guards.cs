@@ -155,13 +155,11 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>True when an <c>await</c> of <paramref name="root"/>'s own code may run before <paramref name="operation"/>: one earlier in the text, or one in a loop around it.</summary>
         private static bool MayRunAfterAnAwait(IOperation operation, IOperation root)
         {
+            // The walk visits operations in source order: the first await it meets is the earliest (it stops there).
             var position = operation.Syntax.SpanStart;
-            foreach (var awaited in root.DescendantsOutsideFunctions().OfType<IAwaitOperation>())
+            if (root.DescendantsOutsideFunctions().OfType<IAwaitOperation>().FirstOrDefault() is { } first && first.Syntax.SpanStart < position)
             {
-                if (awaited.Syntax.SpanStart < position)
-                {
-                    return true;
-                }
+                return true;
             }
 
             for (var parent = operation.Parent; parent is not null && !ReferenceEquals(parent, root); parent = parent.Parent)
