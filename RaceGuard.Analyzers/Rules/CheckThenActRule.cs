@@ -91,6 +91,14 @@ namespace RaceGuard.Rules
         }
 
         /// <summary>
+        /// The value a <c>TryAdd</c> stores is an object with an identity (not a number, flag, struct or string): two callers
+        /// who each keep the one they made hold different objects; equal values computed twice are interchangeable.
+        /// </summary>
+        private static bool StoresAnObject(SharedAccess act) =>
+            act.ReportOperation is IInvocationOperation { Arguments.Length: 2 } call &&
+            call.Arguments.OrderBy(a => a.Syntax.SpanStart).Last().Value.WalkDownConversion().Type is { IsReferenceType: true, SpecialType: not SpecialType.System_String };
+
+        /// <summary>
         /// A capacity race: <c>if (_active >= Max) return false; Interlocked.Increment(ref _active);</c>. Each step is atomic,
         /// the pair is not: two callers both see room for one more and both take it. Reported at the increment.
         /// </summary>
@@ -208,7 +216,7 @@ namespace RaceGuard.Rules
             "TryAdd" or "TryRemove" when check.MemberName is "ContainsKey" or "Contains" => access.ReportOperation.Parent is IExpressionStatementOperation,
             // if (!_map.TryGetValue(k, out v)) { v = Create(k, other); _map.TryAdd(k, v); } return v;  the caller keeps its
             // own v even when another thread's value was stored: two callers hold two different objects for one key.
-            "TryAdd" when check.MemberName == "TryGetValue" => access.ReportOperation.Parent is IExpressionStatementOperation && !IsIdempotentFill(access),
+            "TryAdd" when check.MemberName == "TryGetValue" => access.ReportOperation.Parent is IExpressionStatementOperation && StoresAnObject(access) && !IsIdempotentFill(access),
             _ => false,
         };
 

@@ -523,12 +523,19 @@ namespace RaceGuard.Tests.Rules
             using System.Threading;
             using System.Threading.Tasks;
 
+            public sealed class Subscription
+            {
+                public Subscription(string queue) => Queue = queue;
+
+                public string Queue { get; }
+            }
+
             public sealed class Rpc
             {
-                private readonly ConcurrentDictionary<string, string> _queues = new ConcurrentDictionary<string, string>();
+                private readonly ConcurrentDictionary<string, Subscription> _queues = new ConcurrentDictionary<string, Subscription>();
                 private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
 
-                public async Task<string> SubscribeAsync(string key, string prefix)
+                public async Task<Subscription> SubscribeAsync(string key, string prefix)
                 {
                     if (_queues.TryGetValue(key, out var queue))
                     {
@@ -543,7 +550,7 @@ namespace RaceGuard.Tests.Rules
                             return queue;
                         }
 
-                        queue = prefix + key;
+                        queue = new Subscription(prefix + key);
                         _queues.TryAdd(key, queue);
                         return queue;
                     }
@@ -567,6 +574,34 @@ namespace RaceGuard.Tests.Rules
             var source = DoubleCheckedSubscriptions
                 .Edit("            if (_queues.TryGetValue(key, out queue))\n            {\n                return queue;\n            }\n\n", string.Empty)
                 .Edit("            _queues.TryAdd(key, queue);", "            [|_queues.TryAdd(key, queue)|];");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_TryGetValueThenAnIgnoredTryAddOfAComputedFlag()
+        {
+            // Two callers that both miss compute the same answer: a bool has no identity to lose.
+            const string source = """
+                using System.Collections.Concurrent;
+
+                public sealed class Checker
+                {
+                    private readonly ConcurrentDictionary<string, bool> _allowed = new ConcurrentDictionary<string, bool>();
+
+                    public bool IsAllowed(string grainType, string kind)
+                    {
+                        var key = grainType + "/" + kind;
+                        if (!_allowed.TryGetValue(key, out var allowed))
+                        {
+                            allowed = !grainType.StartsWith("sys") && kind.Length > 0;
+                            _allowed.TryAdd(key, allowed);
+                        }
+
+                        return allowed;
+                    }
+                }
+                """;
+
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
     }
