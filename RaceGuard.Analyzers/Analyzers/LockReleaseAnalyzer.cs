@@ -184,9 +184,36 @@ namespace RaceGuard.Analyzers
             value = value.WalkDownConversion();
             return value.ConstantValue.HasValue || value is ILocalReferenceOperation or IParameterReferenceOperation or IDefaultValueOperation ||
                    value is IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } ||
+                   value is IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation, Arguments.IsEmpty: true } property && ReadsAFieldOnly(property.Property) ||
                    value is IBinaryOperation { OperatorMethod: null, OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals or BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual or BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr } binary &&
                    IsPlainValue(binary.LeftOperand) && IsPlainValue(binary.RightOperand) ||
                    value is IUnaryOperation { OperatorMethod: null, OperatorKind: UnaryOperatorKind.Not } not && IsPlainValue(not.Operand);
+        }
+
+        /// <summary>An auto-property, or a getter that only returns a field (<c>get => (State)_state;</c>).</summary>
+        private static bool ReadsAFieldOnly(IPropertySymbol property)
+        {
+            Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax? returned;
+            switch (property.GetMethod?.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax())
+            {
+                case Microsoft.CodeAnalysis.CSharp.Syntax.AccessorDeclarationSyntax { Body: null, ExpressionBody: null }:
+                    return true;
+                case Microsoft.CodeAnalysis.CSharp.Syntax.AccessorDeclarationSyntax getter:
+                    returned = getter.ExpressionBody?.Expression;
+                    break;
+                case Microsoft.CodeAnalysis.CSharp.Syntax.ArrowExpressionClauseSyntax arrow:
+                    returned = arrow.Expression;
+                    break;
+                default:
+                    return false;
+            }
+
+            while (returned is Microsoft.CodeAnalysis.CSharp.Syntax.CastExpressionSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.ParenthesizedExpressionSyntax)
+            {
+                returned = returned is Microsoft.CodeAnalysis.CSharp.Syntax.CastExpressionSyntax cast ? cast.Expression : ((Microsoft.CodeAnalysis.CSharp.Syntax.ParenthesizedExpressionSyntax)returned).Expression;
+            }
+
+            return returned is Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax { Expression: Microsoft.CodeAnalysis.CSharp.Syntax.ThisExpressionSyntax };
         }
 
         private enum Flow

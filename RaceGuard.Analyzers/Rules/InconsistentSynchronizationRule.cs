@@ -79,7 +79,9 @@ namespace RaceGuard.Rules
                     // evidence of its own).
                     var guardedCount = guarded.Select(g => g.Operation.Syntax.GetLocation()).Where(l => l != location).Distinct().Count();
                     var others = accesses.Select(a => a.Operation.Syntax.GetLocation()).Where(l => l != location).Distinct().Count();
-                    if (guardedCount == 0 || !reported.Add(location))
+                    // "Guarded in most places": at least two places in the code take the guard (one helper reached from
+                    // several members under it is one place).
+                    if (guardedCount < 2 || !reported.Add(location))
                     {
                         continue;
                     }

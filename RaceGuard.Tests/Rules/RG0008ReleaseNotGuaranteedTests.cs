@@ -978,6 +978,8 @@ namespace RaceGuard.Tests.Rules
                 private bool _terminating;
                 private int _state;
 
+                private int State => _state;
+
                 public bool Terminate()
                 {
                     Monitor.Enter(_sync);
@@ -996,7 +998,7 @@ namespace RaceGuard.Tests.Rules
                 public int Break()
                 {
                     Monitor.Enter(_sync);
-                    var state = _state;
+                    var state = State;
                     if (state == 3)
                     {
                         Monitor.Exit(_sync);
