@@ -39,6 +39,16 @@ namespace RaceGuard.Analyzers
         {
             var acquire = (IInvocationOperation)context.Operation;
             var name = acquire.TargetMethod.Name;
+            if (ReleaserTokenOf(acquire) is ({ } token, { } tokenStatement))
+            {
+                // var releaser = await _lock.LockAsync(); .. releaser.Dispose();  the token's Dispose is the release.
+                bool IsTokenDisposal(IInvocationOperation invocation) =>
+                    invocation.TargetMethod.Name is "Dispose" or "DisposeAsync" && invocation.Instance?.WalkDownConversion() is ILocalReferenceOperation disposed &&
+                    SymbolEqualityComparer.Default.Equals(disposed.Local, token);
+                Check(context, acquire, tokenStatement, Guards.KeyOf(acquire.Instance!), IsTokenDisposal);
+                return;
+            }
+
             if (!(name is "Wait" or "WaitAsync" or "Enter" or "WaitOne" or "EnterWriteLock" or "EnterReadLock" or "EnterUpgradeableReadLock") ||
                 !Guards.TryClassify(acquire, known, out var acquired) || !acquired.IsAcquire ||
                 acquire.Syntax.SyntaxTree.Options is null)
@@ -49,13 +59,25 @@ namespace RaceGuard.Analyzers
             // The acquire must stand alone as a statement (await sem.WaitAsync(); sem.Wait(); Monitor.Enter(x, ref taken);
             // spin.Enter(ref taken);): a result that is used is a try-acquire (if (sem.Wait(0)) ..).
             var statement = StatementOf(acquire);
-            if (statement?.Parent is not IBlockOperation block || IsSignal(acquired))
+            if (statement?.Parent is not IBlockOperation || IsSignal(acquired))
             {
                 return;
             }
 
-            var releases = ReleasesIn(block, acquired.Key, known, after: statement);
-            if (releases.Count == 0 || IsCoveredByFinally(acquire, statement, block, acquired.Key, known))
+            var key = acquired.Key;
+            Check(context, acquire, statement, key, invocation => Guards.TryClassify(invocation, known, out var released) && !released.IsAcquire && released.Key.Equals(key));
+        }
+
+        /// <summary>Reports <paramref name="acquire"/> when a release after it (<paramref name="isRelease"/>) in its block is not guaranteed.</summary>
+        private static void Check(OperationAnalysisContext context, IInvocationOperation acquire, IOperation statement, GuardKey key, System.Func<IInvocationOperation, bool> isRelease)
+        {
+            if (statement.Parent is not IBlockOperation block)
+            {
+                return;
+            }
+
+            var releases = ReleasesIn(block, isRelease, after: statement);
+            if (releases.Count == 0 || IsCoveredByFinally(acquire, statement, block, isRelease))
             {
                 // No release in this body: released elsewhere (or a signal); or released by a finally that covers it.
                 return;
@@ -64,21 +86,54 @@ namespace RaceGuard.Analyzers
             // Every path from the acquire reaches a release (or a try whose finally releases) through statements that
             // cannot throw: nothing can leave in between (Monitor.Enter(x); var s = _state; if (s == ..) { Monitor.Exit(x); return; } try { .. } finally { Monitor.Exit(x); }).
             var index = block.Operations.IndexOf(statement);
-            if (FlowAfter(block.Operations.Skip(index + 1), acquired.Key, known) == Flow.Released)
+            if (FlowAfter(block.Operations.Skip(index + 1), isRelease) == Flow.Released)
             {
                 return;
             }
 
-            var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticPropertyKeys.SymbolName, acquired.Key.Text);
+            var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticPropertyKeys.SymbolName, key.Text);
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.ReleaseNotGuaranteed,
                 acquire.Syntax.GetLocation(),
                 releases.Select(r => r.Syntax.GetLocation()),
                 properties,
-                acquired.Key.Text,
+                key.Text,
                 KindName(acquire),
-                name + "()",
+                acquire.TargetMethod.Name + "()",
                 context.ContainingSymbol.DescribeMember()));
+        }
+
+        /// <summary>
+        /// <c>var releaser = await _lock.LockAsync();</c> (not a <c>using</c>): a lock handle of an async-lock library or of
+        /// the program (a method on a field whose name speaks of locking, returning a disposable), the local that holds it
+        /// and its declaration statement.
+        /// </summary>
+        private static (ILocalSymbol? Token, IOperation? Statement) ReleaserTokenOf(IInvocationOperation acquire)
+        {
+            var name = acquire.TargetMethod.Name;
+            if (acquire.Instance?.WalkDownConversion() is not (IFieldReferenceOperation or IPropertyReferenceOperation) ||
+                !(name.IndexOf("Lock", System.StringComparison.Ordinal) >= 0 || name.StartsWith("Acquire", System.StringComparison.Ordinal) || name == "EnterAsync") ||
+                name.StartsWith("TryAcquire", System.StringComparison.Ordinal) || name.IndexOf("Unlock", System.StringComparison.Ordinal) >= 0)
+            {
+                return (null, null);
+            }
+
+            var current = (IOperation)acquire;
+            if (current.Parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configured)
+            {
+                current = configured;
+            }
+
+            if (current.Parent is IAwaitOperation awaited)
+            {
+                current = awaited;
+            }
+
+            return current.WalkUpConversion(out _) is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol: var local } declarator } &&
+                   declarator.Parent?.Parent is IVariableDeclarationGroupOperation { Parent: IBlockOperation } group &&
+                   local.Type.AllInterfaces.Any(i => i.Name is "IDisposable" or "IAsyncDisposable")
+                ? (local, group)
+                : (null, null);
         }
 
         /// <summary>The expression statement (or <c>await</c> statement) that is the acquire.</summary>
@@ -103,15 +158,15 @@ namespace RaceGuard.Analyzers
             acquired.Kind == GuardKind.Semaphore && acquired.Key.Symbol is { } symbol &&
             Guards.FirstCreationArgument(symbol) is Microsoft.CodeAnalysis.CSharp.Syntax.LiteralExpressionSyntax { Token.ValueText: "0" };
 
-        /// <summary>The release statements of <paramref name="key"/> in <paramref name="block"/> after <paramref name="after"/>, at any depth (not in lambdas).</summary>
-        private static List<IOperation> ReleasesIn(IBlockOperation block, GuardKey key, KnownSymbols known, IOperation after)
+        /// <summary>The release statements (<paramref name="isRelease"/>) in <paramref name="block"/> after <paramref name="after"/>, at any depth (not in lambdas).</summary>
+        private static List<IOperation> ReleasesIn(IBlockOperation block, System.Func<IInvocationOperation, bool> isRelease, IOperation after)
         {
             var releases = new List<IOperation>();
             foreach (var operation in block.Operations.SkipWhile(o => !ReferenceEquals(o, after)).Skip(1))
             {
                 foreach (var invocation in operation.DescendantsOutsideFunctions().OfType<IInvocationOperation>())
                 {
-                    if (Guards.TryClassify(invocation, known, out var released) && !released.IsAcquire && released.Key.Equals(key))
+                    if (isRelease(invocation))
                     {
                         releases.Add(invocation.Parent is IExpressionStatementOperation statement ? statement : invocation);
                     }
@@ -121,17 +176,11 @@ namespace RaceGuard.Analyzers
             return releases;
         }
 
-        private static IOperation? ReleaseStatement(IOperation statement, GuardKey key, KnownSymbols known) =>
-            statement is IExpressionStatementOperation { Operation: IInvocationOperation invocation } &&
-            Guards.TryClassify(invocation, known, out var released) && !released.IsAcquire && released.Key.Equals(key)
-                ? statement
-                : null;
-
         /// <summary>
         /// True when a <c>finally</c> releases the key on every path after the acquire: the acquire stands inside a try
         /// whose finally releases it, or the statement right after the acquire is such a try.
         /// </summary>
-        private static bool IsCoveredByFinally(IInvocationOperation acquire, IOperation statement, IBlockOperation block, GuardKey key, KnownSymbols known)
+        private static bool IsCoveredByFinally(IInvocationOperation acquire, IOperation statement, IBlockOperation block, System.Func<IInvocationOperation, bool> isRelease)
         {
             // await sem.WaitAsync(); var taken = true; try { .. } finally { if (taken) sem.Release(); }: statements that
             // cannot throw may stand between the acquire and the try.
@@ -141,14 +190,14 @@ namespace RaceGuard.Analyzers
                 index++;
             }
 
-            if (index < block.Operations.Length && block.Operations[index] is ITryOperation next && ReleasesKey(next.Finally, key, known))
+            if (index < block.Operations.Length && block.Operations[index] is ITryOperation next && ReleasesKey(next.Finally, isRelease))
             {
                 return true;
             }
 
             for (var parent = acquire.Parent; parent is not null; parent = parent.Parent)
             {
-                if (parent is ITryOperation enclosing && enclosing.Body.Syntax.Span.Contains(acquire.Syntax.Span) && ReleasesKey(enclosing.Finally, key, known))
+                if (parent is ITryOperation enclosing && enclosing.Body.Syntax.Span.Contains(acquire.Syntax.Span) && ReleasesKey(enclosing.Finally, isRelease))
                 {
                     return true;
                 }
@@ -229,11 +278,11 @@ namespace RaceGuard.Analyzers
         }
 
         /// <summary>Follows <paramref name="statements"/> while the key is held: a release, a try whose finally releases, statements that cannot throw, ifs on plain conditions.</summary>
-        private static Flow FlowAfter(IEnumerable<IOperation> statements, GuardKey key, KnownSymbols known)
+        private static Flow FlowAfter(IEnumerable<IOperation> statements, System.Func<IInvocationOperation, bool> isRelease)
         {
             foreach (var statement in statements)
             {
-                if (IsRelease(statement, key, known) || statement is ITryOperation { Finally: var @finally } && ReleasesKey(@finally, key, known))
+                if (IsRelease(statement, isRelease) || statement is ITryOperation { Finally: var @finally } && ReleasesKey(@finally, isRelease))
                 {
                     return Flow.Released;
                 }
@@ -245,7 +294,7 @@ namespace RaceGuard.Analyzers
 
                 if (statement is IBlockOperation nested)
                 {
-                    var inner = FlowAfter(nested.Operations, key, known);
+                    var inner = FlowAfter(nested.Operations, isRelease);
                     if (inner != Flow.FallsThrough)
                     {
                         return inner;
@@ -256,8 +305,8 @@ namespace RaceGuard.Analyzers
 
                 if (statement is IConditionalOperation { Type: null } conditional && IsPlainValue(conditional.Condition))
                 {
-                    var whenTrue = FlowAfter(new[] { conditional.WhenTrue }, key, known);
-                    var whenFalse = conditional.WhenFalse is null ? Flow.FallsThrough : FlowAfter(new[] { conditional.WhenFalse }, key, known);
+                    var whenTrue = FlowAfter(new[] { conditional.WhenTrue }, isRelease);
+                    var whenFalse = conditional.WhenFalse is null ? Flow.FallsThrough : FlowAfter(new[] { conditional.WhenFalse }, isRelease);
                     if (whenTrue == Flow.Unsafe || whenFalse == Flow.Unsafe)
                     {
                         return Flow.Unsafe;
@@ -278,7 +327,7 @@ namespace RaceGuard.Analyzers
         }
 
         /// <summary>A statement that releases the key and does nothing else that could throw: <c>Monitor.Exit(x);</c>, <c>return 1 + sem.Release();</c>.</summary>
-        private static bool IsRelease(IOperation statement, GuardKey key, KnownSymbols known)
+        private static bool IsRelease(IOperation statement, System.Func<IInvocationOperation, bool> isRelease)
         {
             if (statement is not (IExpressionStatementOperation or IReturnOperation))
             {
@@ -286,13 +335,12 @@ namespace RaceGuard.Analyzers
             }
 
             var invocations = statement.DescendantsOutsideFunctions().OfType<IInvocationOperation>().ToList();
-            return invocations.Count == 1 && Guards.TryClassify(invocations[0], known, out var released) && !released.IsAcquire && released.Key.Equals(key) &&
+            return invocations.Count == 1 && isRelease(invocations[0]) &&
                    !statement.DescendantsOutsideFunctions().Any(o => o is IObjectCreationOperation or IAwaitOperation or IPropertyReferenceOperation or IArrayElementReferenceOperation);
         }
 
-        private static bool ReleasesKey(IBlockOperation? finallyBlock, GuardKey key, KnownSymbols known) =>
-            finallyBlock is not null && finallyBlock.DescendantsOutsideFunctions().OfType<IInvocationOperation>().Any(i =>
-                Guards.TryClassify(i, known, out var released) && !released.IsAcquire && released.Key.Equals(key));
+        private static bool ReleasesKey(IBlockOperation? finallyBlock, System.Func<IInvocationOperation, bool> isRelease) =>
+            finallyBlock is not null && finallyBlock.DescendantsOutsideFunctions().OfType<IInvocationOperation>().Any(isRelease);
 
         private static string KindName(IInvocationOperation acquire) => acquire.TargetMethod.ContainingType.Name switch
         {

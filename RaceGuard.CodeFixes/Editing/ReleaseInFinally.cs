@@ -88,7 +88,8 @@ namespace RaceGuard.CodeFixes.Editing
         {
             if (diagnostic.Location.SourceTree != root.SyntaxTree ||
                 root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax acquireCall ||
-                acquireCall.FirstAncestorOrSelf<StatementSyntax>() is not ExpressionStatementSyntax { Parent: BlockSyntax block } acquire)
+                acquireCall.FirstAncestorOrSelf<StatementSyntax>() is not { Parent: BlockSyntax block } acquire ||
+                acquire is not (ExpressionStatementSyntax or LocalDeclarationStatementSyntax))
             {
                 return null;
             }

@@ -1054,5 +1054,72 @@ namespace RaceGuard.Tests.Rules
 
             await Verify.VerifyAnalyzerAsync(source);
         }
+
+        private const string ReleaserSource = """
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            public sealed class AsyncLock
+            {
+                private readonly SemaphoreSlim _semaphore = new SemaphoreSlim(1, 1);
+
+                public async Task<Releaser> LockAsync()
+                {
+                    await _semaphore.WaitAsync();
+                    return new Releaser(_semaphore);
+                }
+
+                public readonly struct Releaser : IDisposable
+                {
+                    private readonly SemaphoreSlim _semaphore;
+
+                    public Releaser(SemaphoreSlim semaphore) => _semaphore = semaphore;
+
+                    public void Dispose() => _semaphore.Release();
+                }
+            }
+
+            public sealed class Cache
+            {
+                private readonly AsyncLock _lock = new AsyncLock();
+                private int _loads;
+
+                public async Task LoadAsync(Func<Task> load)
+                {
+                    var releaser = [|await _lock.LockAsync()|];
+                    await load();
+                    _loads = checked(_loads + 1);
+                    releaser.Dispose();
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task Reports_ReleaserTokenDisposedOutsideAFinally()
+        {
+            await Verify.VerifyAnalyzerAsync(ReleaserSource.Replace("[|await _lock.LockAsync()|]", "await {|#0:_lock.LockAsync()|}"),
+                Verify.Diagnostic("RG0008").WithLocation(0).WithArguments("_lock", "AsyncLock", "LockAsync()", "LoadAsync()"));
+        }
+
+        [Fact]
+        public async Task Silent_ReleaserTokenInAUsing()
+        {
+            var source = ReleaserSource
+                .Edit("        var releaser = [|await _lock.LockAsync()|];", "        using var releaser = await _lock.LockAsync();")
+                .Edit("        releaser.Dispose();\n", string.Empty);
+            await Verify.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Fix_ReleaserTokenDisposedInAFinally()
+        {
+            var source = ReleaserSource.Replace("[|await _lock.LockAsync()|]", "await [|_lock.LockAsync()|]");
+            var fixedSource = ReleaserSource
+                .Replace("[|await _lock.LockAsync()|]", "await _lock.LockAsync()")
+                .Replace("        await load();\n        _loads = checked(_loads + 1);\n        releaser.Dispose();\n",
+                         "        try\n        {\n            await load();\n            _loads = checked(_loads + 1);\n        }\n        finally\n        {\n            releaser.Dispose();\n        }\n");
+            await Verify.VerifyCodeFixAsync(source, fixedSource);
+        }
     }
 }
