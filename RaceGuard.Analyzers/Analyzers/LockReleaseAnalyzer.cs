@@ -336,7 +336,8 @@ namespace RaceGuard.Analyzers
 
             var invocations = statement.DescendantsOutsideFunctions().OfType<IInvocationOperation>().ToList();
             return invocations.Count == 1 && isRelease(invocations[0]) &&
-                   !statement.DescendantsOutsideFunctions().Any(o => o is IObjectCreationOperation or IAwaitOperation or IPropertyReferenceOperation or IArrayElementReferenceOperation);
+                   !statement.DescendantsOutsideFunctions().Any(o => o is IObjectCreationOperation or IAwaitOperation or IArrayElementReferenceOperation ||
+                                                                     o is IPropertyReferenceOperation property && !(property.Arguments.IsEmpty && ReadsAFieldOnly(property.Property)));
         }
 
         private static bool ReleasesKey(IBlockOperation? finallyBlock, System.Func<IInvocationOperation, bool> isRelease) =>

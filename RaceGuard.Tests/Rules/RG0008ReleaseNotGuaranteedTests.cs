@@ -980,6 +980,8 @@ namespace RaceGuard.Tests.Rules
 
                 private int State => _state;
 
+                private object Sync { get; } = new object();
+
                 public bool Terminate()
                 {
                     Monitor.Enter(_sync);
@@ -997,11 +999,11 @@ namespace RaceGuard.Tests.Rules
 
                 public int Break()
                 {
-                    Monitor.Enter(_sync);
+                    Monitor.Enter(Sync);
                     var state = State;
                     if (state == 3)
                     {
-                        Monitor.Exit(_sync);
+                        Monitor.Exit(Sync);
                         return state;
                     }
 
@@ -1012,7 +1014,7 @@ namespace RaceGuard.Tests.Rules
                     }
                     finally
                     {
-                        Monitor.Exit(_sync);
+                        Monitor.Exit(Sync);
                     }
                 }
             }
