@@ -42,6 +42,7 @@ namespace RaceGuard.Rules
                 if (concurrent)
                 {
                     ReportValueUpdates(context, entry.Value, type, reported);
+                    ReportFactoriesThatMayRunTwice(context, entry.Value, type, reported);
                 }
 
                 if (checks.Count == 0)
@@ -97,6 +98,66 @@ namespace RaceGuard.Rules
         private static bool StoresAnObject(SharedAccess act) =>
             act.ReportOperation is IInvocationOperation { Arguments.Length: 2 } call &&
             call.Arguments.OrderBy(a => a.Syntax.SpanStart).Last().Value.WalkDownConversion().Type is { IsReferenceType: true, SpecialType: not SpecialType.System_String };
+
+        /// <summary>
+        /// <c>_downloads.GetOrAdd(url, u => DownloadAsync(u))</c>: under contention <c>GetOrAdd</c> runs the factory on
+        /// every thread that missed and keeps one result, so work a factory starts (a task, a thread, a timer) runs twice
+        /// and a resource it opens (a connection, a stream, a client) leaks. Cheap values and light synchronisation
+        /// objects (<c>new SemaphoreSlim(1, 1)</c> per key: the one stored is the one every caller gets) are fine.
+        /// </summary>
+        private void ReportFactoriesThatMayRunTwice(RuleContext context, ImmutableArray<SharedAccess> accesses, ITypeSymbol type, HashSet<Location> reported)
+        {
+            foreach (var act in accesses)
+            {
+                if (act.Via != AccessVia.Call || act.MemberName != "GetOrAdd" || reported.Contains(act.Location) ||
+                    act.ReportOperation is not IInvocationOperation { Arguments.Length: >= 2 } call ||
+                    call.Arguments.OrderBy(a => a.Syntax.SpanStart).ElementAt(1).Value.WalkDownConversion() is not IDelegateCreationOperation { Target: IAnonymousFunctionOperation factory } ||
+                    FactoryEffect(factory) is not { } effect || !MayRunConcurrently(act, context.Facts))
+                {
+                    continue;
+                }
+
+                reported.Add(act.Location);
+                var valueType = (type as INamedTypeSymbol)?.TypeArguments.LastOrDefault();
+                var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+                properties[DiagnosticPropertyKeys.SymbolName] = act.Path.DisplayName;
+                properties[DiagnosticPropertyKeys.SymbolKind] = act.Path.Root?.VariableKind();
+                properties[DiagnosticPropertyKeys.CheckThenActFix] = "LazyValues";
+                context.ReportDiagnostic(Diagnostic.Create(
+                    Descriptor,
+                    act.Location,
+                    properties.ToImmutable(),
+                    act.Path.DisplayName,
+                    type.ToMessageString(),
+                    "GetOrAdd()",
+                    "a factory that " + effect,
+                    act.DescribePlace(),
+                    "Lazy<" + (valueType?.ToMessageString() ?? "T") + "> values (the factory may run on every thread that misses)"));
+            }
+        }
+
+        /// <summary>What a <c>GetOrAdd</c> factory does that must not happen twice ("starts work", "opens a resource"), or null.</summary>
+        private static string? FactoryEffect(IAnonymousFunctionOperation factory)
+        {
+            foreach (var operation in factory.Body.DescendantsOutsideFunctions())
+            {
+                switch (operation)
+                {
+                    case IReturnOperation { ReturnedValue: { } returned } when returned.WalkDownConversion() is IInvocationOperation started &&
+                                                                              started.Type is INamedTypeSymbol { Name: "Task" or "ValueTask" }:
+                        return "starts work (" + started.TargetMethod.Name + ")";
+                    case IObjectCreationOperation { Type: INamedTypeSymbol created } when OpensAResource(created):
+                        return "opens a " + created.Name;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>A disposable that holds a real resource or runs something (not a light synchronisation object or an in-memory stream).</summary>
+        private static bool OpensAResource(INamedTypeSymbol type) =>
+            type.AllInterfaces.Any(i => i.Name is "IDisposable" or "IAsyncDisposable") &&
+            type.Name is not ("SemaphoreSlim" or "CancellationTokenSource" or "ManualResetEventSlim" or "CountdownEvent" or "MemoryStream" or "StringWriter" or "StringReader" or "ReaderWriterLockSlim");
 
         /// <summary>
         /// A capacity race: <c>if (_active >= Max) return false; Interlocked.Increment(ref _active);</c>. Each step is atomic,

@@ -604,5 +604,97 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        private const string Downloads = """
+            using System;
+            using System.Collections.Concurrent;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            public sealed class Downloader
+            {
+                private readonly ConcurrentDictionary<string, Task<string>> _downloads = new ConcurrentDictionary<string, Task<string>>();
+
+                public Task<string> GetAsync(string url) => {|#0:_downloads.GetOrAdd(url, u => DownloadAsync(u))|};
+
+                private static async Task<string> DownloadAsync(string url)
+                {
+                    await Task.Delay(10);
+                    return url;
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task Reports_GetOrAddWithAFactoryThatStartsWork()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(
+                Downloads,
+                VerifyCS.Diagnostic("RG0006").WithLocation(0).WithArguments(
+                    "_downloads",
+                    "ConcurrentDictionary<string, Task<string>>",
+                    "GetOrAdd()",
+                    "a factory that starts work (DownloadAsync)",
+                    "in GetAsync()",
+                    "Lazy<Task<string>> values (the factory may run on every thread that misses)"));
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_GetOrAddOfLazyValues()
+        {
+            var source = Downloads
+                .Edit(
+                    "ConcurrentDictionary<string, Task<string>> _downloads = new ConcurrentDictionary<string, Task<string>>();",
+                    "ConcurrentDictionary<string, Lazy<Task<string>>> _downloads = new ConcurrentDictionary<string, Lazy<Task<string>>>();")
+                .Edit(
+                    "{|#0:_downloads.GetOrAdd(url, u => DownloadAsync(u))|}",
+                    "_downloads.GetOrAdd(url, u => new Lazy<Task<string>>(() => DownloadAsync(u))).Value");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_GetOrAddOfASemaphorePerKey()
+        {
+            const string source = """
+                using System.Collections.Concurrent;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                public sealed class KeyedLock
+                {
+                    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new ConcurrentDictionary<string, SemaphoreSlim>();
+
+                    public Task EnterAsync(string key) => _locks.GetOrAdd(key, _ => new SemaphoreSlim(1, 1)).WaitAsync();
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_GetOrAddWithAFactoryThatOpensATimer()
+        {
+            const string source = """
+                using System.Collections.Concurrent;
+                using System.Threading;
+
+                public sealed class Heartbeats
+                {
+                    private readonly ConcurrentDictionary<string, Timer> _timers = new ConcurrentDictionary<string, Timer>();
+
+                    public void Watch(string peer) => {|#0:_timers.GetOrAdd(peer, p => new Timer(_ => Ping(p), null, 0, 1000))|};
+
+                    private static void Ping(string peer)
+                    {
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0006").WithLocation(0).WithArguments(
+                    "_timers", "ConcurrentDictionary<string, Timer>", "GetOrAdd()", "a factory that opens a Timer", "in Watch()",
+                    "Lazy<Timer> values (the factory may run on every thread that misses)"));
+        }
     }
 }
