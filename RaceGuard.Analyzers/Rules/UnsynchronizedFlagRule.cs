@@ -33,6 +33,7 @@ namespace RaceGuard.Rules
                 ReportTestAndSet(context, accesses, reported);
                 ReportCheckThenStart(context, accesses, reported);
                 ReportEarlyExitSharedByParallelInstances(context, accesses, reported);
+                ReportTeardownFlagOfATimer(context, accesses, reported);
                 ReportAccessesOutsideTheLockOfItsWrites(context, accesses, reported);
             }
         }
@@ -279,6 +280,42 @@ namespace RaceGuard.Rules
             }
         }
 
+        /// <summary>
+        /// <c>if (_disposed) return;</c> in a timer callback while <c>Dispose()</c> (or <c>Stop()</c>, <c>Close()</c>) sets the
+        /// flag with a plain write on another thread: the tick may not see the set, pass the check and work on what
+        /// <c>Dispose</c> tears down. Reported at the check, with the teardown's write as the other side.
+        /// </summary>
+        private void ReportTeardownFlagOfATimer(RuleContext context, ImmutableArray<SharedAccess> accesses, HashSet<Location> reported)
+        {
+            foreach (var read in accesses)
+            {
+                if (read.Kind != AccessKind.Read || !IsPlain(read) || reported.Contains(read.Location) || read.Path.Type?.SpecialType != SpecialType.System_Boolean ||
+                    !ParallelismQuery.Chain(read.Region).Any(r => r.Kind is RegionKind.Timer or RegionKind.TimerElapsed) ||
+                    CheckedIf(read.Operation) is not ({ } conditional, var enterWhen) || conditional.WhenFalse is not null || !conditional.WhenTrue.AlwaysLeaves())
+                {
+                    continue;
+                }
+
+                var teardowns = context.Facts.RacesWith(read)
+                    .Where(w => w.Kind == AccessKind.Write && IsPlain(w) && w.Region is null && Lifecycle.IsTeardown(w.Member.Symbol) && Stores(w, enterWhen))
+                    .ToList();
+                if (teardowns.Count == 0)
+                {
+                    continue;
+                }
+
+                reported.Add(read.Location);
+                var race = RaceDiagnostic.For(read, teardowns, context.Facts);
+                context.ReportDiagnostic(race.Create(
+                    Descriptor,
+                    Properties(race, context.Known, FlagFinding.TeardownRead),
+                    read.Path.DisplayName,
+                    read.Path.Type!.ToMessageString(),
+                    "checked without Volatile or a lock " + read.DescribePlace() + " while " + teardowns[0].Member.Describe() + " sets it",
+                    "the tick may miss the set and run after it; use Volatile.Read/Volatile.Write, or a lock around the check and the teardown"));
+            }
+        }
+
         /// <summary>True when <paramref name="start"/> runs when the check passes: after an <c>if</c> that leaves, or inside the then branch.</summary>
         private static bool StartsAfterPassing(IConditionalOperation conditional, bool leaves, IOperation start)
         {
@@ -476,6 +513,7 @@ namespace RaceGuard.Rules
         TestAndSet,
         CheckThenStart,
         ParallelRead,
+        TeardownRead,
         UnlockedRead,
         UnlockedWrite,
     }

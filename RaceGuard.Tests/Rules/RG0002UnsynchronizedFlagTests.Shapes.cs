@@ -267,5 +267,69 @@ namespace RaceGuard.Tests.Rules
                 .Edit("{|#1:_work.IsPausing = true|}", "_work.IsPausing = true");
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        private const string DisposableHeartbeat = """
+            using System;
+            using System.Threading;
+
+            public sealed class Heartbeat : IDisposable
+            {
+                private readonly Timer _timer;
+                private bool _disposed;
+
+                public Heartbeat()
+                {
+                    _timer = new Timer(_ => Beat(), null, 1000, 1000);
+                }
+
+                private void Beat()
+                {
+                    if ({|#0:_disposed|})
+                    {
+                        return;
+                    }
+
+                    Console.WriteLine("beat");
+                }
+
+                public void Dispose()
+                {
+                    _disposed = true;
+                    _timer.Dispose();
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task Reports_DisposedFlagCheckedByATimerCallbackAndSetByDispose()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(
+                DisposableHeartbeat,
+                VerifyCS.Diagnostic("RG0002").WithLocation(0).WithArguments(
+                    "_disposed",
+                    "bool",
+                    "checked without Volatile or a lock in Beat() called inside the Timer callback started in Heartbeat() while Dispose() sets it",
+                    "the tick may miss the set and run after it; use Volatile.Read/Volatile.Write, or a lock around the check and the teardown"));
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_VolatileDisposedFlagOfATimerCallback()
+        {
+            var source = DisposableHeartbeat
+                .Edit("    private bool _disposed;", "    private volatile bool _disposed;")
+                .Edit("{|#0:_disposed|}", "_disposed");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_TimerCallbackFlagSetByAnOrdinaryMember()
+        {
+            // A single read of a flag an ordinary member sets: stale at worst (RULES.md, precision rules).
+            var source = DisposableHeartbeat
+                .Edit("{|#0:_disposed|}", "_disposed")
+                .Edit("    public void Dispose()\n    {\n        _disposed = true;\n        _timer.Dispose();\n    }",
+                      "    public void Pause() => _disposed = true;\n\n    public void Dispose() => _timer.Dispose();");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }
