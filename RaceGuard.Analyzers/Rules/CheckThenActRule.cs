@@ -72,15 +72,12 @@ namespace RaceGuard.Rules
 
                     reported.Add(act.Location);
                     var fix = concurrent ? FixFor(check.MemberName!, actName) : "one lock around the check and the act";
-                    var properties = ImmutableDictionary.CreateBuilder<string, string?>();
-                    properties[DiagnosticPropertyKeys.SymbolName] = act.Path.DisplayName;
-                    properties[DiagnosticPropertyKeys.SymbolKind] = act.Path.Root?.VariableKind();
-                    properties[DiagnosticPropertyKeys.CheckThenActFix] = concurrent ? fix : "MergeLocks";
+                    var properties = PropertiesFor(act, concurrent ? fix : "MergeLocks");
                     context.ReportDiagnostic(Diagnostic.Create(
                         Descriptor,
                         act.Location,
                         new[] { check.Location },
-                        properties.ToImmutable(),
+                        properties,
                         act.Path.DisplayName,
                         type.ToMessageString(),
                         check.MemberName + "()",
@@ -119,14 +116,11 @@ namespace RaceGuard.Rules
 
                 reported.Add(act.Location);
                 var valueType = (type as INamedTypeSymbol)?.TypeArguments.LastOrDefault();
-                var properties = ImmutableDictionary.CreateBuilder<string, string?>();
-                properties[DiagnosticPropertyKeys.SymbolName] = act.Path.DisplayName;
-                properties[DiagnosticPropertyKeys.SymbolKind] = act.Path.Root?.VariableKind();
-                properties[DiagnosticPropertyKeys.CheckThenActFix] = "LazyValues";
+                var properties = PropertiesFor(act, "LazyValues");
                 context.ReportDiagnostic(Diagnostic.Create(
                     Descriptor,
                     act.Location,
-                    properties.ToImmutable(),
+                    properties,
                     act.Path.DisplayName,
                     type.ToMessageString(),
                     "GetOrAdd()",
@@ -183,15 +177,12 @@ namespace RaceGuard.Rules
                     continue;
                 }
 
-                var properties = ImmutableDictionary.CreateBuilder<string, string?>();
-                properties[DiagnosticPropertyKeys.SymbolName] = act.Path.DisplayName;
-                properties[DiagnosticPropertyKeys.SymbolKind] = act.Path.Root?.VariableKind();
-                properties[DiagnosticPropertyKeys.CheckThenActFix] = "CompareExchangeLoop";
+                var properties = PropertiesFor(act, "CompareExchangeLoop");
                 context.ReportDiagnostic(Diagnostic.Create(
                     Descriptor,
                     increment.Syntax.GetLocation(),
                     new[] { check.Operation.Syntax.GetLocation() },
-                    properties.ToImmutable(),
+                    properties,
                     act.Path.DisplayName,
                     act.Path.Type!.ToMessageString(),
                     "a bound check",
@@ -241,14 +232,11 @@ namespace RaceGuard.Rules
                 }
 
                 reported.Add(act.Location);
-                var properties = ImmutableDictionary.CreateBuilder<string, string?>();
-                properties[DiagnosticPropertyKeys.SymbolName] = act.Path.DisplayName;
-                properties[DiagnosticPropertyKeys.SymbolKind] = act.Path.Root?.VariableKind();
-                properties[DiagnosticPropertyKeys.CheckThenActFix] = "AddOrUpdate";
+                var properties = PropertiesFor(act, "AddOrUpdate");
                 context.ReportDiagnostic(Diagnostic.Create(
                     Descriptor,
                     act.Location,
-                    properties.ToImmutable(),
+                    properties,
                     act.Path.DisplayName,
                     type.ToMessageString(),
                     check,
@@ -586,6 +574,13 @@ namespace RaceGuard.Rules
             facts.RunsInSharedMember(act) ||
             ParallelismQuery.Chain(act.Region).Any(r => r.Multiplicity == Multiplicity.Many || r.Kind is RegionKind.Middleware or RegionKind.MessageHandler) ||
             facts.AccessesByPath[act.Path].Any(other => !ReferenceEquals(other, act) && ActName(other) is not null && ParallelismQuery.MayRunInParallel(act, other));
+
+        /// <summary>The properties the fix reads: the collection, its kind, and which rewrite the finding takes.</summary>
+        private static ImmutableDictionary<string, string?> PropertiesFor(SharedAccess act, string fix) =>
+            ImmutableDictionary<string, string?>.Empty
+                .Add(DiagnosticPropertyKeys.SymbolName, act.Path.DisplayName)
+                .Add(DiagnosticPropertyKeys.SymbolKind, act.Path.Root?.VariableKind())
+                .Add(DiagnosticPropertyKeys.CheckThenActFix, fix);
 
         /// <summary>The one atomic call that does the check and the act together.</summary>
         private static string FixFor(string check, string act) => act switch
