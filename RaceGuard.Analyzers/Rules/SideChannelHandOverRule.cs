@@ -50,10 +50,15 @@ namespace RaceGuard.Rules
             }
         }
 
-        /// <summary>Regions that run a piece of work once for their starter and end: tasks, threads, work items (not timers, loops of a hosted service, per-request handlers).</summary>
+        /// <summary>
+        /// Regions that run a piece of work for their starter and end: tasks, threads, work items (not timers, loops of a
+        /// hosted service, per-request handlers). Several started in a loop only as threads or work items, which have no
+        /// task to join (<c>countdown.Signal()</c> is all the starter can wait for); tasks in a loop are joined through
+        /// collections the model does not follow.
+        /// </summary>
         private static bool HandsBackWork(ConcurrentRegion region) =>
             region.Kind is RegionKind.TaskRun or RegionKind.TaskFactoryStartNew or RegionKind.NewTask or RegionKind.Thread or RegionKind.ThreadPool or RegionKind.ContinueWith &&
-            region.Multiplicity == Multiplicity.Once;
+            (region.Multiplicity == Multiplicity.Once || region.Kind is RegionKind.Thread or RegionKind.ThreadPool);
 
         /// <summary>The first read by the starting code, after the start, that no join of the region's own task orders (the fixes act before it).</summary>
         private void ReportReads(RuleContext context, ConcurrentRegion region, ImmutableArray<IOperation> taskJoins, ImmutableArray<SharedAccess> accesses, List<SharedAccess> writes)

@@ -1,4 +1,5 @@
 using System.Threading.Tasks;
+using RaceGuard.Tests.Verifiers;
 using VerifyCS = RaceGuard.Tests.Verifiers.CSharpRuleVerifier<RaceGuard.Rules.SideChannelHandOverRule>;
 
 namespace RaceGuard.Tests.Rules
@@ -424,6 +425,104 @@ namespace RaceGuard.Tests.Rules
                 }
                 """;
 
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        private const string CountedDownWorkers = """
+            using System;
+            using System.Threading;
+
+            class Fanout
+            {
+                bool RunAll(Action[] works)
+                {
+                    Exception? error = null;
+                    using var countdown = new CountdownEvent(works.Length);
+                    foreach (var work in works)
+                    {
+                        new Thread(() =>
+                        {
+                            try
+                            {
+                                work();
+                            }
+                            catch (Exception ex)
+                            {
+                                error = ex;
+                            }
+                            finally
+                            {
+                                countdown.Signal();
+                            }
+                        }).Start();
+                    }
+
+                    countdown.Wait();
+                    return {|#0:error|} is null;
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task Reports_ErrorOfThreadsStartedInALoopReadAfterACountdownWait()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(
+                CountedDownWorkers,
+                VerifyCS.Diagnostic("RG0005").WithLocation(0).WithArguments(
+                    "error", "Exception?",
+                    "read in RunAll() after the Thread lambda that assigns it, ordered by only the wait on 'countdown'",
+                    "the hand-over breaks on the first early return, timeout or cancellation; await the task (or thread) that writes it, or pass the error through the channel's or TaskCompletionSource's completion"));
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_ErrorOfTasksStartedInALoopReadAfterWaitAll()
+        {
+            const string source = """
+                using System;
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                class Fanout
+                {
+                    bool RunAll(Action[] works)
+                    {
+                        Exception? error = null;
+                        var tasks = new List<Task>();
+                        foreach (var work in works)
+                        {
+                            tasks.Add(Task.Run(() =>
+                            {
+                                try
+                                {
+                                    work();
+                                }
+                                catch (Exception ex)
+                                {
+                                    error = ex;
+                                }
+                            }));
+                        }
+
+                        Task.WaitAll(tasks.ToArray());
+                        return error is null;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_ErrorOfThreadsStartedInALoopReadAfterJoiningEach()
+        {
+            var source = CountedDownWorkers
+                .Edit("using System;", "using System;\nusing System.Collections.Generic;")
+                .Edit("        using var countdown = new CountdownEvent(works.Length);\n", "        var threads = new List<Thread>();\n")
+                .Edit("            new Thread(() =>", "            var thread = new Thread(() =>")
+                .Edit("            finally\n                {\n                    countdown.Signal();\n                }\n", string.Empty)
+                .Edit("            }).Start();", "            });\n            threads.Add(thread);\n            thread.Start();")
+                .Edit("        countdown.Wait();", "        foreach (var thread in threads)\n        {\n            thread.Join();\n        }")
+                .Edit("{|#0:error|}", "error");
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
     }
