@@ -281,7 +281,7 @@ namespace RaceGuard.Rules
         }
 
         /// <summary>
-        /// <c>if (_disposed) return;</c> in a timer callback while <c>Dispose()</c> (or <c>Stop()</c>, <c>Close()</c>) sets the
+        /// <c>if (_disposed) return;</c> (or <c>if (!_disposed) { .. }</c>) in a timer callback while <c>Dispose()</c> (or <c>Stop()</c>, <c>Close()</c>) sets the
         /// flag with a plain write on another thread: the tick may not see the set, pass the check and work on what
         /// <c>Dispose</c> tears down. Reported at the check, with the teardown's write as the other side.
         /// </summary>
@@ -291,13 +291,17 @@ namespace RaceGuard.Rules
             {
                 if (read.Kind != AccessKind.Read || !IsPlain(read) || reported.Contains(read.Location) || read.Path.Type?.SpecialType != SpecialType.System_Boolean ||
                     !ParallelismQuery.Chain(read.Region).Any(r => r.Kind is RegionKind.Timer or RegionKind.TimerElapsed) ||
-                    CheckedIf(read.Operation) is not ({ } conditional, var enterWhen) || conditional.WhenFalse is not null || !conditional.WhenTrue.AlwaysLeaves())
+                    CheckedIf(read.Operation) is not ({ } conditional, var enterWhen))
                 {
                     continue;
                 }
 
+                // The value the teardown stores stops the tick: the one that leaves (if (_disposed) return;), or the one that
+                // skips the work (if (!_disposed) { .. }).
+                var leaves = conditional.WhenFalse is null && conditional.WhenTrue.AlwaysLeaves();
+                var stopping = leaves ? enterWhen : !enterWhen;
                 var teardowns = context.Facts.RacesWith(read)
-                    .Where(w => w.Kind == AccessKind.Write && IsPlain(w) && w.Region is null && Lifecycle.IsTeardown(w.Member.Symbol) && Stores(w, enterWhen))
+                    .Where(w => w.Kind == AccessKind.Write && IsPlain(w) && w.Region is null && Lifecycle.IsShutdown(w.Member.Symbol) && Stores(w, stopping))
                     .ToList();
                 if (teardowns.Count == 0)
                 {

@@ -331,5 +331,23 @@ namespace RaceGuard.Tests.Rules
                       "    public void Pause() => _disposed = true;\n\n    public void Dispose() => _timer.Dispose();");
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        [Fact]
+        public async Task Reports_StoppedFlagThatGuardsTheTickWorkAndIsSetByStop()
+        {
+            var source = DisposableHeartbeat
+                .Edit("    private bool _disposed;", "    private bool _stopped;")
+                .Edit("        if ({|#0:_disposed|})\n        {\n            return;\n        }\n\n        Console.WriteLine(\"beat\");",
+                      "        if (!{|#0:_stopped|})\n        {\n            Console.WriteLine(\"beat\");\n        }")
+                .Edit("    public void Dispose()\n    {\n        _disposed = true;\n        _timer.Dispose();\n    }",
+                      "    public void Stop() => _stopped = true;\n\n    public void Dispose() => _timer.Dispose();");
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0002").WithLocation(0).WithArguments(
+                    "_stopped",
+                    "bool",
+                    "checked without Volatile or a lock in Beat() called inside the Timer callback started in Heartbeat() while Stop() sets it",
+                    "the tick may miss the set and run after it; use Volatile.Read/Volatile.Write, or a lock around the check and the teardown"));
+        }
     }
 }
