@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace RaceGuard
@@ -5,6 +6,10 @@ namespace RaceGuard
     /// <summary>Small helpers over <see cref="ISymbol"/>.</summary>
     internal static class ISymbolExtensions
     {
+        /// <summary>True for an auto-property: its accessors read and write a hidden backing field, like a field.</summary>
+        public static bool IsAutoProperty(this IPropertySymbol property) =>
+            !property.IsIndexer && property.ContainingType.GetMembers().OfType<IFieldSymbol>().Any(f => SymbolEqualityComparer.Default.Equals(f.AssociatedSymbol, property));
+
         /// <summary>"Local", "Parameter", "Field" or "Property": how the code fix finds the declaration.</summary>
         public static string VariableKind(this ISymbol symbol) => symbol switch
         {

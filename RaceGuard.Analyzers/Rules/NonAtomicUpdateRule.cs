@@ -53,8 +53,7 @@ namespace RaceGuard.Rules
         private static bool IsVariable(ISymbol? symbol) => symbol switch
         {
             IFieldSymbol or ILocalSymbol or IParameterSymbol => true,
-            IPropertySymbol { IsIndexer: false } property => property.ContainingType.GetMembers().OfType<IFieldSymbol>()
-                .Any(f => SymbolEqualityComparer.Default.Equals(f.AssociatedSymbol, property)),
+            IPropertySymbol property => property.IsAutoProperty(),
             _ => false,
         };
 

@@ -89,8 +89,7 @@ namespace RaceGuard.Rules
             path.Last switch
             {
                 IFieldSymbol { IsStatic: false } => true,
-                IPropertySymbol { IsStatic: false, IsIndexer: false } property => property.ContainingType.GetMembers().OfType<IFieldSymbol>()
-                    .Any(f => SymbolEqualityComparer.Default.Equals(f.AssociatedSymbol, property)),
+                IPropertySymbol { IsStatic: false } property => property.IsAutoProperty(),
                 _ => false,
             };
 
@@ -225,7 +224,7 @@ namespace RaceGuard.Rules
                     continue;
                 }
 
-                var set = accesses.FirstOrDefault(w => w.Kind == AccessKind.Write && IsPlain(w) && ReferenceEquals(w.Member, check.Member) && Stores(w, blocking) && InRegion(w, started));
+                var set = accesses.FirstOrDefault(w => w.Kind == AccessKind.Write && IsPlain(w) && ReferenceEquals(w.Member, check.Member) && Stores(w, blocking) && ParallelismQuery.Chain(w.Region).Contains(started));
                 if (set is null)
                 {
                     continue;
@@ -338,19 +337,6 @@ namespace RaceGuard.Rules
 
         private static bool Stores(SharedAccess write, bool value) =>
             write.ReportOperation is ISimpleAssignmentOperation { Value.ConstantValue: { HasValue: true, Value: bool stored } } && stored == value;
-
-        private static bool InRegion(SharedAccess access, ConcurrentRegion region)
-        {
-            for (var current = access.Region; current is not null; current = current.Parent)
-            {
-                if (ReferenceEquals(current, region))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
 
         /// <summary>
         /// True for a timer whose callbacks may overlap: not a one-shot <c>System.Threading.Timer</c> (period
