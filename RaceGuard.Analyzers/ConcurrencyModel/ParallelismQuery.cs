@@ -12,8 +12,9 @@ namespace RaceGuard.ConcurrencyModel
     public static class ParallelismQuery
     {
         /// <summary>Two accesses race when they may run in parallel, at least one writes, and nothing protects the pair.</summary>
+        /// <remarks>Protection first: it compares two guard lists, where parallelism may look for joins in member bodies.</remarks>
         public static bool Races(SharedAccess a, SharedAccess b) =>
-            (a.IsWrite || b.IsWrite) && MayRunInParallel(a, b) && !IsProtected(a, b);
+            (a.IsWrite || b.IsWrite) && !IsProtected(a, b) && MayRunInParallel(a, b);
 
         /// <summary>True when a common guard (exclusive for every writer) is held at both, both are atomic, or both touch their own Parallel.For element.</summary>
         public static bool IsProtected(SharedAccess a, SharedAccess b)

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
@@ -17,11 +18,20 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>Memo of <see cref="IsProtectedElsewhere"/>: guards are computed on first use, so this is too.</summary>
         private readonly ConcurrentDictionary<AccessPath, bool> protectedPaths = new ConcurrentDictionary<AccessPath, bool>();
 
+        /// <summary>Memo of <see cref="RacesWith"/>.</summary>
+        private readonly ConcurrentDictionary<SharedAccess, ImmutableArray<SharedAccess>> races = new ConcurrentDictionary<SharedAccess, ImmutableArray<SharedAccess>>();
+
+        /// <summary>The accesses of each variable asked about, grouped by what protects them.</summary>
+        private readonly ConcurrentDictionary<AccessPath, ProtectionGroups> groupsByPath = new ConcurrentDictionary<AccessPath, ProtectionGroups>();
+
+        private readonly Func<SharedAccess, ImmutableArray<SharedAccess>> computeRaces;
+
         private readonly KnownSymbols known;
 
         private TypeFacts(INamedTypeSymbol type, ImmutableArray<MemberFacts> members, SharedInstanceEvidence sharedInstance, bool isPerRequest, KnownSymbols known)
         {
             this.known = known;
+            computeRaces = ComputeRaces;
             Type = type;
             Members = members;
             SharedInstance = sharedInstance;
@@ -137,21 +147,46 @@ namespace RaceGuard.ConcurrencyModel
         /// The accesses that race with <paramref name="access"/> (itself included when it races with another instance of
         /// itself); a write published through an "initialised" flag that the other side tests first does not race with it.
         /// </summary>
-        public IEnumerable<SharedAccess> RacesWith(SharedAccess access)
+        /// <remarks>
+        /// Memoised per access (several rules ask about the same access), and linear in the accesses of the variable that
+        /// are not protected from it as a group (<see cref="ProtectionGroups"/>): in the order of the variable's accesses.
+        /// </remarks>
+        public ImmutableArray<SharedAccess> RacesWith(SharedAccess access) => races.GetOrAdd(access, computeRaces);
+
+        private ImmutableArray<SharedAccess> ComputeRaces(SharedAccess access)
         {
             if (!AccessesByPath.TryGetValue(access.Path, out var candidates))
             {
-                yield break;
+                return ImmutableArray<SharedAccess>.Empty;
             }
 
-            foreach (var other in candidates)
+            var groups = groupsByPath.GetOrAdd(access.Path, _ => ProtectionGroups.Of(candidates));
+            List<int>? racing = null;
+            foreach (var group in groups.Groups)
             {
-                if ((RacesAsSharedInstance(access, other) || ParallelismQuery.Races(access, other)) &&
-                    !Publication.Orders(access, other, known) && !Publication.Orders(other, access, known))
+                if (group.Protects(access))
                 {
-                    yield return other;
+                    continue;
+                }
+
+                foreach (var index in group.Indices)
+                {
+                    var other = candidates[index];
+                    if ((RacesAsSharedInstance(access, other) || ParallelismQuery.Races(access, other)) &&
+                        !Publication.Orders(access, other, known) && !Publication.Orders(other, access, known))
+                    {
+                        (racing ??= new List<int>()).Add(index);
+                    }
                 }
             }
+
+            if (racing is null)
+            {
+                return ImmutableArray<SharedAccess>.Empty;
+            }
+
+            racing.Sort();
+            return racing.Select(i => candidates[i]).ToImmutableArray();
         }
 
         /// <summary>
