@@ -25,12 +25,8 @@ namespace RaceGuard.Analyzers
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(start =>
             {
-                var known = KnownSymbols.Create(start.Compilation);
-                if (known.Monitor is null)
-                {
-                    return;
-                }
-
+                // The known types resolve on first use: nothing is looked up before a document has an invocation.
+                var known = KnownSymbols.For(start.Compilation);
                 start.RegisterOperationAction(operationContext => Analyze(operationContext, known), OperationKind.Invocation);
             });
         }

@@ -33,7 +33,7 @@ namespace RaceGuard.Analyzers
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(start =>
             {
-                var known = KnownSymbols.Create(start.Compilation);
+                var known = KnownSymbols.For(start.Compilation);
                 if (known.Task is null)
                 {
                     return;

@@ -11,66 +11,65 @@ namespace RaceGuard.ConcurrencyModel
     /// </summary>
     public sealed class KnownSymbols
     {
-        private readonly ImmutableHashSet<INamedTypeSymbol> nonThreadSafeCollections;
-        private readonly ImmutableDictionary<INamedTypeSymbol, INamedTypeSymbol> concurrentEquivalents;
+        /// <summary>Stands for a type the compilation does not have, once looked up (a slot left null is not looked up yet).</summary>
+        private static readonly object Missing = new object();
+
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, KnownSymbols> PerCompilation =
+            new System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, KnownSymbols>();
+
+        /// <summary>
+        /// One slot per known type, resolved on first use: a compilation start pays for none of them, and a document whose
+        /// code never asks about timers or sockets never looks them up (each lookup searches every referenced assembly).
+        /// </summary>
+        private object? taskSlot;
+        private object? taskOfTSlot;
+        private object? taskFactorySlot;
+        private object? taskFactoryOfTSlot;
+        private object? valueTaskSlot;
+        private object? valueTaskOfTSlot;
+        private object? parallelSlot;
+        private object? parallelEnumerableSlot;
+        private object? enumerableSlot;
+        private object? threadPoolSlot;
+        private object? threadSlot;
+        private object? guidSlot;
+        private object? dateTimeOffsetSlot;
+        private object? threadingTimerSlot;
+        private object? timersTimerSlot;
+        private object? hashtableSlot;
+        private object? monitorSlot;
+        private object? interlockedSlot;
+        private object? volatileSlot;
+        private object? semaphoreSlimSlot;
+        private object? waitHandleSlot;
+        private object? mutexSlot;
+        private object? readerWriterLockSlimSlot;
+        private object? readerWriterLockSlot;
+        private object? spinLockSlot;
+        private object? lockSlot;
+        private object? threadStaticAttributeSlot;
+        private object? threadLocalSlot;
+        private object? asyncLocalSlot;
+        private object? channelSlot;
+        private object? listSlot;
+        private object? taskSchedulerSlot;
+        private object? requestDelegateSlot;
+        private object? httpContextSlot;
+        private object? middlewareInterfaceSlot;
+        private object? httpMessageHandlerSlot;
+        private object? backgroundServiceSlot;
+        private object? diagnosticAnalyzerSlot;
+        private object? sendTargetsSlot;
+        private object? analysisContextsSlot;
+        private object? perRequestBaseTypesSlot;
+        private object? nonThreadSafeCollectionsSlot;
+        private object? coreLibrarySlot;
+        private object? concurrentEquivalentsSlot;
 
         private KnownSymbols(Compilation compilation)
         {
             Compilation = compilation;
             Summaries = new MethodSummaries(compilation, this);
-            Task = Get("System.Threading.Tasks.Task");
-            TaskOfT = Get("System.Threading.Tasks.Task`1");
-            TaskFactory = Get("System.Threading.Tasks.TaskFactory");
-            TaskFactoryOfT = Get("System.Threading.Tasks.TaskFactory`1");
-            ValueTask = Get("System.Threading.Tasks.ValueTask");
-            ValueTaskOfT = Get("System.Threading.Tasks.ValueTask`1");
-            Parallel = Get("System.Threading.Tasks.Parallel");
-            ParallelEnumerable = Get("System.Linq.ParallelEnumerable");
-            Enumerable = Get("System.Linq.Enumerable");
-            ThreadPool = Get("System.Threading.ThreadPool");
-            Thread = Get("System.Threading.Thread");
-            Guid = Get("System.Guid");
-            DateTimeOffset = Get("System.DateTimeOffset");
-            ThreadingTimer = Get("System.Threading.Timer");
-            TimersTimer = Get("System.Timers.Timer");
-            Hashtable = Get("System.Collections.Hashtable");
-            Monitor = Get("System.Threading.Monitor");
-            Interlocked = Get("System.Threading.Interlocked");
-            Volatile = Get("System.Threading.Volatile");
-            SemaphoreSlim = Get("System.Threading.SemaphoreSlim");
-            WaitHandle = Get("System.Threading.WaitHandle");
-            Mutex = Get("System.Threading.Mutex");
-            ReaderWriterLockSlim = Get("System.Threading.ReaderWriterLockSlim");
-            ReaderWriterLock = Get("System.Threading.ReaderWriterLock");
-            SpinLock = Get("System.Threading.SpinLock");
-            Lock = Get("System.Threading.Lock");
-            ThreadStaticAttribute = Get("System.ThreadStaticAttribute");
-            ThreadLocal = Get("System.Threading.ThreadLocal`1");
-            AsyncLocal = Get("System.Threading.AsyncLocal`1");
-            Channel = Get("System.Threading.Channels.Channel`1");
-            List = Get("System.Collections.Generic.List`1");
-            TaskScheduler = Get("System.Threading.Tasks.TaskScheduler");
-
-            SendTargets = GetAll(SendTargetNames);
-
-            RequestDelegate = Get("Microsoft.AspNetCore.Http.RequestDelegate");
-            HttpContext = Get("Microsoft.AspNetCore.Http.HttpContext");
-            MiddlewareInterface = Get("Microsoft.AspNetCore.Http.IMiddleware");
-            HttpMessageHandler = Get("System.Net.Http.HttpMessageHandler");
-            BackgroundService = Get("Microsoft.Extensions.Hosting.BackgroundService");
-            DiagnosticAnalyzer = Get("Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer");
-
-            AnalysisContexts = GetAll(AnalysisContextNames);
-            PerRequestBaseTypes = GetAll(PerRequestBaseTypeNames);
-
-            nonThreadSafeCollections = GetAll(NonThreadSafeCollectionNames).ToImmutableHashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
-
-            var equivalents = ImmutableDictionary.CreateBuilder<INamedTypeSymbol, INamedTypeSymbol>(SymbolEqualityComparer.Default);
-            AddEquivalent(equivalents, "System.Collections.Generic.Dictionary`2", "System.Collections.Concurrent.ConcurrentDictionary`2");
-            AddEquivalent(equivalents, "System.Collections.Generic.Queue`1", "System.Collections.Concurrent.ConcurrentQueue`1");
-            AddEquivalent(equivalents, "System.Collections.Generic.Stack`1", "System.Collections.Concurrent.ConcurrentStack`1");
-            AddEquivalent(equivalents, "System.Collections.Generic.List`1", "System.Collections.Concurrent.ConcurrentBag`1");
-            concurrentEquivalents = equivalents.ToImmutable();
         }
 
         /// <summary>Metadata names of the collections that are not safe for concurrent writers.</summary>
@@ -105,31 +104,31 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>What callers across the compilation tell about a method (locks held on entry, lock helpers): computed on first use.</summary>
         public MethodSummaries Summaries { get; }
 
-        public INamedTypeSymbol? Task { get; }
+        public INamedTypeSymbol? Task => Resolve(ref taskSlot, "System.Threading.Tasks.Task");
 
-        public INamedTypeSymbol? TaskOfT { get; }
+        public INamedTypeSymbol? TaskOfT => Resolve(ref taskOfTSlot, "System.Threading.Tasks.Task`1");
 
-        public INamedTypeSymbol? TaskFactory { get; }
+        public INamedTypeSymbol? TaskFactory => Resolve(ref taskFactorySlot, "System.Threading.Tasks.TaskFactory");
 
-        public INamedTypeSymbol? TaskFactoryOfT { get; }
+        public INamedTypeSymbol? TaskFactoryOfT => Resolve(ref taskFactoryOfTSlot, "System.Threading.Tasks.TaskFactory`1");
 
-        public INamedTypeSymbol? ValueTask { get; }
+        public INamedTypeSymbol? ValueTask => Resolve(ref valueTaskSlot, "System.Threading.Tasks.ValueTask");
 
-        public INamedTypeSymbol? ValueTaskOfT { get; }
+        public INamedTypeSymbol? ValueTaskOfT => Resolve(ref valueTaskOfTSlot, "System.Threading.Tasks.ValueTask`1");
 
-        public INamedTypeSymbol? Parallel { get; }
+        public INamedTypeSymbol? Parallel => Resolve(ref parallelSlot, "System.Threading.Tasks.Parallel");
 
-        public INamedTypeSymbol? ParallelEnumerable { get; }
+        public INamedTypeSymbol? ParallelEnumerable => Resolve(ref parallelEnumerableSlot, "System.Linq.ParallelEnumerable");
 
-        public INamedTypeSymbol? Enumerable { get; }
+        public INamedTypeSymbol? Enumerable => Resolve(ref enumerableSlot, "System.Linq.Enumerable");
 
-        public INamedTypeSymbol? ThreadPool { get; }
+        public INamedTypeSymbol? ThreadPool => Resolve(ref threadPoolSlot, "System.Threading.ThreadPool");
 
-        public INamedTypeSymbol? Thread { get; }
+        public INamedTypeSymbol? Thread => Resolve(ref threadSlot, "System.Threading.Thread");
 
-        public INamedTypeSymbol? Guid { get; }
+        public INamedTypeSymbol? Guid => Resolve(ref guidSlot, "System.Guid");
 
-        public INamedTypeSymbol? DateTimeOffset { get; }
+        public INamedTypeSymbol? DateTimeOffset => Resolve(ref dateTimeOffsetSlot, "System.DateTimeOffset");
 
         /// <summary>
         /// A value written in more than one step, so a reader without the writer's lock can see half of it: decimal,
@@ -144,61 +143,61 @@ namespace RaceGuard.ConcurrencyModel
             _ => false,
         };
 
-        public INamedTypeSymbol? ThreadingTimer { get; }
+        public INamedTypeSymbol? ThreadingTimer => Resolve(ref threadingTimerSlot, "System.Threading.Timer");
 
-        public INamedTypeSymbol? TimersTimer { get; }
+        public INamedTypeSymbol? TimersTimer => Resolve(ref timersTimerSlot, "System.Timers.Timer");
 
         /// <summary>System.Collections.Hashtable: documented safe for many readers alongside one writer at a time.</summary>
-        public INamedTypeSymbol? Hashtable { get; }
+        public INamedTypeSymbol? Hashtable => Resolve(ref hashtableSlot, "System.Collections.Hashtable");
 
-        public INamedTypeSymbol? Monitor { get; }
+        public INamedTypeSymbol? Monitor => Resolve(ref monitorSlot, "System.Threading.Monitor");
 
-        public INamedTypeSymbol? Interlocked { get; }
+        public INamedTypeSymbol? Interlocked => Resolve(ref interlockedSlot, "System.Threading.Interlocked");
 
-        public INamedTypeSymbol? Volatile { get; }
+        public INamedTypeSymbol? Volatile => Resolve(ref volatileSlot, "System.Threading.Volatile");
 
-        public INamedTypeSymbol? SemaphoreSlim { get; }
+        public INamedTypeSymbol? SemaphoreSlim => Resolve(ref semaphoreSlimSlot, "System.Threading.SemaphoreSlim");
 
-        public INamedTypeSymbol? WaitHandle { get; }
+        public INamedTypeSymbol? WaitHandle => Resolve(ref waitHandleSlot, "System.Threading.WaitHandle");
 
-        public INamedTypeSymbol? Mutex { get; }
+        public INamedTypeSymbol? Mutex => Resolve(ref mutexSlot, "System.Threading.Mutex");
 
-        public INamedTypeSymbol? ReaderWriterLockSlim { get; }
+        public INamedTypeSymbol? ReaderWriterLockSlim => Resolve(ref readerWriterLockSlimSlot, "System.Threading.ReaderWriterLockSlim");
 
-        public INamedTypeSymbol? ReaderWriterLock { get; }
+        public INamedTypeSymbol? ReaderWriterLock => Resolve(ref readerWriterLockSlot, "System.Threading.ReaderWriterLock");
 
-        public INamedTypeSymbol? SpinLock { get; }
+        public INamedTypeSymbol? SpinLock => Resolve(ref spinLockSlot, "System.Threading.SpinLock");
 
         /// <summary><c>System.Threading.Lock</c> (.NET 9 and later).</summary>
-        public INamedTypeSymbol? Lock { get; }
+        public INamedTypeSymbol? Lock => Resolve(ref lockSlot, "System.Threading.Lock");
 
-        public INamedTypeSymbol? ThreadStaticAttribute { get; }
+        public INamedTypeSymbol? ThreadStaticAttribute => Resolve(ref threadStaticAttributeSlot, "System.ThreadStaticAttribute");
 
-        public INamedTypeSymbol? ThreadLocal { get; }
+        public INamedTypeSymbol? ThreadLocal => Resolve(ref threadLocalSlot, "System.Threading.ThreadLocal`1");
 
-        public INamedTypeSymbol? AsyncLocal { get; }
+        public INamedTypeSymbol? AsyncLocal => Resolve(ref asyncLocalSlot, "System.Threading.AsyncLocal`1");
 
-        public INamedTypeSymbol? Channel { get; }
+        public INamedTypeSymbol? Channel => Resolve(ref channelSlot, "System.Threading.Channels.Channel`1");
 
         /// <summary>ASP.NET Core's <c>RequestDelegate</c>: a conventional middleware takes the next one in its constructor.</summary>
-        public INamedTypeSymbol? RequestDelegate { get; }
+        public INamedTypeSymbol? RequestDelegate => Resolve(ref requestDelegateSlot, "Microsoft.AspNetCore.Http.RequestDelegate");
 
-        public INamedTypeSymbol? HttpContext { get; }
+        public INamedTypeSymbol? HttpContext => Resolve(ref httpContextSlot, "Microsoft.AspNetCore.Http.HttpContext");
 
         /// <summary><c>IMiddleware</c>: factory-activated middleware, resolved per request unless registered as a singleton.</summary>
-        public INamedTypeSymbol? MiddlewareInterface { get; }
+        public INamedTypeSymbol? MiddlewareInterface => Resolve(ref middlewareInterfaceSlot, "Microsoft.AspNetCore.Http.IMiddleware");
 
-        public INamedTypeSymbol? HttpMessageHandler { get; }
+        public INamedTypeSymbol? HttpMessageHandler => Resolve(ref httpMessageHandlerSlot, "System.Net.Http.HttpMessageHandler");
 
-        public INamedTypeSymbol? BackgroundService { get; }
+        public INamedTypeSymbol? BackgroundService => Resolve(ref backgroundServiceSlot, "Microsoft.Extensions.Hosting.BackgroundService");
 
-        public INamedTypeSymbol? DiagnosticAnalyzer { get; }
+        public INamedTypeSymbol? DiagnosticAnalyzer => Resolve(ref diagnosticAnalyzerSlot, "Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer");
 
         /// <summary>The Roslyn analysis contexts whose <c>Register*Action</c> callbacks run concurrently once enabled.</summary>
-        public ImmutableArray<INamedTypeSymbol> AnalysisContexts { get; }
+        public ImmutableArray<INamedTypeSymbol> AnalysisContexts => ResolveAll(ref analysisContextsSlot, AnalysisContextNames);
 
         /// <summary>Base types of per-request objects (controllers, Razor pages, hubs, components): their instance fields are not shared.</summary>
-        public ImmutableArray<INamedTypeSymbol> PerRequestBaseTypes { get; }
+        public ImmutableArray<INamedTypeSymbol> PerRequestBaseTypes => ResolveAll(ref perRequestBaseTypesSlot, PerRequestBaseTypeNames);
 
         private static readonly ImmutableArray<string> AnalysisContextNames = ImmutableArray.Create(
             "Microsoft.CodeAnalysis.Diagnostics.AnalysisContext",
@@ -215,12 +214,12 @@ namespace RaceGuard.ConcurrencyModel
             "Microsoft.AspNetCore.SignalR.Hub",
             "Microsoft.AspNetCore.Components.ComponentBase");
 
-        public INamedTypeSymbol? List { get; }
+        public INamedTypeSymbol? List => Resolve(ref listSlot, "System.Collections.Generic.List`1");
 
-        public INamedTypeSymbol? TaskScheduler { get; }
+        public INamedTypeSymbol? TaskScheduler => Resolve(ref taskSchedulerSlot, "System.Threading.Tasks.TaskScheduler");
 
         /// <summary>Types whose sends and writes must not overlap (RULES.md, RG0004): sockets, streams, pipes, writers.</summary>
-        public ImmutableArray<INamedTypeSymbol> SendTargets { get; }
+        public ImmutableArray<INamedTypeSymbol> SendTargets => ResolveAll(ref sendTargetsSlot, SendTargetNames);
 
         private static readonly ImmutableArray<string> SendTargetNames = ImmutableArray.Create(
             "System.Net.WebSockets.WebSocket",
@@ -264,7 +263,11 @@ namespace RaceGuard.ConcurrencyModel
         public bool IsTextOrBinaryWriter(ITypeSymbol? type) =>
             DerivesFrom(type, SendTargets.FirstOrDefault(t => t.Name == "TextWriter")) || DerivesFrom(type, SendTargets.FirstOrDefault(t => t.Name == "BinaryWriter"));
 
-        public static KnownSymbols Create(Compilation compilation) => new KnownSymbols(compilation);
+        /// <summary>
+        /// The known symbols of <paramref name="compilation"/>, one instance per compilation shared by both analyzers of the
+        /// package (and its summaries with them); the table holds it only as long as the compilation lives.
+        /// </summary>
+        public static KnownSymbols For(Compilation compilation) => PerCompilation.GetValue(compilation, c => new KnownSymbols(c));
 
         /// <summary>The LINQ calls that hand a sequence on as a whole (materialise it, or pass it through unchanged), in one list.</summary>
         public static ImmutableHashSet<string> LinqMaterializerNames { get; } = ImmutableHashSet.Create(
@@ -312,9 +315,6 @@ namespace RaceGuard.ConcurrencyModel
             return false;
         }
 
-        /// <summary>True when the compilation references any collection of <see cref="NonThreadSafeCollectionNames"/>.</summary>
-        public bool HasNonThreadSafeCollections => !nonThreadSafeCollections.IsEmpty;
-
         /// <summary>True for the types whose single operations are atomic (concurrent and immutable collections, channels, thread-local holders).</summary>
         public bool IsThreadSafeType(ITypeSymbol? type)
         {
@@ -342,7 +342,7 @@ namespace RaceGuard.ConcurrencyModel
         {
             for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
             {
-                if (nonThreadSafeCollections.Contains(current.OriginalDefinition))
+                if (NonThreadSafeCollections.Contains(current.OriginalDefinition))
                 {
                     return current;
                 }
@@ -355,7 +355,7 @@ namespace RaceGuard.ConcurrencyModel
         public INamedTypeSymbol? GetConcurrentEquivalent(INamedTypeSymbol collection)
         {
             if (!SymbolEqualityComparer.Default.Equals(collection, collection.OriginalDefinition) &&
-                concurrentEquivalents.TryGetValue(collection.OriginalDefinition, out var concurrent))
+                ConcurrentEquivalents.TryGetValue(collection.OriginalDefinition, out var concurrent))
             {
                 return concurrent.Construct(collection.TypeArguments, collection.TypeArgumentNullableAnnotations);
             }
@@ -394,15 +394,69 @@ namespace RaceGuard.ConcurrencyModel
             type.ContainingNamespace is { Name: var innerName, ContainingNamespace: { Name: var middleName, ContainingNamespace: { Name: var outerName, ContainingNamespace.IsGlobalNamespace: true } } } &&
             innerName == inner && middleName == middle && outerName == outer;
 
-        private void AddEquivalent(ImmutableDictionary<INamedTypeSymbol, INamedTypeSymbol>.Builder builder, string from, string to)
+        /// <summary>The non-thread-safe collections of <see cref="NonThreadSafeCollectionNames"/> the compilation has.</summary>
+        private ImmutableHashSet<INamedTypeSymbol> NonThreadSafeCollections =>
+            ResolveOnce(ref nonThreadSafeCollectionsSlot, () => GetAll(NonThreadSafeCollectionNames).ToImmutableHashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default));
+
+        /// <summary>Each collection with a concurrent counterpart, mapped to it.</summary>
+        private ImmutableDictionary<INamedTypeSymbol, INamedTypeSymbol> ConcurrentEquivalents => ResolveOnce(ref concurrentEquivalentsSlot, () =>
         {
-            if (Get(from) is { } source && Get(to) is { } target)
+            var equivalents = ImmutableDictionary.CreateBuilder<INamedTypeSymbol, INamedTypeSymbol>(SymbolEqualityComparer.Default);
+            foreach (var (from, to) in new[]
             {
-                builder[source] = target;
+                ("System.Collections.Generic.Dictionary`2", "System.Collections.Concurrent.ConcurrentDictionary`2"),
+                ("System.Collections.Generic.Queue`1", "System.Collections.Concurrent.ConcurrentQueue`1"),
+                ("System.Collections.Generic.Stack`1", "System.Collections.Concurrent.ConcurrentStack`1"),
+                ("System.Collections.Generic.List`1", "System.Collections.Concurrent.ConcurrentBag`1"),
+            })
+            {
+                if (Get(from) is { } source && Get(to) is { } target)
+                {
+                    equivalents[source] = target;
+                }
             }
+
+            return equivalents.ToImmutable();
+        });
+
+        /// <summary>
+        /// The type of that metadata name: from the core library when it has it (one assembly to search, and a copy of a
+        /// framework type that a library polyfills does not hide the real one), else from the whole compilation (null
+        /// when absent or defined twice).
+        /// </summary>
+        private INamedTypeSymbol? Get(string metadataName) =>
+            CoreLibrary?.GetTypeByMetadataName(metadataName) ?? Compilation.GetTypeByMetadataName(metadataName);
+
+        /// <summary>The assembly that defines <c>object</c>.</summary>
+        private IAssemblySymbol? CoreLibrary => ResolveOnce(ref coreLibrarySlot, () => (object?)Compilation.ObjectType.ContainingAssembly ?? Missing) as IAssemblySymbol;
+
+        /// <summary>The type in <paramref name="slot"/>, looked up on first use (two threads may both look it up: same answer).</summary>
+        private INamedTypeSymbol? Resolve(ref object? slot, string metadataName)
+        {
+            var value = System.Threading.Volatile.Read(ref slot);
+            if (value is null)
+            {
+                value = (object?)Get(metadataName) ?? Missing;
+                System.Threading.Volatile.Write(ref slot, value);
+            }
+
+            return value as INamedTypeSymbol;
         }
 
-        private INamedTypeSymbol? Get(string metadataName) => Compilation.GetTypeByMetadataName(metadataName);
+        private ImmutableArray<INamedTypeSymbol> ResolveAll(ref object? slot, ImmutableArray<string> metadataNames) =>
+            ResolveOnce(ref slot, () => GetAll(metadataNames));
+
+        private static T ResolveOnce<T>(ref object? slot, System.Func<T> compute)
+        {
+            var value = System.Threading.Volatile.Read(ref slot);
+            if (value is null)
+            {
+                value = compute()!;
+                System.Threading.Volatile.Write(ref slot, value);
+            }
+
+            return (T)value;
+        }
 
         /// <summary>The types of a table that the compilation has (absent ones are left out).</summary>
         private ImmutableArray<INamedTypeSymbol> GetAll(ImmutableArray<string> metadataNames)

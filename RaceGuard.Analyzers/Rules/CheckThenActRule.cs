@@ -37,7 +37,11 @@ namespace RaceGuard.Rules
                     continue;
                 }
 
-                var checks = entry.Value.Where(a => a.Via == AccessVia.Call && a.MemberName is { } name && CheckNames.Contains(name)).ToList();
+                // The checks by the member and region they run in (a check controls only an act of its own code), last first.
+                var checks = entry.Value
+                    .Where(a => a.Via == AccessVia.Call && a.MemberName is { } name && CheckNames.Contains(name))
+                    .OrderByDescending(c => c.ReportOperation.Syntax.SpanStart)
+                    .ToLookup(c => (c.Member, c.Region));
                 var reported = new HashSet<Location>();
                 if (concurrent)
                 {
@@ -486,7 +490,7 @@ namespace RaceGuard.Rules
         /// The check on the same key whose outcome decides whether the act runs (same member and region), or null; of
         /// several, the last before the act (double-checked code re-checks under the lock, and that re-check decides).
         /// </summary>
-        private static SharedAccess? CheckControlling(SharedAccess act, List<SharedAccess> checks)
+        private static SharedAccess? CheckControlling(SharedAccess act, ILookup<(MemberFacts, ConcurrentRegion?), SharedAccess> checks)
         {
             var actKey = KeyOf(act.ReportOperation);
             if (actKey is null)
@@ -494,10 +498,9 @@ namespace RaceGuard.Rules
                 return null;
             }
 
-            foreach (var check in checks.OrderByDescending(c => c.ReportOperation.Syntax.SpanStart))
+            foreach (var check in checks[(act.Member, act.Region)])
             {
-                if (!ReferenceEquals(check.Member, act.Member) || !ReferenceEquals(check.Region, act.Region) ||
-                    KeyOf(check.ReportOperation) is not { } checkKey || !checkKey.IsEquivalentTo(actKey, topLevel: false) ||
+                if (KeyOf(check.ReportOperation) is not { } checkKey || !checkKey.IsEquivalentTo(actKey, topLevel: false) ||
                     check.ReportOperation.Syntax.Span.End > act.ReportOperation.Syntax.SpanStart)
                 {
                     continue;

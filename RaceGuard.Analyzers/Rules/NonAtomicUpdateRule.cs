@@ -13,10 +13,14 @@ namespace RaceGuard.Rules
     {
         public override DiagnosticDescriptor Descriptor => Descriptors.NonAtomicUpdate;
 
-        public override bool AppliesTo(KnownSymbols known) => known.Interlocked is not null;
-
         public override void Analyze(RuleContext context)
         {
+            // Every fix and message names Interlocked; without it (a framework too old to have it) there is nothing to say.
+            if (context.Known.Interlocked is null)
+            {
+                return;
+            }
+
             var facts = context.Facts;
             var reported = new HashSet<Location>();
             foreach (var entry in facts.AccessesByPath)

@@ -19,7 +19,11 @@ namespace RaceGuard.Rules
         /// </summary>
         public virtual ConcurrencySources Needs => ConcurrencySources.All;
 
-        /// <summary>True when the compilation references what the rule needs (checked once per compilation; false registers nothing for it).</summary>
+        /// <summary>
+        /// True when the compilation references what the rule needs (checked once per compilation; false registers nothing
+        /// for it). Ask only for types of the core library: other lookups search every referenced assembly, a cost each new
+        /// compilation (each edit in the IDE) would pay before the first document is analysed.
+        /// </summary>
         public virtual bool AppliesTo(KnownSymbols known) => true;
 
         /// <summary>Reports the rule's diagnostics for one type.</summary>

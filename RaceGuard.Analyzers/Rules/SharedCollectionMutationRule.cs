@@ -12,8 +12,6 @@ namespace RaceGuard.Rules
     {
         public override DiagnosticDescriptor Descriptor => Descriptors.SharedCollectionMutation;
 
-        public override bool AppliesTo(KnownSymbols known) => known.HasNonThreadSafeCollections;
-
         public override void Analyze(RuleContext context)
         {
             var facts = context.Facts;

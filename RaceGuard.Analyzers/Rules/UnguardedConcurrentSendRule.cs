@@ -14,8 +14,6 @@ namespace RaceGuard.Rules
     {
         public override DiagnosticDescriptor Descriptor => Descriptors.UnguardedConcurrentSend;
 
-        public override bool AppliesTo(KnownSymbols known) => !known.SendTargets.IsEmpty;
-
         public override void Analyze(RuleContext context)
         {
             var facts = context.Facts;

@@ -46,7 +46,7 @@ namespace RaceGuard.Tests.ConcurrencyModel
                 }
             }
 
-            return TypeFacts.Build(type, blocks, KnownSymbols.Create(compilation));
+            return TypeFacts.Build(type, blocks, KnownSymbols.For(compilation));
         }
 
         /// <summary>The program around a method body: class C with the usual usings.</summary>

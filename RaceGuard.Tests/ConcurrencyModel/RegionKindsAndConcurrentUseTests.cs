@@ -55,7 +55,7 @@ namespace RaceGuard.Tests.ConcurrencyModel
         {
             var compilation = await Harness.CompileAsync("class C { " + members + " }");
             var type = compilation.GetTypeByMetadataName("C")!;
-            var known = KnownSymbols.Create(compilation);
+            var known = KnownSymbols.For(compilation);
             var tree = compilation.SyntaxTrees.Single();
             var model = compilation.GetSemanticModel(tree);
             var found = tree.GetRoot().DescendantNodes()
@@ -75,7 +75,7 @@ namespace RaceGuard.Tests.ConcurrencyModel
         {
             var compilation = await Harness.CompileAsync(source);
             var type = compilation.GetTypeByMetadataName("C")!;
-            Assert.Equal(expected, ConcurrentUse.FromDeclaration(type, KnownSymbols.Create(compilation), System.Collections.Immutable.ImmutableHashSet<string>.Empty, infer: true));
+            Assert.Equal(expected, ConcurrentUse.FromDeclaration(type, KnownSymbols.For(compilation), System.Collections.Immutable.ImmutableHashSet<string>.Empty, infer: true));
         }
 
         [Fact]
@@ -83,7 +83,7 @@ namespace RaceGuard.Tests.ConcurrencyModel
         {
             var compilation = await Harness.CompileAsync("namespace Shop { class Basket { private volatile bool _open; } }");
             var type = compilation.GetTypeByMetadataName("Shop.Basket")!;
-            var known = KnownSymbols.Create(compilation);
+            var known = KnownSymbols.For(compilation);
             Assert.Equal(SharedInstanceEvidence.Configured, ConcurrentUse.FromDeclaration(type, known, System.Collections.Immutable.ImmutableHashSet.Create("Shop.Basket"), infer: false));
             Assert.Equal(SharedInstanceEvidence.None, ConcurrentUse.FromDeclaration(type, known, System.Collections.Immutable.ImmutableHashSet<string>.Empty, infer: false));
         }

@@ -1,8 +1,8 @@
-// The growth benchmark: `RaceGuard.Bench growth [--sizes 100,200,400,800,1600] [--shapes ...] [--runs 3] [--no-peers]`.
+// The growth benchmark: `RaceGuard.Bench growth [--sizes 100,200,400,800,1600] [--shapes ...] [--runs 3] [--no-peers] [--write <dir>]`.
 // For each generated shape (Probes.cs) and size: the compiler's bind time, RaceGuard's analyzer time (the median of
 // --runs runs), the peers' on the same compilation, ms per 1,000 lines and bytes allocated; then the issue-18 targets
 // (at most 0.10x bind at every size, ms per 1,000 lines at the largest size within twice the smallest's) and whether a
-// compilation is collected once analysed.
+// compilation is collected once analysed. With --write, only writes the probes' files under <dir>/<shape>-<size>/.
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
@@ -24,6 +24,20 @@ internal static class GrowthCommand
         var peers = args.Contains("--no-peers") ? new List<(string Name, System.Collections.Immutable.ImmutableArray<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer> Analyzers)>() : Peers().ToList();
         var exceptions = new ConcurrentQueue<(string Analyzer, string Text)>();
         var allMet = true;
+        if (Option("--write") is { } target)
+        {
+            // The probes as files, for `scan --profile` or a build: <target>/<shape>-<size>/*.cs.
+            foreach (var shape in shapes)
+            {
+                foreach (var size in sizes)
+                {
+                    var directory = System.IO.Directory.CreateDirectory(System.IO.Path.Combine(target, $"{shape}-{size}")).FullName;
+                    Probes.Generate(shape, size).ForEach(f => System.IO.File.WriteAllText(System.IO.Path.Combine(directory, f.Name), f.Text));
+                }
+            }
+
+            return 0;
+        }
 
         // Warm-up: the compiler's, RaceGuard's and the peers' code JIT-compiled before anything is measured.
         Progress("warming up");
@@ -52,6 +66,7 @@ internal static class GrowthCommand
                 for (var run = 0; run < runs; run++)
                 {
                     compilation = ProbeCompilation(shape, size);
+                    Settle();
                     var watch = Stopwatch.StartNew();
                     var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
                     binds.Add(watch.Elapsed);

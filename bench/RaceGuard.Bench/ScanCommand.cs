@@ -34,7 +34,7 @@ internal static class ScanCommand
         // triage: which caller reaches a member without the lock).
         if (args.SkipWhile(a => a != "--explain").Skip(1).FirstOrDefault() is { } explained)
         {
-            var summaries = RaceGuard.ConcurrencyModel.KnownSymbols.Create(compilation).Summaries;
+            var summaries = RaceGuard.ConcurrencyModel.KnownSymbols.For(compilation).Summaries;
             foreach (var method in compilation.GetSymbolsWithName(explained, SymbolFilter.Member).OfType<IMethodSymbol>().OrderBy(m => Environment.GetEnvironmentVariable("EXPLAIN_FIRST") is { } first && m.ToDisplayString().Contains(first) ? 0 : 1))
             {
                 var entry = summaries.EntryOf(method);
@@ -54,7 +54,7 @@ internal static class ScanCommand
         // region and the locks held there (own, and held on entry by the callers).
         if (args.SkipWhile(a => a != "--explain-type").Skip(1).FirstOrDefault() is { } explainedType)
         {
-            var known = RaceGuard.ConcurrencyModel.KnownSymbols.Create(compilation);
+            var known = RaceGuard.ConcurrencyModel.KnownSymbols.For(compilation);
             foreach (var type in compilation.GetSymbolsWithName(explainedType, SymbolFilter.Type).OfType<INamedTypeSymbol>())
             {
                 var blocks = new List<RaceGuard.ConcurrencyModel.MemberBlocks>();
@@ -116,7 +116,7 @@ internal static class ScanCommand
         // With --profile: build the model of every type directly and list the types that cost the most (where to optimise).
         if (args.Contains("--profile"))
         {
-            var known = RaceGuard.ConcurrencyModel.KnownSymbols.Create(compilation);
+            var known = RaceGuard.ConcurrencyModel.KnownSymbols.For(compilation);
             var costs = new List<(string Type, double Ms, int Members)>();
             foreach (var tree in compilation.SyntaxTrees)
             {

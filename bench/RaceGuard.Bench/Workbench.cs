@@ -142,6 +142,7 @@ internal static class Workbench
 
     private static (long Bytes, TimeSpan Time, ImmutableArray<Diagnostic> Diagnostics) Allocated(Compilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers, ConcurrentQueue<(string Analyzer, string Text)> exceptions)
     {
+        Settle();
         var before = GC.GetTotalAllocatedBytes(precise: true);
         var result = compilation.WithAnalyzers(analyzers, Options(exceptions)).GetAnalysisResultAsync(CancellationToken.None).GetAwaiter().GetResult();
         var bytes = GC.GetTotalAllocatedBytes(precise: true) - before;
@@ -179,6 +180,14 @@ internal static class Workbench
         var compilation = create();
         compilation.WithAnalyzers(RaceGuardAnalyzers(), Options(new ConcurrentQueue<(string, string)>())).GetAnalysisResultAsync(CancellationToken.None).GetAwaiter().GetResult();
         return new WeakReference(compilation);
+    }
+
+    /// <summary>Collects what earlier measurements left behind, so that a collection they owe does not land in the next one.</summary>
+    public static void Settle()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
     }
 
     public static string Ms(TimeSpan time) => time.TotalMilliseconds.ToString("N0", CultureInfo.InvariantCulture) + " ms";
