@@ -100,24 +100,46 @@ namespace RaceGuard.ConcurrencyModel
 
     /// <summary>
     /// The guards held at one access, computed on first use: most accesses are never asked about (a rule queries only the
-    /// variables it cares for), and finding acquires in earlier statements is the costliest part of a walk.
+    /// variables it cares for), and finding acquires in earlier statements is the costliest part of a walk. In two stages:
+    /// <see cref="Own"/>, the locks the code around the access takes itself (its member, or the walk's callers down to it),
+    /// and <see cref="Value"/>, those and the locks the member's callers hold on entry, which asks the method summaries
+    /// (binding call sites across the compilation). A pair that its own locks protect never needs the second stage.
     /// </summary>
     public sealed class GuardSet
     {
         public static readonly GuardSet Empty = new GuardSet(ImmutableArray<Guard>.Empty);
 
-        private readonly Lazy<ImmutableArray<Guard>> guards;
+        private readonly Lazy<ImmutableArray<Guard>> own;
+        private readonly Lazy<ImmutableArray<Guard>>? all;
 
-        public GuardSet(Func<ImmutableArray<Guard>> compute)
+        /// <param name="own">The locks the code takes itself.</param>
+        /// <param name="all">All locks held, own ones included; null when they are the own ones.</param>
+        public GuardSet(Func<ImmutableArray<Guard>> own, Func<ImmutableArray<Guard>>? all = null)
         {
-            guards = new Lazy<ImmutableArray<Guard>>(compute, System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
+            this.own = new Lazy<ImmutableArray<Guard>>(own, System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
+            this.all = all is null ? null : new Lazy<ImmutableArray<Guard>>(all, System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
         public GuardSet(ImmutableArray<Guard> guards)
         {
-            this.guards = new Lazy<ImmutableArray<Guard>>(() => guards, System.Threading.LazyThreadSafetyMode.PublicationOnly);
+            own = new Lazy<ImmutableArray<Guard>>(() => guards, System.Threading.LazyThreadSafetyMode.PublicationOnly);
         }
 
-        public ImmutableArray<Guard> Value => guards.Value;
+        /// <summary>The locks the code around the access takes itself: a subset of <see cref="Value"/>.</summary>
+        public ImmutableArray<Guard> Own => own.Value;
+
+        /// <summary>Every guard held, the callers' locks on entry included.</summary>
+        public ImmutableArray<Guard> Value => (all ?? own).Value;
+
+        /// <summary>True when no caller's lock can add to <see cref="Own"/>.</summary>
+        public bool IsOwnOnly => all is null;
+
+        /// <summary>Both sets of <paramref name="outer"/> (held first) and <paramref name="inner"/>, stage by stage.</summary>
+        public static GuardSet Concat(GuardSet outer, GuardSet inner) => new GuardSet(
+            () => Concat(outer.Own, inner.Own),
+            outer.IsOwnOnly && inner.IsOwnOnly ? null : () => Concat(outer.Value, inner.Value));
+
+        internal static ImmutableArray<Guard> Concat(ImmutableArray<Guard> first, ImmutableArray<Guard> second) =>
+            first.IsEmpty ? second : second.IsEmpty ? first : first.AddRange(second);
     }
 }

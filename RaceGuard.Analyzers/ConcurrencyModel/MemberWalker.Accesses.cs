@@ -34,13 +34,11 @@ namespace RaceGuard.ConcurrencyModel
             // The member's own code (not a region it starts, and callees inherit through their call sites' guards) runs
             // with the locks its callers hold on entry.
             var entryMethod = frame.Region is null && frame.Depth == 0 && facts.Symbol is IMethodSymbol method ? method : null;
-            return new GuardSet(() =>
-            {
-                var inner = Guards.GetGuardsAt(operation, root, knownSymbols, hasAcquires.Value);
-                var outerGuards = outer.Value;
-                var held = outerGuards.IsEmpty ? inner : outerGuards.AddRange(inner);
-                return entryMethod is null ? held : held.AddRange(Guards.HeldOnEntry(operation, root, entryMethod, knownSymbols));
-            });
+            var inner = new GuardSet(() => Guards.GetGuardsAt(operation, root, knownSymbols, hasAcquires.Value));
+            var held = GuardSet.Concat(outer, inner);
+            return entryMethod is null
+                ? held
+                : new GuardSet(() => held.Own, () => GuardSet.Concat(held.Value, Guards.HeldOnEntry(operation, root, entryMethod, knownSymbols)));
         }
 
 
@@ -156,8 +154,7 @@ namespace RaceGuard.ConcurrencyModel
                 // ..under the locks held where the call stands (lock (_gate) { _drain = DrainAsync(); }).
                 if (guardsAtAsyncStart.TryGetValue(asyncRegion, out var atStart))
                 {
-                    var own = guards;
-                    guards = new GuardSet(() => atStart.Value.IsEmpty ? own.Value : atStart.Value.AddRange(own.Value));
+                    guards = GuardSet.Concat(atStart, guards);
                 }
             }
 

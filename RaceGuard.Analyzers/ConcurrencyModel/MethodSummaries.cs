@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -258,7 +259,7 @@ namespace RaceGuard.ConcurrencyModel
                 yield break;
             }
 
-            if (!namesInUse.Value.Uses.TryGetValue(method.Name, out var uses))
+            if (namesInUse.Value.UsesOf(method.Name) is not { IsEmpty: false } uses)
             {
                 yield break;
             }
@@ -640,12 +641,86 @@ namespace RaceGuard.ConcurrencyModel
         /// One pass over the compilation's syntax: every simple name that is invoked (<c>Flush()</c>, <c>x.Flush()</c>) or
         /// handed on as a value (an argument, an assignment's value, a return): the candidate call sites and method groups.
         /// </summary>
-        private NameIndex IndexNames()
+        private NameIndex IndexNames() => new NameIndex(compilation.SyntaxTrees.Select(TreeNames.Of).ToImmutableArray());
+
+        private IOperation? BodyOf(IMethodSymbol method, CancellationToken cancellationToken)
         {
-            var index = new Dictionary<string, ImmutableArray<SyntaxNode>.Builder>(StringComparer.Ordinal);
-            var affinityChecks = false;
-            foreach (var tree in compilation.SyntaxTrees)
+            foreach (var reference in method.DeclaringSyntaxReferences)
             {
+                var syntax = reference.GetSyntax(cancellationToken);
+                if (syntax is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax &&
+                    compilation.GetSemanticModelForAnalysis(reference.SyntaxTree).GetOperation(syntax, cancellationToken) is { } body)
+                {
+                    return body;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// The compilation's invoked and handed-on names, and whether any of them may check a thread affinity: the indexes
+        /// of its syntax trees, merged per name when a name is asked for.
+        /// </summary>
+        private sealed class NameIndex
+        {
+            private readonly ImmutableArray<TreeNames> trees;
+            private readonly ConcurrentDictionary<string, ImmutableArray<SyntaxNode>> uses = new ConcurrentDictionary<string, ImmutableArray<SyntaxNode>>(StringComparer.Ordinal);
+            private readonly Func<string, ImmutableArray<SyntaxNode>> merge;
+
+            public NameIndex(ImmutableArray<TreeNames> trees)
+            {
+                this.trees = trees;
+                HasAffinityChecks = trees.Any(t => t.HasAffinityChecks);
+                merge = Merge;
+            }
+
+            public bool HasAffinityChecks { get; }
+
+            /// <summary>Every simple name of that text that is invoked or handed on, in tree order.</summary>
+            public ImmutableArray<SyntaxNode> UsesOf(string name) => uses.GetOrAdd(name, merge);
+
+            private ImmutableArray<SyntaxNode> Merge(string name)
+            {
+                ImmutableArray<SyntaxNode>.Builder? builder = null;
+                foreach (var tree in trees)
+                {
+                    if (tree.Uses.TryGetValue(name, out var inTree))
+                    {
+                        (builder ??= ImmutableArray.CreateBuilder<SyntaxNode>()).AddRange(inTree);
+                    }
+                }
+
+                return builder?.ToImmutable() ?? ImmutableArray<SyntaxNode>.Empty;
+            }
+        }
+
+        /// <summary>
+        /// The invoked and handed-on names of one syntax tree. A tree is immutable and outlives the compilations that hold
+        /// it (in the IDE, every edit makes a new compilation that shares all trees but the edited one), so its index is
+        /// built once per tree and kept as long as the tree lives: an edit re-indexes one document, not the compilation.
+        /// </summary>
+        private sealed class TreeNames
+        {
+            private static readonly ConditionalWeakTable<SyntaxTree, TreeNames> PerTree = new ConditionalWeakTable<SyntaxTree, TreeNames>();
+            private static readonly ConditionalWeakTable<SyntaxTree, TreeNames>.CreateValueCallback Build = Index;
+
+            private TreeNames(ImmutableDictionary<string, ImmutableArray<SyntaxNode>> uses, bool hasAffinityChecks)
+            {
+                Uses = uses;
+                HasAffinityChecks = hasAffinityChecks;
+            }
+
+            public ImmutableDictionary<string, ImmutableArray<SyntaxNode>> Uses { get; }
+
+            public bool HasAffinityChecks { get; }
+
+            public static TreeNames Of(SyntaxTree tree) => PerTree.GetValue(tree, Build);
+
+            private static TreeNames Index(SyntaxTree tree)
+            {
+                var index = new Dictionary<string, ImmutableArray<SyntaxNode>.Builder>(StringComparer.Ordinal);
+                var affinityChecks = false;
                 foreach (var node in tree.GetRoot().DescendantNodes())
                 {
                     SimpleNameSyntax? name = node switch
@@ -675,45 +750,16 @@ namespace RaceGuard.ConcurrencyModel
 
                     builder.Add(name);
                 }
+
+                return new TreeNames(index.ToImmutableDictionary(e => e.Key, e => e.Value.ToImmutable(), StringComparer.Ordinal), affinityChecks);
             }
 
-            return new NameIndex(index.ToImmutableDictionary(e => e.Key, e => e.Value.ToImmutable(), StringComparer.Ordinal), affinityChecks);
-
-            static SimpleNameSyntax? NameOf(ExpressionSyntax expression) => expression switch
+            private static SimpleNameSyntax? NameOf(ExpressionSyntax expression) => expression switch
             {
                 SimpleNameSyntax simple => simple,
                 MemberAccessExpressionSyntax { Name: var member } => member,
                 _ => null,
             };
-        }
-
-        private IOperation? BodyOf(IMethodSymbol method, CancellationToken cancellationToken)
-        {
-            foreach (var reference in method.DeclaringSyntaxReferences)
-            {
-                var syntax = reference.GetSyntax(cancellationToken);
-                if (syntax is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax &&
-                    compilation.GetSemanticModelForAnalysis(reference.SyntaxTree).GetOperation(syntax, cancellationToken) is { } body)
-                {
-                    return body;
-                }
-            }
-
-            return null;
-        }
-
-        /// <summary>The compilation's invoked and handed-on names, and whether any of them may check a thread affinity.</summary>
-        private sealed class NameIndex
-        {
-            public NameIndex(ImmutableDictionary<string, ImmutableArray<SyntaxNode>> uses, bool hasAffinityChecks)
-            {
-                Uses = uses;
-                HasAffinityChecks = hasAffinityChecks;
-            }
-
-            public ImmutableDictionary<string, ImmutableArray<SyntaxNode>> Uses { get; }
-
-            public bool HasAffinityChecks { get; }
         }
 
         private readonly struct EntryKey : IEquatable<EntryKey>

@@ -12,9 +12,9 @@ namespace RaceGuard.ConcurrencyModel
     public static class ParallelismQuery
     {
         /// <summary>Two accesses race when they may run in parallel, at least one writes, and nothing protects the pair.</summary>
-        /// <remarks>Protection first: it compares two guard lists, where parallelism may look for joins in member bodies.</remarks>
+        /// <remarks>Parallelism first: an access's guards are computed on first use, and may ask the callers of its method.</remarks>
         public static bool Races(SharedAccess a, SharedAccess b) =>
-            (a.IsWrite || b.IsWrite) && !IsProtected(a, b) && MayRunInParallel(a, b);
+            (a.IsWrite || b.IsWrite) && MayRunInParallel(a, b) && !IsProtected(a, b);
 
         /// <summary>True when a common guard (exclusive for every writer) is held at both, both are atomic, or both touch their own Parallel.For element.</summary>
         public static bool IsProtected(SharedAccess a, SharedAccess b)
@@ -29,7 +29,8 @@ namespace RaceGuard.ConcurrencyModel
                 return true;
             }
 
-            if (CommonGuard(a, b) is not null)
+            // The locks the code takes itself first: when they protect the pair, the callers' locks need no look.
+            if (CommonGuard(a.OwnGuards, a.IsWrite, b.OwnGuards, b.IsWrite) is not null || CommonGuard(a, b) is not null)
             {
                 return true;
             }
@@ -77,18 +78,20 @@ namespace RaceGuard.ConcurrencyModel
                 Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousFunctionExpressionSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax);
 
         /// <summary>A guard held at both accesses that excludes every writer among them, or null.</summary>
-        public static Guard? CommonGuard(SharedAccess a, SharedAccess b)
+        public static Guard? CommonGuard(SharedAccess a, SharedAccess b) => CommonGuard(a.Guards, a.IsWrite, b.Guards, b.IsWrite);
+
+        private static Guard? CommonGuard(System.Collections.Immutable.ImmutableArray<Guard> guardsA, bool aWrites, System.Collections.Immutable.ImmutableArray<Guard> guardsB, bool bWrites)
         {
-            foreach (var guardA in a.Guards)
+            foreach (var guardA in guardsA)
             {
-                if (!guardA.Exclusive && a.IsWrite)
+                if (!guardA.Exclusive && aWrites)
                 {
                     continue;
                 }
 
-                foreach (var guardB in b.Guards)
+                foreach (var guardB in guardsB)
                 {
-                    if (guardA.Key.Equals(guardB.Key) && (guardB.Exclusive || !b.IsWrite))
+                    if (guardA.Key.Equals(guardB.Key) && (guardB.Exclusive || !bWrites))
                     {
                         return guardA;
                     }

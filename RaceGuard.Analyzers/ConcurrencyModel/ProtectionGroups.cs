@@ -58,7 +58,7 @@ namespace RaceGuard.ConcurrencyModel
 
             /// <summary>
             /// True when no access of the group can race with <paramref name="access"/>: neither writes, both are atomic,
-            /// or a guard held at both excludes every writer (<see cref="ParallelismQuery.CommonGuard"/>).
+            /// or a guard held at both excludes every writer (<see cref="ParallelismQuery.CommonGuard(SharedAccess, SharedAccess)"/>).
             /// </summary>
             public bool Protects(SharedAccess access) =>
                 (!access.IsWrite && !Representative.IsWrite) ||

@@ -191,6 +191,12 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>The guards held at the access (computed on first use).</summary>
         public ImmutableArray<Guard> Guards => guardSet.Value;
 
+        /// <summary>
+        /// The guards the code around the access takes itself, without the locks its member's callers hold on entry (a
+        /// subset of <see cref="Guards"/>, cheaper: protection they give needs no look at the callers).
+        /// </summary>
+        public ImmutableArray<Guard> OwnGuards => guardSet.Own;
+
         /// <summary>Through Interlocked or Volatile, or a plain read or write of a volatile field.</summary>
         public bool IsAtomic { get; }
 

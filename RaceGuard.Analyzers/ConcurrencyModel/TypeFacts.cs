@@ -18,6 +18,12 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>Memo of <see cref="IsProtectedElsewhere"/>: guards are computed on first use, so this is too.</summary>
         private readonly ConcurrentDictionary<AccessPath, bool> protectedPaths = new ConcurrentDictionary<AccessPath, bool>();
 
+        /// <summary>
+        /// Up to this many accesses of one variable, a race query compares pair by pair; beyond it, by the groups of
+        /// <see cref="ProtectionGroups"/> (whose signatures need the guards of every access, computed on first use).
+        /// </summary>
+        private const int PairwiseLimit = 64;
+
         /// <summary>Memo of <see cref="RacesWith"/>.</summary>
         private readonly ConcurrentDictionary<SharedAccess, ImmutableArray<SharedAccess>> races = new ConcurrentDictionary<SharedAccess, ImmutableArray<SharedAccess>>();
 
@@ -148,8 +154,8 @@ namespace RaceGuard.ConcurrencyModel
         /// itself); a write published through an "initialised" flag that the other side tests first does not race with it.
         /// </summary>
         /// <remarks>
-        /// Memoised per access (several rules ask about the same access), and linear in the accesses of the variable that
-        /// are not protected from it as a group (<see cref="ProtectionGroups"/>): in the order of the variable's accesses.
+        /// Memoised per access (several rules ask about the same access); for a variable of many accesses, linear in those
+        /// not protected from it as a group (<see cref="ProtectionGroups"/>). In the order of the variable's accesses.
         /// </remarks>
         public ImmutableArray<SharedAccess> RacesWith(SharedAccess access) => races.GetOrAdd(access, computeRaces);
 
@@ -160,22 +166,36 @@ namespace RaceGuard.ConcurrencyModel
                 return ImmutableArray<SharedAccess>.Empty;
             }
 
-            var groups = groupsByPath.GetOrAdd(access.Path, _ => ProtectionGroups.Of(candidates));
             List<int>? racing = null;
-            foreach (var group in groups.Groups)
+            void Check(int index)
             {
-                if (group.Protects(access))
+                var other = candidates[index];
+                if ((RacesAsSharedInstance(access, other) || ParallelismQuery.Races(access, other)) &&
+                    !Publication.Orders(access, other, known) && !Publication.Orders(other, access, known))
                 {
-                    continue;
+                    (racing ??= new List<int>()).Add(index);
                 }
+            }
 
-                foreach (var index in group.Indices)
+            if (candidates.Length <= PairwiseLimit)
+            {
+                // Few accesses: pair by pair, which computes the guards of only those that may run in parallel.
+                for (var index = 0; index < candidates.Length; index++)
                 {
-                    var other = candidates[index];
-                    if ((RacesAsSharedInstance(access, other) || ParallelismQuery.Races(access, other)) &&
-                        !Publication.Orders(access, other, known) && !Publication.Orders(other, access, known))
+                    Check(index);
+                }
+            }
+            else
+            {
+                // Many accesses: skip every group of them protected from this one as a whole.
+                foreach (var group in groupsByPath.GetOrAdd(access.Path, _ => ProtectionGroups.Of(candidates)).Groups)
+                {
+                    if (!group.Protects(access))
                     {
-                        (racing ??= new List<int>()).Add(index);
+                        foreach (var index in group.Indices)
+                        {
+                            Check(index);
+                        }
                     }
                 }
             }
@@ -247,11 +267,14 @@ namespace RaceGuard.ConcurrencyModel
 
         /// <summary>Neither atomic nor guarded (a write needs an exclusive guard: a write under a read lock is unprotected).</summary>
         private static bool IsUnprotected(SharedAccess access) =>
-            !access.IsAtomic && !(access.IsWrite ? access.Guards.Any(g => g.Exclusive) : !access.Guards.IsEmpty);
+            !access.IsAtomic && !ProtectedBy(access.OwnGuards, access.IsWrite) && !ProtectedBy(access.Guards, access.IsWrite);
+
+        private static bool ProtectedBy(ImmutableArray<Guard> guards, bool write) => write ? guards.Any(g => g.Exclusive) : !guards.IsEmpty;
 
         /// <summary>True when some access of the type to <paramref name="path"/> holds an exclusive guard of its own or is atomic.</summary>
         public bool IsProtectedElsewhere(AccessPath path) =>
-            protectedPaths.GetOrAdd(path, p => AccessesByPath.TryGetValue(p, out var accesses) && accesses.Any(a => a.IsAtomic || a.Guards.Any(g => g.Exclusive && g.IsOwnedBy(Type))));
+            protectedPaths.GetOrAdd(path, p => AccessesByPath.TryGetValue(p, out var accesses) &&
+                (accesses.Any(a => a.IsAtomic || a.OwnGuards.Any(g => g.Exclusive && g.IsOwnedBy(Type))) || accesses.Any(a => a.Guards.Any(g => g.Exclusive && g.IsOwnedBy(Type)))));
 
         /// <summary>A field or property of this type (for a per-request type, only a static one).</summary>
         private bool IsSharedState(AccessPath path) =>

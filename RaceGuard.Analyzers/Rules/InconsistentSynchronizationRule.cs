@@ -64,6 +64,9 @@ namespace RaceGuard.Rules
                                     facts.AccessesByPath.Any(other => other.Key.Symbols.Length > 1 && SymbolEqualityComparer.Default.Equals(other.Key.Root, field) && other.Value.Any(a => a.IsWrite))) &&
                                    !context.Known.DerivesFrom(field.Type, context.Known.Hashtable);
 
+                // Distinct source accesses: a helper reached from several members is one access in the code.
+                var guardedPlaces = new HashSet<Location>(guarded.Select(g => g.Operation.Syntax.GetLocation()));
+                var allPlaces = new HashSet<Location>(accesses.Select(a => a.Operation.Syntax.GetLocation()));
                 var reported = new HashSet<Location>();
                 foreach (var access in unguarded)
                 {
@@ -74,11 +77,10 @@ namespace RaceGuard.Rules
                         continue;
                     }
 
-                    // Distinct source accesses: a helper reached from several members is one access in the code, and the
-                    // reported one does not count among the others (reached under the lock on another path, it is no
-                    // evidence of its own).
-                    var guardedCount = guarded.Select(g => g.Operation.Syntax.GetLocation()).Where(l => l != location).Distinct().Count();
-                    var others = accesses.Select(a => a.Operation.Syntax.GetLocation()).Where(l => l != location).Distinct().Count();
+                    // The reported access does not count among the others (reached under the lock on another path, it is
+                    // no evidence of its own).
+                    var guardedCount = guardedPlaces.Count - (guardedPlaces.Contains(location) ? 1 : 0);
+                    var others = allPlaces.Count - (allPlaces.Contains(location) ? 1 : 0);
                     // "Guarded in most places": at least two places in the code take the guard (one helper reached from
                     // several members under it is one place).
                     if (guardedCount < 2 || !reported.Add(location))
