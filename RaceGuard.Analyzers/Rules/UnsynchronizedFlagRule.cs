@@ -94,9 +94,13 @@ namespace RaceGuard.Rules
             };
 
         /// <summary>True for a plain read or write: not through Volatile/Interlocked, not of a volatile field, not under an exclusive guard (a read: any guard).</summary>
+        /// <remarks>Asked after the cheap tests of a finding: the callers' locks on entry may bind call sites across the compilation.</remarks>
         private static bool IsPlain(SharedAccess access) =>
             access.Via == AccessVia.Variable && !access.IsAtomic && access.Kind is AccessKind.Read or AccessKind.Write &&
-            (access.Kind == AccessKind.Read ? access.Guards.IsEmpty : !access.Guards.Any(g => g.Exclusive));
+            Unguarded(access.OwnGuards, access.Kind) && Unguarded(access.Guards, access.Kind);
+
+        private static bool Unguarded(ImmutableArray<Guard> guards, AccessKind kind) =>
+            kind == AccessKind.Read ? guards.IsEmpty : !guards.Any(g => g.Exclusive);
 
         /// <summary>
         /// <c>while (_running)</c> in code that runs concurrently, while another thread writes the flag: the JIT may read it
@@ -106,7 +110,7 @@ namespace RaceGuard.Rules
         {
             foreach (var read in accesses)
             {
-                if (read.Kind != AccessKind.Read || !IsPlain(read) || LoopOf(read) is not ({ } part, { } loop) || reported.Contains(read.Location))
+                if (read.Kind != AccessKind.Read || LoopOf(read) is not ({ } part, { } loop) || reported.Contains(read.Location) || !IsPlain(read))
                 {
                     continue;
                 }
@@ -155,8 +159,8 @@ namespace RaceGuard.Rules
         {
             foreach (var check in accesses)
             {
-                if (check.Kind != AccessKind.Read || !IsPlain(check) || check.Path.Type?.SpecialType != SpecialType.System_Boolean ||
-                    reported.Contains(check.Location) || CheckedIf(check.Operation) is not ({ } conditional, var enterWhen))
+                if (check.Kind != AccessKind.Read || check.Path.Type?.SpecialType != SpecialType.System_Boolean ||
+                    reported.Contains(check.Location) || CheckedIf(check.Operation) is not ({ } conditional, var enterWhen) || !IsPlain(check))
                 {
                     continue;
                 }
@@ -206,9 +210,9 @@ namespace RaceGuard.Rules
         {
             foreach (var check in accesses)
             {
-                if (check.Kind != AccessKind.Read || !IsPlain(check) || check.Region is not null || check.Path.Type?.SpecialType != SpecialType.System_Boolean ||
+                if (check.Kind != AccessKind.Read || check.Region is not null || check.Path.Type?.SpecialType != SpecialType.System_Boolean ||
                     !check.Member.IsExternallyCallable || check.Member.Symbol is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } || reported.Contains(check.Location) ||
-                    CheckedIf(check.Operation) is not ({ } conditional, var enterWhen))
+                    CheckedIf(check.Operation) is not ({ } conditional, var enterWhen) || !IsPlain(check))
                 {
                     continue;
                 }
@@ -254,9 +258,9 @@ namespace RaceGuard.Rules
         {
             foreach (var read in accesses)
             {
-                if (read.Kind != AccessKind.Read || !IsPlain(read) || reported.Contains(read.Location) ||
+                if (read.Kind != AccessKind.Read || reported.Contains(read.Location) ||
                     read.Region is not { Kind: RegionKind.Parallel or RegionKind.ParallelInvokeAction or RegionKind.Plinq, Multiplicity: Multiplicity.Many } region ||
-                    CheckedIf(read.Operation) is not ({ } conditional, _) || !conditional.WhenTrue.AlwaysLeaves())
+                    CheckedIf(read.Operation) is not ({ } conditional, _) || !conditional.WhenTrue.AlwaysLeaves() || !IsPlain(read))
                 {
                     continue;
                 }
@@ -288,9 +292,9 @@ namespace RaceGuard.Rules
         {
             foreach (var read in accesses)
             {
-                if (read.Kind != AccessKind.Read || !IsPlain(read) || reported.Contains(read.Location) || read.Path.Type?.SpecialType != SpecialType.System_Boolean ||
+                if (read.Kind != AccessKind.Read || reported.Contains(read.Location) || read.Path.Type?.SpecialType != SpecialType.System_Boolean ||
                     !ParallelismQuery.Chain(read.Region).Any(r => r.Kind is RegionKind.Timer or RegionKind.TimerElapsed) ||
-                    CheckedIf(read.Operation) is not ({ } conditional, var enterWhen))
+                    CheckedIf(read.Operation) is not ({ } conditional, var enterWhen) || !IsPlain(read))
                 {
                     continue;
                 }
