@@ -133,7 +133,7 @@ internal static class Workbench
         long baseline = 0;
         if (measureAllocations)
         {
-            baseline = Allocated(compilation, ImmutableArray.Create<DiagnosticAnalyzer>(new NothingAnalyzer()), exceptions).Bytes;
+            baseline = Allocated(compilation, ImmutableArray.Create<DiagnosticAnalyzer>(new DoNothingAnalyzer(operationBlocks: false)), exceptions).Bytes;
         }
 
         var (bytes, time, wall, diagnostics) = Allocated(compilation, analyzers, exceptions);
@@ -202,31 +202,17 @@ internal static class Workbench
     /// members) the floor's analysis binds too, outside the analyzer's time. Its wall time against RaceGuard's is the
     /// cost RaceGuard adds to a build, whoever the telemetry charges the binding to.
     /// </summary>
-    public static ImmutableArray<DiagnosticAnalyzer> OperationBlocksFloor() => ImmutableArray.Create<DiagnosticAnalyzer>(new OperationBlocksAnalyzer());
+    public static ImmutableArray<DiagnosticAnalyzer> OperationBlocksFloor() => ImmutableArray.Create<DiagnosticAnalyzer>(new DoNothingAnalyzer(operationBlocks: true));
 
+    /// <summary>An analyzer whose one action does nothing: on named types (the baseline of the allocation figure), or on operation blocks (the floor above).</summary>
 #pragma warning disable RS1036, RS1041, RS2008 // a measuring aid of the bench, never shipped
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    private sealed class OperationBlocksAnalyzer : DiagnosticAnalyzer
-    {
-        private static readonly DiagnosticDescriptor Nothing = new("BENCH1", "Nothing", "Nothing", "Bench", DiagnosticSeverity.Hidden, isEnabledByDefault: true);
-
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Nothing);
-
-        public override void Initialize(AnalysisContext context)
-        {
-            context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.RegisterOperationBlockAction(_ => { });
-        }
-    }
-#pragma warning restore RS1036, RS1041, RS2008
-
-    /// <summary>An analyzer that registers one action doing nothing: the baseline of the allocation figure.</summary>
-#pragma warning disable RS1036, RS1041, RS2008 // a measuring aid of the bench, never shipped
-    [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    private sealed class NothingAnalyzer : DiagnosticAnalyzer
+    private sealed class DoNothingAnalyzer : DiagnosticAnalyzer
     {
         private static readonly DiagnosticDescriptor Nothing = new("BENCH0", "Nothing", "Nothing", "Bench", DiagnosticSeverity.Hidden, isEnabledByDefault: true);
+        private readonly bool operationBlocks;
+
+        public DoNothingAnalyzer(bool operationBlocks) => this.operationBlocks = operationBlocks;
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Nothing);
 
@@ -234,7 +220,14 @@ internal static class Workbench
         {
             context.EnableConcurrentExecution();
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.RegisterSymbolAction(_ => { }, SymbolKind.NamedType);
+            if (operationBlocks)
+            {
+                context.RegisterOperationBlockAction(_ => { });
+            }
+            else
+            {
+                context.RegisterSymbolAction(_ => { }, SymbolKind.NamedType);
+            }
         }
     }
 #pragma warning restore RS1036, RS1041, RS2008
