@@ -27,6 +27,12 @@ namespace RaceGuard.Rules
         public override void Analyze(RuleContext context)
         {
             var facts = context.Facts;
+
+            // The fields whose members are written through them (_state.Count = 0): a read of such a field can see half a change.
+            var writtenThrough = new System.Lazy<ImmutableHashSet<ISymbol>>(() => facts.AccessesByPath
+                .Where(other => other.Key.Symbols.Length > 1 && other.Key.Root is not null && other.Value.Any(a => a.IsWrite))
+                .Select(other => other.Key.Root!)
+                .ToImmutableHashSet<ISymbol>(SymbolEqualityComparer.Default));
             foreach (var entry in facts.AccessesByPath)
             {
                 // A readonly field counts when it holds a collection changed in place (under the lock, read without it).
@@ -40,7 +46,21 @@ namespace RaceGuard.Rules
 
                 // A constructor's or Dispose's own code runs before or after the type is shared; a region it starts does not.
                 var accesses = entry.Value.Where(a => !(a.Region is null && (Lifecycle.IsStartUp(a.Member.Symbol) || Lifecycle.IsTeardown(a.Member.Symbol))) && !a.IsAtomic).ToList();
-                if (!accesses.Any(a => a.IsWrite) || MostCommonGuard(accesses, facts.Type) is not { } guard)
+                if (!accesses.Any(a => a.IsWrite))
+                {
+                    continue;
+                }
+
+                // A read of a value that is only ever replaced whole (a reference, an int, an immutable snapshot) sees the old
+                // or the new value: stale at worst, RG0002's concern for flags. A read is reported when it can see a
+                // half-done change: a value written in several steps, or an object the guarded code changes in place.
+                // A Hashtable is documented safe for readers alongside one writer at a time: locked writes, unlocked reads.
+                var readsCanTear = (context.Known.IsTearable(field.Type) || entry.Value.Any(a => a.Kind == AccessKind.MutatingCall) || writtenThrough.Value.Contains(field)) &&
+                                   !context.Known.DerivesFrom(field.Type, context.Known.Hashtable);
+
+                // Only these accesses can be reported: a field without one needs no guards computed (the callers' locks on
+                // entry may bind call sites across the compilation).
+                if (!accesses.Any(a => MayBeReported(a, field, readsCanTear)) || MostCommonGuard(accesses, facts.Type) is not { } guard)
                 {
                     continue;
                 }
@@ -56,14 +76,6 @@ namespace RaceGuard.Rules
                     continue;
                 }
 
-                // A read of a value that is only ever replaced whole (a reference, an int, an immutable snapshot) sees the old
-                // or the new value: stale at worst, RG0002's concern for flags. A read is reported when it can see a
-                // half-done change: a value written in several steps, or an object the guarded code changes in place.
-                // A Hashtable is documented safe for readers alongside one writer at a time: locked writes, unlocked reads.
-                var readsCanTear = (context.Known.IsTearable(field.Type) || entry.Value.Any(a => a.Kind == AccessKind.MutatingCall) ||
-                                    facts.AccessesByPath.Any(other => other.Key.Symbols.Length > 1 && SymbolEqualityComparer.Default.Equals(other.Key.Root, field) && other.Value.Any(a => a.IsWrite))) &&
-                                   !context.Known.DerivesFrom(field.Type, context.Known.Hashtable);
-
                 // Distinct source accesses: a helper reached from several members is one access in the code.
                 var guardedPlaces = new HashSet<Location>(guarded.Select(g => g.Operation.Syntax.GetLocation()));
                 var allPlaces = new HashSet<Location>(accesses.Select(a => a.Operation.Syntax.GetLocation()));
@@ -71,8 +83,7 @@ namespace RaceGuard.Rules
                 foreach (var access in unguarded)
                 {
                     var location = access.Operation.Syntax.GetLocation();
-                    if (!IsOwnedByThisRule(access) || (access.Kind == AccessKind.Read && !readsCanTear) || IsDoubleCheckedFastPath(access, guarded) ||
-                        (field.IsReadOnly && !ReadsTheContents(access)))
+                    if (!MayBeReported(access, field, readsCanTear) || IsDoubleCheckedFastPath(access, guarded))
                     {
                         continue;
                     }
@@ -140,6 +151,13 @@ namespace RaceGuard.Rules
             ParallelismQuery.HoldsOnlyOwnLocks(access) &&
             access.Guards.All(g => g.IsOwnedBy(type) && !g.Key.Equals(guard.Key)) &&
             guarded.Any(other => (other.IsWrite || access.IsWrite) && ParallelismQuery.CommonGuard(access, other) is null);
+
+        /// <summary>
+        /// An access of the kind this rule reports: a plain read (one that can see half a change) or write, and for a
+        /// readonly collection field a read of its contents.
+        /// </summary>
+        private static bool MayBeReported(SharedAccess access, IFieldSymbol field, bool readsCanTear) =>
+            IsOwnedByThisRule(access) && (access.Kind != AccessKind.Read || readsCanTear) && !(field.IsReadOnly && !ReadsTheContents(access));
 
         /// <summary>
         /// For a readonly collection field, a read that looks into the collection (a call, a property such as <c>Count</c>,
