@@ -41,8 +41,9 @@ namespace RaceGuard.ConcurrencyModel
     }
 
     /// <summary>
-    /// Recognises the concurrency entry points of RULES.md: Task.Run, Task.Factory.StartNew, new Task, ContinueWith,
-    /// Parallel.*, ThreadPool, Thread, timers, PLINQ, async fan-out, and configured entry points.
+    /// Recognises the concurrency entry points (the repository README, "How RaceGuard decides what may run in parallel"):
+    /// Task.Run, Task.Factory.StartNew, new Task, ContinueWith, Parallel.*, ThreadPool, Thread, timers, PLINQ, async
+    /// fan-out, and configured entry points.
     /// </summary>
     public static class EntryPoints
     {

@@ -218,7 +218,7 @@ namespace RaceGuard.ConcurrencyModel
 
         public INamedTypeSymbol? TaskScheduler => Resolve(ref taskSchedulerSlot, "System.Threading.Tasks.TaskScheduler");
 
-        /// <summary>Types whose sends and writes must not overlap (RULES.md, RG0004): sockets, streams, pipes, writers.</summary>
+        /// <summary>Types whose sends and writes must not overlap (docs/RG0004.md): sockets, streams, pipes, writers.</summary>
         public ImmutableArray<INamedTypeSymbol> SendTargets => ResolveAll(ref sendTargetsSlot, SendTargetNames);
 
         private static readonly ImmutableArray<string> SendTargetNames = ImmutableArray.Create(

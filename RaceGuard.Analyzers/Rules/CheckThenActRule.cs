@@ -306,8 +306,8 @@ namespace RaceGuard.Rules
 
         /// <summary>
         /// A memo cache filled after a <c>TryGetValue</c> miss with a value computed from the key alone
-        /// (<c>_cache[key] = Parse(key)</c>): two threads that both miss store equal values, nothing is lost (RULES.md,
-        /// precision rules). Not a constant (<c>_counts[key] = 1</c>, <c>_inProgress[id] = true</c>: a count or a claim, whose
+        /// (<c>_cache[key] = Parse(key)</c>): two threads that both miss store equal values, nothing is lost (docs/RG0006.md).
+        /// Not a constant (<c>_counts[key] = 1</c>, <c>_inProgress[id] = true</c>: a count or a claim, whose
         /// check decides what the caller may do), not a value that must be disposed or is running work (a <c>Task</c>,
         /// <c>Thread</c>, <c>Timer</c>), not one that uses a variable other than the key.
         /// </summary>

@@ -127,7 +127,7 @@ namespace RaceGuard.Rules
         }
 
         /// <summary>
-        /// The first check of double-checked locking (RULES.md, precision rules): an unguarded null test of the field
+        /// The first check of double-checked locking (docs/RG0007.md): an unguarded null test of the field
         /// (<c>if (_listeners is null) return false;</c>) in a member that tests or uses the field again under the guard
         /// afterwards. The reference is read whole, and the locked re-check decides.
         /// </summary>
@@ -145,7 +145,7 @@ namespace RaceGuard.Rules
         /// <summary>
         /// True when <paramref name="access"/> holds other locks of the type's own, taken by the method around it, but not
         /// <paramref name="guard"/>, and shares none of them with a guarded access it conflicts with (one of the two
-        /// writes): state guarded by two different locks is guarded by neither (RULES.md "Which lock, not a lock").
+        /// writes): state guarded by two different locks is guarded by neither (ConcurrencyModel/README.md, "Which lock, not a lock").
         /// </summary>
         private static bool UnderAnotherLockOnly(SharedAccess access, Guard guard, List<SharedAccess> guarded, INamedTypeSymbol type) =>
             ParallelismQuery.HoldsOnlyOwnLocks(access) &&

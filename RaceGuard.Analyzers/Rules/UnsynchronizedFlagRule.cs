@@ -443,7 +443,7 @@ namespace RaceGuard.Rules
                 found = LoopTests.Tested(access.Anchor);
             }
 
-            // Only a loop whose reads the JIT may hoist can miss the change for good (RULES.md, precision rules).
+            // Only a loop whose reads the JIT may hoist can miss the change for good (docs/RG0002.md).
             return found.Loop is { } loop && LoopTests.MayHoistReads(loop) ? (found.Part, LoopTests.Name(loop)) : (null, null);
         }
 
