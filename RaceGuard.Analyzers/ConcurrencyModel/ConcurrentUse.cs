@@ -8,7 +8,8 @@ namespace RaceGuard.ConcurrencyModel
 {
     /// <summary>
     /// What shows that one instance of a type is used by several threads at once, so that its externally callable
-    /// members may run in parallel with each other and with themselves (README.md of this folder, "Types built for concurrent use").
+    /// members may run in parallel with each other and with themselves (this folder's README.md, "Types built
+    /// for concurrent use").
     /// </summary>
     public enum SharedInstanceEvidence
     {

@@ -51,7 +51,7 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>
         /// True when every guard of <paramref name="access"/> is an exclusive lock on a field, property or type (not a local
         /// or parameter, which may alias one) taken by the code of the method that holds the access: the evidence that
-        /// the access was meant to be locked, with the lock it chose (README.md of this folder, "Which lock, not a lock").
+        /// the access was meant to be locked, with the lock it chose (this folder's README.md, "Which lock, not a lock").
         /// </summary>
         public static bool HoldsOnlyOwnLocks(SharedAccess access)
         {

@@ -211,9 +211,10 @@ namespace RaceGuard.ConcurrencyModel
 
         /// <summary>
         /// True when two accesses race only because the type is built for concurrent use: both in externally callable
-        /// members of one instance, under the precision policy of this folder's README ("Types built for concurrent use") (at least one write, at least one unprotected
-        /// access, and the member holding it synchronises something itself or the same state is protected elsewhere in
-        /// the type; a type declared thread-safe by attribute or configuration needs no such evidence of intent).
+        /// members of one instance, under the precision policy of this folder's README.md ("Types built for concurrent
+        /// use"): at least one write, at least one unprotected access, and the member holding it synchronises something
+        /// itself or the same state is protected elsewhere in the type; a type declared thread-safe by attribute or
+        /// configuration needs no such evidence of intent.
         /// </summary>
         public bool RacesAsSharedInstance(SharedAccess a, SharedAccess b)
         {
@@ -228,8 +229,8 @@ namespace RaceGuard.ConcurrencyModel
             var bUnprotected = IsUnprotected(b);
             if (!aUnprotected && !bUnprotected)
             {
-                // Both locked, but by different locks of the type's own: two locks guard nothing together (README.md of this folder,
-                // "Which lock, not a lock"), and taking them shows the members were written for concurrent use.
+                // Both locked, but by different locks of the type's own: two locks guard nothing together (this folder's
+                // README.md, "Which lock, not a lock"), and taking them shows the members were written for concurrent use.
                 return UnderDifferentOwnLocks(a, b);
             }
 
