@@ -99,6 +99,7 @@ internal static class ScanCommand
         Progress("warming up");
         WarmUp(peers.Select(p => p.Analyzers).Prepend(Workbench.RaceGuardAnalyzers()));
         Progress($"binding {lines:N0} lines");
+
         // With --runs N, the median of N binds of fresh compilations and of N RaceGuard runs (this machine is noisy).
         var runs = int.Parse(args.SkipWhile(a => a != "--runs").Skip(1).FirstOrDefault() ?? "1", CultureInfo.InvariantCulture);
         var binds = new List<TimeSpan>();
@@ -140,6 +141,7 @@ internal static class ScanCommand
             raceGuard = raceGuard with { Time = more.Select(r => r.Time).OrderBy(t => t).ElementAt(runs / 2), Wall = more.Select(r => r.Wall).OrderBy(t => t).ElementAt(runs / 2) };
             floorWall = floors.OrderBy(t => t).ElementAt(runs / 2);
         }
+
         var peerTimes = new List<(string Name, TimeSpan Time)>();
         if (withPeers)
         {
