@@ -219,8 +219,21 @@ namespace RaceGuard.ConcurrencyModel
         public bool RacesAsSharedInstance(SharedAccess a, SharedAccess b)
         {
             if (SharedInstance == SharedInstanceEvidence.None || !(a.IsWrite || b.IsWrite) || !a.Path.Equals(b.Path) ||
-                !IsSharedState(a.Path) || !RunsAsSharedMember(a, a.Path) || !RunsAsSharedMember(b, b.Path) ||
-                ParallelismQuery.IsProtected(a, b))
+                !IsSharedState(a.Path) || !RunsAsSharedMember(a, a.Path) || !RunsAsSharedMember(b, b.Path))
+            {
+                return false;
+            }
+
+            // The evidence of intent below, before any guard of the pair is computed (the callers' locks may bind call
+            // sites across the compilation): without any of it the pair is no finding, whatever locks it holds.
+            var declared = SharedInstance is SharedInstanceEvidence.ThreadSafeAttribute or SharedInstanceEvidence.Configured;
+            if (!declared && !a.Member.Synchronises && !b.Member.Synchronises && (a.OwnGuards.IsEmpty || b.OwnGuards.IsEmpty) &&
+                (ReferenceEquals(a.Member, b.Member) || !IsProtectedElsewhere(a.Path)))
+            {
+                return false;
+            }
+
+            if (ParallelismQuery.IsProtected(a, b))
             {
                 return false;
             }
@@ -231,10 +244,11 @@ namespace RaceGuard.ConcurrencyModel
             {
                 // Both locked, but by different locks of the type's own: two locks guard nothing together (this folder's
                 // README.md, "Which lock, not a lock"), and taking them shows the members were written for concurrent use.
+                // Locks held on entry do not count, so a pair with an access that takes no lock itself is never this.
                 return UnderDifferentOwnLocks(a, b);
             }
 
-            if (SharedInstance is SharedInstanceEvidence.ThreadSafeAttribute or SharedInstanceEvidence.Configured)
+            if (declared)
             {
                 // The user declared the type thread-safe: no further evidence of intent is needed.
                 return true;
