@@ -21,10 +21,10 @@ namespace RaceGuard.CodeFixes
 
         protected override string EquivalenceKey => "RaceGuard.CompleteWithTrySetException";
 
-        protected override string? TitleFor(Document document, SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken) =>
-            HandOverRewrite.CompletionTitle(root, model, diagnostic, channel: false, cancellationToken);
+        protected override string? TitleFor(EditContext context, Diagnostic diagnostic) =>
+            HandOverRewrite.CompletionTitle(context.Root, context.Model, diagnostic, channel: false, context.CancellationToken);
 
-        protected override Task<Document?> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken) =>
-            HandOverRewrite.CompleteAsync(document, diagnostics, channel: false, cancellationToken);
+        protected override Document? Apply(EditContext context, IEnumerable<Diagnostic> diagnostics) =>
+            HandOverRewrite.Complete(context, diagnostics, channel: false);
     }
 }

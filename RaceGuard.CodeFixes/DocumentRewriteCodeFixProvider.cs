@@ -4,12 +4,14 @@ using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
+using RaceGuard.CodeFixes.Editing;
 
 namespace RaceGuard.CodeFixes
 {
     /// <summary>
     /// The shape every RaceGuard fix shares: one rewrite of a document for a set of diagnostics, offered per diagnostic
     /// when it applies, and the same rewrite for Fix All (document, project, solution) over each document's diagnostics.
+    /// The base class makes the <see cref="EditContext"/> (root, semantic model, editor, known symbols) of each rewrite.
     /// </summary>
     public abstract class DocumentRewriteCodeFixProvider : CodeFixProvider
     {
@@ -17,20 +19,14 @@ namespace RaceGuard.CodeFixes
         protected abstract string EquivalenceKey { get; }
 
         public sealed override FixAllProvider GetFixAllProvider() =>
-            FixAllProvider.Create(async (context, document, diagnostics) => await ApplyAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
+            FixAllProvider.Create(async (context, document, diagnostics) => await RewriteAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
 
         public sealed override async Task RegisterCodeFixesAsync(CodeFixContext context)
         {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null || model is null)
-            {
-                return;
-            }
-
+            var edit = await EditContext.CreateAsync(context.Document, context.CancellationToken).ConfigureAwait(false);
             foreach (var diagnostic in context.Diagnostics)
             {
-                if (TitleFor(context.Document, root, model, diagnostic, context.CancellationToken) is not { } title)
+                if (TitleFor(edit, diagnostic) is not { } title)
                 {
                     continue;
                 }
@@ -38,16 +34,19 @@ namespace RaceGuard.CodeFixes
                 context.RegisterCodeFix(
                     CodeAction.Create(
                         title,
-                        async cancellationToken => await ApplyAsync(context.Document, new[] { diagnostic }, cancellationToken).ConfigureAwait(false) ?? context.Document,
+                        async cancellationToken => await RewriteAsync(context.Document, new[] { diagnostic }, cancellationToken).ConfigureAwait(false) ?? context.Document,
                         EquivalenceKey),
                     diagnostic);
             }
         }
 
-        /// <summary>The title of the fix for <paramref name="diagnostic"/>, or null when the fix does not apply to it.</summary>
-        protected abstract string? TitleFor(Document document, SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken);
+        /// <summary>The title of the fix for <paramref name="diagnostic"/>, or null when the fix does not apply to it (the context's editor is not used).</summary>
+        protected abstract string? TitleFor(EditContext context, Diagnostic diagnostic);
 
-        /// <summary>The document with every diagnostic of <paramref name="diagnostics"/> that the fix applies to fixed; null when none is.</summary>
-        protected abstract Task<Document?> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken);
+        /// <summary>The document with every diagnostic of <paramref name="diagnostics"/> that the fix applies to fixed, through the context's editor; null when none is.</summary>
+        protected abstract Document? Apply(EditContext context, IEnumerable<Diagnostic> diagnostics);
+
+        private async Task<Document?> RewriteAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken) =>
+            Apply(await EditContext.CreateAsync(document, cancellationToken).ConfigureAwait(false), diagnostics);
     }
 }

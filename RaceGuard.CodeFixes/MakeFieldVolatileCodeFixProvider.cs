@@ -9,6 +9,7 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using RaceGuard.CodeFixes.Editing;
+using RaceGuard.ConcurrencyModel;
 using RaceGuard.Diagnostics;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
@@ -27,27 +28,20 @@ namespace RaceGuard.CodeFixes
 
         protected override string EquivalenceKey => "RaceGuard.MakeFieldVolatile";
 
-        protected override string? TitleFor(Document document, SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
-            => DeclarationToChange(root, model, diagnostic, cancellationToken) is null
+        protected override string? TitleFor(EditContext context, Diagnostic diagnostic)
+            => DeclarationToChange(context.Root, context.Model, diagnostic, context.CancellationToken) is null
                 ? null
                 : "Make '" + diagnostic.Properties[DiagnosticPropertyKeys.SymbolName] + "' volatile";
 
-        protected override async Task<Document?> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        protected override Document? Apply(EditContext context, IEnumerable<Diagnostic> diagnostics)
         {
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            if (root is null || model is null)
-            {
-                return null;
-            }
-
-            var declarations = diagnostics.Select(d => DeclarationToChange(root, model, d, cancellationToken)).OfType<FieldDeclarationSyntax>().Distinct().ToList();
+            var declarations = diagnostics.Select(d => DeclarationToChange(context.Root, context.Model, d, context.CancellationToken)).OfType<FieldDeclarationSyntax>().Distinct().ToList();
             if (declarations.Count == 0)
             {
                 return null;
             }
 
-            return document.WithSyntaxRoot(root.ReplaceNodes(declarations, (original, current) => AddVolatile(current)));
+            return context.Document.WithSyntaxRoot(context.Root.ReplaceNodes(declarations, (original, current) => AddVolatile(current)));
         }
 
         private static FieldDeclarationSyntax AddVolatile(FieldDeclarationSyntax declaration)
@@ -88,7 +82,7 @@ namespace RaceGuard.CodeFixes
             foreach (var reference in FlagAccesses.References(root, model, field, cancellationToken))
             {
                 if (FlagAccesses.ParentOf(reference, out _) is ArgumentSyntax { RefKindKeyword.RawKind: not (int)SyntaxKind.None } argument &&
-                    !(argument.Parent?.Parent is InvocationExpressionSyntax call && model.GetSymbolInfo(call, cancellationToken).Symbol?.ContainingType?.Name == "Interlocked"))
+                    !(argument.Parent?.Parent is InvocationExpressionSyntax call && KnownSymbols.For(model.Compilation) is var known && known.IsType(model.GetSymbolInfo(call, cancellationToken).Symbol?.ContainingType, known.Interlocked)))
                 {
                     return null;
                 }

@@ -21,10 +21,10 @@ namespace RaceGuard.CodeFixes
 
         protected override string EquivalenceKey => "RaceGuard.PropagateThroughChannelCompletion";
 
-        protected override string? TitleFor(Document document, SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken) =>
-            HandOverRewrite.CompletionTitle(root, model, diagnostic, channel: true, cancellationToken);
+        protected override string? TitleFor(EditContext context, Diagnostic diagnostic) =>
+            HandOverRewrite.CompletionTitle(context.Root, context.Model, diagnostic, channel: true, context.CancellationToken);
 
-        protected override Task<Document?> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken) =>
-            HandOverRewrite.CompleteAsync(document, diagnostics, channel: true, cancellationToken);
+        protected override Document? Apply(EditContext context, IEnumerable<Diagnostic> diagnostics) =>
+            HandOverRewrite.Complete(context, diagnostics, channel: true);
     }
 }

@@ -22,10 +22,10 @@ namespace RaceGuard.CodeFixes
 
         protected override string EquivalenceKey => "RaceGuard.ReleaseInFinally";
 
-        protected override string? TitleFor(Document document, SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken) =>
-            ReleaseInFinally.TitleFor(root, model, diagnostic, cancellationToken);
+        protected override string? TitleFor(EditContext context, Diagnostic diagnostic) =>
+            ReleaseInFinally.TitleFor(context.Root, context.Model, diagnostic, context.CancellationToken);
 
-        protected override Task<Document?> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken) =>
-            ReleaseInFinally.ApplyAsync(document, diagnostics, cancellationToken);
+        protected override Document? Apply(EditContext context, IEnumerable<Diagnostic> diagnostics) =>
+            ReleaseInFinally.Apply(context, diagnostics);
     }
 }

@@ -23,13 +23,13 @@ namespace RaceGuard.CodeFixes
 
         protected override string EquivalenceKey => "RaceGuard.UseConcurrentCollection";
 
-        protected override string? TitleFor(Document document, SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+        protected override string? TitleFor(EditContext context, Diagnostic diagnostic)
         {
-            var plan = ConcurrentCollectionRewrite.CreatePlan(root, model, SyntaxGenerator.GetGenerator(document), diagnostic, cancellationToken);
+            var plan = ConcurrentCollectionRewrite.CreatePlan(context.Root, context.Model, context.Generator, diagnostic, context.CancellationToken);
             return plan is null ? null : "Use " + plan.ConcurrentType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
         }
 
-        protected override Task<Document?> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken) =>
-            ConcurrentCollectionRewrite.ApplyAsync(document, diagnostics, cancellationToken);
+        protected override Document? Apply(EditContext context, IEnumerable<Diagnostic> diagnostics) =>
+            ConcurrentCollectionRewrite.Apply(context, diagnostics);
     }
 }

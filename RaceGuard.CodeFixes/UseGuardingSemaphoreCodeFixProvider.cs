@@ -23,10 +23,10 @@ namespace RaceGuard.CodeFixes
 
         protected override string EquivalenceKey => "RaceGuard.UseGuardingSemaphore";
 
-        protected override string? TitleFor(Document document, SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken) =>
-            SendGuarding.SemaphoreTitleFor(root, model, diagnostic, cancellationToken);
+        protected override string? TitleFor(EditContext context, Diagnostic diagnostic) =>
+            SendGuarding.SemaphoreTitleFor(context.Root, context.Model, diagnostic, context.CancellationToken);
 
-        protected override Task<Document?> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken) =>
-            SendGuarding.GuardAccessesAsync(document, diagnostics, cancellationToken);
+        protected override Document? Apply(EditContext context, IEnumerable<Diagnostic> diagnostics) =>
+            SendGuarding.GuardAccesses(context, diagnostics);
     }
 }

@@ -23,13 +23,13 @@ namespace RaceGuard.CodeFixes
 
         protected override string EquivalenceKey => "RaceGuard.UseInterlocked";
 
-        protected override string? TitleFor(Document document, SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+        protected override string? TitleFor(EditContext context, Diagnostic diagnostic)
         {
-            var replacement = InterlockedRewrite.CreateReplacement(root, model, SyntaxGenerator.GetGenerator(document), diagnostic, cancellationToken);
+            var replacement = InterlockedRewrite.CreateReplacement(context.Root, context.Model, context.Generator, diagnostic, context.CancellationToken);
             return replacement is null ? null : "Use Interlocked." + replacement.Method;
         }
 
-        protected override Task<Document?> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken) =>
-            InterlockedRewrite.ApplyAsync(document, diagnostics, cancellationToken);
+        protected override Document? Apply(EditContext context, IEnumerable<Diagnostic> diagnostics) =>
+            InterlockedRewrite.Apply(context, diagnostics);
     }
 }

@@ -22,12 +22,12 @@ namespace RaceGuard.CodeFixes
 
         protected override string EquivalenceKey => "RaceGuard.UseInterlockedFlag";
 
-        protected override string? TitleFor(Document document, SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
-            => TestAndSetRewrite.CanFix(root, model, diagnostic, cancellationToken)
+        protected override string? TitleFor(EditContext context, Diagnostic diagnostic)
+            => TestAndSetRewrite.CanFix(context.Root, context.Model, diagnostic, context.CancellationToken)
                 ? "Make '" + diagnostic.Properties[DiagnosticPropertyKeys.SymbolName] + "' an int set with Interlocked"
                 : null;
 
-        protected override Task<Document?> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken) =>
-            TestAndSetRewrite.ApplyAsync(document, diagnostics, cancellationToken);
+        protected override Document? Apply(EditContext context, IEnumerable<Diagnostic> diagnostics) =>
+            TestAndSetRewrite.Apply(context, diagnostics);
     }
 }

@@ -22,10 +22,10 @@ namespace RaceGuard.CodeFixes
 
         protected override string EquivalenceKey => "RaceGuard.UseSendSemaphore";
 
-        protected override string? TitleFor(Document document, SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken) =>
-            SendGuarding.TitleFor(root, model, diagnostic, cancellationToken);
+        protected override string? TitleFor(EditContext context, Diagnostic diagnostic) =>
+            SendGuarding.TitleFor(context.Root, context.Model, diagnostic, context.CancellationToken);
 
-        protected override Task<Document?> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken) =>
-            SendGuarding.ApplyAsync(document, diagnostics, cancellationToken);
+        protected override Document? Apply(EditContext context, IEnumerable<Diagnostic> diagnostics) =>
+            SendGuarding.Apply(context, diagnostics);
     }
 }

@@ -22,12 +22,12 @@ namespace RaceGuard.CodeFixes
 
         protected override string EquivalenceKey => "RaceGuard.UseVolatile";
 
-        protected override string? TitleFor(Document document, SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
-            => FlagAccesses.IsVisibilityFinding(diagnostic) && VolatileAccessRewrite.CanFix(SharedVariable.Find(root, model, diagnostic, cancellationToken), model)
+        protected override string? TitleFor(EditContext context, Diagnostic diagnostic)
+            => FlagAccesses.IsVisibilityFinding(diagnostic) && VolatileAccessRewrite.CanFix(SharedVariable.Find(context.Root, context.Model, diagnostic, context.CancellationToken), context.Model)
                 ? "Use Volatile.Read/Volatile.Write for '" + diagnostic.Properties[DiagnosticPropertyKeys.SymbolName] + "'"
                 : null;
 
-        protected override Task<Document?> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken) =>
-            VolatileAccessRewrite.ApplyAsync(document, diagnostics, cancellationToken);
+        protected override Document? Apply(EditContext context, IEnumerable<Diagnostic> diagnostics) =>
+            VolatileAccessRewrite.Apply(context, diagnostics);
     }
 }

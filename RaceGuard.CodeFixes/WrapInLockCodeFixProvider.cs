@@ -22,12 +22,12 @@ namespace RaceGuard.CodeFixes
 
         protected override string EquivalenceKey => "RaceGuard.WrapInLock";
 
-        protected override string? TitleFor(Document document, SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
-            => LockGuarding.CanFix(root, model, diagnostic, cancellationToken)
+        protected override string? TitleFor(EditContext context, Diagnostic diagnostic)
+            => LockGuarding.CanFix(context.Root, context.Model, diagnostic, context.CancellationToken)
                 ? "Guard '" + diagnostic.Properties[DiagnosticPropertyKeys.SymbolName] + "' with a lock"
                 : null;
 
-        protected override Task<Document?> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken) =>
-            LockGuarding.ApplyAsync(document, diagnostics, cancellationToken);
+        protected override Document? Apply(EditContext context, IEnumerable<Diagnostic> diagnostics) =>
+            LockGuarding.Apply(context, diagnostics);
     }
 }

@@ -87,11 +87,10 @@ namespace RaceGuard.Analyzers
                 return;
             }
 
+            var finding = RaceDiagnostic.At(null, acquire.Syntax.GetLocation(), releases.Select(r => r.Syntax.GetLocation()));
             var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticPropertyKeys.SymbolName, key.Text);
-            context.ReportDiagnostic(Diagnostic.Create(
+            context.ReportDiagnostic(finding.Create(
                 Descriptors.ReleaseNotGuaranteed,
-                acquire.Syntax.GetLocation(),
-                releases.Select(r => r.Syntax.GetLocation()),
                 properties,
                 key.Text,
                 KindName(acquire),

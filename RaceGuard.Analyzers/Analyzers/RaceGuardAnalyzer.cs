@@ -48,7 +48,8 @@ namespace RaceGuard.Analyzers
                 var needed = active.Aggregate(ConcurrencySources.None, (sources, rule) => sources | rule.Needs);
                 ConcurrencyAnalysis.RegisterTypeFactsAction(start, known, needed, (symbolContext, facts) =>
                 {
-                    var ruleContext = new RuleContext(symbolContext, facts, known);
+                    var findings = new System.Collections.Generic.List<Diagnostic>();
+                    var ruleContext = new RuleContext(facts, known, findings, symbolContext.CancellationToken);
                     var sources = facts.Sources;
                     foreach (var rule in active)
                     {
@@ -57,6 +58,11 @@ namespace RaceGuard.Analyzers
                         {
                             rule.Analyze(ruleContext);
                         }
+                    }
+
+                    foreach (var diagnostic in OneFindingOneRule.Keep(findings))
+                    {
+                        symbolContext.ReportDiagnostic(diagnostic);
                     }
                 });
             });

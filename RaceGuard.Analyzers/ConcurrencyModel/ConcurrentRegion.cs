@@ -212,14 +212,16 @@ namespace RaceGuard.ConcurrencyModel
             }
         }
 
-        /// <summary>A short description for messages, e.g. "a Task.Run lambda" or "the Timer callback started in Start()".</summary>
-        public string Describe()
+        /// <summary>
+        /// A short description for messages, e.g. "a Task.Run lambda" or "the Timer callback started in Start()";
+        /// <paramref name="brief"/> leaves out where it is started ("the Timer callback").
+        /// </summary>
+        public string Describe(bool brief = false)
         {
-            var starter = StartingMember.DescribeMember();
-
             return RegionKinds.Of(Kind).Article switch
             {
-                RegionArticle.TheStartedIn => "the " + Construct + " started in " + starter,
+                RegionArticle.TheStartedIn when brief => "the " + Construct,
+                RegionArticle.TheStartedIn => "the " + Construct + " started in " + StartingMember.DescribeMember(),
                 RegionArticle.The => "the " + Construct,
                 _ => (StartsWithVowel(Construct) ? "an " : "a ") + Construct,
             };

@@ -122,18 +122,6 @@ namespace RaceGuard.ConcurrencyModel
         }
 
 
-        /// <summary>How a message says why the members are concurrent, e.g. "WorkPool locks its state elsewhere".</summary>
-        public static string Describe(SharedInstanceEvidence evidence, INamedTypeSymbol type) => type.Name + " " + evidence switch
-        {
-            SharedInstanceEvidence.LocksItsState => "locks its state elsewhere",
-            SharedInstanceEvidence.AtomicFieldUpdates => "updates its fields with Interlocked/Volatile elsewhere",
-            SharedInstanceEvidence.VolatileField => "declares volatile fields",
-            SharedInstanceEvidence.ConcurrentCollectionField => "holds concurrent collections",
-            SharedInstanceEvidence.ThreadSafeAttribute => "is marked [ThreadSafe]",
-            SharedInstanceEvidence.Configured => "is listed in raceguard.thread_safe_types",
-            _ => "is not shared",
-        } + ", so its public members may be called from several threads";
-
         /// <summary>Which framework contract, if any, makes <paramref name="member"/> run in parallel with itself.</summary>
         public static FrameworkEntryKind FrameworkEntryOf(ISymbol member, KnownSymbols known)
         {

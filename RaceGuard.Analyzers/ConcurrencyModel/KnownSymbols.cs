@@ -51,6 +51,12 @@ namespace RaceGuard.ConcurrencyModel
         private object? threadLocalSlot;
         private object? asyncLocalSlot;
         private object? channelSlot;
+        private object? channelWriterSlot;
+        private object? dictionarySlot;
+        private object? exceptionSlot;
+        private object? taskCompletionSourceSlot;
+        private object? taskCompletionSourceOfTSlot;
+        private object? cancellationTokenSlot;
         private object? listSlot;
         private object? taskSchedulerSlot;
         private object? requestDelegateSlot;
@@ -179,6 +185,16 @@ namespace RaceGuard.ConcurrencyModel
 
         public INamedTypeSymbol? Channel => Resolve(ref channelSlot, "System.Threading.Channels.Channel`1");
 
+        public INamedTypeSymbol? ChannelWriter => Resolve(ref channelWriterSlot, "System.Threading.Channels.ChannelWriter`1");
+
+        public INamedTypeSymbol? Exception => Resolve(ref exceptionSlot, "System.Exception");
+
+        public INamedTypeSymbol? TaskCompletionSource => Resolve(ref taskCompletionSourceSlot, "System.Threading.Tasks.TaskCompletionSource");
+
+        public INamedTypeSymbol? TaskCompletionSourceOfT => Resolve(ref taskCompletionSourceOfTSlot, "System.Threading.Tasks.TaskCompletionSource`1");
+
+        public INamedTypeSymbol? CancellationToken => Resolve(ref cancellationTokenSlot, "System.Threading.CancellationToken");
+
         /// <summary>ASP.NET Core's <c>RequestDelegate</c>: a conventional middleware takes the next one in its constructor.</summary>
         public INamedTypeSymbol? RequestDelegate => Resolve(ref requestDelegateSlot, "Microsoft.AspNetCore.Http.RequestDelegate");
 
@@ -215,6 +231,8 @@ namespace RaceGuard.ConcurrencyModel
             "Microsoft.AspNetCore.Components.ComponentBase");
 
         public INamedTypeSymbol? List => Resolve(ref listSlot, "System.Collections.Generic.List`1");
+
+        public INamedTypeSymbol? Dictionary => Resolve(ref dictionarySlot, "System.Collections.Generic.Dictionary`2");
 
         public INamedTypeSymbol? TaskScheduler => Resolve(ref taskSchedulerSlot, "System.Threading.Tasks.TaskScheduler");
 

@@ -221,19 +221,32 @@ namespace RaceGuard.ConcurrencyModel
         public Location Location => ReportOperation.Syntax.GetLocation();
 
         /// <summary>
-        /// A short description for messages, e.g. "inside a Task.Run lambda", "in Main()", or for an access reached through
-        /// a call "in Cleanup() called from Break()".
+        /// Where the access runs, for messages: "by a Task.Run lambda", "in Main()", or for an access reached through a
+        /// call "in Cleanup(), called from Break()". <paramref name="brief"/> keeps the concurrent construct and drops the
+        /// rest: "by the Timer callback 'Tick'", "in Cleanup()".
         /// </summary>
-        public string DescribePlace()
+        public string DescribePlace(bool brief = false)
         {
-            var place = Region is { } region ? "inside " + region.Describe() : "in " + Member.Describe();
-            if (CalledMethod() is { } callee)
+            var callee = CalledMethod();
+            if (Region is { } region)
             {
-                return "in " + callee.DescribeMember() + " called " + (Region is null ? "from " + Member.Describe() : place);
+                return callee is null || brief ? "by " + region.Describe(brief) : "in " + callee.DescribeMember() + ", called by " + region.Describe(brief: true);
             }
 
-            return place;
+            if (callee is null)
+            {
+                return "in " + Member.Describe();
+            }
+
+            return brief ? "in " + callee.DescribeMember() : "in " + callee.DescribeMember() + ", called from " + Member.Describe();
         }
+
+        /// <summary>
+        /// Who runs the access, as the subject of a message's other side: "Register()", "the Timer callback 'Tick'",
+        /// "a Task.Run lambda"; for an access reached through a call, the method that holds it.
+        /// </summary>
+        public string DescribeActor() =>
+            Region is { } region ? region.Describe(brief: true) : (CalledMethod()?.DescribeMember() ?? Member.Describe());
 
         /// <summary>
         /// True when the access runs only on one thread: in the own code of a member confined to it, or under a test of the
@@ -248,11 +261,11 @@ namespace RaceGuard.ConcurrencyModel
 
         /// <summary>
         /// <see cref="DescribePlace"/> for the access a diagnostic is reported at, with the caller that reaches it without
-        /// the lock its other callers hold: "in ClearAll() (called without '_gate' from Reset())".
+        /// the lock its other callers hold (kept in the brief form too): "in ClearAll() (called without '_gate' from Reset())".
         /// </summary>
-        public string DescribeReportedPlace()
+        public string DescribeReportedPlace(bool brief = false)
         {
-            var place = DescribePlace();
+            var place = DescribePlace(brief);
             return Region is null && Guards.IsEmpty && Member.UnlockedCaller() is { } path
                 ? place + " (called without '" + path.Lock + "' from " + path.Caller + ")"
                 : place;

@@ -310,6 +310,28 @@ namespace RaceGuard.ConcurrencyModel
             (path.Root is { IsStatic: true } || !access.Member.Symbol.IsStatic);
 
         /// <summary>
+        /// The lock that guards the other accesses of <paramref name="access"/>'s variable, by name: the one held at most of
+        /// them and usable at the access (a field of the type, or a local in scope). Null when no lock guards them: messages
+        /// then name none, never an unrelated lock of the type.
+        /// </summary>
+        public string? GuardingLockFor(SharedAccess access)
+        {
+            if (access.Path.Symbols.Length != 1)
+            {
+                return null;
+            }
+
+            var root = access.Path.Root;
+            var isStaticContext = root is IFieldSymbol { IsStatic: true } or IPropertySymbol { IsStatic: true } || access.Member.Symbol.IsStatic;
+            return AccessesByPath[access.Path]
+                .SelectMany(a => a.Guards)
+                .Where(g => g.Kind is GuardKind.Lock or GuardKind.Monitor or GuardKind.LockType && IsUsableLock(g.Key.Symbol, root, isStaticContext))
+                .GroupBy(g => g.Key.Text)
+                .OrderByDescending(g => g.Count())
+                .FirstOrDefault()?.Key;
+        }
+
+        /// <summary>
         /// The lock object to guard <paramref name="access"/>'s variable with, by name: one already held at some access to
         /// the same variable; else one the member (for locals) or the type (for fields) already locks on. Null when there is
         /// none in scope (the fix then introduces one).
@@ -324,22 +346,11 @@ namespace RaceGuard.ConcurrencyModel
             var root = access.Path.Root;
             var isStaticContext = root is IFieldSymbol { IsStatic: true } or IPropertySymbol { IsStatic: true } || access.Member.Symbol.IsStatic;
 
-            bool Usable(ISymbol? symbol) => symbol switch
-            {
-                IFieldSymbol field => SymbolEqualityComparer.Default.Equals(field.ContainingType, Type) && (field.IsStatic || !isStaticContext),
-                ILocalSymbol local => root is ILocalSymbol collection && LocalInScopeFor(local, collection),
-                _ => false,
-            };
+            bool Usable(ISymbol? symbol) => IsUsableLock(symbol, root, isStaticContext);
 
-            var fromAccesses = AccessesByPath[access.Path]
-                .SelectMany(a => a.Guards)
-                .Where(g => g.Kind is GuardKind.Lock or GuardKind.Monitor or GuardKind.LockType && Usable(g.Key.Symbol))
-                .GroupBy(g => g.Key.Text)
-                .OrderByDescending(g => g.Count())
-                .FirstOrDefault();
-            if (fromAccesses is not null)
+            if (GuardingLockFor(access) is { } guarding)
             {
-                return fromAccesses.Key;
+                return guarding;
             }
 
             var scope = root is ILocalSymbol or IParameterSymbol ? new[] { access.Member } : Members.ToArray();
@@ -353,6 +364,14 @@ namespace RaceGuard.ConcurrencyModel
                 .FirstOrDefault();
             return fromLocks?.Key;
         }
+
+        /// <summary>A lock object the fix can take at an access of <paramref name="root"/>: a field of the type (static in static code), or a local declared before it.</summary>
+        private bool IsUsableLock(ISymbol? symbol, ISymbol? root, bool isStaticContext) => symbol switch
+        {
+            IFieldSymbol field => SymbolEqualityComparer.Default.Equals(field.ContainingType, Type) && (field.IsStatic || !isStaticContext),
+            ILocalSymbol local => root is ILocalSymbol collection && LocalInScopeFor(local, collection),
+            _ => false,
+        };
 
         /// <summary>True when <paramref name="gate"/> is declared before <paramref name="collection"/> in a block that encloses it.</summary>
         private static bool LocalInScopeFor(ILocalSymbol gate, ILocalSymbol collection)

@@ -6,14 +6,17 @@ namespace RaceGuard.Diagnostics
         /// <summary>The name of the shared variable (local, parameter, field or property).</summary>
         public const string SymbolName = "SymbolName";
 
-        /// <summary>What the shared variable is: Local, Parameter, Field or Property.</summary>
+        /// <summary>What the shared variable is, as a <see cref="Microsoft.CodeAnalysis.SymbolKind"/> name: Local, Parameter, Field or Property.</summary>
         public const string SymbolKind = "SymbolKind";
 
         /// <summary>The name of an existing lock object in scope that the fix should reuse; absent when a new one is needed.</summary>
         public const string ExistingLock = "ExistingLock";
 
-        /// <summary>"true" when a new lock object should be a <c>System.Threading.Lock</c> (the type exists and C# is 13 or later).</summary>
+        /// <summary><see cref="True"/> when a new lock object should be a <c>System.Threading.Lock</c> (the type exists and C# is 13 or later); absent otherwise.</summary>
         public const string UseLockType = "UseLockType";
+
+        /// <summary>The value of a yes/no property that holds (<see cref="UseLockType"/>).</summary>
+        public const string True = "true";
 
         /// <summary>How many of the additional locations, from the first, are racing accesses to guard; the rest are region starts.</summary>
         public const string ConflictCount = "ConflictCount";
@@ -24,16 +27,16 @@ namespace RaceGuard.Diagnostics
         /// <summary>The Interlocked method that performs a read-modify-write in one step (Increment, Decrement, Add, Or, And); absent when none exists for the type.</summary>
         public const string InterlockedMethod = "InterlockedMethod";
 
-        /// <summary>Which RG0002 finding the diagnostic is (<see cref="Rules.FlagFinding"/>): LoopRead, LoopWrite, TestAndSet, UnlockedRead, UnlockedWrite.</summary>
+        /// <summary>Which RG0002 finding the diagnostic is (<see cref="Diagnostics.FlagFinding"/>).</summary>
         public const string FlagFinding = "FlagFinding";
 
         /// <summary>The name of a <c>SemaphoreSlim(1, 1)</c> that already guards some sends to the same target; absent when a new one is needed.</summary>
         public const string ExistingSemaphore = "ExistingSemaphore";
 
-        /// <summary>Which RG0005 finding the diagnostic is: "Read" (the read after a side signal) or "WriteAfterSignal".</summary>
+        /// <summary>Which RG0005 finding the diagnostic is (<see cref="Diagnostics.HandOverFinding"/>).</summary>
         public const string HandOverFinding = "HandOverFinding";
 
-        /// <summary>For RG0006: the atomic call that replaces the check and the act on a thread-safe collection (TryAdd, GetOrAdd, TryRemove, AddOrUpdate), or MergeLocks for a collection locked twice.</summary>
+        /// <summary>For RG0006: what the fix does (<see cref="Diagnostics.CheckThenActFix"/>): the atomic call that replaces the check and the act, one lock for a collection locked twice, or advice only.</summary>
         public const string CheckThenActFix = "CheckThenActFix";
 
         /// <summary>For an RG0005 read: what orders it (<see cref="ConcurrencyModel.SignalKind"/>: None, EventWait, TaskCompletionSource, ChannelDrained, PolledFlag, Delay).</summary>

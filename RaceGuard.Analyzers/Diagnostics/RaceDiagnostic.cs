@@ -9,23 +9,29 @@ using RaceGuard.ConcurrencyModel;
 namespace RaceGuard.Diagnostics
 {
     /// <summary>
-    /// The one way every race rule lays out a diagnostic: the other side of the race in words, the additional locations
-    /// (conflicting accesses first, then the starts of the regions involved), and the properties code fixes read.
+    /// The one way every rule lays out a diagnostic: where it is reported, the other side of the race in words, the
+    /// additional locations (conflicting accesses first, then the starts of the regions involved), the properties code
+    /// fixes read, and a message fitted to one line (<see cref="MessagePart"/>).
     /// </summary>
     public sealed class RaceDiagnostic
     {
-        private RaceDiagnostic(SharedAccess access, bool racesWithItself, ImmutableArray<Location> additionalLocations, int conflictCount, string otherSide, string? existingLock)
+        private RaceDiagnostic(Location location, SharedAccess? access, bool racesWithItself, ImmutableArray<Location> additionalLocations, int conflictCount, MessagePart otherSide, string? guardingLock, string? existingLock)
         {
+            Location = location;
             Access = access;
             RacesWithItself = racesWithItself;
             AdditionalLocations = additionalLocations;
             ConflictCount = conflictCount;
             OtherSide = otherSide;
+            GuardingLock = guardingLock;
             ExistingLock = existingLock;
         }
 
-        /// <summary>The access the diagnostic is reported at.</summary>
-        public SharedAccess Access { get; }
+        /// <summary>Where the diagnostic is reported.</summary>
+        public Location Location { get; }
+
+        /// <summary>The access the diagnostic is about, when there is one.</summary>
+        public SharedAccess? Access { get; }
 
         /// <summary>True when the access also races with another execution of itself.</summary>
         public bool RacesWithItself { get; }
@@ -36,17 +42,23 @@ namespace RaceGuard.Diagnostics
         /// <summary>How many of <see cref="AdditionalLocations"/>, from the first, are conflicting accesses.</summary>
         public int ConflictCount { get; }
 
-        /// <summary>The other side in words, e.g. "the write inside the Timer callback started in Cache()".</summary>
-        public string OtherSide { get; }
+        /// <summary>The other side as a clause, e.g. "Register() may change it on another thread", briefly "Register() may change it".</summary>
+        public MessagePart OtherSide { get; }
 
-        /// <summary>The lock a fix should reuse, by name, or null.</summary>
+        /// <summary>The lock that guards the other accesses of the variable, by name, or null (messages name no other).</summary>
+        public string? GuardingLock { get; }
+
+        /// <summary>The lock a fix should reuse, by name, or null: the guarding lock, else one the type or member already locks on.</summary>
         public string? ExistingLock { get; }
 
-        /// <summary>What to guard the access with, for messages: "the lock '_gate'" or "a lock".</summary>
-        public string LockAdvice => ExistingLock is null ? "a lock" : "the lock '" + ExistingLock + "'";
+        /// <summary>What to guard the access with, for messages: "the lock '_gate'" when it guards the other accesses, else "a lock".</summary>
+        public string LockAdvice => GuardingLock is null ? "a lock" : "the lock '" + GuardingLock + "'";
 
-        /// <summary>Lays out the race of <paramref name="access"/> with <paramref name="conflicts"/> (which may include itself).</summary>
-        public static RaceDiagnostic For(SharedAccess access, IReadOnlyCollection<SharedAccess> conflicts, TypeFacts facts)
+        /// <summary>
+        /// Lays out the race of <paramref name="access"/> with <paramref name="conflicts"/> (which may include itself);
+        /// <paramref name="writeVerb"/> says what the other side's writes do to the variable ("change", "write to").
+        /// </summary>
+        public static RaceDiagnostic For(SharedAccess access, IReadOnlyCollection<SharedAccess> conflicts, TypeFacts facts, string writeVerb = "change")
         {
             var others = conflicts
                 .Where(c => !ReferenceEquals(c.ReportOperation, access.ReportOperation))
@@ -74,23 +86,46 @@ namespace RaceGuard.Diagnostics
                 }
             }
 
-            var otherSide = DescribeOtherSide(access, others, racesWithItself);
-            if (conflicts.Any(c => !ParallelismQuery.Races(access, c)) && facts.SharedInstance != SharedInstanceEvidence.None)
+            var otherSide = DescribeOtherSide(access, others, racesWithItself, writeVerb);
+            return new RaceDiagnostic(access.Location, access, racesWithItself, additional.ToImmutableArray(), conflictCount, otherSide, facts.GuardingLockFor(access), facts.ReusableLockFor(access));
+        }
+
+        /// <summary>
+        /// A diagnostic about <paramref name="access"/> reported at <paramref name="location"/> (the access itself when
+        /// null), with <paramref name="conflicts"/> as the other side and <paramref name="context"/> after them (a region
+        /// start, a signal): for findings that are not a pair of racing accesses (a check and its act, a hand-over).
+        /// </summary>
+        public static RaceDiagnostic At(SharedAccess? access, Location? location, IEnumerable<Location> conflicts, IEnumerable<Location>? context = null)
+        {
+            var additional = conflicts.Distinct().ToList();
+            var conflictCount = additional.Count;
+            foreach (var other in context ?? Enumerable.Empty<Location>())
             {
-                // Concurrent only because the type is built for concurrent use: say why.
-                otherSide += "; " + ConcurrentUse.Describe(facts.SharedInstance, facts.Type);
+                if (!additional.Contains(other))
+                {
+                    additional.Add(other);
+                }
             }
 
-            return new RaceDiagnostic(access, racesWithItself, additional.ToImmutableArray(), conflictCount, otherSide, facts.ReusableLockFor(access));
+            return new RaceDiagnostic(location ?? access!.Location, access, racesWithItself: false, additional.ToImmutableArray(), conflictCount, default, guardingLock: null, existingLock: null);
         }
+
+        /// <summary>The same finding reported at <paramref name="location"/>, with <paramref name="first"/> as its first additional location (the other half of a test-and-set).</summary>
+        public RaceDiagnostic ReportedAt(Location location, Location first) =>
+            new RaceDiagnostic(location, Access, RacesWithItself, AdditionalLocations.Remove(first).Insert(0, first), ConflictCount, OtherSide, GuardingLock, ExistingLock);
 
         /// <summary>The properties every race fix reads: the variable, its kind, how many locations are accesses, the lock to reuse, the Lock-type choice.</summary>
         public ImmutableDictionary<string, string?>.Builder CreateProperties(KnownSymbols known)
         {
             var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+            properties[DiagnosticPropertyKeys.ConflictCount] = ConflictCount.ToString(CultureInfo.InvariantCulture);
+            if (Access is null)
+            {
+                return properties;
+            }
+
             properties[DiagnosticPropertyKeys.SymbolName] = Access.Path.DisplayName;
             properties[DiagnosticPropertyKeys.SymbolKind] = Access.Path.Root?.VariableKind();
-            properties[DiagnosticPropertyKeys.ConflictCount] = ConflictCount.ToString(CultureInfo.InvariantCulture);
             if (ExistingLock is not null)
             {
                 properties[DiagnosticPropertyKeys.ExistingLock] = ExistingLock;
@@ -99,52 +134,70 @@ namespace RaceGuard.Diagnostics
             // System.Threading.Lock needs C# 13 (newer than any version this Roslyn names) and a runtime that has the type.
             if (known.Lock is not null && Access.Operation.Syntax.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: > LanguageVersion.CSharp12 })
             {
-                properties[DiagnosticPropertyKeys.UseLockType] = "true";
+                properties[DiagnosticPropertyKeys.UseLockType] = DiagnosticPropertyKeys.True;
             }
 
             return properties;
         }
 
-        /// <summary>Creates the diagnostic at the access, with the additional locations and the given properties and message arguments.</summary>
-        public Diagnostic Create(DiagnosticDescriptor descriptor, ImmutableDictionary<string, string?> properties, params object[] messageArguments) =>
-            Diagnostic.Create(descriptor, Access.Location, AdditionalLocations, properties, messageArguments);
+        /// <summary>Where <paramref name="access"/> runs, in full and brief ("in Cleanup(), called from Break()", "in Cleanup()").</summary>
+        public static MessagePart PlaceOf(SharedAccess access) => new MessagePart(access.DescribePlace(), access.DescribePlace(brief: true));
 
-        private static string DescribeOtherSide(SharedAccess access, ImmutableArray<SharedAccess> others, bool racesWithItself)
+        /// <summary><see cref="PlaceOf"/> for the reported access, with the caller that reaches it without its callers' lock.</summary>
+        public static MessagePart ReportedPlaceOf(SharedAccess access) => new MessagePart(access.DescribeReportedPlace(), access.DescribeReportedPlace(brief: true));
+
+        /// <summary>Creates the diagnostic with the additional locations, the given properties, and the message parts fitted to one line.</summary>
+        public Diagnostic Create(DiagnosticDescriptor descriptor, ImmutableDictionary<string, string?> properties, params MessagePart[] messageParts) =>
+            Diagnostic.Create(descriptor, Location, AdditionalLocations, properties, MessagePart.Fit(descriptor, messageParts));
+
+        /// <summary>
+        /// The other side as a clause: who (the member or construct that holds each other access, distinct, the first two
+        /// by name) may do what to the variable.
+        /// </summary>
+        private static MessagePart DescribeOtherSide(SharedAccess access, ImmutableArray<SharedAccess> others, bool racesWithItself, string writeVerb)
         {
-            if (others.IsEmpty)
+            // Another access of the same code (the same region, member or helper) is another run of it.
+            var own = access.DescribeActor();
+            var actors = new List<string>();
+            foreach (var other in others)
             {
-                return access.Region switch
+                var actor = other.DescribeActor();
+                if (actor == own)
                 {
-                    { Kind: RegionKind.AsyncFanOut, Method: { } method, Multiplicity: Multiplicity.Once, ManyAcrossCalls: false } => "another concurrent call to '" + method.Name + "'",
-                    { Multiplicity: Multiplicity.Once, ManyAcrossCalls: true } region => "the same " + region.Construct + " started by another call of " + region.StartingMember.DescribeMember(),
-                    { Kind: RegionKind.Middleware } region => "the same " + region.Construct + " serving another request (one middleware instance serves every request)",
-                    { Kind: RegionKind.MessageHandler } region => "the same " + region.Construct + " sending another request (one handler serves every request of its HttpClient)",
-                    { } region => "other instances of the same " + region.Construct,
-                    null => "another call of " + access.Member.Describe(),
-                };
+                    racesWithItself = true;
+                }
+                else if (!actors.Contains(actor))
+                {
+                    actors.Add(actor);
+                }
             }
 
-            if (others.Length == 1)
+            var verb = " may " + (others.Any(o => o.IsWrite) || (racesWithItself && access.IsWrite) ? writeVerb : "read") + " it";
+            if (!racesWithItself)
             {
-                var other = others[0];
-                return "the " + (other.IsWrite ? "write" : "read") + " " + other.DescribePlace();
+                return new MessagePart(Subject(actors) + verb + " on another thread", Subject(actors) + verb);
             }
 
-            var writers = others.Count(o => o.IsWrite);
-            var readers = others.Length - writers;
-            var parts = new List<string>();
-            if (writers > 0)
-            {
-                parts.Add(writers + " other " + (writers == 1 ? "writer" : "writers"));
-            }
-
-            if (readers > 0)
-            {
-                parts.Add(readers + " " + (readers == 1 ? "reader" : "readers"));
-            }
-
-            var text = string.Join(" and ", parts);
-            return racesWithItself ? text + " and other instances of itself" : text;
+            var (full, brief) = DescribeAnotherRun(access);
+            return new MessagePart(Subject(actors.Append(full).ToList()) + verb + " on another thread", Subject(actors.Append(brief).ToList()) + verb);
         }
+
+        /// <summary>"A", "A and B", "A and 3 others".</summary>
+        private static string Subject(List<string> actors) => actors.Count switch
+        {
+            1 => actors[0],
+            2 => actors[0] + " and " + actors[1],
+            _ => actors[0] + " and " + (actors.Count - 1).ToString(CultureInfo.InvariantCulture) + " others",
+        };
+
+        /// <summary>Another execution of the access's own code, in full and brief: "another run of the same Task.Run lambda" and "another run".</summary>
+        private static (string Full, string Brief) DescribeAnotherRun(SharedAccess access) => access.Region switch
+        {
+            { Kind: RegionKind.AsyncFanOut, Method: { } method, Multiplicity: Multiplicity.Once, ManyAcrossCalls: false } => ("another concurrent call to '" + method.Name + "'", "another call"),
+            { Multiplicity: Multiplicity.Once, ManyAcrossCalls: true } region => ("the same " + region.Construct + " started by another call of " + region.StartingMember.DescribeMember(), "another call of " + region.StartingMember.DescribeMember()),
+            { Kind: RegionKind.Middleware or RegionKind.MessageHandler } => ("the same instance serving another request", "another request"),
+            { } region => ("another run of the same " + region.Construct, "another run"),
+            null => ("another call of " + access.DescribeActor(), "another call"),
+        };
     }
 }

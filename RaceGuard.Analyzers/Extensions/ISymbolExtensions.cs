@@ -10,15 +10,8 @@ namespace RaceGuard
         public static bool IsAutoProperty(this IPropertySymbol property) =>
             !property.IsIndexer && property.ContainingType.GetMembers().OfType<IFieldSymbol>().Any(f => SymbolEqualityComparer.Default.Equals(f.AssociatedSymbol, property));
 
-        /// <summary>"Local", "Parameter", "Field" or "Property": how the code fix finds the declaration.</summary>
-        public static string VariableKind(this ISymbol symbol) => symbol switch
-        {
-            ILocalSymbol => "Local",
-            IParameterSymbol => "Parameter",
-            IFieldSymbol => "Field",
-            IPropertySymbol => "Property",
-            _ => symbol.Kind.ToString(),
-        };
+        /// <summary>The variable's <see cref="SymbolKind"/> by name (Local, Parameter, Field, Property): how the code fix finds the declaration.</summary>
+        public static string VariableKind(this ISymbol symbol) => symbol.Kind.ToString();
 
         /// <summary>
         /// How every message names a member: <c>Put()</c>, <c>Cache()</c> for a constructor, <c>'Items'</c> for a property

@@ -75,19 +75,15 @@ namespace RaceGuard.Rules
                     }
 
                     reported.Add(act.Location);
-                    var fix = concurrent ? FixFor(check.MemberName!, actName) : "one lock around the check and the act";
-                    var properties = PropertiesFor(act, concurrent ? fix : "MergeLocks");
-                    context.ReportDiagnostic(Diagnostic.Create(
+                    var fix = concurrent ? FixFor(check.MemberName!, actName) : CheckThenActFix.MergeLocks;
+                    var race = RaceDiagnostic.At(act, null, new[] { check.Location });
+                    context.ReportDiagnostic(race.Create(
                         Descriptor,
-                        act.Location,
-                        new[] { check.Location },
-                        properties,
+                        PropertiesFor(race, context.Known, fix),
                         act.Path.DisplayName,
                         type.ToMessageString(),
-                        check.MemberName + "()",
-                        actName + (actName == "the indexer" ? string.Empty : "()"),
-                        act.DescribePlace(),
-                        fix));
+                        TwoSteps("checked with " + check.MemberName + "() and then changed with " + actName + (actName == "the indexer" ? string.Empty : "()"), act),
+                        concurrent ? fix.ToString() : "one lock around the check and the act"));
                 }
             }
         }
@@ -120,17 +116,16 @@ namespace RaceGuard.Rules
 
                 reported.Add(act.Location);
                 var valueType = (type as INamedTypeSymbol)?.TypeArguments.LastOrDefault();
-                var properties = PropertiesFor(act, "LazyValues");
-                context.ReportDiagnostic(Diagnostic.Create(
+                var race = RaceDiagnostic.At(act, null, Enumerable.Empty<Location>());
+                context.ReportDiagnostic(race.Create(
                     Descriptor,
-                    act.Location,
-                    properties,
+                    PropertiesFor(race, context.Known, CheckThenActFix.LazyValues),
                     act.Path.DisplayName,
                     type.ToMessageString(),
-                    "GetOrAdd()",
-                    "a factory that " + effect,
-                    act.DescribePlace(),
-                    "Lazy<" + (valueType?.ToMessageString() ?? "T") + "> values (the factory may run on every thread that misses)"));
+                    RaceDiagnostic.PlaceOf(act).Map(place => "filled by GetOrAdd() " + place + " with a factory that " + effect + ", which may run on several threads at once"),
+                    new MessagePart(
+                        "Lazy<" + (valueType?.ToMessageString() ?? "T") + "> values (the factory may run on every thread that misses)",
+                        "Lazy<" + (valueType?.ToMessageString() ?? "T") + "> values")));
             }
         }
 
@@ -181,17 +176,13 @@ namespace RaceGuard.Rules
                     continue;
                 }
 
-                var properties = PropertiesFor(act, "CompareExchangeLoop");
-                context.ReportDiagnostic(Diagnostic.Create(
+                var race = RaceDiagnostic.At(act, increment.Syntax.GetLocation(), new[] { check.Operation.Syntax.GetLocation() });
+                context.ReportDiagnostic(race.Create(
                     Descriptor,
-                    increment.Syntax.GetLocation(),
-                    new[] { check.Operation.Syntax.GetLocation() },
-                    properties,
+                    PropertiesFor(race, context.Known, CheckThenActFix.CompareExchangeLoop),
                     act.Path.DisplayName,
                     act.Path.Type!.ToMessageString(),
-                    "a bound check",
-                    "Interlocked." + increment.TargetMethod.Name + "()",
-                    act.DescribePlace(),
+                    TwoSteps("checked against a bound and then changed with Interlocked." + increment.TargetMethod.Name + "()", act),
                     "a CompareExchange loop that re-checks the bound"));
             }
         }
@@ -236,16 +227,13 @@ namespace RaceGuard.Rules
                 }
 
                 reported.Add(act.Location);
-                var properties = PropertiesFor(act, "AddOrUpdate");
-                context.ReportDiagnostic(Diagnostic.Create(
+                var race = RaceDiagnostic.At(act, null, Enumerable.Empty<Location>());
+                context.ReportDiagnostic(race.Create(
                     Descriptor,
-                    act.Location,
-                    properties,
+                    PropertiesFor(race, context.Known, CheckThenActFix.AddOrUpdate),
                     act.Path.DisplayName,
                     type.ToMessageString(),
-                    check,
-                    "the indexer",
-                    act.DescribePlace(),
+                    TwoSteps("read with " + check + " and written back with the indexer", act),
                     "AddOrUpdate"));
             }
         }
@@ -579,20 +567,25 @@ namespace RaceGuard.Rules
             facts.AccessesByPath[act.Path].Any(other => !ReferenceEquals(other, act) && ActName(other) is not null && ParallelismQuery.MayRunInParallel(act, other));
 
         /// <summary>The properties the fix reads: the collection, its kind, and which rewrite the finding takes.</summary>
-        private static ImmutableDictionary<string, string?> PropertiesFor(SharedAccess act, string fix) =>
-            ImmutableDictionary<string, string?>.Empty
-                .Add(DiagnosticPropertyKeys.SymbolName, act.Path.DisplayName)
-                .Add(DiagnosticPropertyKeys.SymbolKind, act.Path.Root?.VariableKind())
-                .Add(DiagnosticPropertyKeys.CheckThenActFix, fix);
+        private static ImmutableDictionary<string, string?> PropertiesFor(RaceDiagnostic race, KnownSymbols known, CheckThenActFix fix)
+        {
+            var properties = race.CreateProperties(known);
+            properties[DiagnosticPropertyKeys.CheckThenActFix] = DiagnosticPropertyValues.Of(fix);
+            return properties.ToImmutable();
+        }
+
+        /// <summary>The finding's clause: "checked with ContainsKey() and then changed with Add() in Put(), two steps another thread may interleave".</summary>
+        private static MessagePart TwoSteps(string steps, SharedAccess act) =>
+            new MessagePart(steps + " " + RaceDiagnostic.PlaceOf(act).Full + ", two steps another thread may interleave", steps + " " + RaceDiagnostic.PlaceOf(act).Brief + ", not atomically");
 
         /// <summary>The one atomic call that does the check and the act together.</summary>
-        private static string FixFor(string check, string act) => act switch
+        private static CheckThenActFix FixFor(string check, string act) => act switch
         {
-            "Remove" or "TryRemove" => "TryRemove",
-            "TryUpdate" or "AddOrUpdate" => "AddOrUpdate",
-            "GetOrAdd" => "GetOrAdd",
-            _ when check == "TryGetValue" => "GetOrAdd",
-            _ => "TryAdd",
+            "Remove" or "TryRemove" => CheckThenActFix.TryRemove,
+            "TryUpdate" or "AddOrUpdate" => CheckThenActFix.AddOrUpdate,
+            "GetOrAdd" => CheckThenActFix.GetOrAdd,
+            _ when check == "TryGetValue" => CheckThenActFix.GetOrAdd,
+            _ => CheckThenActFix.TryAdd,
         };
     }
 }

@@ -99,10 +99,10 @@ namespace RaceGuard.Rules
                         continue;
                     }
 
-                    var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+                    // The guarded accesses show the policy; none is a racing access the fix must also guard (ConflictCount 0).
+                    var race = RaceDiagnostic.At(access, location, Enumerable.Empty<Location>(), guarded.Select(g => g.Operation.Syntax.GetLocation()).Distinct().Take(MaxGuardedLocations));
+                    var properties = race.CreateProperties(context.Known);
                     properties[DiagnosticPropertyKeys.SymbolName] = field.Name;
-                    properties[DiagnosticPropertyKeys.SymbolKind] = "Field";
-                    properties[DiagnosticPropertyKeys.ConflictCount] = "0";
                     if (guard.Kind is GuardKind.Lock or GuardKind.Monitor or GuardKind.LockType)
                     {
                         properties[DiagnosticPropertyKeys.ExistingLock] = guard.Key.Text;
@@ -112,14 +112,12 @@ namespace RaceGuard.Rules
                         properties[DiagnosticPropertyKeys.ExistingSemaphore] = guard.Key.Text;
                     }
 
-                    context.ReportDiagnostic(Diagnostic.Create(
+                    context.ReportDiagnostic(race.Create(
                         Descriptor,
-                        location,
-                        guarded.Select(g => g.Operation.Syntax.GetLocation()).Distinct().Take(MaxGuardedLocations),
                         properties.ToImmutable(),
                         field.Name,
                         field.Type.ToMessageString(),
-                        (access.IsWrite ? "written " : "read ") + access.DescribeReportedPlace() + (access.Guards.IsEmpty ? string.Empty : " under " + GuardName(access.Guards[0])),
+                        RaceDiagnostic.ReportedPlaceOf(access).Map(place => (access.IsWrite ? "written " : "read ") + place + (access.Guards.IsEmpty ? string.Empty : " under " + GuardName(access.Guards[0]))),
                         GuardName(guard),
                         guardedCount.ToString(CultureInfo.InvariantCulture) + " of its " + others.ToString(CultureInfo.InvariantCulture) + " other accesses"));
                 }

@@ -117,7 +117,7 @@ namespace RaceGuard.Rules
             if (type.TypeKind == TypeKind.Delegate)
             {
                 // _handlers += h: Delegate.Combine and a store, two steps; an event's add accessor does it with a CompareExchange loop.
-                advice = "a CompareExchange loop (as an event's add accessor does) or " + race.LockAdvice;
+                advice = "a CompareExchange loop or " + race.LockAdvice;
             }
             else if (method is not null && access.Path.Last is not IPropertySymbol && known.HasInterlockedMethod(method, type))
             {
@@ -129,7 +129,7 @@ namespace RaceGuard.Rules
                 advice = race.LockAdvice;
             }
 
-            return race.Create(Descriptor, properties.ToImmutable(), access.Path.DisplayName, type.ToMessageString(), access.DescribeReportedPlace(), race.OtherSide, advice);
+            return race.Create(Descriptor, properties.ToImmutable(), access.Path.DisplayName, type.ToMessageString(), RaceDiagnostic.ReportedPlaceOf(access), race.OtherSide, advice);
         }
 
         /// <summary>

@@ -30,24 +30,28 @@ namespace RaceGuard.Rules
         public abstract void Analyze(RuleContext context);
     }
 
-    /// <summary>What a rule gets for one type: its facts, the compilation's known symbols, and a way to report.</summary>
+    /// <summary>
+    /// What a rule gets for one type: its facts, the compilation's known symbols, and a way to report (the host reports
+    /// the type's findings once every rule has run, one rule per finding).
+    /// </summary>
     public readonly struct RuleContext
     {
-        private readonly SymbolAnalysisContext symbolContext;
+        private readonly System.Collections.Generic.List<Diagnostic> findings;
 
-        public RuleContext(SymbolAnalysisContext symbolContext, TypeFacts facts, KnownSymbols known)
+        public RuleContext(TypeFacts facts, KnownSymbols known, System.Collections.Generic.List<Diagnostic> findings, System.Threading.CancellationToken cancellationToken)
         {
-            this.symbolContext = symbolContext;
             Facts = facts;
             Known = known;
+            this.findings = findings;
+            CancellationToken = cancellationToken;
         }
 
         public TypeFacts Facts { get; }
 
         public KnownSymbols Known { get; }
 
-        public System.Threading.CancellationToken CancellationToken => symbolContext.CancellationToken;
+        public System.Threading.CancellationToken CancellationToken { get; }
 
-        public void ReportDiagnostic(Diagnostic diagnostic) => symbolContext.ReportDiagnostic(diagnostic);
+        public void ReportDiagnostic(Diagnostic diagnostic) => findings.Add(diagnostic);
     }
 }

@@ -89,7 +89,10 @@ namespace RaceGuard.Rules
         {
             var race = RaceDiagnostic.For(access, conflicts, facts);
             var equivalent = known.GetConcurrentEquivalent(collection);
-            var advice = race.LockAdvice + (equivalent is not null && !known.IsType(collection, known.List) ? " or use " + equivalent.ToMessageString() : string.Empty);
+            var suggestsEquivalent = equivalent is not null && !known.IsType(collection, known.List);
+            var advice = new MessagePart(
+                race.LockAdvice + (suggestsEquivalent ? " or use " + equivalent!.ToMessageString() : string.Empty),
+                race.LockAdvice + (suggestsEquivalent ? " or use a " + equivalent!.Name : string.Empty));
 
             var properties = race.CreateProperties(known);
             if (equivalent is not null)
@@ -97,7 +100,7 @@ namespace RaceGuard.Rules
                 properties[DiagnosticPropertyKeys.ConcurrentType] = equivalent.ContainingNamespace.ToDisplayString() + "." + equivalent.MetadataName;
             }
 
-            return race.Create(Descriptor, properties.ToImmutable(), access.Path.DisplayName, collection.ToMessageString(), access.DescribeReportedPlace(), race.OtherSide, advice);
+            return race.Create(Descriptor, properties.ToImmutable(), access.Path.DisplayName, collection.ToMessageString(), RaceDiagnostic.ReportedPlaceOf(access), race.OtherSide, advice);
         }
     }
 }

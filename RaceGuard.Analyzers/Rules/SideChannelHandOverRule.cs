@@ -76,27 +76,25 @@ namespace RaceGuard.Rules
                 }
 
                 var (kind, wait) = CompletionSignals.OrderingBefore(region, read.Anchor, context.Known);
-                var properties = ImmutableDictionary.CreateBuilder<string, string?>();
-                properties[DiagnosticPropertyKeys.SymbolName] = read.Path.DisplayName;
-                properties[DiagnosticPropertyKeys.SymbolKind] = "Local";
-                properties[DiagnosticPropertyKeys.HandOverFinding] = "Read";
-                properties[DiagnosticPropertyKeys.Signal] = kind.ToString();
-                properties[DiagnosticPropertyKeys.ConflictCount] = writes.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                var additional = writes.Select(w => w.Location).Append(region.Start.Syntax.GetLocation());
+                var ordering = new List<Location> { region.Start.Syntax.GetLocation() };
                 if (wait is not null)
                 {
-                    additional = additional.Append(wait.Syntax.GetLocation());
+                    ordering.Add(wait.Syntax.GetLocation());
                 }
 
-                context.ReportDiagnostic(Diagnostic.Create(
+                var race = RaceDiagnostic.At(read, read.Operation.Syntax.GetLocation(), writes.Select(w => w.Location), ordering);
+                var properties = race.CreateProperties(context.Known);
+                properties[DiagnosticPropertyKeys.HandOverFinding] = DiagnosticPropertyValues.Of(HandOverFinding.Read);
+                properties[DiagnosticPropertyKeys.Signal] = DiagnosticPropertyValues.Of(kind);
+                context.ReportDiagnostic(race.Create(
                     Descriptor,
-                    read.Operation.Syntax.GetLocation(),
-                    additional,
                     properties.ToImmutable(),
                     read.Path.DisplayName,
                     read.Path.Type?.ToMessageString() ?? "?",
-                    "read in " + read.Member.Describe() + " after the " + region.Construct + " that assigns it, ordered by " + CompletionSignals.Describe(kind, wait),
-                    "the hand-over breaks on the first early return, timeout or cancellation; await the task (or thread) that writes it, or pass the error through the channel's or TaskCompletionSource's completion"));
+                    new MessagePart(
+                        "set by the " + region.Construct + " and read in " + read.Member.Describe() + " ordered by " + CompletionSignals.Describe(kind, wait),
+                        "set by the " + region.Construct + " and read in " + read.Member.Describe() + " after " + (kind == SignalKind.None ? "no signal" : "a side signal only")),
+                    "wait for its task instead, or pass the error with the completion"));
                 return;
             }
         }
@@ -113,19 +111,21 @@ namespace RaceGuard.Rules
                     continue;
                 }
 
-                var properties = ImmutableDictionary.CreateBuilder<string, string?>();
-                properties[DiagnosticPropertyKeys.SymbolName] = write.Path.DisplayName;
-                properties[DiagnosticPropertyKeys.SymbolKind] = "Local";
-                properties[DiagnosticPropertyKeys.HandOverFinding] = "WriteAfterSignal";
-                context.ReportDiagnostic(Diagnostic.Create(
+                var race = RaceDiagnostic.At(write, null, Enumerable.Empty<Location>(), new[] { signal.Syntax.GetLocation(), region.Start.Syntax.GetLocation() });
+                var properties = race.CreateProperties(context.Known);
+                properties[DiagnosticPropertyKeys.HandOverFinding] = DiagnosticPropertyValues.Of(HandOverFinding.WriteAfterSignal);
+                var signalText = signal.Syntax.ToString();
+                context.ReportDiagnostic(race.Create(
                     Descriptor,
-                    write.Location,
-                    new[] { signal.Syntax.GetLocation(), region.Start.Syntax.GetLocation() },
                     properties.ToImmutable(),
                     write.Path.DisplayName,
                     write.Path.Type?.ToMessageString() ?? "?",
-                    "assigned inside the " + region.Construct + " after '" + signal.Syntax + "', the signal its reader waits for",
-                    "the reader may already have read it; assign it before the signal, or pass it with the completion itself (writer.Complete(ex), tcs.TrySetException(ex))"));
+                    new MessagePart(
+                        "assigned inside the " + region.Construct + " after '" + signalText + "', the signal its reader waits for",
+                        "assigned inside the " + region.Construct + " after the signal its reader waits for"),
+                    new MessagePart(
+                        "assign it before the signal, or pass it with the completion (writer.Complete(ex), tcs.TrySetException(ex))",
+                        "assign it before the signal, or pass it with the completion")));
             }
         }
 

@@ -69,7 +69,7 @@ namespace RaceGuard.Rules
 
         private Diagnostic CreateDiagnostic(SharedAccess send, List<SharedAccess> conflicts, TypeFacts facts, KnownSymbols known)
         {
-            var race = RaceDiagnostic.For(send, conflicts, facts);
+            var race = RaceDiagnostic.For(send, conflicts, facts, writeVerb: "send on");
             var properties = race.CreateProperties(known);
             var semaphore = ExistingSemaphore(send, facts);
             if (semaphore is not null)
@@ -83,9 +83,9 @@ namespace RaceGuard.Rules
                 properties.ToImmutable(),
                 send.Path.DisplayName,
                 type.ToMessageString(),
-                (send.MemberName ?? "send") + "() " + send.DescribePlace(),
+                RaceDiagnostic.PlaceOf(send),
                 race.OtherSide,
-                WhatGoesWrong(type, known),
+                new MessagePart(WhatGoesWrong(type, known), "it takes one send at a time"),
                 semaphore is null ? "one SemaphoreSlim(1, 1)" : "the semaphore '" + semaphore + "'");
         }
 
@@ -99,30 +99,25 @@ namespace RaceGuard.Rules
                 .OrderByDescending(g => g.Count())
                 .FirstOrDefault()?.Key;
 
-        /// <summary>The runtime failure, in the words of the target's type.</summary>
+        /// <summary>The runtime failure, in the words of the target's type (the description quotes the exceptions).</summary>
         private static string WhatGoesWrong(ITypeSymbol type, KnownSymbols known)
         {
             if (known.IsWebSocket(type))
             {
-                return "a WebSocket allows one outstanding send at a time, so the second throws \"There is already one outstanding 'SendAsync' call\" or interleaves frames";
+                return "a WebSocket allows one send at a time";
             }
 
             if (known.IsSocket(type))
             {
-                return "concurrent sends on one Socket interleave their bytes";
+                return "concurrent sends interleave their bytes";
             }
 
-            if (known.IsPipeWriter(type))
+            if (known.IsPipeWriter(type) || known.IsTextOrBinaryWriter(type))
             {
-                return "a PipeWriter is not thread-safe: concurrent writes corrupt its buffer";
+                return "it is not thread-safe";
             }
 
-            if (known.IsTextOrBinaryWriter(type))
-            {
-                return "a writer is not thread-safe: concurrent writes interleave or corrupt its buffer";
-            }
-
-            return "a stream allows one write at a time: concurrent writes interleave or throw \"The WriteAsync method cannot be called when another write operation is pending\"";
+            return "a stream allows one write at a time";
         }
     }
 }

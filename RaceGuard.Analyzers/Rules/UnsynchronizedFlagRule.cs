@@ -102,6 +102,10 @@ namespace RaceGuard.Rules
         private static bool Unguarded(ImmutableArray<Guard> guards, AccessKind kind) =>
             kind == AccessKind.Read ? guards.IsEmpty : !guards.Any(g => g.Exclusive);
 
+        private const string LoopAdvice = "the loop may never see the change; use Volatile.Read/Write, volatile or a CancellationToken";
+
+        private const string BriefLoopAdvice = "the loop may miss it; use Volatile or a CancellationToken";
+
         /// <summary>
         /// <c>while (_running)</c> in code that runs concurrently, while another thread writes the flag: the JIT may read it
         /// once and loop forever. Reports the read and the plain writes racing with it.
@@ -128,8 +132,10 @@ namespace RaceGuard.Rules
                     Properties(race, context.Known, FlagFinding.LoopRead),
                     read.Path.DisplayName,
                     read.Path.Type!.ToMessageString(),
-                    "read without Volatile or a lock in the " + part + " of a " + loop + " " + read.DescribePlace() + ", racing with " + race.OtherSide,
-                    "the loop may never see the change; use Volatile.Read/Volatile.Write, make it volatile, or use a CancellationToken"));
+                    new MessagePart(
+                        "read in the " + part + " of a " + loop + " " + read.DescribePlace() + " while " + race.OtherSide.Full,
+                        "read in a " + loop + " " + read.DescribePlace(brief: true) + " while " + race.OtherSide.Brief),
+                    new MessagePart(LoopAdvice, BriefLoopAdvice)));
 
                 foreach (var write in writers)
                 {
@@ -145,8 +151,10 @@ namespace RaceGuard.Rules
                         Properties(writeRace, context.Known, FlagFinding.LoopWrite),
                         write.Path.DisplayName,
                         write.Path.Type!.ToMessageString(),
-                        "written without Volatile or a lock " + write.DescribePlace() + ", racing with the read in the " + part + " of the " + loop + " " + read.DescribePlace(),
-                        "the loop may never see the change; use Volatile.Write/Volatile.Read, make it volatile, or use a CancellationToken"));
+                        new MessagePart(
+                            "written " + write.DescribePlace() + " while a " + loop + " " + read.DescribePlace() + " reads it in its " + part,
+                            "written " + write.DescribePlace(brief: true) + " while a " + loop + " " + read.DescribePlace(brief: true) + " reads it"),
+                        new MessagePart(LoopAdvice, BriefLoopAdvice)));
                 }
             }
         }
@@ -192,10 +200,12 @@ namespace RaceGuard.Rules
                 reported.Add(set.Location);
                 var race = RaceDiagnostic.For(set, conflicts, context.Facts);
                 var self = RaceDiagnostic.For(set, new[] { set }, context.Facts);
-                var detail = "checked and then set without Interlocked or a lock " + set.DescribePlace() + ", racing with " + self.OtherSide;
-                var advice = "two callers may both pass the check; use Interlocked.CompareExchange on an int, or a lock";
+                var detail = new MessagePart(
+                    "checked and then set " + set.DescribePlace() + " while " + self.OtherSide.Full,
+                    "checked and then set " + set.DescribePlace(brief: true) + " while " + self.OtherSide.Brief);
+                MessagePart advice = "both may pass the check; use Interlocked.CompareExchange on an int, or a lock";
                 var properties = Properties(race, context.Known, FlagFinding.TestAndSet);
-                context.ReportDiagnostic(Diagnostic.Create(Descriptor, check.Location, race.AdditionalLocations.Insert(0, set.Location), properties, check.Path.DisplayName, check.Path.Type!.ToMessageString(), detail, advice));
+                context.ReportDiagnostic(race.ReportedAt(check.Location, set.Location).Create(Descriptor, properties, check.Path.DisplayName, check.Path.Type!.ToMessageString(), detail, advice));
                 context.ReportDiagnostic(race.Create(Descriptor, properties, set.Path.DisplayName, set.Path.Type!.ToMessageString(), detail, advice));
             }
         }
@@ -237,14 +247,12 @@ namespace RaceGuard.Rules
                 reported.Add(check.Location);
                 var race = RaceDiagnostic.For(check, new[] { set }, context.Facts);
                 var properties = Properties(race, context.Known, FlagFinding.CheckThenStart);
-                context.ReportDiagnostic(Diagnostic.Create(
+                context.ReportDiagnostic(race.ReportedAt(check.Location, set.Location).Create(
                     Descriptor,
-                    check.Location,
-                    race.AdditionalLocations.Remove(set.Location).Insert(0, set.Location),
                     properties,
                     check.Path.DisplayName,
                     check.Path.Type!.ToMessageString(),
-                    "checked " + check.DescribePlace() + " but set only by the " + started.Construct + " it starts",
+                    RaceDiagnostic.PlaceOf(check).Map(place => "checked " + place + " but set only by the " + started.Construct + " it starts"),
                     "a second call may start it again; set it at the check with Interlocked"));
             }
         }
@@ -278,8 +286,8 @@ namespace RaceGuard.Rules
                     Properties(race, context.Known, FlagFinding.ParallelRead),
                     read.Path.DisplayName,
                     read.Path.Type!.ToMessageString(),
-                    "read to stop early " + read.DescribePlace() + " while other instances of it set it",
-                    "they may not see the set; use Volatile.Read/Volatile.Write or ParallelLoopState.Stop()"));
+                    RaceDiagnostic.PlaceOf(read).Map(place => "read to stop early " + place + " while other runs of it set it"),
+                    "they may miss the set; use Volatile.Read/Write or ParallelLoopState.Stop()"));
             }
         }
 
@@ -318,8 +326,8 @@ namespace RaceGuard.Rules
                     Properties(race, context.Known, FlagFinding.TeardownRead),
                     read.Path.DisplayName,
                     read.Path.Type!.ToMessageString(),
-                    "checked without Volatile or a lock " + read.DescribePlace() + " while " + teardowns[0].Member.Describe() + " sets it",
-                    "the tick may miss the set and run after it; use Volatile.Read/Volatile.Write, or a lock around the check and the teardown"));
+                    RaceDiagnostic.PlaceOf(read).Map(place => "checked " + place + " while " + teardowns[0].Member.Describe() + " may set it on another thread"),
+                    new MessagePart("the tick may miss the set and run after it; use Volatile.Read/Write, or a lock around the check and the teardown", "the tick may run after it; use Volatile or a lock")));
             }
         }
 
@@ -405,8 +413,10 @@ namespace RaceGuard.Rules
                     Properties(race, context.Known, access.Kind == AccessKind.Read ? FlagFinding.UnlockedRead : FlagFinding.UnlockedWrite),
                     access.Path.DisplayName,
                     access.Path.Type!.ToMessageString(),
-                    verb + " without the lock '" + gate + "' that guards its writes " + access.DescribeReportedPlace() + ", racing with " + race.OtherSide,
-                    "it may act on a stale value; take the lock '" + gate + "' here too, or use Volatile.Read/Volatile.Write"));
+                    new MessagePart(
+                        verb + " " + access.DescribeReportedPlace() + " outside the lock '" + gate + "' of its writes while " + race.OtherSide.Full,
+                        verb + " " + access.DescribeReportedPlace(brief: true) + " outside the lock '" + gate + "' of its writes while " + race.OtherSide.Brief),
+                    "take the lock here too, or use Volatile.Read/Write"));
             }
         }
 
@@ -496,19 +506,5 @@ namespace RaceGuard.Rules
             var index = block.Operations.IndexOf(conditional);
             return index >= 0 && block.Operations.Skip(index + 1).Take(3).Any(o => o.Syntax.Span.Contains(assignment.Syntax.Span) && o is IExpressionStatementOperation);
         }
-
-    }
-
-    /// <summary>Which RG0002 finding a diagnostic is, for the code fixes.</summary>
-    public enum FlagFinding
-    {
-        LoopRead,
-        LoopWrite,
-        TestAndSet,
-        CheckThenStart,
-        ParallelRead,
-        TeardownRead,
-        UnlockedRead,
-        UnlockedWrite,
     }
 }

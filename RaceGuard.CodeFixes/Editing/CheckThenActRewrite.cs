@@ -52,16 +52,13 @@ namespace RaceGuard.CodeFixes.Editing
         public static string? TitleFor(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken) =>
             PlanFor(root, model, diagnostic, cancellationToken) is { } plan ? "Use " + plan.Method : null;
 
-        public static async Task<Document?> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        public static Document? Apply(EditContext context, IEnumerable<Diagnostic> diagnostics)
         {
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            if (root is null || model is null)
-            {
-                return null;
-            }
+            var root = context.Root;
+            var model = context.Model;
+            var cancellationToken = context.CancellationToken;
 
-            var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
+            var editor = context.Editor;
             var done = new HashSet<SyntaxNode>();
             foreach (var diagnostic in diagnostics)
             {
@@ -77,17 +74,18 @@ namespace RaceGuard.CodeFixes.Editing
                 }
             }
 
-            return done.Count == 0 ? null : document.WithSyntaxRoot(editor.GetChangedRoot());
+            return done.Count == 0 ? null : context.ChangedDocument();
         }
 
         private static Plan? PlanFor(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
-            if (diagnostic.Properties.TryGetValue(DiagnosticPropertyKeys.CheckThenActFix, out var update) && update == "AddOrUpdate" && diagnostic.Location.SourceTree == root.SyntaxTree)
+            var fix = diagnostic.Get<CheckThenActFix>(DiagnosticPropertyKeys.CheckThenActFix);
+            if (fix == CheckThenActFix.AddOrUpdate && diagnostic.Location.SourceTree == root.SyntaxTree)
             {
                 return AddOrUpdate(root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true));
             }
 
-            if (!diagnostic.Properties.TryGetValue(DiagnosticPropertyKeys.CheckThenActFix, out var method) || method is null ||
+            if (fix is not { } method ||
                 diagnostic.Location.SourceTree != root.SyntaxTree || diagnostic.AdditionalLocations.Count == 0 ||
                 root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not ExpressionSyntax act ||
                 act.Parent is not ExpressionStatementSyntax actStatement ||
@@ -96,7 +94,7 @@ namespace RaceGuard.CodeFixes.Editing
                 return null;
             }
 
-            if (method == "MergeLocks")
+            if (method == CheckThenActFix.MergeLocks)
             {
                 return MergeLocks(act, check);
             }
@@ -117,7 +115,7 @@ namespace RaceGuard.CodeFixes.Editing
 
             switch (method)
             {
-                case "TryAdd" when checkName == "ContainsKey" && ValueAdded(act) is { } value:
+                case CheckThenActFix.TryAdd when checkName == "ContainsKey" && ValueAdded(act) is { } value:
                 {
                     var tryAdd = Call(collection, "TryAdd", key, value);
 
@@ -139,11 +137,11 @@ namespace RaceGuard.CodeFixes.Editing
                     return null;
                 }
 
-                case "TryRemove" when !negated && checkName is "ContainsKey" && act is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "TryRemove" } } tryRemove &&
+                case CheckThenActFix.TryRemove when !negated && checkName is "ContainsKey" && act is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "TryRemove" } } tryRemove &&
                                       ifStatement.Statement is BlockSyntax removeBlock && removeBlock.Statements.FirstOrDefault() == actStatement:
                     return new Plan("TryRemove", ifStatement, actStatement, condition, tryRemove.WithoutTrivia().WithTriviaFrom(condition));
 
-                case "GetOrAdd" when negated && checkName == "TryGetValue" && ifStatement.Else is null && ifStatement.Statement is BlockSyntax { Statements.Count: 2 } create &&
+                case CheckThenActFix.GetOrAdd when negated && checkName == "TryGetValue" && ifStatement.Else is null && ifStatement.Statement is BlockSyntax { Statements.Count: 2 } create &&
                                      create.Statements[1] == actStatement &&
                                      check.ArgumentList.Arguments.Count == 2 && check.ArgumentList.Arguments[1].Expression is DeclarationExpressionSyntax { Designation: SingleVariableDesignationSyntax variable } &&
                                      create.Statements[0] is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { Left: IdentifierNameSyntax assigned } creation } &&

@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
+using RaceGuard.ConcurrencyModel;
 using RaceGuard.Diagnostics;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
@@ -20,17 +21,14 @@ namespace RaceGuard.CodeFixes.Editing
     /// </summary>
     internal static class ConcurrentCollectionRewrite
     {
-        public static async Task<Document?> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        public static Document? Apply(EditContext context, IEnumerable<Diagnostic> diagnostics)
         {
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            if (root is null || model is null)
-            {
-                return null;
-            }
+            var root = context.Root;
+            var model = context.Model;
+            var cancellationToken = context.CancellationToken;
 
             var plans = diagnostics
-                .Select(d => CreatePlan(root, model, SyntaxGenerator.GetGenerator(document), d, cancellationToken))
+                .Select(d => CreatePlan(root, model, context.Generator, d, cancellationToken))
                 .Where(p => p is not null)
                 .GroupBy(p => p!.Symbol, SymbolEqualityComparer.Default)
                 .Select(g => g.First()!)
@@ -40,7 +38,7 @@ namespace RaceGuard.CodeFixes.Editing
                 return null;
             }
 
-            var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+            var editor = context.Editor;
             foreach (var plan in plans)
             {
                 foreach (var edit in plan.Edits)
@@ -55,9 +53,8 @@ namespace RaceGuard.CodeFixes.Editing
         /// <summary>The rewrite for the variable of <paramref name="diagnostic"/>, or null when some use does not translate.</summary>
         public static Plan? CreatePlan(SyntaxNode root, SemanticModel model, SyntaxGenerator generator, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
-            if (!diagnostic.Properties.TryGetValue(DiagnosticPropertyKeys.ConcurrentType, out var metadataName) || metadataName is null ||
-                model.Compilation.GetTypeByMetadataName(metadataName) is not { } concurrentDefinition ||
-                SharedVariable.Find(root, model, diagnostic, cancellationToken) is not { } symbol)
+            var known = KnownSymbols.For(model.Compilation);
+            if (!diagnostic.Properties.ContainsKey(DiagnosticPropertyKeys.ConcurrentType) || SharedVariable.Find(root, model, diagnostic, cancellationToken) is not { } symbol)
             {
                 return null;
             }
@@ -72,14 +69,13 @@ namespace RaceGuard.CodeFixes.Editing
             };
 
             if (declaredType is not INamedTypeSymbol collection || scope is null || scope.SyntaxTree != root.SyntaxTree ||
-                collection.OriginalDefinition.ContainingNamespace.ToDisplayString() != "System.Collections.Generic" ||
-                collection.Arity != concurrentDefinition.Arity)
+                !SymbolEqualityComparer.Default.Equals(known.GetNonThreadSafeCollection(collection), collection) ||
+                known.GetConcurrentEquivalent(collection) is not { } concurrent)
             {
                 return null;
             }
 
-            var concurrent = concurrentDefinition.Construct(collection.TypeArguments.ToArray());
-            var isDictionary = collection.OriginalDefinition.Name == "Dictionary";
+            var isDictionary = known.IsType(collection, known.Dictionary);
             var edits = new List<Edit>();
             var typeSyntax = (TypeSyntax)generator.TypeExpression(concurrent)
                 .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);

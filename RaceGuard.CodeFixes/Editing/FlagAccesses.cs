@@ -5,7 +5,6 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using RaceGuard.Diagnostics;
-using RaceGuard.Rules;
 
 namespace RaceGuard.CodeFixes.Editing
 {
@@ -14,7 +13,7 @@ namespace RaceGuard.CodeFixes.Editing
     {
         /// <summary>Which RG0002 finding the diagnostic is (the analyzer writes <see cref="FlagFinding"/> by name); null when it carries none.</summary>
         public static FlagFinding? FindingOf(Diagnostic diagnostic) =>
-            diagnostic.Properties.TryGetValue(DiagnosticPropertyKeys.FlagFinding, out var finding) && System.Enum.TryParse<FlagFinding>(finding, out var parsed) ? parsed : null;
+            diagnostic.Get<FlagFinding>(DiagnosticPropertyKeys.FlagFinding);
 
         /// <summary>True for the findings a Volatile access or a volatile field fixes: a loop's read and write, a Parallel body's early-exit flag, a timer's teardown flag, and accesses outside the lock of the writes.</summary>
         public static bool IsVisibilityFinding(Diagnostic diagnostic) =>

@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
+using RaceGuard.ConcurrencyModel;
 using RaceGuard.Diagnostics;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
@@ -55,7 +56,7 @@ namespace RaceGuard.CodeFixes.Editing
 
         private static Finding? FindingOf(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
-            if (!diagnostic.Properties.TryGetValue(DiagnosticPropertyKeys.HandOverFinding, out var finding) || finding != "Read" ||
+            if (diagnostic.Get<HandOverFinding>(DiagnosticPropertyKeys.HandOverFinding) != HandOverFinding.Read ||
                 diagnostic.Location.SourceTree != root.SyntaxTree ||
                 root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not IdentifierNameSyntax read ||
                 model.GetSymbolInfo(read, cancellationToken).Symbol is not ILocalSymbol variable ||
@@ -69,7 +70,7 @@ namespace RaceGuard.CodeFixes.Editing
                 .Where(l => l.SourceTree == root.SyntaxTree)
                 .Select(l => root.FindNode(l.SourceSpan, getInnermostNodeForTie: true))
                 .OfType<InvocationExpressionSyntax>()
-                .FirstOrDefault(i => model.GetSymbolInfo(i, cancellationToken).Symbol is IMethodSymbol { Name: "Run" or "StartNew", ReturnType.Name: "Task" });
+                .FirstOrDefault(i => model.GetSymbolInfo(i, cancellationToken).Symbol is IMethodSymbol { Name: "Run" or "StartNew" } run && KnownSymbols.For(model.Compilation).IsTaskType(run.ReturnType));
             if (start?.ArgumentList.Arguments.FirstOrDefault()?.Expression is not LambdaExpressionSyntax body)
             {
                 return null;
@@ -109,16 +110,13 @@ namespace RaceGuard.CodeFixes.Editing
             }
         }
 
-        public static async Task<Document?> AwaitTaskAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        public static Document? AwaitTask(EditContext context, IEnumerable<Diagnostic> diagnostics)
         {
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            if (root is null || model is null)
-            {
-                return null;
-            }
+            var root = context.Root;
+            var model = context.Model;
+            var cancellationToken = context.CancellationToken;
 
-            var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
+            var editor = context.Editor;
             var changed = false;
             var starts = new HashSet<InvocationExpressionSyntax>();
             var waitsBefore = new HashSet<StatementSyntax>();
@@ -150,7 +148,7 @@ namespace RaceGuard.CodeFixes.Editing
                 changed = true;
             }
 
-            return changed ? document.WithSyntaxRoot(editor.GetChangedRoot()) : null;
+            return changed ? context.ChangedDocument() : null;
         }
 
         // ---- Propagate the error through the channel's or the TaskCompletionSource's completion ---------------------
@@ -189,7 +187,8 @@ namespace RaceGuard.CodeFixes.Editing
 
         private static Completion? CompletionOf(Finding finding, SemanticModel model, bool channel, CancellationToken cancellationToken)
         {
-            var exception = model.Compilation.GetTypeByMetadataName("System.Exception");
+            var known = KnownSymbols.For(model.Compilation);
+            var exception = known.Exception;
             if (exception is null || !IsExceptionVariable(finding.Variable, exception) || ErrorAssignments(finding, model, exception, cancellationToken) is not { Count: > 0 })
             {
                 return null;
@@ -201,7 +200,7 @@ namespace RaceGuard.CodeFixes.Editing
                 .ToList();
             if (channel)
             {
-                var completions = calls.Where(c => c.Method!.Name is "Complete" or "TryComplete" && c.Method.ContainingType.Name == "ChannelWriter").ToList();
+                var completions = calls.Where(c => c.Method!.Name is "Complete" or "TryComplete" && known.IsType(c.Method.ContainingType, known.ChannelWriter)).ToList();
                 if (completions.Count == 0 || ((MemberAccessExpressionSyntax)completions[0].Call.Expression).Expression is not { } writer)
                 {
                     return null;
@@ -224,7 +223,8 @@ namespace RaceGuard.CodeFixes.Editing
                     MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, reader.WithoutTrivia(), IdentifierName("Completion")));
             }
 
-            var results = calls.Where(c => c.Method!.Name is "SetResult" or "TrySetResult" && c.Method.ContainingType.Name == "TaskCompletionSource").ToList();
+            var results = calls.Where(c => c.Method!.Name is "SetResult" or "TrySetResult" &&
+                                           (known.IsType(c.Method.ContainingType, known.TaskCompletionSource) || known.IsType(c.Method.ContainingType, known.TaskCompletionSourceOfT))).ToList();
             if (results.Count == 0 || ((MemberAccessExpressionSyntax)results[0].Call.Expression).Expression is not IdentifierNameSyntax source)
             {
                 return null;
@@ -287,17 +287,18 @@ namespace RaceGuard.CodeFixes.Editing
             return false;
         }
 
-        public static async Task<Document?> CompleteAsync(Document document, IEnumerable<Diagnostic> diagnostics, bool channel, CancellationToken cancellationToken)
+        public static Document? Complete(EditContext context, IEnumerable<Diagnostic> diagnostics, bool channel)
         {
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            var exception = model?.Compilation.GetTypeByMetadataName("System.Exception");
-            if (root is null || model is null || exception is null)
+            var document = context.Document;
+            var root = context.Root;
+            var model = context.Model;
+            var cancellationToken = context.CancellationToken;
+            if (context.Known.Exception is not { } exception)
             {
                 return null;
             }
 
-            var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
+            var editor = context.Editor;
             var done = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
             foreach (var diagnostic in diagnostics)
             {

@@ -35,17 +35,14 @@ namespace RaceGuard.CodeFixes.Editing
             public ExpressionSyntax Expression { get; }
         }
 
-        public static async Task<Document?> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        public static Document? Apply(EditContext context, IEnumerable<Diagnostic> diagnostics)
         {
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            if (root is null || model is null)
-            {
-                return null;
-            }
+            var root = context.Root;
+            var model = context.Model;
+            var cancellationToken = context.CancellationToken;
 
-            var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
-            var generator = SyntaxGenerator.GetGenerator(document);
+            var editor = context.Editor;
+            var generator = context.Generator;
             var changed = false;
             foreach (var diagnostic in diagnostics)
             {
@@ -56,7 +53,7 @@ namespace RaceGuard.CodeFixes.Editing
                 }
             }
 
-            return changed ? document.WithSyntaxRoot(editor.GetChangedRoot()) : null;
+            return changed ? context.ChangedDocument() : null;
         }
 
         /// <summary>The rewrite of the update <paramref name="diagnostic"/> reports, or null when no Interlocked call keeps its meaning.</summary>

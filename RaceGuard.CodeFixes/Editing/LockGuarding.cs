@@ -9,8 +9,8 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
+using RaceGuard.ConcurrencyModel;
 using RaceGuard.Diagnostics;
-using RaceGuard.Rules;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
 namespace RaceGuard.CodeFixes.Editing
@@ -21,15 +21,12 @@ namespace RaceGuard.CodeFixes.Editing
     /// </summary>
     internal static class LockGuarding
     {
-        /// <summary>Applies the guard for every variable named by <paramref name="diagnostics"/> (all in <paramref name="document"/>); null when it cannot be done safely.</summary>
-        public static async Task<Document?> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        /// <summary>Applies the guard for every variable named by <paramref name="diagnostics"/> (all in the context's document); null when it cannot be done safely.</summary>
+        public static Document? Apply(EditContext context, IEnumerable<Diagnostic> diagnostics)
         {
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            if (root is null || model is null)
-            {
-                return null;
-            }
+            var root = context.Root;
+            var model = context.Model;
+            var cancellationToken = context.CancellationToken;
 
             var plans = new List<Plan>();
             var introduced = new HashSet<string>();
@@ -50,7 +47,7 @@ namespace RaceGuard.CodeFixes.Editing
 
             // Two variables' plans must not wrap overlapping code: keep the first plan touching a statement.
             var claimed = new List<SyntaxNode>();
-            var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+            var editor = context.Editor;
             foreach (var plan in plans)
             {
                 var touched = plan.Targets.SelectMany(plan.StatementsOf).ToList();
@@ -132,7 +129,7 @@ namespace RaceGuard.CodeFixes.Editing
 
             var properties = diagnostics[0].Properties;
             properties.TryGetValue(DiagnosticPropertyKeys.ExistingLock, out var existing);
-            var useLockType = properties.TryGetValue(DiagnosticPropertyKeys.UseLockType, out var lockType) && lockType == "true";
+            var useLockType = diagnostics[0].IsSet(DiagnosticPropertyKeys.UseLockType);
             if (existing is not null)
             {
                 // Accesses already inside a lock on that object stay as they are (no lock inside the same lock).
@@ -355,7 +352,7 @@ namespace RaceGuard.CodeFixes.Editing
                         editor.ReplaceNode(statement, (current, _) => Lock(gate, (StatementSyntax)current).WithTriviaFrom(current));
                         break;
                     case LambdaExpressionSyntax lambda:
-                        var returnsValue = model.GetSymbolInfo(lambda, cancellationToken).Symbol is IMethodSymbol { ReturnsVoid: false } method && !(method.IsAsync && method.ReturnType.Name == "Task" && method.ReturnType is INamedTypeSymbol { IsGenericType: false });
+                        var returnsValue = model.GetSymbolInfo(lambda, cancellationToken).Symbol is IMethodSymbol { ReturnsVoid: false } method && !(method.IsAsync && KnownSymbols.For(model.Compilation) is var known && known.IsType(method.ReturnType, known.Task));
                         editor.ReplaceNode(lambda, (current, _) =>
                         {
                             var currentLambda = (LambdaExpressionSyntax)current;

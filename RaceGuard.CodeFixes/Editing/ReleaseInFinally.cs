@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+using RaceGuard.ConcurrencyModel;
 
 namespace RaceGuard.CodeFixes.Editing
 {
@@ -51,16 +52,13 @@ namespace RaceGuard.CodeFixes.Editing
                 ? (plan.MonitorTarget is null ? "Release in a finally" : "Use a lock statement")
                 : null;
 
-        public static async Task<Document?> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        public static Document? Apply(EditContext context, IEnumerable<Diagnostic> diagnostics)
         {
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            if (root is null || model is null)
-            {
-                return null;
-            }
+            var root = context.Root;
+            var model = context.Model;
+            var cancellationToken = context.CancellationToken;
 
-            var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
+            var editor = context.Editor;
             var claimed = new List<Microsoft.CodeAnalysis.Text.TextSpan>();
             var changed = false;
             foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
@@ -81,7 +79,7 @@ namespace RaceGuard.CodeFixes.Editing
                 changed = true;
             }
 
-            return changed ? document.WithSyntaxRoot(editor.GetChangedRoot()) : null;
+            return changed ? context.ChangedDocument() : null;
         }
 
         private static Plan? PlanFor(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
@@ -131,7 +129,8 @@ namespace RaceGuard.CodeFixes.Editing
 
             // Monitor.Enter(x) .. Monitor.Exit(x) with no await between: a lock statement says it all.
             ExpressionSyntax? monitorTarget = null;
-            if (model.GetSymbolInfo(acquireCall, cancellationToken).Symbol is IMethodSymbol { Name: "Enter", ContainingType.Name: "Monitor", Parameters.Length: 1 } &&
+            var known = KnownSymbols.For(model.Compilation);
+            if (model.GetSymbolInfo(acquireCall, cancellationToken).Symbol is IMethodSymbol { Name: "Enter", Parameters.Length: 1 } enter && known.IsType(enter.ContainingType, known.Monitor) &&
                 !body.Any(s => s.DescendantNodesAndSelf(n => n is not AnonymousFunctionExpressionSyntax).Any(n => n is AwaitExpressionSyntax)))
             {
                 monitorTarget = acquireCall.ArgumentList.Arguments[0].Expression;

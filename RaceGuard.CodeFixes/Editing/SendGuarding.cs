@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
+using RaceGuard.ConcurrencyModel;
 using RaceGuard.Diagnostics;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
@@ -56,7 +57,11 @@ namespace RaceGuard.CodeFixes.Editing
 
             public SyntaxNode Function { get; }
 
-            /// <summary>The cancellation token the send is given, for <c>WaitAsync</c>; null for none or <c>CancellationToken.None</c>.</summary>
+            /// <summary><c>Task&lt;T&gt;</c> or <c>ValueTask&lt;T&gt;</c>: an async function that yields a value.</summary>
+        private static bool IsTaskOfValue(ITypeSymbol type, SemanticModel model) =>
+            KnownSymbols.For(model.Compilation) is var known && (known.IsType(type, known.TaskOfT) || known.IsType(type, known.ValueTaskOfT));
+
+        /// <summary>The cancellation token the send is given, for <c>WaitAsync</c>; null for none or <c>CancellationToken.None</c>.</summary>
             public ExpressionSyntax? Token { get; }
 
             /// <summary>For a function body that is wrapped: whether it yields a value (<c>Task&lt;T&gt;</c>, or non-void when sync).</summary>
@@ -77,17 +82,18 @@ namespace RaceGuard.CodeFixes.Editing
             return "Guard sends to '" + target.Name + "' with a SemaphoreSlim" + (own.Kind == WrapKind.SyncStatement ? " (Wait)" : string.Empty);
         }
 
-        public static async Task<Document?> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        public static Document? Apply(EditContext context, IEnumerable<Diagnostic> diagnostics)
         {
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            if (root is null || model is null || model.Compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim") is not { } semaphoreType)
+            var root = context.Root;
+            var model = context.Model;
+            var cancellationToken = context.CancellationToken;
+            if (context.Known.SemaphoreSlim is not { } semaphoreType)
             {
                 return null;
             }
 
-            var generator = SyntaxGenerator.GetGenerator(document);
-            var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
+            var generator = context.Generator;
+            var editor = context.Editor;
             var introduced = new HashSet<string>();
             var claimed = new List<SyntaxNode>();
             var changed = false;
@@ -140,7 +146,7 @@ namespace RaceGuard.CodeFixes.Editing
                 changed = true;
             }
 
-            return changed ? document.WithSyntaxRoot(editor.GetChangedRoot()) : null;
+            return changed ? context.ChangedDocument() : null;
         }
 
         /// <summary>"Guard with the semaphore '_gate'" for an inconsistently guarded field (RG0007), or null when it does not apply.</summary>
@@ -150,16 +156,13 @@ namespace RaceGuard.CodeFixes.Editing
                 : null;
 
         /// <summary>Wraps each unguarded access of the diagnostics in the semaphore that guards the field's other accesses.</summary>
-        public static async Task<Document?> GuardAccessesAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        public static Document? GuardAccesses(EditContext context, IEnumerable<Diagnostic> diagnostics)
         {
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            if (root is null || model is null)
-            {
-                return null;
-            }
+            var root = context.Root;
+            var model = context.Model;
+            var cancellationToken = context.CancellationToken;
 
-            var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
+            var editor = context.Editor;
             var claimed = new List<SyntaxNode>();
             foreach (var diagnostic in diagnostics)
             {
@@ -173,7 +176,7 @@ namespace RaceGuard.CodeFixes.Editing
                 Wrap(editor, model, site, IdentifierName(gate), cancellationToken);
             }
 
-            return claimed.Count == 0 ? null : document.WithSyntaxRoot(editor.GetChangedRoot());
+            return claimed.Count == 0 ? null : context.ChangedDocument();
         }
 
         /// <summary>The statement (or expression-bodied member) around an RG0007 access, and whether its code can await.</summary>
@@ -194,7 +197,7 @@ namespace RaceGuard.CodeFixes.Editing
                 return null;
             }
 
-            var yieldsValue = symbol.ReturnType is INamedTypeSymbol { IsGenericType: true, Name: "Task" or "ValueTask" } || (!symbol.IsAsync && !symbol.ReturnsVoid);
+            var yieldsValue = IsTaskOfValue(symbol.ReturnType, model) || (!symbol.IsAsync && !symbol.ReturnsVoid);
             return new Site(access, target, symbol.IsAsync ? WrapKind.AsyncStatement : WrapKind.SyncStatement, function, null, yieldsValue);
         }
 
@@ -256,9 +259,9 @@ namespace RaceGuard.CodeFixes.Editing
 
             var isAsync = functionSymbol.IsAsync;
             var awaited = AwaitOf(send);
-            var returnsTask = !method.ReturnsVoid && method.ReturnType.Name is "Task" or "ValueTask";
+            var returnsTask = !method.ReturnsVoid && KnownSymbols.For(model.Compilation).IsTaskLike(method.ReturnType);
             var token = CancellationTokenOf(send, model, cancellationToken);
-            var yieldsValue = functionSymbol.ReturnType is INamedTypeSymbol { IsGenericType: true, Name: "Task" or "ValueTask" } || (!isAsync && !functionSymbol.ReturnsVoid && !returnsTask);
+            var yieldsValue = IsTaskOfValue(functionSymbol.ReturnType, model) || (!isAsync && !functionSymbol.ReturnsVoid && !returnsTask);
 
             if (awaited is not null && isAsync)
             {
@@ -470,13 +473,17 @@ namespace RaceGuard.CodeFixes.Editing
             return AwaitExpression(wait);
         }
 
+        /// <summary><c>Task&lt;T&gt;</c> or <c>ValueTask&lt;T&gt;</c>: an async function that yields a value.</summary>
+        private static bool IsTaskOfValue(ITypeSymbol type, SemanticModel model) =>
+            KnownSymbols.For(model.Compilation) is var known && (known.IsType(type, known.TaskOfT) || known.IsType(type, known.ValueTaskOfT));
+
         /// <summary>The cancellation token the send is given (not <c>CancellationToken.None</c> or <c>default</c>), or null.</summary>
         private static ExpressionSyntax? CancellationTokenOf(InvocationExpressionSyntax send, SemanticModel model, CancellationToken cancellationToken)
         {
             foreach (var argument in send.ArgumentList.Arguments)
             {
                 if (argument.Expression is IdentifierNameSyntax or MemberAccessExpressionSyntax &&
-                    model.GetTypeInfo(argument.Expression, cancellationToken).Type is { Name: "CancellationToken" } &&
+                    KnownSymbols.For(model.Compilation) is var known && known.IsType(model.GetTypeInfo(argument.Expression, cancellationToken).Type, known.CancellationToken) &&
                     model.GetSymbolInfo(argument.Expression, cancellationToken).Symbol is ILocalSymbol or IParameterSymbol or IFieldSymbol or IPropertySymbol { Name: not "None" })
                 {
                     return argument.Expression.WithoutTrivia();

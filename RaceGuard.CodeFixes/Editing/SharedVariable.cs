@@ -28,7 +28,7 @@ namespace RaceGuard.CodeFixes.Editing
             }
 
             // Reached through a getter (Items.Add(x) where Items => _items): the field of the enclosing type.
-            if (!diagnostic.Properties.TryGetValue(DiagnosticPropertyKeys.SymbolKind, out var kind) || kind is not ("Field" or "Property"))
+            if (diagnostic.Get<SymbolKind>(DiagnosticPropertyKeys.SymbolKind) is not (SymbolKind.Field or SymbolKind.Property))
             {
                 return null;
             }

@@ -7,7 +7,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Simplification;
-using RaceGuard.Rules;
+using RaceGuard.Diagnostics;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
 namespace RaceGuard.CodeFixes.Editing
@@ -73,12 +73,12 @@ namespace RaceGuard.CodeFixes.Editing
             return moved;
         }
 
-        public static async Task<Document?> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        public static Document? Apply(EditContext context, IEnumerable<Diagnostic> diagnostics)
         {
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            if (root is null || model is null || model.Compilation.GetTypeByMetadataName("System.Threading.Interlocked") is not { } interlocked ||
-                model.Compilation.GetTypeByMetadataName("System.Threading.Volatile") is not { } volatileType)
+            var root = context.Root;
+            var model = context.Model;
+            var cancellationToken = context.CancellationToken;
+            if (context.Known.Interlocked is not { } interlocked || context.Known.Volatile is not { } volatileType)
             {
                 return null;
             }
@@ -90,10 +90,10 @@ namespace RaceGuard.CodeFixes.Editing
                 .OfType<IFieldSymbol>()
                 .Distinct<IFieldSymbol>(SymbolEqualityComparer.Default)
                 .ToList();
-            var generator = SyntaxGenerator.GetGenerator(document);
+            var generator = context.Generator;
             var interlockedSyntax = AtomicCalls.TypeName(generator, interlocked);
             var volatileSyntax = AtomicCalls.TypeName(generator, volatileType);
-            var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
+            var editor = context.Editor;
             var changed = false;
             foreach (var field in fields)
             {
@@ -146,7 +146,7 @@ namespace RaceGuard.CodeFixes.Editing
                 }
             }
 
-            return changed ? document.WithSyntaxRoot(editor.GetChangedRoot()) : null;
+            return changed ? context.ChangedDocument() : null;
         }
 
         private static IFieldSymbol? FlagOf(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken) =>

@@ -2,6 +2,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using RaceGuard.ConcurrencyModel;
 
 namespace RaceGuard.CodeFixes.Editing
 {
@@ -13,15 +14,15 @@ namespace RaceGuard.CodeFixes.Editing
         {
             ExpressionStatementSyntax => true,
             ForStatementSyntax loop => loop.Incrementors.Contains(expression) || loop.Initializers.Contains(expression),
-            LambdaExpressionSyntax lambda => ReturnsNothing(model.GetSymbolInfo(lambda, cancellationToken).Symbol),
-            ArrowExpressionClauseSyntax arrow => ReturnsNothing(model.GetDeclaredSymbol(arrow.Parent!, cancellationToken)) ||
+            LambdaExpressionSyntax lambda => ReturnsNothing(model.GetSymbolInfo(lambda, cancellationToken).Symbol, model),
+            ArrowExpressionClauseSyntax arrow => ReturnsNothing(model.GetDeclaredSymbol(arrow.Parent!, cancellationToken), model) ||
                                                  arrow.Parent is AccessorDeclarationSyntax { Keyword.RawKind: (int)SyntaxKind.SetKeyword or (int)SyntaxKind.InitKeyword },
             _ => false,
         };
 
         /// <summary>A void method, or an async one whose task carries no value: its expression body is a statement.</summary>
-        private static bool ReturnsNothing(ISymbol? symbol) =>
+        private static bool ReturnsNothing(ISymbol? symbol, SemanticModel model) =>
             symbol is IMethodSymbol method &&
-            (method.ReturnsVoid || (method.IsAsync && method.ReturnType is INamedTypeSymbol { IsGenericType: false, Name: "Task" or "ValueTask" }));
+            (method.ReturnsVoid || (method.IsAsync && KnownSymbols.For(model.Compilation) is var known && (known.IsType(method.ReturnType, known.Task) || known.IsType(method.ReturnType, known.ValueTask))));
     }
 }

@@ -16,14 +16,11 @@ namespace RaceGuard.CodeFixes.Editing
     /// </summary>
     internal static class VolatileAccessRewrite
     {
-        public static async Task<Document?> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        public static Document? Apply(EditContext context, IEnumerable<Diagnostic> diagnostics)
         {
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            if (root is null || model is null)
-            {
-                return null;
-            }
+            var root = context.Root;
+            var model = context.Model;
+            var cancellationToken = context.CancellationToken;
 
             var flags = diagnostics
                 .Where(FlagAccesses.IsVisibilityFinding)
@@ -36,9 +33,9 @@ namespace RaceGuard.CodeFixes.Editing
                 return null;
             }
 
-            var generator = SyntaxGenerator.GetGenerator(document);
+            var generator = context.Generator;
             var volatileType = AtomicCalls.TypeName(generator, model.Compilation.GetTypeByMetadataName("System.Threading.Volatile")!);
-            var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
+            var editor = context.Editor;
             var changed = false;
             // Reads first, then the assignments around them (an assignment's value may read the flag too).
             var assignments = new List<(AssignmentExpressionSyntax Assignment, ExpressionSyntax Target)>();
@@ -75,7 +72,7 @@ namespace RaceGuard.CodeFixes.Editing
                 changed = true;
             }
 
-            return changed ? document.WithSyntaxRoot(editor.GetChangedRoot()) : null;
+            return changed ? context.ChangedDocument() : null;
         }
 
         /// <summary>True when Volatile has Read/Write for the flag's type (not for enums) and the flag can be passed by ref.</summary>

@@ -60,7 +60,8 @@ namespace RaceGuard.Tests.Meta
 
         private static string Where(Location location) => location.SourceTree?.FilePath + ":" + location.SourceSpan;
 
-        private static async Task<Compilation> BuildCompilationAsync()
+        /// <summary>One compilation of every rule test input (each in a namespace of its own) and partial classes split across files.</summary>
+        internal static async Task<Compilation> BuildCompilationAsync()
         {
             var trees = new List<SyntaxTree>();
             var parseOptions = new CSharpParseOptions(LanguageVersion.CSharp12);

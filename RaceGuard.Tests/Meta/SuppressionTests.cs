@@ -104,7 +104,11 @@ namespace RaceGuard.Tests.Meta
                 if (expected is { } level)
                 {
                     test.ExpectedDiagnostics.Add(VerifyRG0003.Diagnostic("RG0003").WithLocation(0).WithSeverity(level).WithArguments(
-                        "total", "long", "inside a Parallel.For body", "other instances of the same Parallel.For body", "Interlocked.Add or a lock"));
+                        "total",
+                        "long",
+                        "by a Parallel.For body",
+                        "another run may change it",
+                        "Interlocked.Add or a lock"));
                 }
 
                 try

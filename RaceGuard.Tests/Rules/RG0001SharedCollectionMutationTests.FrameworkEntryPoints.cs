@@ -70,9 +70,9 @@ namespace RaceGuard.Tests.Rules
                 VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments(
                     "_lastFailureByHost",
                     "Dictionary<string, int>",
-                    "inside the SendAsync override",
-                    "the same SendAsync override sending another request (one handler serves every request of its HttpClient)",
-                    "a lock or use ConcurrentDictionary<string, int>"));
+                    "by the SendAsync override",
+                    "another request may change it",
+                    "a lock or use a ConcurrentDictionary"));
         }
 
         [Fact]
@@ -105,9 +105,9 @@ namespace RaceGuard.Tests.Rules
                 VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments(
                     "_lastSeen",
                     "Dictionary<string, DateTime>",
-                    "inside the middleware InvokeAsync",
-                    "the same middleware InvokeAsync serving another request (one middleware instance serves every request)",
-                    "a lock or use ConcurrentDictionary<string, DateTime>"));
+                    "by the middleware InvokeAsync",
+                    "another request may change it",
+                    "a lock or use a ConcurrentDictionary"));
         }
 
         [Fact]

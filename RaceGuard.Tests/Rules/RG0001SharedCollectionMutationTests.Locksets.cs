@@ -88,7 +88,7 @@ namespace RaceGuard.Tests.Rules
                     "_names",
                     "List<string>",
                     "in ClearAll() (called without '_gate' from Sweep())",
-                    "1 other writer and 1 reader and other instances of itself; Registry locks its state elsewhere, so its public members may be called from several threads",
+                    "AddCore() and 2 others may change it",
                     "the lock '_gate'"));
         }
 

@@ -380,7 +380,7 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
-                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("_lines", "List<string>", "inside a Task.Run lambda", "the same Task.Run lambda started by another call of Write()", "a lock"));
+                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("_lines", "List<string>", "by a Task.Run lambda", "another call of Write() may change it", "a lock"));
         }
 
         [Fact]
@@ -645,7 +645,7 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
-                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("s_handlers", "List<Action<string>>", "in Subscribe()", "the read inside a ThreadPool work item", "a lock"));
+                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("s_handlers", "List<Action<string>>", "in Subscribe()", "a ThreadPool work item may read it on another thread", "a lock"));
         }
 
         [Fact]
@@ -687,7 +687,7 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
-                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("_prices", "Dictionary<string, decimal>", "inside the BackgroundService.ExecuteAsync loop", "the read in Price()", "a lock or use ConcurrentDictionary<string, decimal>"));
+                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("_prices", "Dictionary<string, decimal>", "by the BackgroundService.ExecuteAsync loop", "Price() may read it", "a lock or use a ConcurrentDictionary"));
         }
 
         [Fact]
@@ -711,7 +711,7 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
-                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("groups[…]", "List<string>", "inside a Parallel.ForEach body", "other instances of the same Parallel.ForEach body", "a lock"));
+                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("groups[…]", "List<string>", "by a Parallel.ForEach body", "another run may change it", "a lock"));
         }
 
         [Fact]

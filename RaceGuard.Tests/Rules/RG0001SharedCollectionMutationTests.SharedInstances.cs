@@ -47,7 +47,7 @@ namespace RaceGuard.Tests.Rules
                     "_suspended",
                     "List<WorkItem>",
                     "in Queue()",
-                    "the read in Resume(); WorkPool locks its state elsewhere, so its public members may be called from several threads",
+                    "Resume() may read it on another thread",
                     "the lock '_gate'"));
         }
 
@@ -115,8 +115,8 @@ namespace RaceGuard.Tests.Rules
                     "_entries",
                     "List<string>",
                     "in Record()",
-                    "another call of Record(); Recorder locks its state elsewhere, so its public members may be called from several threads",
-                    "the lock '_gate'"));
+                    "another call of Record() may change it on another thread",
+                    "a lock"));
         }
 
         [Fact]
@@ -343,8 +343,8 @@ namespace RaceGuard.Tests.Rules
                     "_values",
                     "Dictionary<int, string>",
                     "in Set()",
-                    "the read in Get(); Lookup is marked [ThreadSafe], so its public members may be called from several threads",
-                    "a lock or use ConcurrentDictionary<int, string>"));
+                    "Get() and another call may change it",
+                    "a lock or use a ConcurrentDictionary"));
         }
 
         [Fact]

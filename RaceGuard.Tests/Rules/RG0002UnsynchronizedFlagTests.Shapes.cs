@@ -49,8 +49,8 @@ namespace RaceGuard.Tests.Rules
         [Fact]
         public async Task Reports_BusyFlagTestedAndSetInATimerElapsedHandler()
         {
-            const string detail = "checked and then set without Interlocked or a lock in Tick() called inside the Timer.Elapsed handler started in Poller(), racing with other instances of the same Timer.Elapsed handler";
-            const string advice = "two callers may both pass the check; use Interlocked.CompareExchange on an int, or a lock";
+            const string detail = "checked and then set by the Timer.Elapsed handler while another run may change it";
+            const string advice = "both may pass the check; use Interlocked.CompareExchange on an int, or a lock";
             await VerifyCS.VerifyAnalyzerAsync(
                 BusyTimer,
                 VerifyCS.Diagnostic("RG0002").WithLocation(0).WithArguments("_busy", "bool", detail, advice),
@@ -190,8 +190,8 @@ namespace RaceGuard.Tests.Rules
                 VerifyCS.Diagnostic("RG0002").WithLocation(0).WithArguments(
                     "found",
                     "bool",
-                    "read to stop early inside a Parallel.ForEach body while other instances of it set it",
-                    "they may not see the set; use Volatile.Read/Volatile.Write or ParallelLoopState.Stop()"));
+                    "read to stop early by a Parallel.ForEach body while other runs of it set it",
+                    "they may miss the set; use Volatile.Read/Write or ParallelLoopState.Stop()"));
         }
 
         [Fact]
@@ -249,13 +249,13 @@ namespace RaceGuard.Tests.Rules
                 VerifyCS.Diagnostic("RG0002").WithLocation(0).WithArguments(
                     "_work.IsPausing",
                     "bool",
-                    "read without Volatile or a lock in the condition of a while loop inside the Thread lambda started in Start(), racing with the write in Pause()",
-                    "the loop may never see the change; use Volatile.Read/Volatile.Write, make it volatile, or use a CancellationToken"),
+                    "read in a while loop by the Thread lambda while Pause() may change it",
+                    "the loop may miss it; use Volatile or a CancellationToken"),
                 VerifyCS.Diagnostic("RG0002").WithLocation(1).WithArguments(
                     "_work.IsPausing",
                     "bool",
-                    "written without Volatile or a lock in Pause(), racing with the read in the condition of the while loop inside the Thread lambda started in Start()",
-                    "the loop may never see the change; use Volatile.Write/Volatile.Read, make it volatile, or use a CancellationToken"));
+                    "written in Pause() while a while loop by the Thread lambda reads it",
+                    "the loop may miss it; use Volatile or a CancellationToken"));
         }
 
         [Fact]
@@ -308,8 +308,8 @@ namespace RaceGuard.Tests.Rules
                 VerifyCS.Diagnostic("RG0002").WithLocation(0).WithArguments(
                     "_disposed",
                     "bool",
-                    "checked without Volatile or a lock in Beat() called inside the Timer callback started in Heartbeat() while Dispose() sets it",
-                    "the tick may miss the set and run after it; use Volatile.Read/Volatile.Write, or a lock around the check and the teardown"));
+                    "checked by the Timer callback while Dispose() may set it on another thread",
+                    "the tick may run after it; use Volatile or a lock"));
         }
 
         [Fact]
@@ -346,8 +346,8 @@ namespace RaceGuard.Tests.Rules
                 VerifyCS.Diagnostic("RG0002").WithLocation(0).WithArguments(
                     "_stopped",
                     "bool",
-                    "checked without Volatile or a lock in Beat() called inside the Timer callback started in Heartbeat() while Stop() sets it",
-                    "the tick may miss the set and run after it; use Volatile.Read/Volatile.Write, or a lock around the check and the teardown"));
+                    "checked by the Timer callback while Stop() may set it on another thread",
+                    "the tick may run after it; use Volatile or a lock"));
         }
     }
 }

@@ -52,13 +52,15 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
                 VerifyCS.Diagnostic("RG0002").WithLocation(0).WithArguments(
-                    "_isListening", "bool",
-                    "read without Volatile or a lock in the condition of a while loop inside a Task.Run lambda, racing with the write in StopListening()",
-                    "the loop may never see the change; use Volatile.Read/Volatile.Write, make it volatile, or use a CancellationToken"),
+                    "_isListening",
+                    "bool",
+                    "read in a while loop by a Task.Run lambda while StopListening() may change it",
+                    "the loop may miss it; use Volatile or a CancellationToken"),
                 VerifyCS.Diagnostic("RG0002").WithLocation(1).WithArguments(
-                    "_isListening", "bool",
-                    "written without Volatile or a lock in StopListening(), racing with the read in the condition of the while loop inside a Task.Run lambda",
-                    "the loop may never see the change; use Volatile.Write/Volatile.Read, make it volatile, or use a CancellationToken"));
+                    "_isListening",
+                    "bool",
+                    "written in StopListening() while a while loop by a Task.Run lambda reads it",
+                    "the loop may miss it; use Volatile or a CancellationToken"));
         }
 
         [Fact]
@@ -245,13 +247,15 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
                 VerifyCS.Diagnostic("RG0002").WithLocation(0).WithArguments(
-                    "_started", "bool",
-                    "checked and then set without Interlocked or a lock in Start(), racing with another call of Start(); WorkerPool locks its state elsewhere, so its public members may be called from several threads",
-                    "two callers may both pass the check; use Interlocked.CompareExchange on an int, or a lock"),
+                    "_started",
+                    "bool",
+                    "checked and then set in Start() while another call may change it",
+                    "both may pass the check; use Interlocked.CompareExchange on an int, or a lock"),
                 VerifyCS.Diagnostic("RG0002").WithLocation(1).WithArguments(
-                    "_started", "bool",
-                    "checked and then set without Interlocked or a lock in Start(), racing with another call of Start(); WorkerPool locks its state elsewhere, so its public members may be called from several threads",
-                    "two callers may both pass the check; use Interlocked.CompareExchange on an int, or a lock"));
+                    "_started",
+                    "bool",
+                    "checked and then set in Start() while another call may change it",
+                    "both may pass the check; use Interlocked.CompareExchange on an int, or a lock"));
         }
 
         [Fact]
@@ -314,9 +318,10 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
                 VerifyCS.Diagnostic("RG0002").WithLocation(0).WithArguments(
-                    "_isOpen", "bool",
-                    "read without the lock '_gate' that guards its writes in AllowRequest(), racing with the write in OnFailure(); CircuitBreaker locks its state elsewhere, so its public members may be called from several threads",
-                    "it may act on a stale value; take the lock '_gate' here too, or use Volatile.Read/Volatile.Write"));
+                    "_isOpen",
+                    "bool",
+                    "read in AllowRequest() outside the lock '_gate' of its writes while OnFailure() may change it",
+                    "take the lock here too, or use Volatile.Read/Write"));
         }
 
         [Fact]
@@ -474,13 +479,15 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
                 VerifyCS.Diagnostic("RG0002").WithLocation(0).WithArguments(
-                    "_shutdown", "bool",
-                    "read without Volatile or a lock in the exit test of a for loop inside the Thread lambda started in Start(), racing with the write in Shutdown()",
-                    "the loop may never see the change; use Volatile.Read/Volatile.Write, make it volatile, or use a CancellationToken"),
+                    "_shutdown",
+                    "bool",
+                    "read in a for loop by the Thread lambda while Shutdown() may change it",
+                    "the loop may miss it; use Volatile or a CancellationToken"),
                 VerifyCS.Diagnostic("RG0002").WithLocation(1).WithArguments(
-                    "_shutdown", "bool",
-                    "written without Volatile or a lock in Shutdown(), racing with the read in the exit test of the for loop inside the Thread lambda started in Start()",
-                    "the loop may never see the change; use Volatile.Write/Volatile.Read, make it volatile, or use a CancellationToken"));
+                    "_shutdown",
+                    "bool",
+                    "written in Shutdown() while a for loop by the Thread lambda reads it",
+                    "the loop may miss it; use Volatile or a CancellationToken"));
         }
 
         [Fact]

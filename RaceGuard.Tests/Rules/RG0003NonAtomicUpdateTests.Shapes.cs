@@ -37,7 +37,11 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(
                 WorkerStats,
                 VerifyCS.Diagnostic("RG0003").WithLocation(0).WithArguments(
-                    "Fetched", "int", "inside a Task.Run lambda", "other instances of the same Task.Run lambda", "a lock"));
+                    "Fetched",
+                    "int",
+                    "by a Task.Run lambda",
+                    "another run may change it",
+                    "a lock"));
         }
 
         [Fact]
@@ -89,9 +93,9 @@ namespace RaceGuard.Tests.Rules
                 VerifyCS.Diagnostic("RG0003").WithLocation(0).WithArguments(
                     "_handlers",
                     "Action<string>?",
-                    "inside a Parallel.ForEach body",
-                    "other instances of the same Parallel.ForEach body",
-                    "a CompareExchange loop (as an event's add accessor does) or a lock"));
+                    "by a Parallel.ForEach body",
+                    "another run may change it",
+                    "a CompareExchange loop or a lock"));
         }
 
         [Fact]

@@ -35,7 +35,11 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
                 VerifyCS.Diagnostic("RG0003").WithLocation(0).WithArguments(
-                    "total", "long", "inside a Parallel.For body", "other instances of the same Parallel.For body", "Interlocked.Add or a lock"));
+                    "total",
+                    "long",
+                    "by a Parallel.For body",
+                    "another run may change it",
+                    "Interlocked.Add or a lock"));
         }
 
         [Fact]
@@ -116,9 +120,17 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
                 VerifyCS.Diagnostic("RG0003").WithLocation(0).WithArguments(
-                    "_pending", "int", "inside the Thread lambda started in Start()", "the write in Enqueue()", "Interlocked.Add or a lock"),
+                    "_pending",
+                    "int",
+                    "by the Thread lambda",
+                    "Enqueue() may change it on another thread",
+                    "Interlocked.Add or a lock"),
                 VerifyCS.Diagnostic("RG0003").WithLocation(1).WithArguments(
-                    "_pending", "int", "in Enqueue()", "the write inside the Thread lambda started in Start()", "Interlocked.Add or a lock"));
+                    "_pending",
+                    "int",
+                    "in Enqueue()",
+                    "the Thread lambda may change it on another thread",
+                    "Interlocked.Add or a lock"));
         }
 
         [Fact]
@@ -185,11 +197,16 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
                 VerifyCS.Diagnostic("RG0003").WithLocation(0).WithArguments(
-                    "_successCount", "int", "inside the SendAsync override",
-                    "the same SendAsync override sending another request (one handler serves every request of its HttpClient)",
+                    "_successCount",
+                    "int",
+                    "by the SendAsync override",
+                    "another request may change it",
                     "Interlocked.Increment or a lock"),
                 VerifyCS.Diagnostic("RG0003").WithLocation(1).WithArguments(
-                    "_consecutiveFailures", "int", "inside the SendAsync override", "the write inside the SendAsync override",
+                    "_consecutiveFailures",
+                    "int",
+                    "by the SendAsync override",
+                    "another request may change it",
                     "Interlocked.Increment or a lock"));
         }
 
@@ -313,7 +330,11 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
                 VerifyCS.Diagnostic("RG0003").WithLocation(0).WithArguments(
-                    "words", "int", "inside a Parallel.ForEach body", "other instances of the same Parallel.ForEach body", "Interlocked.Add or a lock"));
+                    "words",
+                    "int",
+                    "by a Parallel.ForEach body",
+                    "another run may change it",
+                    "Interlocked.Add or a lock"));
         }
 
         [Fact]
@@ -337,8 +358,8 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
-                VerifyCS.Diagnostic("RG0003").WithLocation(0).WithArguments("seen", "int", "inside a Parallel.Invoke action", "the write inside a Parallel.Invoke action", "Interlocked.Or or a lock"),
-                VerifyCS.Diagnostic("RG0003").WithLocation(1).WithArguments("seen", "int", "inside a Parallel.Invoke action", "the write inside a Parallel.Invoke action", "Interlocked.Or or a lock"));
+                VerifyCS.Diagnostic("RG0003").WithLocation(0).WithArguments("seen", "int", "by a Parallel.Invoke action", "another run may change it", "Interlocked.Or or a lock"),
+                VerifyCS.Diagnostic("RG0003").WithLocation(1).WithArguments("seen", "int", "by a Parallel.Invoke action", "another run may change it", "Interlocked.Or or a lock"));
         }
 
         [Fact]
@@ -361,7 +382,11 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
                 VerifyCS.Diagnostic("RG0003").WithLocation(0).WithArguments(
-                    "total", "double", "inside a Parallel.ForEach body", "other instances of the same Parallel.ForEach body", "a lock"));
+                    "total",
+                    "double",
+                    "by a Parallel.ForEach body",
+                    "another run may change it",
+                    "a lock"));
         }
 
         [Fact]
@@ -435,7 +460,7 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
-                VerifyCS.Diagnostic("RG0003").WithLocation(0).WithArguments("seen", "Seen", "inside a Parallel.For body", "other instances of the same Parallel.For body", "a lock"));
+                VerifyCS.Diagnostic("RG0003").WithLocation(0).WithArguments("seen", "Seen", "by a Parallel.For body", "another run may change it", "a lock"));
         }
     }
 }

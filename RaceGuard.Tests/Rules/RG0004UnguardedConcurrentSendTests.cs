@@ -46,12 +46,18 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
                 VerifyCS.Diagnostic("RG0004").WithLocation(0).WithArguments(
-                    "_socket", "ClientWebSocket", "SendAsync() inside a Task.Run lambda", "the write in RunAsync()",
-                    "a WebSocket allows one outstanding send at a time, so the second throws \"There is already one outstanding 'SendAsync' call\" or interleaves frames",
+                    "_socket",
+                    "ClientWebSocket",
+                    "by a Task.Run lambda",
+                    "RunAsync() may send on it",
+                    "it takes one send at a time",
                     "one SemaphoreSlim(1, 1)"),
                 VerifyCS.Diagnostic("RG0004").WithLocation(1).WithArguments(
-                    "_socket", "ClientWebSocket", "SendAsync() in RunAsync()", "the write inside a Task.Run lambda",
-                    "a WebSocket allows one outstanding send at a time, so the second throws \"There is already one outstanding 'SendAsync' call\" or interleaves frames",
+                    "_socket",
+                    "ClientWebSocket",
+                    "in RunAsync()",
+                    "a Task.Run lambda may send on it",
+                    "it takes one send at a time",
                     "one SemaphoreSlim(1, 1)"));
         }
 
@@ -173,9 +179,11 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
                 VerifyCS.Diagnostic("RG0004").WithLocation(0).WithArguments(
-                    "_stream", "SslStream", "WriteAsync() in ReceiveLoopAsync()",
-                    "the write in SendAsync(); TlsChannel locks its state elsewhere, so its public members may be called from several threads",
-                    "a stream allows one write at a time: concurrent writes interleave or throw \"The WriteAsync method cannot be called when another write operation is pending\"",
+                    "_stream",
+                    "SslStream",
+                    "in ReceiveLoopAsync()",
+                    "SendAsync() may send on it",
+                    "it takes one send at a time",
                     "the semaphore '_sendLock'"));
         }
 
@@ -449,8 +457,11 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
                 VerifyCS.Diagnostic("RG0004").WithLocation(0).WithArguments(
-                    "_link.Stream", "NetworkStream", "Write() in Write() called inside a Task.Run lambda", "other instances of the same Task.Run lambda",
-                    "a stream allows one write at a time: concurrent writes interleave or throw \"The WriteAsync method cannot be called when another write operation is pending\"",
+                    "_link.Stream",
+                    "NetworkStream",
+                    "by a Task.Run lambda",
+                    "another run may send on it",
+                    "it takes one send at a time",
                     "one SemaphoreSlim(1, 1)"));
         }
     }

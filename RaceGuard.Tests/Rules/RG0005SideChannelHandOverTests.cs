@@ -51,9 +51,10 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
                 VerifyCS.Diagnostic("RG0005").WithLocation(0).WithArguments(
-                    "execError", "Exception?",
-                    "read in HandleAsync() after the Task.Run lambda that assigns it, ordered by only the end of the loop that drains the channel",
-                    "the hand-over breaks on the first early return, timeout or cancellation; await the task (or thread) that writes it, or pass the error through the channel's or TaskCompletionSource's completion"));
+                    "execError",
+                    "Exception?",
+                    "set by the Task.Run lambda and read in HandleAsync() after a side signal only",
+                    "wait for its task instead, or pass the error with the completion"));
         }
 
         [Fact]
@@ -93,9 +94,10 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
                 VerifyCS.Diagnostic("RG0005").WithLocation(0).WithArguments(
-                    "error", "Exception?",
-                    "read in Run() after the Task.Run lambda that assigns it, ordered by only the wait on 'done'",
-                    "the hand-over breaks on the first early return, timeout or cancellation; await the task (or thread) that writes it, or pass the error through the channel's or TaskCompletionSource's completion"));
+                    "error",
+                    "Exception?",
+                    "set by the Task.Run lambda and read in Run() after a side signal only",
+                    "wait for its task instead, or pass the error with the completion"));
         }
 
         [Fact]
@@ -258,12 +260,15 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
                 VerifyCS.Diagnostic("RG0005").WithLocation(0).WithArguments(
-                    "error", "Exception?",
-                    "assigned inside the Task.Run lambda after 'done.Set()', the signal its reader waits for",
-                    "the reader may already have read it; assign it before the signal, or pass it with the completion itself (writer.Complete(ex), tcs.TrySetException(ex))"),
+                    "error",
+                    "Exception?",
+                    "assigned inside the Task.Run lambda after the signal its reader waits for",
+                    "assign it before the signal, or pass it with the completion"),
                 VerifyCS.Diagnostic("RG0005").WithLocation(1).WithArguments(
-                    "error", "Exception?", "read in Run() after the Task.Run lambda that assigns it, ordered by only the wait on 'done'",
-                    "the hand-over breaks on the first early return, timeout or cancellation; await the task (or thread) that writes it, or pass the error through the channel's or TaskCompletionSource's completion"));
+                    "error",
+                    "Exception?",
+                    "set by the Task.Run lambda and read in Run() after a side signal only",
+                    "wait for its task instead, or pass the error with the completion"));
         }
 
         [Fact]
@@ -305,12 +310,15 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
                 VerifyCS.Diagnostic("RG0005").WithLocation(0).WithArguments(
-                    "failed", "bool",
-                    "assigned inside the Task.Run lambda after 'channel.Writer.Complete()', the signal its reader waits for",
-                    "the reader may already have read it; assign it before the signal, or pass it with the completion itself (writer.Complete(ex), tcs.TrySetException(ex))"),
+                    "failed",
+                    "bool",
+                    "assigned inside the Task.Run lambda after the signal its reader waits for",
+                    "assign it before the signal, or pass it with the completion"),
                 VerifyCS.Diagnostic("RG0005").WithLocation(1).WithArguments(
-                    "failed", "bool", "read in RunAsync() after the Task.Run lambda that assigns it, ordered by only the end of the loop that drains the channel",
-                    "the hand-over breaks on the first early return, timeout or cancellation; await the task (or thread) that writes it, or pass the error through the channel's or TaskCompletionSource's completion"));
+                    "failed",
+                    "bool",
+                    "set by the Task.Run lambda and read in RunAsync() after a side signal only",
+                    "wait for its task instead, or pass the error with the completion"));
         }
 
         [Fact]
@@ -469,9 +477,10 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(
                 CountedDownWorkers,
                 VerifyCS.Diagnostic("RG0005").WithLocation(0).WithArguments(
-                    "error", "Exception?",
-                    "read in RunAll() after the Thread lambda that assigns it, ordered by only the wait on 'countdown'",
-                    "the hand-over breaks on the first early return, timeout or cancellation; await the task (or thread) that writes it, or pass the error through the channel's or TaskCompletionSource's completion"));
+                    "error",
+                    "Exception?",
+                    "set by the Thread lambda and read in RunAll() after a side signal only",
+                    "wait for its task instead, or pass the error with the completion"));
         }
 
         [Fact]

@@ -380,7 +380,10 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(
                 OneGenerationPerUser,
                 VerifyCS.Diagnostic("RG0006").WithLocation(0).WithArguments(
-                    "_running", "ConcurrentDictionary<Guid, bool>", "ContainsKey()", "the indexer", "in GenerateAsync()", "TryAdd"));
+                    "_running",
+                    "ConcurrentDictionary<Guid, bool>",
+                    "checked with ContainsKey() and then changed with the indexer in GenerateAsync(), not atomically",
+                    "TryAdd"));
         }
 
         [Fact]
@@ -403,7 +406,10 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
                 VerifyCS.Diagnostic("RG0006").WithLocation(0).WithArguments(
-                    "_running", "ConcurrentDictionary<Guid, bool>", "ContainsKey()", "TryRemove()", "in GenerateAsync()", "TryRemove"));
+                    "_running",
+                    "ConcurrentDictionary<Guid, bool>",
+                    "checked with ContainsKey() and then changed with TryRemove() in GenerateAsync(), not atomically",
+                    "TryRemove"));
         }
 
         private const string SessionCache = """
@@ -445,7 +451,10 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(
                 SessionCache,
                 VerifyCS.Diagnostic("RG0006").WithLocation(0).WithArguments(
-                    "_byUser", "ConcurrentDictionary<string, Session>", "TryGetValue()", "TryAdd()", "in Open()", "GetOrAdd"));
+                    "_byUser",
+                    "ConcurrentDictionary<string, Session>",
+                    "checked with TryGetValue() and then changed with TryAdd() in Open(), not atomically",
+                    "GetOrAdd"));
         }
 
         [Fact]
@@ -495,7 +504,10 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(
                 Throttle,
                 VerifyCS.Diagnostic("RG0006").WithLocation(0).WithArguments(
-                    "_active", "int", "a bound check", "Interlocked.Increment()", "in TryEnter()", "a CompareExchange loop that re-checks the bound"));
+                    "_active",
+                    "int",
+                    "checked against a bound and then changed with Interlocked.Increment() in TryEnter(), not atomically",
+                    "a CompareExchange loop that re-checks the bound"));
         }
 
         [Fact]
@@ -633,10 +645,8 @@ namespace RaceGuard.Tests.Rules
                 VerifyCS.Diagnostic("RG0006").WithLocation(0).WithArguments(
                     "_downloads",
                     "ConcurrentDictionary<string, Task<string>>",
-                    "GetOrAdd()",
-                    "a factory that starts work (DownloadAsync)",
-                    "in GetAsync()",
-                    "Lazy<Task<string>> values (the factory may run on every thread that misses)"));
+                    "filled by GetOrAdd() in GetAsync() with a factory that starts work (DownloadAsync), which may run on several threads at once",
+                    "Lazy<Task<string>> values"));
         }
 
         [Fact]
@@ -693,8 +703,10 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
                 VerifyCS.Diagnostic("RG0006").WithLocation(0).WithArguments(
-                    "_timers", "ConcurrentDictionary<string, Timer>", "GetOrAdd()", "a factory that opens a Timer", "in Watch()",
-                    "Lazy<Timer> values (the factory may run on every thread that misses)"));
+                    "_timers",
+                    "ConcurrentDictionary<string, Timer>",
+                    "filled by GetOrAdd() in Watch() with a factory that opens a Timer, which may run on several threads at once",
+                    "Lazy<Timer> values"));
         }
     }
 }

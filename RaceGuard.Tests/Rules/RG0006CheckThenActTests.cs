@@ -34,7 +34,10 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
                 VerifyCS.Diagnostic("RG0006").WithLocation(0).WithArguments(
-                    "_inProgress", "ConcurrentDictionary<string, int>", "ContainsKey()", "the indexer", "in TryStart()", "TryAdd"));
+                    "_inProgress",
+                    "ConcurrentDictionary<string, int>",
+                    "checked with ContainsKey() and then changed with the indexer in TryStart(), not atomically",
+                    "TryAdd"));
         }
 
         [Fact]
@@ -86,7 +89,10 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
                 VerifyCS.Diagnostic("RG0006").WithLocation(0).WithArguments(
-                    "_values", "ConcurrentDictionary<string, string>", "TryGetValue()", "the indexer", "in Get()", "GetOrAdd"));
+                    "_values",
+                    "ConcurrentDictionary<string, string>",
+                    "checked with TryGetValue() and then changed with the indexer in Get(), not atomically",
+                    "GetOrAdd"));
         }
 
         [Fact]
@@ -195,7 +201,10 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
                 VerifyCS.Diagnostic("RG0006").WithLocation(0).WithArguments(
-                    "_ids", "Dictionary<string, int>", "ContainsKey()", "Add()", "in Add()", "one lock around the check and the act"));
+                    "_ids",
+                    "Dictionary<string, int>",
+                    "checked with ContainsKey() and then changed with Add() in Add(), not atomically",
+                    "one lock around the check and the act"));
         }
 
         [Fact]
@@ -341,7 +350,10 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
                 VerifyCS.Diagnostic("RG0006").WithLocation(0).WithArguments(
-                    "_hits", "ConcurrentDictionary<string, int>", "the indexer", "the indexer", "in Hit()", "AddOrUpdate"));
+                    "_hits",
+                    "ConcurrentDictionary<string, int>",
+                    "read with the indexer and written back with the indexer in Hit(), not atomically",
+                    "AddOrUpdate"));
         }
     }
 }
