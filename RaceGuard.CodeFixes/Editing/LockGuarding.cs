@@ -45,10 +45,11 @@ namespace RaceGuard.CodeFixes.Editing
                 return null;
             }
 
-            // Two variables' plans must not wrap overlapping code: keep the first plan touching a statement.
+            // Two variables' plans that wrap overlapping code become one lock over the outermost statement; plans that
+            // still overlap (two different existing locks) keep the first.
             var claimed = new List<SyntaxNode>();
             var editor = context.Editor;
-            foreach (var plan in plans)
+            foreach (var plan in Merge(plans))
             {
                 var touched = plan.Targets.SelectMany(plan.StatementsOf).ToList();
                 if (touched.Any(t => claimed.Any(c => c.Span.IntersectsWith(t.Span))))
@@ -62,6 +63,53 @@ namespace RaceGuard.CodeFixes.Editing
 
             return editor.GetChangedDocument();
         }
+
+        /// <summary>
+        /// Plans of different variables whose code overlaps (<c>if (_sessions.Remove(id, out var s)) { _byUser.Remove(s.User); }</c>)
+        /// merged into one: the lock of the first that reuses an existing lock, else the first's new one, around the
+        /// outermost statements of both. Two different existing locks are not merged.
+        /// </summary>
+        private static List<Plan> Merge(List<Plan> plans)
+        {
+            var merged = new List<Plan>();
+            foreach (var plan in plans)
+            {
+                var index = merged.FindIndex(other => Overlaps(other, plan) && (other.GateName == plan.GateName || other.GateDeclaration is not null || plan.GateDeclaration is not null));
+                if (index < 0)
+                {
+                    merged.Add(plan);
+                    continue;
+                }
+
+                var first = merged[index];
+                var gateOwner = first.GateDeclaration is null || plan.GateDeclaration is not null ? first : plan;
+                var targets = first.Targets.Concat(plan.Targets).Distinct().ToList();
+                targets = targets.Where(t => !targets.Any(other => other != t && other.Span.Contains(t.Span))).ToList();
+                if (gateOwner.GateDeclaration is null)
+                {
+                    targets.RemoveAll(target => IsHeldAt(target, gateOwner.GateName));
+                }
+
+                var runs = new Dictionary<SyntaxNode, List<StatementSyntax>>();
+                foreach (var run in first.Runs.Concat(plan.Runs))
+                {
+                    if (targets.Contains(run.Key) && !runs.ContainsKey(run.Key) && !runs.Values.Any(other => other.Intersect(run.Value).Any()))
+                    {
+                        runs.Add(run.Key, run.Value);
+                    }
+                }
+
+                // A statement wrapped with a run of fields updated together is not wrapped again.
+                targets.RemoveAll(target => runs.Any(run => run.Key != target && run.Value.Any(statement => statement.Span.Contains(target.Span))));
+
+                merged[index] = new Plan(first.Symbol, gateOwner.GateName, gateOwner.GateDeclaration, gateOwner.GateAnchor, gateOwner.InsertBefore, targets, runs);
+            }
+
+            return merged;
+        }
+
+        private static bool Overlaps(Plan a, Plan b) =>
+            a.Targets.SelectMany(a.StatementsOf).Any(x => b.Targets.SelectMany(b.StatementsOf).Any(y => x.Span.IntersectsWith(y.Span)));
 
         /// <summary>True when the fix can guard the variable of <paramref name="diagnostic"/>.</summary>
         public static bool CanFix(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken) =>
@@ -278,6 +326,14 @@ namespace RaceGuard.CodeFixes.Editing
                 return false;
             }
 
+            // A variable the statement declares (out var x, a pattern) and later code uses must outlive the lock: only an
+            // out declaration of a statement in a block can be declared before it.
+            var leaked = LeakedVariables(target, model, cancellationToken);
+            if (leaked.Count > 0 && (target.Parent is not BlockSyntax || leaked.Any(v => v.Declaration is null)))
+            {
+                return false;
+            }
+
             switch (target)
             {
                 case LocalDeclarationStatementSyntax declaration:
@@ -293,6 +349,60 @@ namespace RaceGuard.CodeFixes.Editing
                     return statement is not (LabeledStatementSyntax or LocalDeclarationStatementSyntax);
                 default:
                     return target is LambdaExpressionSyntax;
+            }
+        }
+
+        /// <summary>
+        /// The locals a statement declares in an expression (<c>out var buffer</c>, <c>is Session s</c>) that code after it
+        /// uses: C# scopes them to the enclosing block, a lock around the statement would end their scope. Each with its
+        /// <c>out</c> declaration expression, or null when it is declared otherwise (a pattern, a deconstruction).
+        /// </summary>
+        private static List<(ILocalSymbol Local, DeclarationExpressionSyntax? Declaration)> LeakedVariables(SyntaxNode target, SemanticModel model, CancellationToken cancellationToken)
+        {
+            var leaked = new List<(ILocalSymbol, DeclarationExpressionSyntax?)>();
+            if (target is not StatementSyntax statement || statement.Parent is null)
+            {
+                return leaked;
+            }
+
+            foreach (var designation in statement.DescendantNodes(n => n is not AnonymousFunctionExpressionSyntax and not LocalFunctionStatementSyntax).OfType<SingleVariableDesignationSyntax>())
+            {
+                if (model.GetDeclaredSymbol(designation, cancellationToken) is not ILocalSymbol local ||
+                    !statement.Parent.DescendantNodes().OfType<IdentifierNameSyntax>().Any(identifier =>
+                        identifier.SpanStart > statement.Span.End && identifier.Identifier.ValueText == local.Name &&
+                        SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(identifier, cancellationToken).Symbol, local)))
+                {
+                    continue;
+                }
+
+                var declaration = designation.Parent is DeclarationExpressionSyntax { Parent: ArgumentSyntax argument } expression && argument.RefKindKeyword.IsKind(SyntaxKind.OutKeyword)
+                    ? expression
+                    : null;
+                leaked.Add((local, declaration));
+            }
+
+            return leaked;
+        }
+
+        /// <summary>Declares the <see cref="LeakedVariables"/> of <paramref name="statement"/> before it and turns their <c>out var x</c> into <c>out x</c>.</summary>
+        private static void DeclareLeakedVariablesBefore(DocumentEditor editor, SemanticModel model, StatementSyntax statement, CancellationToken cancellationToken)
+        {
+            foreach (var (local, declaration) in LeakedVariables(statement, model, cancellationToken))
+            {
+                if (declaration is null)
+                {
+                    continue;
+                }
+
+                var type = declaration.Type.IsVar
+                    ? (TypeSyntax)editor.Generator.TypeExpression(local.Type).WithAdditionalAnnotations(Simplifier.Annotation)
+                    : declaration.Type.WithoutTrivia();
+                editor.InsertBefore(statement, LocalDeclarationStatement(VariableDeclaration(type, SingletonSeparatedList(VariableDeclarator(Identifier(local.Name)))))
+                    .WithAdditionalAnnotations(Formatter.Annotation));
+                if (!(statement is LocalDeclarationStatementSyntax))
+                {
+                    editor.ReplaceNode(declaration, IdentifierName(local.Name).WithTriviaFrom(declaration));
+                }
             }
         }
 
@@ -349,6 +459,7 @@ namespace RaceGuard.CodeFixes.Editing
 
                         break;
                     case StatementSyntax statement:
+                        DeclareLeakedVariablesBefore(editor, model, statement, cancellationToken);
                         editor.ReplaceNode(statement, (current, _) => Lock(gate, (StatementSyntax)current).WithTriviaFrom(current));
                         break;
                     case LambdaExpressionSyntax lambda:
@@ -380,7 +491,9 @@ namespace RaceGuard.CodeFixes.Editing
             var split = LocalDeclarationStatement(VariableDeclaration(type.WithoutTrivia(), SingletonSeparatedList(VariableDeclarator(variable.Identifier.WithoutTrivia()))))
                 .WithLeadingTrivia(declaration.GetLeadingTrivia())
                 .WithAdditionalAnnotations(Formatter.Annotation);
-            var assignment = ExpressionStatement(AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, IdentifierName(variable.Identifier.WithoutTrivia()), variable.Initializer!.Value.WithoutTrivia()));
+            var leaked = LeakedVariables(declaration, model, cancellationToken).Select(v => v.Declaration).OfType<DeclarationExpressionSyntax>().ToList();
+            var value = variable.Initializer!.Value.ReplaceNodes(leaked, (original, _) => IdentifierName(((SingleVariableDesignationSyntax)original.Designation).Identifier.WithoutTrivia()).WithTriviaFrom(original));
+            var assignment = ExpressionStatement(AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, IdentifierName(variable.Identifier.WithoutTrivia()), value.WithoutTrivia()));
             var locked = Lock(gate, assignment).WithTrailingTrivia(declaration.GetTrailingTrivia());
             if (declaration.Parent is GlobalStatementSyntax global)
             {
@@ -390,6 +503,7 @@ namespace RaceGuard.CodeFixes.Editing
             else
             {
                 editor.InsertBefore(declaration, split);
+                DeclareLeakedVariablesBefore(editor, model, declaration, cancellationToken);
                 editor.ReplaceNode(declaration, locked);
             }
         }

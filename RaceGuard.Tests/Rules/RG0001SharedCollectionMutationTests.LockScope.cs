@@ -1,0 +1,228 @@
+using System.Threading.Tasks;
+using VerifyFix = RaceGuard.Tests.Verifiers.CSharpCodeFixVerifier<RaceGuard.Analyzers.RaceGuardAnalyzer, RaceGuard.CodeFixes.WrapInLockCodeFixProvider>;
+
+namespace RaceGuard.Tests.Rules
+{
+    /// <summary>
+    /// RG0001 "Guard with a lock" where the wrapped statement declares a variable later code uses, and Fix All over
+    /// diagnostics of two collections nested in one another: the fixed code compiles and holds one lock.
+    /// </summary>
+    public partial class RG0001SharedCollectionMutationTests
+    {
+        [Fact]
+        public async Task Fix_OutVariableUsedAfterTheStatementIsDeclaredBeforeTheLock()
+        {
+            const string source = """
+                using System;
+                using System.Collections.Generic;
+
+                public sealed class BufferPool
+                {
+                    private readonly object _gate = new object();
+                    private readonly Dictionary<Guid, byte[]> _leased = new Dictionary<Guid, byte[]>();
+
+                    public Guid Lease(byte[] buffer)
+                    {
+                        var id = Guid.NewGuid();
+                        lock (_gate)
+                        {
+                            _leased.Add(id, buffer);
+                        }
+
+                        return id;
+                    }
+
+                    public int Return(Guid id)
+                    {
+                        if (![|_leased.Remove(id, out var buffer)|])
+                        {
+                            return 0;
+                        }
+
+                        return buffer.Length;
+                    }
+                }
+                """;
+            const string fixedSource = """
+                using System;
+                using System.Collections.Generic;
+
+                public sealed class BufferPool
+                {
+                    private readonly object _gate = new object();
+                    private readonly Dictionary<Guid, byte[]> _leased = new Dictionary<Guid, byte[]>();
+
+                    public Guid Lease(byte[] buffer)
+                    {
+                        var id = Guid.NewGuid();
+                        lock (_gate)
+                        {
+                            _leased.Add(id, buffer);
+                        }
+
+                        return id;
+                    }
+
+                    public int Return(Guid id)
+                    {
+                        byte[] buffer;
+                        lock (_gate)
+                        {
+                            if (!_leased.Remove(id, out buffer))
+                            {
+                                return 0;
+                            }
+                        }
+
+                        return buffer.Length;
+                    }
+                }
+                """;
+
+            await VerifyFix.VerifyCodeFixAsync(source, fixedSource);
+        }
+
+        [Fact]
+        public async Task Fix_DeclarationWhoseInitializerDeclaresAnOutVariableKeepsBothInScope()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    int Count(string[] words)
+                    {
+                        var seen = new Dictionary<string, int>();
+                        Parallel.ForEach(words, word =>
+                        {
+                            var known = seen.TryGetValue(word, out var count);
+                            [|seen[word] = count + 1|];
+                            if (!known && count == 0) { }
+                        });
+                        return seen.Count;
+                    }
+                }
+                """;
+            const string fixedSource = """
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    int Count(string[] words)
+                    {
+                        var seen = new Dictionary<string, int>();
+                        var seenLock = new object();
+                        Parallel.ForEach(words, word =>
+                        {
+                            bool known;
+                            int count;
+                            lock (seenLock)
+                            {
+                                known = seen.TryGetValue(word, out count);
+                            }
+                            lock (seenLock)
+                            {
+                                seen[word] = count + 1;
+                            }
+                            if (!known && count == 0) { }
+                        });
+                        return seen.Count;
+                    }
+                }
+                """;
+
+            await VerifyFix.VerifyCodeFixAsync(source, fixedSource);
+        }
+
+        [Fact]
+        public async Task FixAll_NestedDiagnosticsOfTwoCollectionsShareOneLockOverTheOutermostStatement()
+        {
+            const string source = """
+                using System;
+                using System.Collections.Generic;
+                using System.Threading;
+
+                public sealed class Session
+                {
+                    public Guid Id { get; set; }
+                    public string User { get; set; } = "";
+                }
+
+                public sealed class SessionTable
+                {
+                    private readonly Timer _expiry;
+                    private readonly Dictionary<Guid, Session> _sessions = new Dictionary<Guid, Session>();
+                    private readonly Dictionary<string, Guid> _byUser = new Dictionary<string, Guid>();
+                    private Guid _oldest;
+
+                    public SessionTable() => _expiry = new Timer(_ => Close(_oldest), null, 1000, 1000);
+
+                    public void Open(Session session)
+                    {
+                        [|_sessions.Add(session.Id, session)|];
+                        [|_byUser[session.User] = session.Id|];
+                    }
+
+                    public void Close(Guid id)
+                    {
+                        if ([|_sessions.Remove(id, out var session)|])
+                        {
+                            [|_byUser.Remove(session.User)|];
+                        }
+                    }
+
+                }
+                """;
+            const string fixedSource = """
+                using System;
+                using System.Collections.Generic;
+                using System.Threading;
+
+                public sealed class Session
+                {
+                    public Guid Id { get; set; }
+                    public string User { get; set; } = "";
+                }
+
+                public sealed class SessionTable
+                {
+                    private readonly Timer _expiry;
+                    private readonly Dictionary<Guid, Session> _sessions = new Dictionary<Guid, Session>();
+                    private readonly object _sessionsLock = new object();
+                    private readonly Dictionary<string, Guid> _byUser = new Dictionary<string, Guid>();
+                    private Guid _oldest;
+
+                    public SessionTable() => _expiry = new Timer(_ => Close(_oldest), null, 1000, 1000);
+
+                    public void Open(Session session)
+                    {
+                        lock (_sessionsLock)
+                        {
+                            _sessions.Add(session.Id, session);
+                        }
+                        lock (_sessionsLock)
+                        {
+                            _byUser[session.User] = session.Id;
+                        }
+                    }
+
+                    public void Close(Guid id)
+                    {
+                        lock (_sessionsLock)
+                        {
+                            if (_sessions.Remove(id, out var session))
+                            {
+                                _byUser.Remove(session.User);
+                            }
+                        }
+                    }
+
+                }
+                """;
+
+            await new VerifyFix.Test { TestCode = source, FixedCode = fixedSource, BatchFixedCode = fixedSource, NumberOfIncrementalIterations = 2, NumberOfFixAllIterations = 1 }.RunAsync();
+        }
+    }
+}
