@@ -222,7 +222,7 @@ namespace RaceGuard.ConcurrencyModel
 
         /// <summary>
         /// Where the access runs, for messages: "by a Task.Run lambda", "in Main()", or for an access reached through a
-        /// call "in Cleanup(), called from Break()". <paramref name="brief"/> keeps the concurrent construct and drops the
+        /// call "in Cleanup() (called from Break())". <paramref name="brief"/> keeps the concurrent construct and drops the
         /// rest: "by the Timer callback 'Tick'", "in Cleanup()".
         /// </summary>
         public string DescribePlace(bool brief = false)
@@ -230,7 +230,7 @@ namespace RaceGuard.ConcurrencyModel
             var callee = CalledMethod();
             if (Region is { } region)
             {
-                return callee is null || brief ? "by " + region.Describe(brief) : "in " + callee.DescribeMember() + ", called by " + region.Describe(brief: true);
+                return callee is null || brief ? "by " + region.Describe(brief) : "in " + callee.DescribeMember() + " (called by " + region.Describe(brief: true) + ")";
             }
 
             if (callee is null)
@@ -238,7 +238,7 @@ namespace RaceGuard.ConcurrencyModel
                 return "in " + Member.Describe();
             }
 
-            return brief ? "in " + callee.DescribeMember() : "in " + callee.DescribeMember() + ", called from " + Member.Describe();
+            return brief ? "in " + callee.DescribeMember() : "in " + callee.DescribeMember() + " (called from " + Member.Describe() + ")";
         }
 
         /// <summary>

@@ -5,7 +5,7 @@ using Microsoft.CodeAnalysis;
 namespace RaceGuard.Diagnostics
 {
     /// <summary>
-    /// One argument of a diagnostic message, in a full and a brief wording ("in Cleanup(), called from Break()" and
+    /// One argument of a diagnostic message, in a full and a brief wording ("in Cleanup() (called from Break())" and
     /// "in Cleanup()"). The message keeps the full wording while it fits <see cref="TargetLength"/>.
     /// </summary>
     public readonly struct MessagePart

@@ -140,7 +140,7 @@ namespace RaceGuard.Diagnostics
             return properties;
         }
 
-        /// <summary>Where <paramref name="access"/> runs, in full and brief ("in Cleanup(), called from Break()", "in Cleanup()").</summary>
+        /// <summary>Where <paramref name="access"/> runs, in full and brief ("in Cleanup() (called from Break())", "in Cleanup()").</summary>
         public static MessagePart PlaceOf(SharedAccess access) => new MessagePart(access.DescribePlace(), access.DescribePlace(brief: true));
 
         /// <summary><see cref="PlaceOf"/> for the reported access, with the caller that reaches it without its callers' lock.</summary>
@@ -172,7 +172,10 @@ namespace RaceGuard.Diagnostics
                 }
             }
 
-            var verb = " may " + (others.Any(o => o.IsWrite) || (racesWithItself && access.IsWrite) ? writeVerb : "read") + " it";
+            // What the others do: change it (all write), read it (all read), or use it (both).
+            var writes = others.Any(o => o.IsWrite) || (racesWithItself && access.IsWrite);
+            var reads = others.Any(o => !o.IsWrite) || (racesWithItself && !access.IsWrite);
+            var verb = " may " + (writes && reads ? "use" : writes ? writeVerb : "read") + " it";
             if (!racesWithItself)
             {
                 return new MessagePart(Subject(actors) + verb + " on another thread", Subject(actors) + verb);

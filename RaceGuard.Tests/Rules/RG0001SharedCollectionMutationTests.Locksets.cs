@@ -88,7 +88,7 @@ namespace RaceGuard.Tests.Rules
                     "_names",
                     "List<string>",
                     "in ClearAll() (called without '_gate' from Sweep())",
-                    "AddCore() and 2 others may change it",
+                    "AddCore() and 2 others may use it",
                     "the lock '_gate'"));
         }
 

@@ -343,8 +343,8 @@ namespace RaceGuard.Tests.Rules
                     "_values",
                     "Dictionary<int, string>",
                     "in Set()",
-                    "Get() and another call may change it",
-                    "a lock or use a ConcurrentDictionary"));
+                    "Get() and another call may use it",
+                    "a lock or use ConcurrentDictionary<int, string>"));
         }
 
         [Fact]
