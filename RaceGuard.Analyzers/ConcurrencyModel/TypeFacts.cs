@@ -310,6 +310,12 @@ namespace RaceGuard.ConcurrencyModel
             (path.Root is { IsStatic: true } || !access.Member.Symbol.IsStatic);
 
         /// <summary>
+        /// True when the statement of <paramref name="access"/> waits for another thread (<c>foreach (var t in _threads) t.Join();</c>):
+        /// a lock around it deadlocks when that thread takes the same lock, so no lock is advised or wrapped around it.
+        /// </summary>
+        public bool LockWouldBlock(SharedAccess access) => BlockingWaits.InStatementOf(access.ReportOperation, known);
+
+        /// <summary>
         /// The lock that guards the other accesses of <paramref name="access"/>'s variable, by name: the one held at most of
         /// them and usable at the access (a field of the type, or a local in scope). Null when no lock guards them: messages
         /// then name none, never an unrelated lock of the type.

@@ -19,7 +19,7 @@ namespace RaceGuard.Diagnostics
         public static readonly DiagnosticDescriptor SharedCollectionMutation = Create(
             RuleIds.SharedCollectionMutation,
             title: "Shared collection modified without synchronisation",
-            messageFormat: "'{0}' ({1}) is modified {2} while {3}; guard it with {4}",
+            messageFormat: "'{0}' ({1}) is modified {2} while {3}; {4}",
             description: "A collection that is not thread-safe is modified by code that may run in parallel with other code using the same collection. " +
                          "List<T>, Dictionary<TKey, TValue>, HashSet<T> and the other System.Collections types keep internal arrays and counters that concurrent writers corrupt: " +
                          "entries are lost, Count goes wrong, an enumeration throws InvalidOperationException, and a corrupted Dictionary can loop forever inside FindEntry. " +
@@ -78,7 +78,7 @@ namespace RaceGuard.Diagnostics
         public static readonly DiagnosticDescriptor InconsistentSynchronization = Create(
             RuleIds.InconsistentSynchronization,
             title: "Member synchronised inconsistently",
-            messageFormat: "'{0}' ({1}) is {2} without {3}, which guards {4}; take it here too",
+            messageFormat: "'{0}' ({1}) is {2} without {3}, which guards {4}; {5}",
             description: "A field is accessed under one lock in most places and without it in a few, and at least one access writes it. The unguarded access may see a " +
                          "half-done update or a stale value, or (when it writes) lose another thread's change. Take the same lock at every access." + WhyConcurrent,
             DiagnosticSeverity.Warning);

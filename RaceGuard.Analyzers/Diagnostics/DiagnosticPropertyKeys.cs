@@ -15,7 +15,13 @@ namespace RaceGuard.Diagnostics
         /// <summary><see cref="True"/> when a new lock object should be a <c>System.Threading.Lock</c> (the type exists and C# is 13 or later); absent otherwise.</summary>
         public const string UseLockType = "UseLockType";
 
-        /// <summary>The value of a yes/no property that holds (<see cref="UseLockType"/>).</summary>
+        /// <summary>
+        /// <see cref="True"/> when the reported statement waits for another thread (<c>Join</c>, <c>Wait</c>, <c>Result</c>):
+        /// a lock around it may deadlock, so the lock fix is not offered.
+        /// </summary>
+        public const string LockWouldBlock = "LockWouldBlock";
+
+        /// <summary>The value of a yes/no property that holds (<see cref="UseLockType"/>, <see cref="LockWouldBlock"/>).</summary>
         public const string True = "true";
 
         /// <summary>How many of the additional locations, from the first, are racing accesses to guard; the rest are region starts.</summary>

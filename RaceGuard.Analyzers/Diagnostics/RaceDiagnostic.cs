@@ -15,8 +15,9 @@ namespace RaceGuard.Diagnostics
     /// </summary>
     public sealed class RaceDiagnostic
     {
-        private RaceDiagnostic(Location location, SharedAccess? access, bool racesWithItself, ImmutableArray<Location> additionalLocations, int conflictCount, MessagePart otherSide, string? guardingLock, string? existingLock)
+        private RaceDiagnostic(Location location, SharedAccess? access, bool racesWithItself, ImmutableArray<Location> additionalLocations, int conflictCount, MessagePart otherSide, string? guardingLock, string? existingLock, bool lockWouldBlock)
         {
+            LockWouldBlock = lockWouldBlock;
             Location = location;
             Access = access;
             RacesWithItself = racesWithItself;
@@ -50,6 +51,12 @@ namespace RaceGuard.Diagnostics
 
         /// <summary>The lock a fix should reuse, by name, or null: the guarding lock, else one the type or member already locks on.</summary>
         public string? ExistingLock { get; }
+
+        /// <summary>True when the reported statement waits for another thread: a lock around it may deadlock (<see cref="TypeFacts.LockWouldBlock"/>).</summary>
+        public bool LockWouldBlock { get; }
+
+        /// <summary>What to do instead of a lock around a statement that waits for another thread.</summary>
+        public const string CopyAdvice = "copy it under a lock and wait outside the lock";
 
         /// <summary>What to guard the access with, for messages: "the lock '_gate'" when it guards the other accesses, else "a lock".</summary>
         public string LockAdvice => GuardingLock is null ? "a lock" : "the lock '" + GuardingLock + "'";
@@ -87,7 +94,7 @@ namespace RaceGuard.Diagnostics
             }
 
             var otherSide = DescribeOtherSide(access, others, racesWithItself, writeVerb);
-            return new RaceDiagnostic(access.Location, access, racesWithItself, additional.ToImmutableArray(), conflictCount, otherSide, facts.GuardingLockFor(access), facts.ReusableLockFor(access));
+            return new RaceDiagnostic(access.Location, access, racesWithItself, additional.ToImmutableArray(), conflictCount, otherSide, facts.GuardingLockFor(access), facts.ReusableLockFor(access), facts.LockWouldBlock(access));
         }
 
         /// <summary>
@@ -107,12 +114,12 @@ namespace RaceGuard.Diagnostics
                 }
             }
 
-            return new RaceDiagnostic(location ?? access!.Location, access, racesWithItself: false, additional.ToImmutableArray(), conflictCount, default, guardingLock: null, existingLock: null);
+            return new RaceDiagnostic(location ?? access!.Location, access, racesWithItself: false, additional.ToImmutableArray(), conflictCount, default, guardingLock: null, existingLock: null, lockWouldBlock: false);
         }
 
         /// <summary>The same finding reported at <paramref name="location"/>, with <paramref name="first"/> as its first additional location (the other half of a test-and-set).</summary>
         public RaceDiagnostic ReportedAt(Location location, Location first) =>
-            new RaceDiagnostic(location, Access, RacesWithItself, AdditionalLocations.Remove(first).Insert(0, first), ConflictCount, OtherSide, GuardingLock, ExistingLock);
+            new RaceDiagnostic(location, Access, RacesWithItself, AdditionalLocations.Remove(first).Insert(0, first), ConflictCount, OtherSide, GuardingLock, ExistingLock, LockWouldBlock);
 
         /// <summary>The properties every race fix reads: the variable, its kind, how many locations are accesses, the lock to reuse, the Lock-type choice.</summary>
         public ImmutableDictionary<string, string?>.Builder CreateProperties(KnownSymbols known)
@@ -129,6 +136,11 @@ namespace RaceGuard.Diagnostics
             if (ExistingLock is not null)
             {
                 properties[DiagnosticPropertyKeys.ExistingLock] = ExistingLock;
+            }
+
+            if (LockWouldBlock)
+            {
+                properties[DiagnosticPropertyKeys.LockWouldBlock] = DiagnosticPropertyKeys.True;
             }
 
             // System.Threading.Lock needs C# 13 (newer than any version this Roslyn names) and a runtime that has the type.
@@ -178,12 +190,15 @@ namespace RaceGuard.Diagnostics
             var verb = " may " + (writes && reads ? "use" : writes ? writeVerb : "read") + " it";
             if (!racesWithItself)
             {
-                return new MessagePart(Subject(actors) + verb + " on another thread", Subject(actors) + verb);
+                return new MessagePart(Subject(actors) + verb + " on another thread", BriefSubject(actors) + verb);
             }
 
             var (full, brief) = DescribeAnotherRun(access);
-            return new MessagePart(Subject(actors.Append(full).ToList()) + verb + " on another thread", Subject(actors.Append(brief).ToList()) + verb);
+            return new MessagePart(Subject(actors.Append(full).ToList()) + verb + " on another thread", BriefSubject(actors.Append(brief).ToList()) + verb);
         }
+
+        /// <summary>"A", or "A and others".</summary>
+        private static string BriefSubject(List<string> actors) => actors.Count == 1 ? actors[0] : actors[0] + " and others";
 
         /// <summary>"A", "A and B", "A and 3 others".</summary>
         private static string Subject(List<string> actors) => actors.Count switch

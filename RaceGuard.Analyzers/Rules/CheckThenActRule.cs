@@ -83,7 +83,7 @@ namespace RaceGuard.Rules
                         act.Path.DisplayName,
                         type.ToMessageString(),
                         TwoSteps("checked with " + check.MemberName + "() and then changed with " + actName + (actName == "the indexer" ? string.Empty : "()"), act),
-                        concurrent ? fix.ToString() : "one lock around the check and the act"));
+                        concurrent ? (MessagePart)fix.ToString() : new MessagePart("one lock around the check and the act", "one lock around both")));
                 }
             }
         }

@@ -103,6 +103,12 @@ namespace RaceGuard.Rules
                     var race = RaceDiagnostic.At(access, location, Enumerable.Empty<Location>(), guarded.Select(g => g.Operation.Syntax.GetLocation()).Distinct().Take(MaxGuardedLocations));
                     var properties = race.CreateProperties(context.Known);
                     properties[DiagnosticPropertyKeys.SymbolName] = field.Name;
+                    var lockWouldBlock = facts.LockWouldBlock(access);
+                    if (lockWouldBlock)
+                    {
+                        properties[DiagnosticPropertyKeys.LockWouldBlock] = DiagnosticPropertyKeys.True;
+                    }
+
                     if (guard.Kind is GuardKind.Lock or GuardKind.Monitor or GuardKind.LockType)
                     {
                         properties[DiagnosticPropertyKeys.ExistingLock] = guard.Key.Text;
@@ -119,7 +125,8 @@ namespace RaceGuard.Rules
                         field.Type.ToMessageString(),
                         RaceDiagnostic.ReportedPlaceOf(access).Map(place => (access.IsWrite ? "written " : "read ") + place + (access.Guards.IsEmpty ? string.Empty : " under " + GuardName(access.Guards[0]))),
                         GuardName(guard),
-                        guardedCount.ToString(CultureInfo.InvariantCulture) + " of its " + others.ToString(CultureInfo.InvariantCulture) + " other accesses"));
+                        guardedCount.ToString(CultureInfo.InvariantCulture) + " of its " + others.ToString(CultureInfo.InvariantCulture) + " other accesses",
+                        lockWouldBlock ? "copy it under the lock and wait outside the lock" : "take it here too"));
                 }
             }
         }

@@ -90,9 +90,10 @@ namespace RaceGuard.Rules
             var race = RaceDiagnostic.For(access, conflicts, facts);
             var equivalent = known.GetConcurrentEquivalent(collection);
             var suggestsEquivalent = equivalent is not null && !known.IsType(collection, known.List);
+            var guard = race.LockWouldBlock ? RaceDiagnostic.CopyAdvice : "guard it with " + race.LockAdvice;
             var advice = new MessagePart(
-                race.LockAdvice + (suggestsEquivalent ? " or use " + equivalent!.ToMessageString() : string.Empty),
-                race.LockAdvice + (suggestsEquivalent ? " or use a " + equivalent!.Name : string.Empty));
+                guard + (suggestsEquivalent ? " or use " + equivalent!.ToMessageString() : string.Empty),
+                guard + (suggestsEquivalent ? " or use a " + equivalent!.Name : string.Empty));
 
             var properties = race.CreateProperties(known);
             if (equivalent is not null)

@@ -416,7 +416,7 @@ namespace RaceGuard.Rules
                     new MessagePart(
                         verb + " " + access.DescribeReportedPlace() + " outside the lock '" + gate + "' of its writes while " + race.OtherSide.Full,
                         verb + " " + access.DescribeReportedPlace(brief: true) + " outside the lock '" + gate + "' of its writes while " + race.OtherSide.Brief),
-                    "take the lock here too, or use Volatile.Read/Write"));
+                    new MessagePart("take the lock here too, or use Volatile.Read/Write", "take the lock or use Volatile")));
             }
         }
 

@@ -126,6 +126,12 @@ namespace RaceGuard.CodeFixes.Editing
                 return null;
             }
 
+            // A lock around a statement that waits for another thread may deadlock: the message advises a copy instead.
+            if (diagnostics.Any(d => d.IsSet(DiagnosticPropertyKeys.LockWouldBlock)))
+            {
+                return null;
+            }
+
             // An inconsistently guarded field takes the lock its other accesses hold; never a new one (nor for a semaphore guard).
             if (diagnostics.Any(d => d.Id == RuleIds.InconsistentSynchronization && !d.Properties.ContainsKey(DiagnosticPropertyKeys.ExistingLock)))
             {
@@ -322,6 +328,12 @@ namespace RaceGuard.CodeFixes.Editing
             // lock cannot hold across await, and yield inside lock hands the lock to the caller.
             if (code is null || code.DescendantNodesAndTokensAndSelf(n => n is not AnonymousFunctionExpressionSyntax and not LocalFunctionStatementSyntax)
                     .Any(n => n.IsKind(SyntaxKind.AwaitKeyword) || n.IsKind(SyntaxKind.AwaitExpression) || n.IsKind(SyntaxKind.YieldReturnStatement) || n.IsKind(SyntaxKind.YieldBreakStatement)))
+            {
+                return false;
+            }
+
+            // A conflicting access whose statement waits for another thread is not wrapped either (it may deadlock).
+            if (model.GetOperation(code, cancellationToken) is { } operation && BlockingWaits.Contains(operation, KnownSymbols.For(model.Compilation)))
             {
                 return false;
             }

@@ -72,7 +72,7 @@ namespace RaceGuard.Tests.Rules
                     "Dictionary<string, int>",
                     "by the SendAsync override",
                     "another request may change it",
-                    "a lock or use a ConcurrentDictionary"));
+                    "guard it with a lock or use a ConcurrentDictionary"));
         }
 
         [Fact]
@@ -107,7 +107,7 @@ namespace RaceGuard.Tests.Rules
                     "Dictionary<string, DateTime>",
                     "by the middleware InvokeAsync",
                     "another request may change it",
-                    "a lock or use a ConcurrentDictionary"));
+                    "guard it with a lock or use a ConcurrentDictionary"));
         }
 
         [Fact]

@@ -88,8 +88,8 @@ namespace RaceGuard.Tests.Rules
                     "_names",
                     "List<string>",
                     "in ClearAll() (called without '_gate' from Sweep())",
-                    "AddCore() and 2 others may use it",
-                    "the lock '_gate'"));
+                    "AddCore() and others may use it",
+                    "guard it with the lock '_gate'"));
         }
 
         [Fact]

@@ -339,7 +339,7 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
-                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("_loggers", "List<string>", "by a ContinueWith lambda", "another run may change it", "a lock"));
+                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("_loggers", "List<string>", "by a ContinueWith lambda", "another run may change it", "guard it with a lock"));
         }
     }
 }

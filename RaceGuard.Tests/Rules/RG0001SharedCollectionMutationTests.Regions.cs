@@ -380,7 +380,7 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
-                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("_lines", "List<string>", "by a Task.Run lambda", "another call of Write() may change it", "a lock"));
+                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("_lines", "List<string>", "by a Task.Run lambda", "another call of Write() may change it", "guard it with a lock"));
         }
 
         [Fact]
@@ -645,7 +645,7 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
-                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("s_handlers", "List<Action<string>>", "in Subscribe()", "a ThreadPool work item may read it on another thread", "a lock"));
+                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("s_handlers", "List<Action<string>>", "in Subscribe()", "a ThreadPool work item may read it on another thread", "guard it with a lock"));
         }
 
         [Fact]
@@ -687,7 +687,7 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
-                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("_prices", "Dictionary<string, decimal>", "by the BackgroundService.ExecuteAsync loop", "Price() may read it", "a lock or use a ConcurrentDictionary"));
+                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("_prices", "Dictionary<string, decimal>", "by the BackgroundService.ExecuteAsync loop", "Price() may read it", "guard it with a lock or use a ConcurrentDictionary"));
         }
 
         [Fact]
@@ -711,7 +711,7 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
-                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("groups[…]", "List<string>", "by a Parallel.ForEach body", "another run may change it", "a lock"));
+                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("groups[…]", "List<string>", "by a Parallel.ForEach body", "another run may change it", "guard it with a lock"));
         }
 
         [Fact]

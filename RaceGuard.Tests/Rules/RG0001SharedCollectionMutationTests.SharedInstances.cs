@@ -48,7 +48,7 @@ namespace RaceGuard.Tests.Rules
                     "List<WorkItem>",
                     "in Queue()",
                     "Resume() may read it on another thread",
-                    "the lock '_gate'"));
+                    "guard it with the lock '_gate'"));
         }
 
         [Fact]
@@ -116,7 +116,7 @@ namespace RaceGuard.Tests.Rules
                     "List<string>",
                     "in Record()",
                     "another call of Record() may change it on another thread",
-                    "a lock"));
+                    "guard it with a lock"));
         }
 
         [Fact]
@@ -343,8 +343,8 @@ namespace RaceGuard.Tests.Rules
                     "_values",
                     "Dictionary<int, string>",
                     "in Set()",
-                    "Get() and another call may use it",
-                    "a lock or use ConcurrentDictionary<int, string>"));
+                    "Get() and others may use it",
+                    "guard it with a lock or use ConcurrentDictionary<int, string>"));
         }
 
         [Fact]

@@ -29,9 +29,9 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
-                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("partCacheKeys", "Dictionary<string, string>", "by a Task.Run lambda", "another run may change it", "a lock or use a ConcurrentDictionary"),
-                VerifyCS.Diagnostic("RG0001").WithLocation(1).WithArguments("partCacheKeys", "Dictionary<string, string>", "by a Task.Run lambda", "another run may change it", "a lock or use a ConcurrentDictionary"),
-                VerifyCS.Diagnostic("RG0001").WithLocation(2).WithArguments("partCacheKeys", "Dictionary<string, string>", "by a Task.Run lambda", "another run may change it", "a lock or use a ConcurrentDictionary"));
+                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("partCacheKeys", "Dictionary<string, string>", "by a Task.Run lambda", "another run may change it", "guard it with a lock or use a ConcurrentDictionary"),
+                VerifyCS.Diagnostic("RG0001").WithLocation(1).WithArguments("partCacheKeys", "Dictionary<string, string>", "by a Task.Run lambda", "another run may change it", "guard it with a lock or use a ConcurrentDictionary"),
+                VerifyCS.Diagnostic("RG0001").WithLocation(2).WithArguments("partCacheKeys", "Dictionary<string, string>", "by a Task.Run lambda", "another run may change it", "guard it with a lock or use a ConcurrentDictionary"));
         }
 
         [Fact]
@@ -54,7 +54,7 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
-                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("results", "List<int>", "by a Parallel.ForEach body", "another run may change it", "a lock"));
+                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("results", "List<int>", "by a Parallel.ForEach body", "another run may change it", "guard it with a lock"));
         }
 
         [Fact]
@@ -85,8 +85,8 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
-                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("_entries", "Dictionary<string, DateTime>", "in Put()", "the Timer callback may change it", "a lock or use a ConcurrentDictionary"),
-                VerifyCS.Diagnostic("RG0001").WithLocation(1).WithArguments("_entries", "Dictionary<string, DateTime>", "by the Timer callback", "Put() may change it", "a lock or use a ConcurrentDictionary"));
+                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("_entries", "Dictionary<string, DateTime>", "in Put()", "the Timer callback may change it", "guard it with a lock or use a ConcurrentDictionary"),
+                VerifyCS.Diagnostic("RG0001").WithLocation(1).WithArguments("_entries", "Dictionary<string, DateTime>", "by the Timer callback", "Put() may change it", "guard it with a lock or use a ConcurrentDictionary"));
         }
 
         [Fact]
@@ -137,7 +137,7 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
-                VerifyCS.DiagnosticWithAdditionalLocations("RG0001").WithLocation(0).WithLocation(1).WithLocation(2).WithArguments("seen", "HashSet<int>", "by a Task.Run lambda", "RunAsync() may read it on another thread", "a lock"));
+                VerifyCS.DiagnosticWithAdditionalLocations("RG0001").WithLocation(0).WithLocation(1).WithLocation(2).WithArguments("seen", "HashSet<int>", "by a Task.Run lambda", "RunAsync() may read it on another thread", "guard it with a lock"));
         }
 
         [Fact]

@@ -321,7 +321,7 @@ namespace RaceGuard.Tests.Rules
                     "_isOpen",
                     "bool",
                     "read in AllowRequest() outside the lock '_gate' of its writes while OnFailure() may change it",
-                    "take the lock here too, or use Volatile.Read/Write"));
+                    "take the lock or use Volatile"));
         }
 
         [Fact]

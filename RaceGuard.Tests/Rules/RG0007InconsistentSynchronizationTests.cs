@@ -43,7 +43,7 @@ namespace RaceGuard.Tests.Rules
         {
             await VerifyCS.VerifyAnalyzerAsync(
                 Account,
-                VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_balance", "decimal", "read in 'Balance'", "the lock '_sync'", "5 of its 5 other accesses"));
+                VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_balance", "decimal", "read in 'Balance'", "the lock '_sync'", "5 of its 5 other accesses", "take it here too"));
         }
 
         [Fact]
@@ -233,7 +233,7 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
-                VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_user", "Guid", "read in ToString()", "the semaphore '_gate'", "3 of its 3 other accesses"));
+                VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_user", "Guid", "read in ToString()", "the semaphore '_gate'", "3 of its 3 other accesses", "take it here too"));
         }
 
         [Fact]
@@ -818,7 +818,7 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
-                VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_value", "int", "written in SetB() under the lock '_b'", "the lock '_a'", "2 of its 2 other accesses"));
+                VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_value", "int", "written in SetB() under the lock '_b'", "the lock '_a'", "2 of its 2 other accesses", "take it here too"));
         }
 
         [Fact]
@@ -861,7 +861,7 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
-                VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_entries", "List<string>", "written in ResetStatistics() under the lock '_statsSync'", "the lock '_sync'", "2 of its 2 other accesses"));
+                VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_entries", "List<string>", "written in ResetStatistics() under the lock '_statsSync'", "the lock '_sync'", "2 of its 2 other accesses", "take it here too"));
         }
 
         [Fact]
@@ -1064,7 +1064,8 @@ namespace RaceGuard.Tests.Rules
                     "Dictionary<string, object>?",
                     "read in 'Timers' (called without '_lock' from HasTimers())",
                     "the lock '_lock'",
-                    "3 of its 3 other accesses"));
+                    "3 of its 3 other accesses",
+                    "take it here too"));
         }
 
         [Fact]
@@ -1446,7 +1447,7 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
-                VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_extras", "Dictionary<string, string>?", "read in 'Reason'", "the lock '_gate'", "3 of its 3 other accesses"));
+                VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_extras", "Dictionary<string, string>?", "read in 'Reason'", "the lock '_gate'", "3 of its 3 other accesses", "take it here too"));
         }
 
         private const string ReadonlyRegistry = """
@@ -1490,7 +1491,7 @@ namespace RaceGuard.Tests.Rules
         {
             await VerifyCS.VerifyAnalyzerAsync(
                 ReadonlyRegistry,
-                VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_names", "List<string>", "read in Snapshot()", "the lock '_gate'", "3 of its 3 other accesses"));
+                VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_names", "List<string>", "read in Snapshot()", "the lock '_gate'", "3 of its 3 other accesses", "take it here too"));
         }
 
         [Fact]
@@ -1523,6 +1524,73 @@ namespace RaceGuard.Tests.Rules
                 .Edit("            _names.Add(name);", "            _names[name] = name;")
                 .Edit("{|#0:_names|}.ToArray()", "new string[] { (string)_names[\"first\"]! }");
             await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        private const string WorkerGroup = """
+            using System.Collections.Generic;
+            using System.Threading;
+
+            public sealed class WorkerGroup
+            {
+                private readonly object _gate = new object();
+                private readonly List<Thread> _threads = new List<Thread>();
+
+                public void Spawn(int count)
+                {
+                    for (var i = 0; i < count; i++)
+                    {
+                        var thread = new Thread(Work);
+                        lock (_gate)
+                        {
+                            _threads.Add(thread);
+                        }
+
+                        thread.Start();
+                    }
+                }
+
+                private void Work()
+                {
+                    lock (_gate)
+                    {
+                        _threads.Remove(Thread.CurrentThread);
+                    }
+                }
+
+                public int Running
+                {
+                    get
+                    {
+                        lock (_gate)
+                        {
+                            return _threads.Count;
+                        }
+                    }
+                }
+
+                public void StopAll()
+                {
+                    foreach (var thread in {|#0:_threads|})
+                    {
+                        thread.Join();
+                    }
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task Reports_JoinLoopOverAListItsThreadsLockAdvisingACopyNotTheLock()
+        {
+            // A lock around the Join loop deadlocks: each thread takes _gate to remove itself before it can end.
+            await VerifyCS.VerifyAnalyzerAsync(
+                WorkerGroup,
+                VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_threads", "List<Thread>", "read in StopAll()", "the lock '_gate'", "3 of its 3 other accesses", "copy it under the lock and wait outside the lock"));
+        }
+
+        [Fact]
+        public async Task Fix_NotOfferedAroundAStatementThatJoinsThreads()
+        {
+            await VerifyFix.VerifyCodeFixAsync(WorkerGroup.Replace("{|#0:_threads|}", "{|RG0007:_threads|}"), WorkerGroup.Replace("{|#0:_threads|}", "{|RG0007:_threads|}"));
         }
     }
 }
