@@ -153,10 +153,18 @@ namespace RaceGuard.Diagnostics
         }
 
         /// <summary>Where <paramref name="access"/> runs, in full and brief ("in Cleanup() (called from Break())", "in Cleanup()").</summary>
-        public static MessagePart PlaceOf(SharedAccess access) => new MessagePart(access.DescribePlace(), access.DescribePlace(brief: true));
+        public static MessagePart PlaceOf(SharedAccess access) => new MessagePart(access.DescribePlace(), access.DescribePlace(brief: true), MinimalPlaceOf(access));
 
         /// <summary><see cref="PlaceOf"/> for the reported access, with the caller that reaches it without its callers' lock.</summary>
-        public static MessagePart ReportedPlaceOf(SharedAccess access) => new MessagePart(access.DescribeReportedPlace(), access.DescribeReportedPlace(brief: true));
+        public static MessagePart ReportedPlaceOf(SharedAccess access)
+        {
+            var brief = access.DescribeReportedPlace(brief: true);
+            var unlockedCaller = brief.Substring(access.DescribePlace(brief: true).Length);
+            return new MessagePart(access.DescribeReportedPlace(), brief, MinimalPlaceOf(access) + unlockedCaller);
+        }
+
+        /// <summary>The place when names are long: the concurrent construct of a region ("by the Timer callback 'Tick'"), else "here" (the location says where).</summary>
+        private static string MinimalPlaceOf(SharedAccess access) => access.Region is null ? "here" : access.DescribePlace(brief: true);
 
         /// <summary>Creates the diagnostic with the additional locations, the given properties, and the message parts fitted to one line.</summary>
         public Diagnostic Create(DiagnosticDescriptor descriptor, ImmutableDictionary<string, string?> properties, params MessagePart[] messageParts) =>

@@ -122,10 +122,8 @@ namespace RaceGuard.Rules
                     PropertiesFor(race, context.Known, CheckThenActFix.LazyValues),
                     act.Path.DisplayName,
                     type.ToMessageString(),
-                    RaceDiagnostic.PlaceOf(act).Map(place => "filled by GetOrAdd() " + place + " with a factory that " + effect + ", which may run on several threads at once"),
-                    new MessagePart(
-                        "Lazy<" + (valueType?.ToMessageString() ?? "T") + "> values (the factory may run on every thread that misses)",
-                        "Lazy<" + (valueType?.ToMessageString() ?? "T") + "> values")));
+                    RaceDiagnostic.PlaceOf(act).Map(place => "filled by GetOrAdd() " + place + " with a factory that " + effect + " and may run on several threads"),
+                    "Lazy<" + (valueType?.ToMessageString() ?? "T") + "> values"));
             }
         }
 
@@ -576,7 +574,7 @@ namespace RaceGuard.Rules
 
         /// <summary>The finding's clause: "checked with ContainsKey() and then changed with Add() in Put(), two steps another thread may interleave".</summary>
         private static MessagePart TwoSteps(string steps, SharedAccess act) =>
-            new MessagePart(steps + " " + RaceDiagnostic.PlaceOf(act).Full + ", two steps another thread may interleave", steps + " " + RaceDiagnostic.PlaceOf(act).Brief + ", not atomically");
+            new MessagePart(steps + " " + RaceDiagnostic.PlaceOf(act).Full + ", two steps another thread may interleave", steps + " " + RaceDiagnostic.PlaceOf(act).Brief + ", not atomically", steps + " " + RaceDiagnostic.PlaceOf(act).Minimal + ", not atomically");
 
         /// <summary>The one atomic call that does the check and the act together.</summary>
         private static CheckThenActFix FixFor(string check, string act) => act switch

@@ -253,7 +253,7 @@ namespace RaceGuard.Rules
                     check.Path.DisplayName,
                     check.Path.Type!.ToMessageString(),
                     RaceDiagnostic.PlaceOf(check).Map(place => "checked " + place + " but set only by the " + started.Construct + " it starts"),
-                    "a second call may start it again; set it at the check with Interlocked"));
+                    "two calls may both start it; set it at the check with Interlocked"));
             }
         }
 
@@ -415,7 +415,8 @@ namespace RaceGuard.Rules
                     access.Path.Type!.ToMessageString(),
                     new MessagePart(
                         verb + " " + access.DescribeReportedPlace() + " outside the lock '" + gate + "' of its writes while " + race.OtherSide.Full,
-                        verb + " " + access.DescribeReportedPlace(brief: true) + " outside the lock '" + gate + "' of its writes while " + race.OtherSide.Brief),
+                        verb + " " + access.DescribeReportedPlace(brief: true) + " outside the lock '" + gate + "' of its writes while " + race.OtherSide.Brief,
+                        verb + " " + RaceDiagnostic.ReportedPlaceOf(access).Minimal + " outside the lock '" + gate + "' of its writes while " + race.OtherSide.Brief),
                     new MessagePart("take the lock here too, or use Volatile.Read/Write", "take the lock or use Volatile")));
             }
         }

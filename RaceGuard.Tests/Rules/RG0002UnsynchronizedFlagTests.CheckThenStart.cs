@@ -54,8 +54,8 @@ namespace RaceGuard.Tests.Rules
                 VerifyCS.Diagnostic("RG0002").WithLocation(0).WithArguments(
                     "_isListening",
                     "bool",
-                    "checked in StartListening() but set only by the Task.Run delegate 'ListenAsync' it starts",
-                    "a second call may start it again; set it at the check with Interlocked"));
+                    "checked here but set only by the Task.Run delegate 'ListenAsync' it starts",
+                    "two calls may both start it; set it at the check with Interlocked"));
         }
 
         [Fact]
@@ -93,7 +93,7 @@ namespace RaceGuard.Tests.Rules
                     "_running",
                     "bool",
                     "checked in Start() but set only by the Thread lambda it starts",
-                    "a second call may start it again; set it at the check with Interlocked"));
+                    "two calls may both start it; set it at the check with Interlocked"));
         }
 
         [Fact]

@@ -645,7 +645,7 @@ namespace RaceGuard.Tests.Rules
                 VerifyCS.Diagnostic("RG0006").WithLocation(0).WithArguments(
                     "_downloads",
                     "ConcurrentDictionary<string, Task<string>>",
-                    "filled by GetOrAdd() in GetAsync() with a factory that starts work (DownloadAsync), which may run on several threads at once",
+                    "filled by GetOrAdd() here with a factory that starts work (DownloadAsync) and may run on several threads",
                     "Lazy<Task<string>> values"));
         }
 
@@ -705,7 +705,7 @@ namespace RaceGuard.Tests.Rules
                 VerifyCS.Diagnostic("RG0006").WithLocation(0).WithArguments(
                     "_timers",
                     "ConcurrentDictionary<string, Timer>",
-                    "filled by GetOrAdd() in Watch() with a factory that opens a Timer, which may run on several threads at once",
+                    "filled by GetOrAdd() in Watch() with a factory that opens a Timer and may run on several threads",
                     "Lazy<Timer> values"));
         }
     }

@@ -1062,7 +1062,7 @@ namespace RaceGuard.Tests.Rules
                 VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments(
                     "_extras",
                     "Dictionary<string, object>?",
-                    "read in 'Timers' (called without '_lock' from HasTimers())",
+                    "read here (called without '_lock' from HasTimers())",
                     "the lock '_lock'",
                     "3 of its 3 other accesses",
                     "take it here too"));
