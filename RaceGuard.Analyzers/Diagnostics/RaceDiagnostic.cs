@@ -163,8 +163,19 @@ namespace RaceGuard.Diagnostics
             return new MessagePart(access.DescribeReportedPlace(), brief, MinimalPlaceOf(access) + unlockedCaller);
         }
 
-        /// <summary>The place when names are long: the concurrent construct of a region ("by the Timer callback 'Tick'"), else "here" (the location says where).</summary>
-        private static string MinimalPlaceOf(SharedAccess access) => access.Region is null ? "here" : access.DescribePlace(brief: true);
+        /// <summary>The place when names are long: the kind of concurrent construct ("by the Timer callback"), else "here" (the location says where).</summary>
+        private static string MinimalPlaceOf(SharedAccess access)
+        {
+            if (access.Region is null)
+            {
+                return "here";
+            }
+
+            // "by the Timer callback 'PerformKeepAlive'" → "by the Timer callback".
+            var place = access.DescribePlace(brief: true);
+            var name = place.IndexOf(" '", System.StringComparison.Ordinal);
+            return name > 0 && place.EndsWith("'", System.StringComparison.Ordinal) ? place.Substring(0, name) : place;
+        }
 
         /// <summary>Creates the diagnostic with the additional locations, the given properties, and the message parts fitted to one line.</summary>
         public Diagnostic Create(DiagnosticDescriptor descriptor, ImmutableDictionary<string, string?> properties, params MessagePart[] messageParts) =>
