@@ -310,10 +310,10 @@ namespace RaceGuard.ConcurrencyModel
             (path.Root is { IsStatic: true } || !access.Member.Symbol.IsStatic);
 
         /// <summary>
-        /// True when the statement of <paramref name="access"/> waits for another thread (<c>foreach (var t in _threads) t.Join();</c>):
-        /// a lock around it deadlocks when that thread takes the same lock, so no lock is advised or wrapped around it.
+        /// Why no lock may go around the statement of <paramref name="access"/>: it waits for another thread
+        /// (<c>foreach (var t in _threads) t.Join();</c>, a deadlock when that thread takes the same lock) or does I/O.
         /// </summary>
-        public bool LockWouldBlock(SharedAccess access) => BlockingWaits.InStatementOf(access.ReportOperation, known);
+        public LockHazard LockHazardOf(SharedAccess access) => LockHazards.InStatementOf(access.ReportOperation, known);
 
         /// <summary>
         /// The lock that guards the other accesses of <paramref name="access"/>'s variable, by name: the one held at most of

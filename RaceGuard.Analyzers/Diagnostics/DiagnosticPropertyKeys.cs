@@ -16,8 +16,8 @@ namespace RaceGuard.Diagnostics
         public const string UseLockType = "UseLockType";
 
         /// <summary>
-        /// <see cref="True"/> when the reported statement waits for another thread (<c>Join</c>, <c>Wait</c>, <c>Result</c>):
-        /// a lock around it may deadlock, so the lock fix is not offered.
+        /// <see cref="True"/> when no lock may go around the reported statement (<see cref="ConcurrencyModel.LockHazard"/>): it
+        /// waits for another thread (a lock around it may deadlock) or does I/O; the lock fix is not offered.
         /// </summary>
         public const string LockWouldBlock = "LockWouldBlock";
 

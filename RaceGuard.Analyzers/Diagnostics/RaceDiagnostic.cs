@@ -15,9 +15,9 @@ namespace RaceGuard.Diagnostics
     /// </summary>
     public sealed class RaceDiagnostic
     {
-        private RaceDiagnostic(Location location, SharedAccess? access, bool racesWithItself, ImmutableArray<Location> additionalLocations, int conflictCount, MessagePart otherSide, string? guardingLock, string? existingLock, bool lockWouldBlock)
+        private RaceDiagnostic(Location location, SharedAccess? access, bool racesWithItself, ImmutableArray<Location> additionalLocations, int conflictCount, MessagePart otherSide, string? guardingLock, string? existingLock, LockHazard lockHazard)
         {
-            LockWouldBlock = lockWouldBlock;
+            LockHazard = lockHazard;
             Location = location;
             Access = access;
             RacesWithItself = racesWithItself;
@@ -52,11 +52,8 @@ namespace RaceGuard.Diagnostics
         /// <summary>The lock a fix should reuse, by name, or null: the guarding lock, else one the type or member already locks on.</summary>
         public string? ExistingLock { get; }
 
-        /// <summary>True when the reported statement waits for another thread: a lock around it may deadlock (<see cref="TypeFacts.LockWouldBlock"/>).</summary>
-        public bool LockWouldBlock { get; }
-
-        /// <summary>What to do instead of a lock around a statement that waits for another thread.</summary>
-        public const string CopyAdvice = "copy it under a lock and wait outside the lock";
+        /// <summary>Why no lock may go around the reported statement (<see cref="TypeFacts.LockHazardOf"/>); advice and fix change with it.</summary>
+        public LockHazard LockHazard { get; }
 
         /// <summary>What to guard the access with, for messages: "the lock '_gate'" when it guards the other accesses, else "a lock".</summary>
         public string LockAdvice => GuardingLock is null ? "a lock" : "the lock '" + GuardingLock + "'";
@@ -94,7 +91,7 @@ namespace RaceGuard.Diagnostics
             }
 
             var otherSide = DescribeOtherSide(access, others, racesWithItself, writeVerb);
-            return new RaceDiagnostic(access.Location, access, racesWithItself, additional.ToImmutableArray(), conflictCount, otherSide, facts.GuardingLockFor(access), facts.ReusableLockFor(access), facts.LockWouldBlock(access));
+            return new RaceDiagnostic(access.Location, access, racesWithItself, additional.ToImmutableArray(), conflictCount, otherSide, facts.GuardingLockFor(access), facts.ReusableLockFor(access), facts.LockHazardOf(access));
         }
 
         /// <summary>
@@ -114,12 +111,12 @@ namespace RaceGuard.Diagnostics
                 }
             }
 
-            return new RaceDiagnostic(location ?? access!.Location, access, racesWithItself: false, additional.ToImmutableArray(), conflictCount, default, guardingLock: null, existingLock: null, lockWouldBlock: false);
+            return new RaceDiagnostic(location ?? access!.Location, access, racesWithItself: false, additional.ToImmutableArray(), conflictCount, default, guardingLock: null, existingLock: null, LockHazard.None);
         }
 
         /// <summary>The same finding reported at <paramref name="location"/>, with <paramref name="first"/> as its first additional location (the other half of a test-and-set).</summary>
         public RaceDiagnostic ReportedAt(Location location, Location first) =>
-            new RaceDiagnostic(location, Access, RacesWithItself, AdditionalLocations.Remove(first).Insert(0, first), ConflictCount, OtherSide, GuardingLock, ExistingLock, LockWouldBlock);
+            new RaceDiagnostic(location, Access, RacesWithItself, AdditionalLocations.Remove(first).Insert(0, first), ConflictCount, OtherSide, GuardingLock, ExistingLock, LockHazard);
 
         /// <summary>The properties every race fix reads: the variable, its kind, how many locations are accesses, the lock to reuse, the Lock-type choice.</summary>
         public ImmutableDictionary<string, string?>.Builder CreateProperties(KnownSymbols known)
@@ -138,7 +135,7 @@ namespace RaceGuard.Diagnostics
                 properties[DiagnosticPropertyKeys.ExistingLock] = ExistingLock;
             }
 
-            if (LockWouldBlock)
+            if (LockHazard != LockHazard.None)
             {
                 properties[DiagnosticPropertyKeys.LockWouldBlock] = DiagnosticPropertyKeys.True;
             }

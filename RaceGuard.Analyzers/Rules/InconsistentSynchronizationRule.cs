@@ -103,8 +103,8 @@ namespace RaceGuard.Rules
                     var race = RaceDiagnostic.At(access, location, Enumerable.Empty<Location>(), guarded.Select(g => g.Operation.Syntax.GetLocation()).Distinct().Take(MaxGuardedLocations));
                     var properties = race.CreateProperties(context.Known);
                     properties[DiagnosticPropertyKeys.SymbolName] = field.Name;
-                    var lockWouldBlock = facts.LockWouldBlock(access);
-                    if (lockWouldBlock)
+                    var hazard = facts.LockHazardOf(access);
+                    if (hazard != LockHazard.None)
                     {
                         properties[DiagnosticPropertyKeys.LockWouldBlock] = DiagnosticPropertyKeys.True;
                     }
@@ -126,7 +126,7 @@ namespace RaceGuard.Rules
                         RaceDiagnostic.ReportedPlaceOf(access).Map(place => (access.IsWrite ? "written " : "read ") + place + (access.Guards.IsEmpty ? string.Empty : " under " + GuardName(access.Guards[0]))),
                         GuardName(guard),
                         guardedCount.ToString(CultureInfo.InvariantCulture) + " of its " + others.ToString(CultureInfo.InvariantCulture) + " other accesses",
-                        lockWouldBlock ? "copy it under the lock and wait outside the lock" : "take it here too"));
+                        hazard == LockHazard.None ? "take it here too" : LockHazards.Advice(hazard)));
                 }
             }
         }

@@ -90,7 +90,7 @@ namespace RaceGuard.Rules
             var race = RaceDiagnostic.For(access, conflicts, facts);
             var equivalent = known.GetConcurrentEquivalent(collection);
             var suggestsEquivalent = equivalent is not null && !known.IsType(collection, known.List);
-            var guard = race.LockWouldBlock ? RaceDiagnostic.CopyAdvice : "guard it with " + race.LockAdvice;
+            var guard = race.LockHazard == LockHazard.None ? "guard it with " + race.LockAdvice : LockHazards.Advice(race.LockHazard);
             var advice = new MessagePart(
                 guard + (suggestsEquivalent ? " or use " + equivalent!.ToMessageString() : string.Empty),
                 guard + (suggestsEquivalent ? " or use a " + equivalent!.Name : string.Empty));

@@ -126,7 +126,7 @@ namespace RaceGuard.CodeFixes.Editing
                 return null;
             }
 
-            // A lock around a statement that waits for another thread may deadlock: the message advises a copy instead.
+            // A lock around a statement that waits for another thread may deadlock, one around I/O stalls every user: the message advises the safe pattern.
             if (diagnostics.Any(d => d.IsSet(DiagnosticPropertyKeys.LockWouldBlock)))
             {
                 return null;
@@ -332,8 +332,8 @@ namespace RaceGuard.CodeFixes.Editing
                 return false;
             }
 
-            // A conflicting access whose statement waits for another thread is not wrapped either (it may deadlock).
-            if (model.GetOperation(code, cancellationToken) is { } operation && BlockingWaits.Contains(operation, KnownSymbols.For(model.Compilation)))
+            // A conflicting access whose statement waits for another thread or does I/O is not wrapped either.
+            if (model.GetOperation(code, cancellationToken) is { } operation && LockHazards.In(operation, KnownSymbols.For(model.Compilation)) != LockHazard.None)
             {
                 return false;
             }

@@ -1,4 +1,5 @@
 using System.Threading.Tasks;
+using VerifyCS = RaceGuard.Tests.Verifiers.CSharpRuleVerifier<RaceGuard.Rules.SharedCollectionMutationRule>;
 using VerifyFix = RaceGuard.Tests.Verifiers.CSharpCodeFixVerifier<RaceGuard.Analyzers.RaceGuardAnalyzer, RaceGuard.CodeFixes.WrapInLockCodeFixProvider>;
 
 namespace RaceGuard.Tests.Rules
@@ -223,6 +224,63 @@ namespace RaceGuard.Tests.Rules
                 """;
 
             await new VerifyFix.Test { TestCode = source, FixedCode = fixedSource, BatchFixedCode = fixedSource, NumberOfIncrementalIterations = 2, NumberOfFixAllIterations = 1 }.RunAsync();
+        }
+
+        private const string Uploader = """
+            using System.Collections.Generic;
+            using System.IO;
+            using System.Linq;
+
+            public sealed class Uploader
+            {
+                private readonly object _gate = new object();
+                private readonly List<int> _sizes = new List<int>();
+
+                public void Record(int size)
+                {
+                    lock (_gate)
+                    {
+                        _sizes.Add(size);
+                    }
+                }
+
+                public int Total
+                {
+                    get
+                    {
+                        lock (_gate)
+                        {
+                            return _sizes.Sum();
+                        }
+                    }
+                }
+
+                public void Upload(Stream stream, byte[] buffer)
+                {
+                    {|#0:_sizes.Add(stream.Read(buffer, 0, buffer.Length))|};
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task Reports_AddOfAReadAdvisingTheIOOutsideTheLock()
+        {
+            // A lock around the statement would hold _gate for the whole read from the stream.
+            await VerifyCS.VerifyAnalyzerAsync(
+                Uploader,
+                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments(
+                    "_sizes",
+                    "List<int>",
+                    "in Upload()",
+                    "Record() and others may use it",
+                    "do the I/O outside a lock, then update it under the lock and re-check"));
+        }
+
+        [Fact]
+        public async Task Fix_NotOfferedAroundAStatementThatDoesIO()
+        {
+            var source = Uploader.Replace("{|#0:", "{|RG0001:");
+            await VerifyFix.VerifyCodeFixAsync(source, source);
         }
     }
 }

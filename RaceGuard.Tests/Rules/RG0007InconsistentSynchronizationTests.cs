@@ -1584,7 +1584,7 @@ namespace RaceGuard.Tests.Rules
             // A lock around the Join loop deadlocks: each thread takes _gate to remove itself before it can end.
             await VerifyCS.VerifyAnalyzerAsync(
                 WorkerGroup,
-                VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_threads", "List<Thread>", "read in StopAll()", "the lock '_gate'", "3 of its 3 other accesses", "copy it under the lock and wait outside the lock"));
+                VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_threads", "List<Thread>", "read in StopAll()", "the lock '_gate'", "3 of its 3 other accesses", "copy it under a lock and wait outside the lock"));
         }
 
         [Fact]
