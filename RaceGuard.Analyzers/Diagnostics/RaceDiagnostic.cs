@@ -60,7 +60,7 @@ namespace RaceGuard.Diagnostics
 
         /// <summary>
         /// Lays out the race of <paramref name="access"/> with <paramref name="conflicts"/> (which may include itself);
-        /// <paramref name="writeVerb"/> says what the other side's writes do to the variable ("change", "write to").
+        /// <paramref name="writeVerb"/> says what the other side's writes do to the variable ("change", "send on").
         /// </summary>
         public static RaceDiagnostic For(SharedAccess access, IReadOnlyCollection<SharedAccess> conflicts, TypeFacts facts, string writeVerb = "change")
         {

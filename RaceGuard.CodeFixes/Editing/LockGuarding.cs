@@ -83,8 +83,17 @@ namespace RaceGuard.CodeFixes.Editing
 
                 var first = merged[index];
                 var gateOwner = first.GateDeclaration is null || plan.GateDeclaration is not null ? first : plan;
-                var targets = first.Targets.Concat(plan.Targets).Distinct().ToList();
-                targets = targets.Where(t => !targets.Any(other => other != t && other.Span.Contains(t.Span))).ToList();
+                var all = first.Targets.Concat(plan.Targets).Distinct().ToList();
+
+                // A lock around code that starts a lambda does not hold inside the lambda: such plans stay apart.
+                if (all.Any(t => all.FirstOrDefault(other => other != t && other.Span.Contains(t.Span)) is { } container &&
+                                 t.AncestorsAndSelf().TakeWhile(n => n != container).Any(n => n is AnonymousFunctionExpressionSyntax)))
+                {
+                    merged.Add(plan);
+                    continue;
+                }
+
+                var targets = all.Where(t => !all.Any(other => other != t && other.Span.Contains(t.Span))).ToList();
                 if (gateOwner.GateDeclaration is null)
                 {
                     targets.RemoveAll(target => IsHeldAt(target, gateOwner.GateName));
