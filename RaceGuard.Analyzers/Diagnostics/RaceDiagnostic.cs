@@ -98,8 +98,9 @@ namespace RaceGuard.Diagnostics
         /// A diagnostic about <paramref name="access"/> reported at <paramref name="location"/> (the access itself when
         /// null), with <paramref name="conflicts"/> as the other side and <paramref name="context"/> after them (a region
         /// start, a signal): for findings that are not a pair of racing accesses (a check and its act, a hand-over).
+        /// <paramref name="lockHazard"/> says why no lock may go around the reported statement, when the finding advises one.
         /// </summary>
-        public static RaceDiagnostic At(SharedAccess? access, Location? location, IEnumerable<Location> conflicts, IEnumerable<Location>? context = null)
+        public static RaceDiagnostic At(SharedAccess? access, Location? location, IEnumerable<Location> conflicts, IEnumerable<Location>? context = null, LockHazard lockHazard = LockHazard.None)
         {
             var additional = conflicts.Distinct().ToList();
             var conflictCount = additional.Count;
@@ -111,7 +112,7 @@ namespace RaceGuard.Diagnostics
                 }
             }
 
-            return new RaceDiagnostic(location ?? access!.Location, access, racesWithItself: false, additional.ToImmutableArray(), conflictCount, default, guardingLock: null, existingLock: null, LockHazard.None);
+            return new RaceDiagnostic(location ?? access!.Location, access, racesWithItself: false, additional.ToImmutableArray(), conflictCount, default, guardingLock: null, existingLock: null, lockHazard);
         }
 
         /// <summary>The same finding reported at <paramref name="location"/>, with <paramref name="first"/> as its first additional location (the other half of a test-and-set).</summary>

@@ -100,14 +100,10 @@ namespace RaceGuard.Rules
                     }
 
                     // The guarded accesses show the policy; none is a racing access the fix must also guard (ConflictCount 0).
-                    var race = RaceDiagnostic.At(access, location, Enumerable.Empty<Location>(), guarded.Select(g => g.Operation.Syntax.GetLocation()).Distinct().Take(MaxGuardedLocations));
+                    var hazard = facts.LockHazardOf(access);
+                    var race = RaceDiagnostic.At(access, location, Enumerable.Empty<Location>(), guarded.Select(g => g.Operation.Syntax.GetLocation()).Distinct().Take(MaxGuardedLocations), hazard);
                     var properties = race.CreateProperties(context.Known);
                     properties[DiagnosticPropertyKeys.SymbolName] = field.Name;
-                    var hazard = facts.LockHazardOf(access);
-                    if (hazard != LockHazard.None)
-                    {
-                        properties[DiagnosticPropertyKeys.LockWouldBlock] = DiagnosticPropertyKeys.True;
-                    }
 
                     if (guard.Kind is GuardKind.Lock or GuardKind.Monitor or GuardKind.LockType)
                     {
