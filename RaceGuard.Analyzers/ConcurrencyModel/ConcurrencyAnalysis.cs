@@ -35,7 +35,7 @@ namespace RaceGuard.ConcurrencyModel
                     var infer = sharedInstances && symbolStart.Options.GetInferThreadSafeTypes(tree);
                     var declared = sharedInstances ? ConcurrentUse.FromDeclaration(type, known, symbolStart.Options.GetThreadSafeTypes(tree), infer) : SharedInstanceEvidence.None;
                     var analyzerActions = frameworks && ConcurrentUse.EnablesConcurrentAnalyzerActions(type, known);
-                    var context = new TypeContext(analyzerActions);
+                    var context = new TypeContext(analyzerActions, turnBased: known.IsTurnBasedType(type));
                     var blocks = new ConcurrentQueue<MemberBlocks>();
                     var gateOpen = declared != SharedInstanceEvidence.None || analyzerActions ? 1 : 0;
                     var bodyEvidence = (int)SharedInstanceEvidence.None;
@@ -141,10 +141,11 @@ namespace RaceGuard.ConcurrencyModel
     /// <summary>What the host knows about a type before walking it: why its members may run in parallel.</summary>
     public readonly struct TypeContext
     {
-        public TypeContext(bool analyzerActionsRunConcurrently, SharedInstanceEvidence sharedInstance = SharedInstanceEvidence.None)
+        public TypeContext(bool analyzerActionsRunConcurrently, SharedInstanceEvidence sharedInstance = SharedInstanceEvidence.None, bool turnBased = false)
         {
             AnalyzerActionsRunConcurrently = analyzerActionsRunConcurrently;
             SharedInstance = sharedInstance;
+            TurnBased = turnBased;
         }
 
         /// <summary>A Roslyn analyzer that enables concurrent execution: its <c>Register*Action</c> callbacks are regions.</summary>
@@ -153,6 +154,12 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>Why one instance's externally callable members may run in parallel (None: they are not assumed to).</summary>
         public SharedInstanceEvidence SharedInstance { get; }
 
-        public TypeContext With(SharedInstanceEvidence evidence) => new TypeContext(AnalyzerActionsRunConcurrently, evidence);
+        /// <summary>
+        /// An actor (<see cref="KnownSymbols.IsTurnBasedType"/>): its un-awaited async calls continue on the actor's own
+        /// turn-based scheduler, interleaved with its code but never in parallel with it.
+        /// </summary>
+        public bool TurnBased { get; }
+
+        public TypeContext With(SharedInstanceEvidence evidence) => new TypeContext(AnalyzerActionsRunConcurrently, evidence, TurnBased);
     }
 }

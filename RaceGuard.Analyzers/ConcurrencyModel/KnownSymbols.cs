@@ -68,6 +68,7 @@ namespace RaceGuard.ConcurrencyModel
         private object? sendTargetsSlot;
         private object? analysisContextsSlot;
         private object? perRequestBaseTypesSlot;
+        private object? turnBasedTypesSlot;
         private object? nonThreadSafeCollectionsSlot;
         private object? coreLibrarySlot;
         private object? concurrentEquivalentsSlot;
@@ -222,6 +223,22 @@ namespace RaceGuard.ConcurrencyModel
             "Microsoft.CodeAnalysis.Diagnostics.OperationBlockStartAnalysisContext",
             "Microsoft.CodeAnalysis.Diagnostics.CodeBlockStartAnalysisContext`1");
 
+        /// <summary>
+        /// Actor types whose runtime delivers one message or call at a time to an instance (a turn), on a scheduler that
+        /// also runs the continuations of its un-awaited calls: Orleans grains and system targets, Akka.NET, Proto.Actor,
+        /// Dapr and Service Fabric actors. Base classes and interfaces.
+        /// </summary>
+        public ImmutableArray<INamedTypeSymbol> TurnBasedTypes => ResolveAll(ref turnBasedTypesSlot, TurnBasedTypeNames);
+
+        private static readonly ImmutableArray<string> TurnBasedTypeNames = ImmutableArray.Create(
+            "Orleans.Grain",
+            "Orleans.IGrainBase",
+            "Orleans.Runtime.SystemTarget",
+            "Akka.Actor.ActorBase",
+            "Proto.IActor",
+            "Dapr.Actors.Runtime.Actor",
+            "Microsoft.ServiceFabric.Actors.Runtime.ActorBase");
+
         private static readonly ImmutableArray<string> PerRequestBaseTypeNames = ImmutableArray.Create(
             "Microsoft.AspNetCore.Mvc.ControllerBase",
             "Microsoft.AspNetCore.Mvc.RazorPages.PageModel",
@@ -311,6 +328,30 @@ namespace RaceGuard.ConcurrencyModel
             foreach (var baseType in PerRequestBaseTypes)
             {
                 if (DerivesFrom(type, baseType))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// True for an actor type (<see cref="TurnBasedTypes"/>): the members of one instance run one turn at a time, never in
+        /// parallel with each other, and its un-awaited async calls continue on the same turn-based scheduler.
+        /// </summary>
+        public bool IsTurnBasedType(ITypeSymbol? type)
+        {
+            if (type is null)
+            {
+                return false;
+            }
+
+            foreach (var turnBased in TurnBasedTypes)
+            {
+                if (turnBased.TypeKind == TypeKind.Interface
+                        ? type.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, turnBased))
+                        : DerivesFrom(type, turnBased))
                 {
                     return true;
                 }

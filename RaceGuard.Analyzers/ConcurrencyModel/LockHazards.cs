@@ -74,10 +74,34 @@ namespace RaceGuard.ConcurrencyModel
             IInvocationOperation { TargetMethod: { Name: "Wait" or "WaitAll" or "WaitAny" } wait } =>
                 known.DerivesFrom(wait.ContainingType, known.Task) || known.DerivesFrom(wait.ContainingType, known.WaitHandle),
             IInvocationOperation { TargetMethod: { Name: "WaitOne" } waitOne } => known.DerivesFrom(waitOne.ContainingType, known.WaitHandle),
-            IInvocationOperation { TargetMethod.Name: "GetResult", Instance: IInvocationOperation { TargetMethod.Name: "GetAwaiter", Instance: { } awaited } } => known.IsTaskLike(awaited.Type),
-            IPropertyReferenceOperation { Property.Name: "Result" } result => known.IsType(result.Property.ContainingType, known.TaskOfT),
+            IInvocationOperation { TargetMethod.Name: "GetResult", Instance: IInvocationOperation { TargetMethod.Name: "GetAwaiter", Instance: { } awaited } } =>
+                known.IsTaskLike(awaited.Type) && !IsCompletedAntecedent(awaited),
+            IPropertyReferenceOperation { Property.Name: "Result" } result => known.IsType(result.Property.ContainingType, known.TaskOfT) && !IsCompletedAntecedent(result.Instance),
             _ => false,
         };
+
+        /// <summary>The task a <c>ContinueWith</c> continuation receives (<c>t =&gt; Use(t.Result)</c>): it has completed, its result does not wait.</summary>
+        private static bool IsCompletedAntecedent(IOperation? task)
+        {
+            if (task?.WalkDownConversion() is not IParameterReferenceOperation { Parameter: { Ordinal: 0, ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } lambda } } reference)
+            {
+                return false;
+            }
+
+            var function = reference.Parent;
+            while (function is not null && !(function is IAnonymousFunctionOperation f && SymbolEqualityComparer.Default.Equals(f.Symbol, lambda)))
+            {
+                function = function.Parent;
+            }
+
+            var holder = function?.Parent;
+            while (holder is IDelegateCreationOperation or IConversionOperation)
+            {
+                holder = holder.Parent;
+            }
+
+            return holder is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "ContinueWith" } };
+        }
 
         /// <summary>A method of a socket, WebSocket, stream, pipe or writer that moves data or connects (not Dispose, ToString, ...).</summary>
         private static bool DoesIo(IMethodSymbol method, KnownSymbols known) =>

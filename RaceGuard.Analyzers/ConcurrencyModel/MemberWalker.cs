@@ -197,13 +197,19 @@ namespace RaceGuard.ConcurrencyModel
                     starts = starts.RemoveAll(s => s.Kind == RegionKind.AnalyzerAction);
                 }
 
+                if (typeContext.TurnBased)
+                {
+                    // An actor's async fan-out continues on its own turn-based scheduler: interleaved, not parallel.
+                    starts = starts.RemoveAll(s => s.Kind == RegionKind.AsyncFanOut);
+                }
+
                 if (!starts.IsEmpty)
                 {
                     HandleStarts(invocation, starts, frame);
                     return;
                 }
 
-                if (EntryPoints.IsUnawaitedAsyncCall(invocation, known))
+                if (!typeContext.TurnBased && EntryPoints.IsUnawaitedAsyncCall(invocation, known))
                 {
                     var lambda = EntryPoints.AsyncLambdaOfDelegateLocal(invocation);
                     if ((lambda?.Body ?? FindBody(invocation.TargetMethod, invocation.Instance)) is { } asyncBody)

@@ -34,14 +34,14 @@ namespace RaceGuard.ConcurrencyModel
 
         private readonly KnownSymbols known;
 
-        private TypeFacts(INamedTypeSymbol type, ImmutableArray<MemberFacts> members, SharedInstanceEvidence sharedInstance, bool isPerRequest, KnownSymbols known)
+        private TypeFacts(INamedTypeSymbol type, ImmutableArray<MemberFacts> members, SharedInstanceEvidence sharedInstance, bool instanceMembersRunOneAtATime, KnownSymbols known)
         {
             this.known = known;
             computeRaces = ComputeRaces;
             Type = type;
             Members = members;
             SharedInstance = sharedInstance;
-            IsPerRequest = isPerRequest;
+            InstanceMembersRunOneAtATime = instanceMembersRunOneAtATime;
             AccessesByPath = members
                 .SelectMany(m => m.Accesses)
                 .GroupBy(a => a.Path)
@@ -79,8 +79,12 @@ namespace RaceGuard.ConcurrencyModel
         /// </summary>
         public SharedInstanceEvidence SharedInstance { get; }
 
-        /// <summary>A per-request object (controller, page, hub, component): its instance fields are its own.</summary>
-        public bool IsPerRequest { get; }
+        /// <summary>
+        /// The members of one instance never run in parallel with each other: a per-request object (controller, page, hub,
+        /// component: each request has its own), or an actor (one turn at a time, <see cref="KnownSymbols.IsTurnBasedType"/>).
+        /// Its instance fields race only with the regions its own code starts on other threads.
+        /// </summary>
+        public bool InstanceMembersRunOneAtATime { get; }
 
         /// <summary>Builds the facts of <paramref name="type"/> from the operation blocks of its members.</summary>
         public static TypeFacts Build(INamedTypeSymbol type, IEnumerable<MemberBlocks> blocks, KnownSymbols known, TypeContext context = default, System.Threading.CancellationToken cancellationToken = default)
@@ -138,7 +142,7 @@ namespace RaceGuard.ConcurrencyModel
                 members.Add(facts);
             }
 
-            return new TypeFacts(type, members.ToImmutable(), context.SharedInstance, known.IsPerRequestType(type), known);
+            return new TypeFacts(type, members.ToImmutable(), context.SharedInstance, known.IsPerRequestType(type) || known.IsTurnBasedType(type), known);
         }
 
         /// <summary>A protected member that overrides nothing: only derived types call it, on their own instance's thread.</summary>
@@ -291,11 +295,11 @@ namespace RaceGuard.ConcurrencyModel
             protectedPaths.GetOrAdd(path, p => AccessesByPath.TryGetValue(p, out var accesses) &&
                 (accesses.Any(a => a.IsAtomic || a.OwnGuards.Any(g => g.Exclusive && g.IsOwnedBy(Type))) || accesses.Any(a => a.Guards.Any(g => g.Exclusive && g.IsOwnedBy(Type)))));
 
-        /// <summary>A field or property of this type (for a per-request type, only a static one).</summary>
+        /// <summary>A field or property of this type (for a type whose members run one at a time, only a static one).</summary>
         private bool IsSharedState(AccessPath path) =>
             path.Root is IFieldSymbol or IPropertySymbol && path.Root is { } root &&
             SymbolEqualityComparer.Default.Equals(root.ContainingType?.OriginalDefinition, Type.OriginalDefinition) &&
-            (root.IsStatic || !IsPerRequest);
+            (root.IsStatic || !InstanceMembersRunOneAtATime);
 
         /// <summary>
         /// An access made by the own code of an externally callable member that users may call on a shared instance (not

@@ -169,10 +169,16 @@ namespace RaceGuard.Diagnostics
                 return "here";
             }
 
-            // "by the Timer callback 'PerformKeepAlive'" → "by the Timer callback".
+            // "by the Timer callback 'PerformKeepAlive'" → "by the Timer callback"; "by a concurrent call to 'Flush'" → "by a concurrent call".
             var place = access.DescribePlace(brief: true);
             var name = place.IndexOf(" '", System.StringComparison.Ordinal);
-            return name > 0 && place.EndsWith("'", System.StringComparison.Ordinal) ? place.Substring(0, name) : place;
+            if (name <= 0 || !place.EndsWith("'", System.StringComparison.Ordinal))
+            {
+                return place;
+            }
+
+            var kind = place.Substring(0, name);
+            return kind.EndsWith(" to", System.StringComparison.Ordinal) ? kind.Substring(0, kind.Length - " to".Length) : kind;
         }
 
         /// <summary>Creates the diagnostic with the additional locations, the given properties, and the message parts fitted to one line.</summary>

@@ -39,7 +39,7 @@ namespace RaceGuard.Rules
                 if (entry.Key.Symbols.Length != 1 || entry.Key.Root is not IFieldSymbol { IsConst: false } field ||
                     (field.IsReadOnly && context.Known.GetNonThreadSafeCollection(field.Type) is null) ||
                     !SymbolEqualityComparer.Default.Equals(field.ContainingType.OriginalDefinition, facts.Type.OriginalDefinition) ||
-                    field.Type.SpecialType == SpecialType.System_Boolean || (facts.IsPerRequest && !field.IsStatic))
+                    field.Type.SpecialType == SpecialType.System_Boolean || (facts.InstanceMembersRunOneAtATime && !field.IsStatic))
                 {
                     continue;
                 }
@@ -158,15 +158,24 @@ namespace RaceGuard.Rules
         /// readonly collection field a read of its contents.
         /// </summary>
         private static bool MayBeReported(SharedAccess access, IFieldSymbol field, bool readsCanTear) =>
-            IsOwnedByThisRule(access) && (access.Kind != AccessKind.Read || readsCanTear) && !(field.IsReadOnly && !ReadsTheContents(access));
+            IsOwnedByThisRule(access) && (access.Kind != AccessKind.Read || readsCanTear) && !(field.IsReadOnly && !ReadsTheContents(access)) &&
+            !ReadsWhatNoChangeAffects(access, field);
 
         /// <summary>
         /// For a readonly collection field, a read that looks into the collection (a call, a property such as <c>Count</c>,
-        /// an indexer, a <c>foreach</c>); not the reference itself, which never changes (passing it on, <c>lock (_items)</c>),
-        /// nor <c>IsReadOnly</c>, which no change affects.
+        /// an indexer, a <c>foreach</c>); not the reference itself, which never changes (passing it on, <c>lock (_items)</c>).
         /// </summary>
         private static bool ReadsTheContents(SharedAccess access) =>
-            access.Via is AccessVia.Call or AccessVia.Property or AccessVia.Indexer or AccessVia.Enumeration && access.MemberName != "IsReadOnly";
+            access.Via is AccessVia.Call or AccessVia.Property or AccessVia.Indexer or AccessVia.Enumeration;
+
+        /// <summary>
+        /// One read of the reference, then a property that no change of the object affects: an array's <c>Length</c> or
+        /// <c>Rank</c>, a collection's <c>Comparer</c> or <c>IsReadOnly</c>. Whether the field is changed in place or replaced
+        /// whole, the value read belongs to one consistent object (a snapshot: docs/RG0007.md).
+        /// </summary>
+        private static bool ReadsWhatNoChangeAffects(SharedAccess access, IFieldSymbol field) =>
+            access.Kind == AccessKind.Read && access.Via == AccessVia.Property &&
+            (field.Type is IArrayTypeSymbol ? access.MemberName is "Length" or "LongLength" or "Rank" : access.MemberName is "Comparer" or "IsReadOnly");
 
         /// <summary>Writes count twice (SpotBugs' weighting): a forgotten write is worse than a forgotten read.</summary>
         private static int Weight(SharedAccess access) => access.IsWrite ? 2 : 1;

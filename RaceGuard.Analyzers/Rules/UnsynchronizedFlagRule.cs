@@ -426,8 +426,24 @@ namespace RaceGuard.Rules
         /// The idiom re-checks under the lock; the docs recommend <c>Lazy&lt;T&gt;</c> or Volatile, the rule leaves it alone.
         /// </summary>
         private static bool IsDoubleCheck(SharedAccess access) =>
-            access.Kind == AccessKind.Read && CheckedIf(access.Operation) is ({ } conditional, _) &&
+            access.Kind == AccessKind.Read && EnteredIf(access.Operation) is { } conditional &&
             conditional.WhenTrue.DescendantsAndSelf().Any(o => o is ILockOperation or IInvocationOperation { TargetMethod.Name: "Enter" or "Wait" or "WaitAsync" });
+
+        /// <summary>
+        /// The <c>if</c> whose then-branch runs only after the flag was tested: the whole condition, its negation, or one
+        /// conjunct of an <c>&amp;&amp;</c> (<c>if (!_isDisposing &amp;&amp; _configLoaded) { lock (..) { .. } }</c>).
+        /// </summary>
+        private static IConditionalOperation? EnteredIf(IOperation reference)
+        {
+            var current = reference;
+            while (current.Parent is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } or IConversionOperation { IsImplicit: true } or
+                   IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd })
+            {
+                current = current.Parent;
+            }
+
+            return current.Parent is IConditionalOperation { Type: null } conditional && ReferenceEquals(conditional.Condition, current) ? conditional : null;
+        }
 
         /// <summary>A read that only goes into a string (<c>$"State={_state}"</c>): nothing acts on the value.</summary>
         private static bool OnlyFormatted(SharedAccess access) =>

@@ -441,6 +441,75 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
 
+        private const string LoggerFactory = """
+            public sealed class LoggerFactory
+            {
+                private readonly object _syncRoot = new object();
+                private bool _isDisposing;
+                private bool _configLoaded;
+                private string? _config;
+
+                public void Load(string config)
+                {
+                    lock (_syncRoot)
+                    {
+                        _config = config;
+                        _configLoaded = true;
+                    }
+                }
+
+                public void Dispose()
+                {
+                    lock (_syncRoot)
+                    {
+                        _isDisposing = true;
+                        _config = null;
+                    }
+                }
+
+                public void Shutdown()
+                {
+                    if (!_isDisposing && _configLoaded)
+                    {
+                        lock (_syncRoot)
+                        {
+                            if (_isDisposing || !_configLoaded)
+                            {
+                                return;
+                            }
+
+                            _config = null;
+                        }
+                    }
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task Silent_DoubleCheckedShutdownWhoseFirstCheckIsAConjunction()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(LoggerFactory);
+        }
+
+        [Fact]
+        public async Task Reports_TheSameConjunctionWithoutTheLockedReCheck()
+        {
+            var shutdown = LoggerFactory.IndexOf("    public void Shutdown()", System.StringComparison.Ordinal);
+            var source = LoggerFactory.Substring(0, shutdown) + """
+                    public void Shutdown()
+                    {
+                        if (!_isDisposing && {|#0:_configLoaded|})
+                        {
+                            System.Console.WriteLine("shutting down");
+                        }
+                    }
+                }
+                """;
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0002").WithLocation(0).WithArguments("_configLoaded", "bool", "read in Shutdown() outside the lock '_syncRoot' of its writes while Load() may change it", "take the lock or use Volatile"));
+        }
+
         [Fact]
         public async Task Silent_FlagReadInALoopBodyThatDoesNotLeaveTheLoop()
         {

@@ -1592,5 +1592,67 @@ namespace RaceGuard.Tests.Rules
         {
             await VerifyFix.VerifyCodeFixAsync(WorkerGroup.Replace("{|#0:_threads|}", "{|RG0007:_threads|}"), WorkerGroup.Replace("{|#0:_threads|}", "{|RG0007:_threads|}"));
         }
+
+        private const string GrowingBuffer = """
+            using System.Collections.Generic;
+
+            public sealed class EventBuffer
+            {
+                private readonly object _lock = new object();
+                private string[] _buffer = new string[4];
+                private Dictionary<string, int> _counts = new Dictionary<string, int>(System.StringComparer.Ordinal);
+                private int _next;
+
+                public int Size => _buffer.Length;
+
+                public IEqualityComparer<string> Comparer => _counts.Comparer;
+
+                public void Append(string item)
+                {
+                    lock (_lock)
+                    {
+                        if (_next == _buffer.Length)
+                        {
+                            var bigger = new string[_buffer.Length * 2];
+                            System.Array.Copy(_buffer, bigger, _buffer.Length);
+                            _buffer = bigger;
+                        }
+
+                        _buffer[_next++] = item;
+                        _counts[item] = 1;
+                    }
+                }
+
+                public string[] Drain()
+                {
+                    lock (_lock)
+                    {
+                        var items = _buffer;
+                        _buffer = new string[items.Length];
+                        _counts.Clear();
+                        _next = 0;
+                        return items;
+                    }
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task Silent_LengthAndComparerReadThroughOneSnapshotOfTheReference()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(GrowingBuffer);
+        }
+
+        [Fact]
+        public async Task Reports_AnElementOrCountReadOfTheSameFieldsWithoutTheLock()
+        {
+            var source = GrowingBuffer
+                .Replace("public int Size => _buffer.Length;", "public string First => {|#0:_buffer|}[0];")
+                .Replace("public IEqualityComparer<string> Comparer => _counts.Comparer;", "public int Distinct => {|#1:_counts|}.Count;");
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_buffer", "string[]", "read in 'First'", "the lock '_lock'", "8 of its 8 other accesses", "take it here too"),
+                VerifyCS.Diagnostic("RG0007").WithLocation(1).WithArguments("_counts", "Dictionary<string, int>", "read in 'Distinct'", "the lock '_lock'", "2 of its 2 other accesses", "take it here too"));
+        }
     }
 }
