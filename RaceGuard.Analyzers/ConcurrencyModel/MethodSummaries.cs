@@ -22,7 +22,7 @@ namespace RaceGuard.ConcurrencyModel
     public sealed class MethodSummaries
     {
         /// <summary>How far entry facts follow callers of callers (a private helper of a private helper of a locked member).</summary>
-        private const int MaxCallerDepth = 4;
+        private const int MaxCallerDepth = 10;
 
         /// <summary>
         /// How many calls through another object (<c>x.Flush()</c>) one method's callers may need bound: beyond it the
@@ -264,10 +264,12 @@ namespace RaceGuard.ConcurrencyModel
                 yield break;
             }
 
+            // The method, those it overrides, and the internal interface members it implements: a call of any may run it.
             var targets = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
             for (var current = method; current is not null; current = current.OverriddenMethod?.OriginalDefinition)
             {
                 targets.Add(current);
+                targets.UnionWith(ImplementedInterfaceMembers(current));
             }
 
             var receiverBindings = 0;
@@ -476,6 +478,12 @@ namespace RaceGuard.ConcurrencyModel
                 return false;
             }
 
+            if (receiver.TypeKind == TypeKind.Interface)
+            {
+                // A call through an interface the type implements may reach its implementation.
+                return declaring.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, receiver.OriginalDefinition));
+            }
+
             return receiver.IsOrDerivesFrom(declaring) || declaring.IsOrDerivesFrom(receiver);
         }
 
@@ -552,21 +560,29 @@ namespace RaceGuard.ConcurrencyModel
                 }
             }
 
-            if (method.ContainingType is { } type)
+            // An implementation of a member of a public interface: any assembly may call it through the interface. A
+            // member of an internal interface is called only here, through calls that CallSites finds.
+            return ImplementedInterfaceMembers(method).All(member => member.DeclaringSyntaxReferences.Length > 0 && EffectiveAccessibility(member) != Accessibility.Public);
+        }
+
+        /// <summary>The interface members <paramref name="method"/> implements implicitly in its own type.</summary>
+        private static IEnumerable<IMethodSymbol> ImplementedInterfaceMembers(IMethodSymbol method)
+        {
+            if (method.ContainingType is not { } type)
             {
-                foreach (var @interface in type.AllInterfaces)
+                yield break;
+            }
+
+            foreach (var @interface in type.AllInterfaces)
+            {
+                foreach (var member in @interface.GetMembers(method.Name).OfType<IMethodSymbol>())
                 {
-                    foreach (var member in @interface.GetMembers(method.Name))
+                    if (SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(member)?.OriginalDefinition, method))
                     {
-                        if (SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(member), method))
-                        {
-                            return false;
-                        }
+                        yield return member.OriginalDefinition;
                     }
                 }
             }
-
-            return true;
         }
 
         private static Accessibility EffectiveAccessibility(ISymbol symbol)

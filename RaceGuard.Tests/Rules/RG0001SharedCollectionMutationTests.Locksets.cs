@@ -133,6 +133,79 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
 
+        private const string ArchiveHandlerSource = """
+            using System.Collections.Generic;
+
+            internal interface IArchiveHandler
+            {
+                void BeforeOpen(string file);
+            }
+
+            internal sealed class RollingArchiveHandler : IArchiveHandler
+            {
+                private readonly FileTarget _target;
+
+                public RollingArchiveHandler(FileTarget target) => _target = target;
+
+                public void BeforeOpen(string file) => DeleteOldArchive(file);
+
+                private void DeleteOldArchive(string file) => _target.CloseBeforeCleanup(file);
+            }
+
+            public sealed class FileTarget
+            {
+                private readonly object _syncRoot = new object();
+                private readonly Dictionary<string, int> _openFiles = new Dictionary<string, int>();
+                private readonly IArchiveHandler _archiveHandler;
+
+                public FileTarget() => _archiveHandler = new RollingArchiveHandler(this);
+
+                public void Write(string file)
+                {
+                    lock (_syncRoot)
+                    {
+                        _archiveHandler.BeforeOpen(file);
+                        _openFiles[file] = 1;
+                    }
+                }
+
+                internal void CloseBeforeCleanup(string file) => _openFiles.Remove(file);
+            }
+            """;
+
+        [Fact]
+        public async Task NoDiagnostic_HelperReachedThroughAnInternalInterfaceCalledUnderTheLock()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(ArchiveHandlerSource);
+        }
+
+        [Fact]
+        public async Task Reports_TheSameHelperWhenTheInterfaceIsPublic()
+        {
+            // Another assembly may call BeforeOpen through the public interface, without the lock.
+            var source = ArchiveHandlerSource
+                .Edit("internal interface IArchiveHandler", "public interface IArchiveHandler")
+                .Edit("internal void CloseBeforeCleanup(string file) => _openFiles.Remove(file);", "internal void CloseBeforeCleanup(string file) => [|_openFiles.Remove(file)|];");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_TheSameHelperWhenOneCallThroughTheInterfaceSkipsTheLock()
+        {
+            var source = ArchiveHandlerSource
+                .Edit("""
+                    public void Write(string file)
+                    {
+                """, """
+                    public void Prune(string file) => _archiveHandler.BeforeOpen(file);
+
+                    public void Write(string file)
+                    {
+                """)
+                .Edit("internal void CloseBeforeCleanup(string file) => _openFiles.Remove(file);", "internal void CloseBeforeCleanup(string file) => [|_openFiles.Remove(file)|];");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
         private const string HookSource = """
             using System.Collections.Generic;
 
