@@ -229,10 +229,23 @@ namespace RaceGuard.Analyzers
             return value.ConstantValue.HasValue || value is ILocalReferenceOperation or IParameterReferenceOperation or IDefaultValueOperation ||
                    value is IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } ||
                    value is IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation, Arguments.IsEmpty: true } property && ReadsAFieldOnly(property.Property) ||
+                   value is IPropertyReferenceOperation { Instance: null } runtimeProperty && IsRuntimeValue(runtimeProperty.Property) ||
+                   value is IPropertyReferenceOperation { Property.Name: "ManagedThreadId", Instance: IPropertyReferenceOperation { Instance: null } thread } && IsRuntimeValue(thread.Property) ||
                    value is IBinaryOperation { OperatorMethod: null, OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals or BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual or BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr } binary &&
                    IsPlainValue(binary.LeftOperand) && IsPlainValue(binary.RightOperand) ||
                    value is IUnaryOperation { OperatorMethod: null, OperatorKind: UnaryOperatorKind.Not } not && IsPlainValue(not.Operand);
         }
+
+        /// <summary>
+        /// A static property of the runtime that only reads a value it keeps (<c>Environment.CurrentManagedThreadId</c>,
+        /// <c>Environment.TickCount</c>, <c>Thread.CurrentThread</c>): reading it cannot throw.
+        /// </summary>
+        private static bool IsRuntimeValue(IPropertySymbol property) => property switch
+        {
+            { Name: "CurrentManagedThreadId" or "TickCount" or "TickCount64" or "ProcessorCount", ContainingType: { Name: "Environment", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } => true,
+            { Name: "CurrentThread", ContainingType: { Name: "Thread", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } } => true,
+            _ => false,
+        };
 
         /// <summary>An auto-property, or a getter that only returns a field (<c>get => (State)_state;</c>).</summary>
         private static bool ReadsAFieldOnly(IPropertySymbol property)

@@ -87,6 +87,9 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>The same guard, held by the callers of the member where it is used.</summary>
         public Guard AsHeldByCaller() => HeldByCaller ? this : new Guard(Key, Kind, Exclusive, Acquire, heldByCaller: true);
 
+        /// <summary>The same lock, named as the code of another instance names it (<c>_owner.Context.Lock</c> is <c>Context.Lock</c> inside <c>_owner</c>).</summary>
+        public Guard WithKey(GuardKey key) => new Guard(key, Kind, Exclusive, Acquire, HeldByCaller);
+
         public GuardKey Key { get; }
 
         public GuardKind Kind { get; }

@@ -439,8 +439,37 @@ namespace RaceGuard.ConcurrencyModel
                 IParameterReferenceOperation parameter => new GuardKey(parameter.Parameter, parameter.Parameter.Name),
                 IInstanceReferenceOperation instance => new GuardKey(instance.Type, "this"),
                 ITypeOfOperation typeOf => new GuardKey(typeOf.TypeOperand, "typeof"),
-                _ => new GuardKey(null, operation.Syntax.ToString()),
+                _ => new GuardKey(null, ChainFromThis(operation) ?? operation.Syntax.ToString()),
             };
+        }
+
+        /// <summary>
+        /// A chain of fields and properties from this instance as one text, with or without <c>this.</c> in the code
+        /// (<c>Context.SyncLock</c>): the same lock reads the same wherever the type names it. Null for any other value.
+        /// </summary>
+        internal static string? ChainFromThis(IOperation operation)
+        {
+            var names = new List<string>();
+            var current = operation.WalkDownConversion();
+            while (current is IFieldReferenceOperation or IPropertyReferenceOperation { Arguments.IsEmpty: true })
+            {
+                var member = (IMemberReferenceOperation)current;
+                if (member.Member.IsStatic || member.Instance is null)
+                {
+                    return null;
+                }
+
+                names.Add(member.Member.Name);
+                current = member.Instance.WalkDownConversion();
+            }
+
+            if (current is not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } || names.Count == 0)
+            {
+                return null;
+            }
+
+            names.Reverse();
+            return string.Join(".", names);
         }
 
         /// <summary>

@@ -459,7 +459,53 @@ namespace RaceGuard.ConcurrencyModel
                 confined |= entry.ConfinedToOneThread;
             }
 
-            return (held, confined);
+            return (AsTheCalleeNamesThem(invocation, held), confined);
+        }
+
+        /// <summary>
+        /// The locks a call on another object holds, named as that object's own code names them: at
+        /// <c>_owner.Complete()</c> under <c>lock (_owner.Context.SyncLock)</c>, <c>Complete</c> holds its own
+        /// <c>Context.SyncLock</c>, the lock its other callers take as <c>lock (Context.SyncLock)</c>.
+        /// </summary>
+        private static ImmutableArray<Guard> AsTheCalleeNamesThem(IOperation call, ImmutableArray<Guard> held)
+        {
+            var instance = call switch
+            {
+                IInvocationOperation invocation => invocation.Instance,
+                IPropertyReferenceOperation property => property.Instance,
+                _ => null,
+            };
+
+            if (held.IsEmpty || instance is null || instance.WalkDownConversion() is IInstanceReferenceOperation || Guards.ChainFromThis(instance) is not { } receiver ||
+                instance.Type is not INamedTypeSymbol calleeType)
+            {
+                return held;
+            }
+
+            var prefix = receiver + ".";
+            return held.Select(guard => guard.Key.Symbol is null && guard.Key.Text.StartsWith(prefix, StringComparison.Ordinal)
+                ? guard.WithKey(CalleeKey(calleeType, guard.Key.Text.Substring(prefix.Length)))
+                : guard).ToImmutableArray();
+        }
+
+        /// <summary>The key the callee's own code gives a chain from its instance: a symbol for one member (as <see cref="Guards.KeyOf"/> does), the text otherwise.</summary>
+        private static GuardKey CalleeKey(INamedTypeSymbol type, string chain)
+        {
+            if (chain.IndexOf('.') < 0)
+            {
+                for (var current = type; current is not null; current = current.BaseType)
+                {
+                    switch (current.GetMembers(chain).FirstOrDefault())
+                    {
+                        case IFieldSymbol field:
+                            return new GuardKey(field, field.Name);
+                        case IPropertySymbol property:
+                            return Guards.ReturnedField(property) is { } backing ? new GuardKey(backing, backing.Name) : new GuardKey(property, property.Name);
+                    }
+                }
+            }
+
+            return new GuardKey(null, chain);
         }
 
         /// <summary>

@@ -95,5 +95,84 @@ namespace RaceGuard.Tests.Rules
                 """);
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        private const string JobSource = """
+            using System;
+
+            [Flags]
+            internal enum JobFlags
+            {
+                None = 0,
+                Started = 1,
+                Finalized = 2,
+            }
+
+            public sealed class JobContext
+            {
+                public object SyncLock { get; } = new object();
+            }
+
+            public sealed class Job
+            {
+                private JobFlags _state;
+                private int _waiters;
+
+                public Job(JobContext context) => Context = context;
+
+                public void Wait() => System.Threading.Interlocked.Increment(ref _waiters);
+
+                public JobContext Context { get; }
+
+                public void Start()
+                {
+                    lock (Context.SyncLock)
+                    {
+                        _state |= JobFlags.Started;
+                    }
+                }
+
+                public void Complete()
+                {
+                    lock (this.Context.SyncLock)
+                    {
+                        OnQueueCompleted();
+                    }
+                }
+
+                internal void OnQueueCompleted() => _state |= JobFlags.Finalized;
+            }
+
+            internal sealed class ExecutionQueue
+            {
+                private readonly Job _owningJob;
+
+                public ExecutionQueue(Job owningJob) => _owningJob = owningJob;
+
+                public void OnCompleted()
+                {
+                    lock (_owningJob.Context.SyncLock)
+                    {
+                        _owningJob.OnQueueCompleted();
+                    }
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task NoDiagnostic_CallerHoldsTheCalleesLockThroughItsReference()
+        {
+            // ExecutionQueue locks _owningJob.Context.SyncLock: inside _owningJob that is Context.SyncLock, the lock Job's own members take.
+            await VerifyCS.VerifyAnalyzerAsync(JobSource);
+        }
+
+        [Fact]
+        public async Task Reports_CallerHoldsTheLockOfAnotherObject()
+        {
+            var source = JobSource
+                .Edit("private readonly Job _owningJob;", "private readonly Job _owningJob;\n    private readonly JobContext _other = new JobContext();")
+                .Edit("lock (_owningJob.Context.SyncLock)", "lock (_other.SyncLock)")
+                .Edit("internal void OnQueueCompleted() => _state |= JobFlags.Finalized;", "internal void OnQueueCompleted() => {|#0:_state |= JobFlags.Finalized|};");
+            await VerifyCS.VerifyAnalyzerAsync(source, VerifyCS.Diagnostic("RG0003").WithLocation(0).WithArguments("_state", "JobFlags", "in OnQueueCompleted()", "Start() and others may change it", "a lock"));
+        }
     }
 }

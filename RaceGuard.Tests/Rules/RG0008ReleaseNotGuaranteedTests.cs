@@ -444,6 +444,53 @@ namespace RaceGuard.Tests.Rules
             await Verify.VerifyAnalyzerAsync(source);
         }
 
+        private const string OwnerRecordingContext = """
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class NonConcurrentContext
+            {
+                private readonly SemaphoreSlim _semaphore = new SemaphoreSlim(1, 1);
+                private int? _holdingThreadId;
+
+                private bool IsCurrentThreadHolding => _holdingThreadId == Environment.CurrentManagedThreadId;
+
+                async Task PostAsync(Action callback)
+                {
+                    await _semaphore.WaitAsync();
+                    _holdingThreadId = Environment.CurrentManagedThreadId;
+                    try
+                    {
+                        callback();
+                    }
+                    finally
+                    {
+                        if (IsCurrentThreadHolding)
+                        {
+                            _holdingThreadId = null;
+                            _semaphore.Release();
+                        }
+                    }
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task Silent_OwnerThreadRecordedBetweenTheAcquireAndTheTry()
+        {
+            await Verify.VerifyAnalyzerAsync(OwnerRecordingContext);
+        }
+
+        [Fact]
+        public async Task Reports_OwnerComputedByACallBetweenTheAcquireAndTheTry()
+        {
+            var source = OwnerRecordingContext
+                .Edit("await _semaphore.WaitAsync();", "await [|_semaphore.WaitAsync()|];")
+                .Edit("_holdingThreadId = Environment.CurrentManagedThreadId;\n", "_holdingThreadId = int.Parse(Environment.GetEnvironmentVariable(\"OWNER\")!);\n");
+            await Verify.VerifyAnalyzerAsync(source);
+        }
+
         [Fact]
         public async Task Reports_ConditionalReleaseInAFinallyAfterACallThatCanThrow()
         {
