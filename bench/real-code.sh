@@ -30,6 +30,9 @@ smartthreadpool|amibar/SmartThreadPool|27cb713535138416fb82431cefcbe89d6d3c1114|
 nats|nats-io/nats.net.v2|41b1778e76a5a334ca7338db7b2cd8a073c38be4|src/NATS.Client.Core
 easynetq|EasyNetQ/EasyNetQ|03da1f1d7e193ee2112da4c2f1891c773f332730|Source/EasyNetQ
 websocket-client|Marfusios/websocket-client|10f39cfacf350757738785c06124b7dd7e9c9885|src/Websocket.Client
+vs-threading|microsoft/vs-threading|b20b6b4b3cc8a649c8d8a203fbf84515b113133f|src/Microsoft.VisualStudio.Threading
+Dapper|DapperLib/Dapper|6d48ef664acc7298c649e2d449d903b3360d5a90|Dapper
+protoactor|asynkron/protoactor-dotnet|5f68a46d94b95e7be615c6f761a2f05040ac4fd4|src/Proto.Actor
 "
 
 dotnet build bench/RaceGuard.Bench -c Release -v q >/dev/null

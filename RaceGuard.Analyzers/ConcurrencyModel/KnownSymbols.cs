@@ -69,6 +69,8 @@ namespace RaceGuard.ConcurrencyModel
         private object? analysisContextsSlot;
         private object? perRequestBaseTypesSlot;
         private object? turnBasedTypesSlot;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<INamedTypeSymbol, bool> synchronisesItself =
+            new System.Collections.Concurrent.ConcurrentDictionary<INamedTypeSymbol, bool>(SymbolEqualityComparer.Default);
         private object? nonThreadSafeCollectionsSlot;
         private object? coreLibrarySlot;
         private object? concurrentEquivalentsSlot;
@@ -359,6 +361,17 @@ namespace RaceGuard.ConcurrencyModel
 
             return false;
         }
+
+        /// <summary>
+        /// True for a class of the program whose own code takes a lock or uses <c>Interlocked</c>/<c>Monitor</c> (a queue
+        /// that locks in <c>Enqueue</c>): a type built for concurrent use guards its own state, which its own analysis
+        /// checks, so a call on it does not change the field that holds it half-way. Read from syntax, once per type.
+        /// </summary>
+        public bool SynchronisesItself(ITypeSymbol? type) =>
+            type is INamedTypeSymbol { TypeKind: TypeKind.Class } named && !named.DeclaringSyntaxReferences.IsEmpty &&
+            synchronisesItself.GetOrAdd(named.OriginalDefinition, t => t.DeclaringSyntaxReferences.Any(reference => reference.GetSyntax().DescendantNodes().Any(node =>
+                node is Microsoft.CodeAnalysis.CSharp.Syntax.LockStatementSyntax ||
+                node is Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax { Expression: Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax { Identifier.ValueText: "Interlocked" or "Monitor" } })));
 
         /// <summary>True for a System.Collections.Concurrent collection, a Channel or a BlockingCollection: each call is atomic.</summary>
         public bool IsConcurrentCollection(ITypeSymbol? type)

@@ -55,7 +55,10 @@ namespace RaceGuard.Rules
                 // or the new value: stale at worst, RG0002's concern for flags. A read is reported when it can see a
                 // half-done change: a value written in several steps, or an object the guarded code changes in place.
                 // A Hashtable is documented safe for readers alongside one writer at a time: locked writes, unlocked reads.
-                var readsCanTear = (context.Known.IsTearable(field.Type) || entry.Value.Any(a => a.Kind == AccessKind.MutatingCall) || writtenThrough.Value.Contains(field)) &&
+                // An object of a type that locks its own state (a queue whose Enqueue takes its lock) is not changed half-way.
+                var readsCanTear = (context.Known.IsTearable(field.Type) ||
+                                    (entry.Value.Any(a => a.Kind == AccessKind.MutatingCall) && !context.Known.SynchronisesItself(field.Type)) ||
+                                    writtenThrough.Value.Contains(field)) &&
                                    !context.Known.DerivesFrom(field.Type, context.Known.Hashtable);
 
                 // Only these accesses can be reported: a field without one needs no guards computed (the callers' locks on

@@ -1654,5 +1654,119 @@ namespace RaceGuard.Tests.Rules
                 VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_buffer", "string[]", "read in 'First'", "the lock '_lock'", "8 of its 8 other accesses", "take it here too"),
                 VerifyCS.Diagnostic("RG0007").WithLocation(1).WithArguments("_counts", "Dictionary<string, int>", "read in 'Distinct'", "the lock '_lock'", "2 of its 2 other accesses", "take it here too"));
         }
+
+        private const string BufferingWrapper = """
+            using System.Collections.Generic;
+            using System.Threading;
+
+            internal sealed class RequestQueue
+            {
+                private readonly object _sync = new object();
+                private readonly Queue<string> _items = new Queue<string>();
+
+                public bool IsEmpty
+                {
+                    get
+                    {
+                        lock (_sync)
+                        {
+                            return _items.Count == 0;
+                        }
+                    }
+                }
+
+                public void Enqueue(string item)
+                {
+                    lock (_sync)
+                    {
+                        _items.Enqueue(item);
+                    }
+                }
+
+                public void Clear()
+                {
+                    lock (_sync)
+                    {
+                        _items.Clear();
+                    }
+                }
+            }
+
+            public sealed class BufferingWrapper
+            {
+                private readonly object _syncRoot = new object();
+                private RequestQueue _buffer = new RequestQueue();
+                private Timer? _flushTimer;
+
+                public void Initialize()
+                {
+                    _buffer = new RequestQueue();
+                    _flushTimer = new Timer(FlushCallback, null, 1000, Timeout.Infinite);
+                }
+
+                public void Write(string item)
+                {
+                    lock (_syncRoot)
+                    {
+                        _buffer.Enqueue(item);
+                    }
+                }
+
+                public void Reset()
+                {
+                    lock (_syncRoot)
+                    {
+                        _buffer.Clear();
+                    }
+                }
+
+                private void FlushCallback(object? state)
+                {
+                    if (!{|#0:_buffer|}.IsEmpty)
+                    {
+                        _flushTimer?.Change(1000, Timeout.Infinite);
+                    }
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task Silent_CallsOnAnObjectThatLocksItsOwnState()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(BufferingWrapper.Replace("{|#0:_buffer|}", "_buffer"));
+        }
+
+        [Fact]
+        public async Task Reports_TheSameCallsWhenTheObjectDoesNotLock()
+        {
+            var source = BufferingWrapper
+                .Replace("""
+                            lock (_sync)
+                            {
+                                return _items.Count == 0;
+                            }
+                """, """
+                            return _items.Count == 0;
+                """)
+                .Replace("""
+                        lock (_sync)
+                        {
+                            _items.Enqueue(item);
+                        }
+                """, """
+                        _items.Enqueue(item);
+                """)
+                .Replace("""
+                        lock (_sync)
+                        {
+                            _items.Clear();
+                        }
+                """, """
+                        _items.Clear();
+                """);
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_buffer", "RequestQueue", "read by the Timer callback 'FlushCallback'", "the lock '_syncRoot'", "2 of its 2 other accesses", "take it here too"));
+        }
     }
 }
