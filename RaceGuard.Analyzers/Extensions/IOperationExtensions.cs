@@ -56,17 +56,27 @@ namespace RaceGuard
 
         /// <summary>
         /// Skips what passes a task through on its way up: conversions, <c>.ConfigureAwait(..)</c>, and
-        /// <c>.WaitAsync(..)</c> (which completes only when the task does, or throws).
+        /// <c>.WaitAsync(..)</c> (which completes only when the task does, or throws), and a <c>new ValueTask(task)</c> that wraps it.
         /// </summary>
         public static IOperation? WalkUpTaskPassThrough(this IOperation operation, out IOperation child)
         {
             var parent = operation.WalkUpConversion(out child);
-            while (parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" or "WaitAsync" or "AsTask" } configure && ReferenceEquals(configure.Instance, child))
+            while (true)
             {
-                parent = parent.WalkUpConversion(out child);
+                if (parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" or "WaitAsync" or "AsTask" } configure && ReferenceEquals(configure.Instance, child))
+                {
+                    parent = parent.WalkUpConversion(out child);
+                }
+                else if (parent is IArgumentOperation { Parent: IObjectCreationOperation { Type: INamedTypeSymbol { Name: "ValueTask", ContainingNamespace: { Name: "Tasks", ContainingNamespace: { Name: "Threading", ContainingNamespace.Name: "System" } } } } wrapper })
+                {
+                    // new ValueTask<int>(ReadAsync(buffer)): the value task stands for the task it wraps.
+                    parent = wrapper.WalkUpConversion(out child);
+                }
+                else
+                {
+                    return parent;
+                }
             }
-
-            return parent;
         }
 
         /// <summary>The delegate body an argument hands over: a lambda, anonymous method or method group.</summary>

@@ -1,4 +1,5 @@
 using System.Threading.Tasks;
+using RaceGuard.Tests.Verifiers;
 using VerifyCS = RaceGuard.Tests.Verifiers.CSharpRuleVerifier<RaceGuard.Rules.NonAtomicUpdateRule>;
 
 namespace RaceGuard.Tests.Rules
@@ -133,6 +134,68 @@ namespace RaceGuard.Tests.Rules
                 """;
 
             await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        private const string ByteHandler = """
+            using System;
+            using System.IO;
+            using System.Threading.Tasks;
+
+            public sealed class ByteHandler
+            {
+                private readonly Stream _stream;
+
+                public ByteHandler(Stream stream) => _stream = stream;
+
+                public int RemainingTimeout { get; set; }
+
+                public ValueTask<int> ReadBytesAsync(Memory<byte> buffer, bool asynchronous) =>
+                    asynchronous ? new ValueTask<int>(DoReadBytesAsync(buffer)) : DoReadBytesSync(buffer);
+
+                private ValueTask<int> DoReadBytesSync(Memory<byte> buffer)
+                {
+                    var start = Environment.TickCount;
+                    var read = _stream.Read(buffer.Span);
+                    RemainingTimeout -= Environment.TickCount - start;
+                    return new ValueTask<int>(read);
+                }
+
+                private async Task<int> DoReadBytesAsync(Memory<byte> buffer)
+                {
+                    var start = Environment.TickCount;
+                    var read = await _stream.ReadAsync(buffer);
+                    RemainingTimeout -= Environment.TickCount - start;
+                    return read;
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task Silent_TaskWrappedInAValueTaskAndReturned()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(ByteHandler);
+        }
+
+        [Fact]
+        public async Task Reports_TheWrappedTaskLeftRunningWhileTheCallerGoesOn()
+        {
+            var source = ByteHandler
+                .Edit("""
+                    public ValueTask<int> ReadBytesAsync(Memory<byte> buffer, bool asynchronous) =>
+                        asynchronous ? new ValueTask<int>(DoReadBytesAsync(buffer)) : DoReadBytesSync(buffer);
+                """, """
+                    public ValueTask<int> ReadBytesAsync(Memory<byte> buffer, bool asynchronous)
+                    {
+                        var pending = new ValueTask<int>(DoReadBytesAsync(buffer));
+                        {|#0:RemainingTimeout -= 1|};
+                        return pending;
+                    }
+                """)
+                .Edit("RemainingTimeout -= Environment.TickCount - start;\n        return read;", "{|#1:RemainingTimeout -= Environment.TickCount - start|};\n        return read;");
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0003").WithLocation(0).WithArguments("RemainingTimeout", "int", "in ReadBytesAsync()", "a concurrent call to 'DoReadBytesAsync' may change it", "a lock"),
+                VerifyCS.Diagnostic("RG0003").WithLocation(1).WithArguments("RemainingTimeout", "int", "by a concurrent call to 'DoReadBytesAsync'", "ReadBytesAsync() may change it", "a lock"));
         }
 
         [Fact]
