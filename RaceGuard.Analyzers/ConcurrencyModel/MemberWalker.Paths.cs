@@ -27,12 +27,37 @@ namespace RaceGuard.ConcurrencyModel
             return bound.ToImmutable();
         }
 
+        /// <summary>True when a lambda or local function of the method that declares <paramref name="local"/> names it (read from syntax, once per local).</summary>
+        private bool IsCapturedInItsMethod(ILocalSymbol local)
+        {
+            if (!capturedLocals.TryGetValue(local, out var captured))
+            {
+                var declaration = local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken);
+                var body = declaration?.FirstAncestorOrSelf<SyntaxNode>(n => n is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax);
+                captured = body is null || body.DescendantNodes().Any(n =>
+                    n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax &&
+                    n.DescendantNodes().OfType<IdentifierNameSyntax>().Any(name => name.Identifier.ValueText == local.Name));
+                capturedLocals[local] = captured;
+            }
+
+            return captured;
+        }
+
         private AccessPath PathOf(IOperation operation, Frame frame)
         {
             switch (operation)
             {
                 case ILocalReferenceOperation local:
-                    return aliases.TryGetValue(local.Local, out var aliased) ? aliased : new AccessPath(ImmutableArray.Create<ISymbol>(local.Local));
+                    if (aliases.TryGetValue(local.Local, out var aliased))
+                    {
+                        return aliased;
+                    }
+
+                    // A local of an inlined callee that no lambda or local function in it captures: every call has its own.
+                    return local.Local.ContainingSymbol is IMethodSymbol { MethodKind: not (MethodKind.AnonymousFunction or MethodKind.LocalFunction) } declaringMethod &&
+                           frame.CallStack.Contains(declaringMethod.OriginalDefinition) && !IsCapturedInItsMethod(local.Local)
+                        ? default
+                        : new AccessPath(ImmutableArray.Create<ISymbol>(local.Local));
 
                 case IParameterReferenceOperation parameter:
                     if (frame.Substitution.TryGetValue(parameter.Parameter.OriginalDefinition, out var bound))

@@ -394,7 +394,7 @@ namespace RaceGuard.Rules
             var gate = lockedWrite.Guards.First(g => g.Exclusive && g.IsOwnedBy(context.Facts.Type)).Key.Text;
             foreach (var access in accesses)
             {
-                if (!IsPlain(access) || reported.Contains(access.Location) || IsDoubleCheck(access) || OnlyFormatted(access))
+                if (!IsPlain(access) || reported.Contains(access.Location) || IsDoubleCheck(access, accesses) || OnlyFormatted(access))
                 {
                     continue;
                 }
@@ -425,9 +425,19 @@ namespace RaceGuard.Rules
         /// The first check of double-checked locking: <c>if (!_initialized) { lock (_gate) { if (!_initialized) { ..; _initialized = true; } } }</c>.
         /// The idiom re-checks under the lock; the docs recommend <c>Lazy&lt;T&gt;</c> or Volatile, the rule leaves it alone.
         /// </summary>
-        private static bool IsDoubleCheck(SharedAccess access) =>
+        private static bool IsDoubleCheck(SharedAccess access, ImmutableArray<SharedAccess> accesses) =>
             access.Kind == AccessKind.Read && EnteredIf(access.Operation) is { } conditional &&
-            conditional.WhenTrue.DescendantsAndSelf().Any(o => o is ILockOperation or IInvocationOperation { TargetMethod.Name: "Enter" or "Wait" or "WaitAsync" });
+            (conditional.WhenTrue.DescendantsAndSelf().Any(o => o is ILockOperation or IInvocationOperation { TargetMethod.Name: "Enter" or "Wait" or "WaitAsync" }) ||
+             (conditional.WhenFalse is null && conditional.WhenTrue.AlwaysLeaves() && IsTestedAgainUnderALock(access, conditional, accesses)));
+
+        /// <summary>
+        /// The guard-clause form: <c>if (_isReleased) return; using (await _lock.LockAsync()) { if (_isReleased) return; .. }</c>:
+        /// the same member tests the flag again later, under an exclusive guard.
+        /// </summary>
+        private static bool IsTestedAgainUnderALock(SharedAccess access, IConditionalOperation firstCheck, ImmutableArray<SharedAccess> accesses) =>
+            accesses.Any(other => other.Kind == AccessKind.Read && ReferenceEquals(other.Member, access.Member) && ReferenceEquals(other.Region, access.Region) &&
+                                  other.Operation.Syntax.SpanStart > firstCheck.Syntax.Span.End && EnteredIf(other.Operation) is not null &&
+                                  other.Guards.Any(g => g.Exclusive));
 
         /// <summary>
         /// The <c>if</c> whose then-branch runs only after the flag was tested: the whole condition, its negation, or one

@@ -1,4 +1,5 @@
 using System.Threading.Tasks;
+using RaceGuard.Tests.Verifiers;
 using VerifyCS = RaceGuard.Tests.Verifiers.CSharpRuleVerifier<RaceGuard.Rules.UnsynchronizedFlagRule>;
 
 namespace RaceGuard.Tests.Rules
@@ -508,6 +509,75 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(
                 source,
                 VerifyCS.Diagnostic("RG0002").WithLocation(0).WithArguments("_configLoaded", "bool", "read in Shutdown() outside the lock '_syncRoot' of its writes while Load() may change it", "take the lock or use Volatile"));
+        }
+
+        private const string ScopedClient = """
+            using System;
+
+            public sealed class ScopedClient
+            {
+                private readonly object _lock = new object();
+                private bool _isLocked;
+                private string? _scope;
+
+                public string? Scope => _scope;
+
+                public void SetScope(string scope)
+                {
+                    if (_isLocked)
+                    {
+                        throw new InvalidOperationException("The scope is set already.");
+                    }
+
+                    lock (_lock)
+                    {
+                        if (_isLocked)
+                        {
+                            throw new InvalidOperationException("The scope is set already.");
+                        }
+
+                        _isLocked = true;
+                        _scope = scope;
+                    }
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task Silent_GuardClauseCheckedAgainUnderTheLock()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(ScopedClient);
+        }
+
+        [Fact]
+        public async Task Reports_TheGuardClauseWithoutTheCheckUnderTheLock()
+        {
+            var source = ScopedClient
+                .Edit("""
+                        if (_isLocked)
+                        {
+                            throw new InvalidOperationException("The scope is set already.");
+                        }
+
+                        lock (_lock)
+                        {
+                            if (_isLocked)
+                            {
+                                throw new InvalidOperationException("The scope is set already.");
+                            }
+
+                            _isLocked = true;
+                """, """
+                        if ({|#0:_isLocked|})
+                        {
+                            throw new InvalidOperationException("The scope is set already.");
+                        }
+
+                        lock (_lock)
+                        {
+                            _isLocked = true;
+                """);
+            await VerifyCS.VerifyAnalyzerAsync(source, VerifyCS.Diagnostic("RG0002").WithLocation(0).WithArguments("_isLocked", "bool", "read in SetScope() outside the lock '_lock' of its writes while another call may use it", "take the lock or use Volatile"));
         }
 
         [Fact]

@@ -6,6 +6,63 @@ namespace RaceGuard.Tests.Rules
     /// <summary>RG0005 near misses: each fixed form, joins of the region's own task, and values handed over before the start.</summary>
     public partial class RG0005SideChannelHandOverTests
     {
+        private const string JobRunner = """
+            using System;
+            using System.Threading.Tasks;
+
+            public interface IJob
+            {
+                Task RunAsync();
+            }
+
+            public sealed class JobRunner
+            {
+                private readonly Func<IJob?> _factory;
+
+                public JobRunner(Func<IJob?> factory) => _factory = factory;
+
+                public void RunInBackground(bool single)
+                {
+                    if (single)
+                    {
+                        _ = Task.Run(async () => await RunAsync());
+                    }
+                    else
+                    {
+                        var ignored = RunAsync();
+                    }
+                }
+
+                public async Task<bool> RunAsync()
+                {
+                    IJob? job;
+                    try
+                    {
+                        job = _factory();
+                    }
+                    catch (Exception)
+                    {
+                        return false;
+                    }
+
+                    if (job is null)
+                    {
+                        return false;
+                    }
+
+                    await job.RunAsync();
+                    return true;
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task Silent_LocalOfAnAsyncMethodCalledFromTwoPlaces()
+        {
+            // Each call of RunAsync has its own 'job': the Task.Run lambda's call and the un-awaited call share nothing.
+            await VerifyCS.VerifyAnalyzerAsync(JobRunner);
+        }
+
         [Fact]
         public async Task Silent_ErrorReadAfterAwaitingTheProducerTask()
         {
