@@ -33,6 +33,8 @@ websocket-client|Marfusios/websocket-client|10f39cfacf350757738785c06124b7dd7e9c
 vs-threading|microsoft/vs-threading|b20b6b4b3cc8a649c8d8a203fbf84515b113133f|src/Microsoft.VisualStudio.Threading
 Dapper|DapperLib/Dapper|6d48ef664acc7298c649e2d449d903b3360d5a90|Dapper
 protoactor|asynkron/protoactor-dotnet|5f68a46d94b95e7be615c6f761a2f05040ac4fd4|src/Proto.Actor
+mysqlconnector|mysql-net/MySqlConnector|61366757a2ae58e9ec0624518d437212ffae04eb|src/MySqlConnector
+foundatio|FoundatioFx/Foundatio|b2c39b4f6915e42b9b4126b84e9632ba4db818d7|src/Foundatio
 "
 
 dotnet build bench/RaceGuard.Bench -c Release -v q >/dev/null
