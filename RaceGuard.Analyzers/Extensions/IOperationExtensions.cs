@@ -56,7 +56,7 @@ namespace RaceGuard
 
         /// <summary>
         /// Skips what passes a task through on its way up: conversions, <c>.ConfigureAwait(..)</c>, and
-        /// <c>.WaitAsync(..)</c> (which completes only when the task does, or throws), and a <c>new ValueTask(task)</c> that wraps it.
+        /// <c>.WaitAsync(..)</c> (which completes only when the task does, or throws), a <c>new ValueTask(task)</c> that wraps it, and an extension method that returns something made of it (<c>.AnyContext()</c>).
         /// </summary>
         public static IOperation? WalkUpTaskPassThrough(this IOperation operation, out IOperation child)
         {
@@ -71,6 +71,12 @@ namespace RaceGuard
                 {
                     // new ValueTask<int>(ReadAsync(buffer)): the value task stands for the task it wraps.
                     parent = wrapper.WalkUpConversion(out child);
+                }
+                else if (parent is IArgumentOperation { Parameter.Ordinal: 0, Parent: IInvocationOperation { TargetMethod: { IsExtensionMethod: true, ReturnsVoid: false }, Instance: null } extension })
+                {
+                    // await ReleaseAsync().AnyContext(): an extension that hands the task on (a ConfigureAwait of the program's
+                    // own) goes where its result goes; one that returns nothing (task.Forget()) lets the task run on.
+                    parent = extension.WalkUpConversion(out child);
                 }
                 else
                 {

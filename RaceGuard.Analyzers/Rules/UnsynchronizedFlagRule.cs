@@ -428,16 +428,20 @@ namespace RaceGuard.Rules
         private static bool IsDoubleCheck(SharedAccess access, ImmutableArray<SharedAccess> accesses) =>
             access.Kind == AccessKind.Read && EnteredIf(access.Operation) is { } conditional &&
             (conditional.WhenTrue.DescendantsAndSelf().Any(o => o is ILockOperation or IInvocationOperation { TargetMethod.Name: "Enter" or "Wait" or "WaitAsync" }) ||
-             (conditional.WhenFalse is null && conditional.WhenTrue.AlwaysLeaves() && IsTestedAgainUnderALock(access, conditional, accesses)));
+             (conditional.WhenFalse is null && conditional.WhenTrue.AlwaysLeaves() && IsTestedAgainUnderALock(conditional, accesses)));
 
         /// <summary>
         /// The guard-clause form: <c>if (_isReleased) return; using (await _lock.LockAsync()) { if (_isReleased) return; .. }</c>:
-        /// the same member tests the flag again later, under an exclusive guard.
+        /// the same method body tests the flag again further down, under an exclusive guard (in whichever walk of the
+        /// body: after an await the re-check may belong to the async part of a call).
         /// </summary>
-        private static bool IsTestedAgainUnderALock(SharedAccess access, IConditionalOperation firstCheck, ImmutableArray<SharedAccess> accesses) =>
-            accesses.Any(other => other.Kind == AccessKind.Read && ReferenceEquals(other.Member, access.Member) && ReferenceEquals(other.Region, access.Region) &&
-                                  other.Operation.Syntax.SpanStart > firstCheck.Syntax.Span.End && EnteredIf(other.Operation) is not null &&
-                                  other.Guards.Any(g => g.Exclusive));
+        private static bool IsTestedAgainUnderALock(IConditionalOperation firstCheck, ImmutableArray<SharedAccess> accesses)
+        {
+            var body = firstCheck.Syntax.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.MemberDeclarationSyntax>();
+            return accesses.Any(other => other.Kind == AccessKind.Read && other.Operation.Syntax.SyntaxTree == firstCheck.Syntax.SyntaxTree &&
+                                         other.Operation.Syntax.SpanStart > firstCheck.Syntax.Span.End && body is not null && body.Span.Contains(other.Operation.Syntax.Span) &&
+                                         EnteredIf(other.Operation) is not null && other.Guards.Any(g => g.Exclusive));
+        }
 
         /// <summary>
         /// The <c>if</c> whose then-branch runs only after the flag was tested: the whole condition, its negation, or one

@@ -6,6 +6,52 @@ namespace RaceGuard.Tests.Rules
     /// <summary>RG0001 near misses: the fixed code and the safe look-alikes of RULES.md.</summary>
     public partial class RG0001SharedCollectionMutationTests
     {
+        private const string ContextFreeAwaits = """
+            using System.Collections.Generic;
+            using System.Runtime.CompilerServices;
+            using System.Threading.Tasks;
+
+            static class TaskExtensions
+            {
+                public static ConfiguredTaskAwaitable AnyContext(this Task task) => task.ConfigureAwait(false);
+
+                public static void Forget(this Task task) { }
+            }
+
+            class Loader
+            {
+                private readonly List<string> _loaded = new List<string>();
+
+                public async Task LoadBothAsync()
+                {
+                    await LoadAsync("a").AnyContext();
+                    await LoadAsync("b").AnyContext();
+                }
+
+                private async Task LoadAsync(string key)
+                {
+                    await Task.Delay(10).AnyContext();
+                    _loaded.Add(key);
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task Silent_CallsAwaitedThroughAConfigureAwaitExtensionOfTheProgram()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(ContextFreeAwaits);
+        }
+
+        [Fact]
+        public async Task Reports_CallsLeftRunningThroughAnExtensionThatReturnsNothing()
+        {
+            var source = ContextFreeAwaits
+                .Replace("await LoadAsync(\"a\").AnyContext();", "LoadAsync(\"a\").Forget();")
+                .Replace("await LoadAsync(\"b\").AnyContext();", "LoadAsync(\"b\").Forget();")
+                .Replace("_loaded.Add(key);", "[|_loaded.Add(key)|];");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
         [Fact]
         public async Task NoDiagnostic_ConcurrentDictionary()
         {
