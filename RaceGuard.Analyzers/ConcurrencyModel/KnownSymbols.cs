@@ -68,6 +68,8 @@ namespace RaceGuard.ConcurrencyModel
         private object? analysisContextsSlot;
         private object? perRequestBaseTypesSlot;
         private object? turnBasedTypesSlot;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, ImmutableHashSet<string>> capturedNames =
+            new System.Collections.Concurrent.ConcurrentDictionary<SyntaxNode, ImmutableHashSet<string>>();
         private readonly System.Collections.Concurrent.ConcurrentDictionary<INamedTypeSymbol, bool> synchronisesItself =
             new System.Collections.Concurrent.ConcurrentDictionary<INamedTypeSymbol, bool>(SymbolEqualityComparer.Default);
         private object? nonThreadSafeCollectionsSlot;
@@ -371,6 +373,17 @@ namespace RaceGuard.ConcurrencyModel
             synchronisesItself.GetOrAdd(named.OriginalDefinition, t => t.DeclaringSyntaxReferences.Any(reference => reference.GetSyntax().DescendantNodes().Any(node =>
                 node is Microsoft.CodeAnalysis.CSharp.Syntax.LockStatementSyntax ||
                 node is Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax { Expression: Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax { Identifier.ValueText: "Interlocked" or "Monitor" } })));
+
+        /// <summary>
+        /// The simple names used inside the lambdas and local functions of one method body: the locals of the method they
+        /// may capture. Read from syntax, once per body and compilation.
+        /// </summary>
+        public ImmutableHashSet<string> NamesCapturedIn(SyntaxNode body) => capturedNames.GetOrAdd(body, b =>
+            b.DescendantNodes()
+                .Where(n => n is Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousFunctionExpressionSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax)
+                .SelectMany(f => f.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax>())
+                .Select(name => name.Identifier.ValueText)
+                .ToImmutableHashSet(System.StringComparer.Ordinal));
 
         /// <summary>True for a System.Collections.Concurrent collection, a Channel or a BlockingCollection: each call is atomic.</summary>
         public bool IsConcurrentCollection(ITypeSymbol? type)

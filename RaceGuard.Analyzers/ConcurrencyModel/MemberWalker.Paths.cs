@@ -27,20 +27,12 @@ namespace RaceGuard.ConcurrencyModel
             return bound.ToImmutable();
         }
 
-        /// <summary>True when a lambda or local function of the method that declares <paramref name="local"/> names it (read from syntax, once per local).</summary>
+        /// <summary>True when a lambda or local function of the method that declares <paramref name="local"/> names it (read from syntax, once per method and compilation).</summary>
         private bool IsCapturedInItsMethod(ILocalSymbol local)
         {
-            if (!capturedLocals.TryGetValue(local, out var captured))
-            {
-                var declaration = local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken);
-                var body = declaration?.FirstAncestorOrSelf<SyntaxNode>(n => n is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax);
-                captured = body is null || body.DescendantNodes().Any(n =>
-                    n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax &&
-                    n.DescendantNodes().OfType<IdentifierNameSyntax>().Any(name => name.Identifier.ValueText == local.Name));
-                capturedLocals[local] = captured;
-            }
-
-            return captured;
+            var declaration = local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken);
+            var body = declaration?.FirstAncestorOrSelf<SyntaxNode>(n => n is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax);
+            return body is null || known.NamesCapturedIn(body).Contains(local.Name);
         }
 
         private AccessPath PathOf(IOperation operation, Frame frame)

@@ -28,7 +28,6 @@ namespace RaceGuard.ConcurrencyModel
         private readonly List<SharedAccess> accesses = new List<SharedAccess>();
         private readonly List<(AccessPath, ITypeSymbol)> initializers = new List<(AccessPath, ITypeSymbol)>();
         private readonly Dictionary<ILocalSymbol, AccessPath> aliases = new Dictionary<ILocalSymbol, AccessPath>(SymbolEqualityComparer.Default);
-        private readonly Dictionary<ILocalSymbol, bool> capturedLocals = new Dictionary<ILocalSymbol, bool>(SymbolEqualityComparer.Default);
         private readonly Dictionary<IOperation, Lazy<bool>> acquiresByRoot = new Dictionary<IOperation, Lazy<bool>>();
 
         /// <summary>The guards held where an un-awaited async call starts: its synchronous prefix runs under them.</summary>
