@@ -432,9 +432,8 @@ namespace RaceGuard.ConcurrencyModel
             operation = operation.WalkDownConversion();
             return operation switch
             {
-                IFieldReferenceOperation field when field.Instance is null or IInstanceReferenceOperation => new GuardKey(field.Field, field.Field.Name),
-                IPropertyReferenceOperation property when property.Instance is null or IInstanceReferenceOperation =>
-                    ReturnedField(property.Property) is { } backing ? new GuardKey(backing, backing.Name) : new GuardKey(property.Property, property.Property.Name),
+                IFieldReferenceOperation field when field.Instance is null or IInstanceReferenceOperation => KeyOfMember(field.Field),
+                IPropertyReferenceOperation property when property.Instance is null or IInstanceReferenceOperation => KeyOfMember(property.Property),
                 ILocalReferenceOperation local => new GuardKey(local.Local, local.Local.Name),
                 IParameterReferenceOperation parameter => new GuardKey(parameter.Parameter, parameter.Parameter.Name),
                 IInstanceReferenceOperation instance => new GuardKey(instance.Type, "this"),
@@ -442,6 +441,13 @@ namespace RaceGuard.ConcurrencyModel
                 _ => new GuardKey(null, ChainFromThis(operation) ?? operation.Syntax.ToString()),
             };
         }
+
+        /// <summary>The key of a lock held in a field or property of this instance (or a static one): a trivial getter's field stands for it.</summary>
+        internal static GuardKey KeyOfMember(ISymbol member) => member switch
+        {
+            IPropertySymbol property when ReturnedField(property) is { } backing => new GuardKey(backing, backing.Name),
+            _ => new GuardKey(member, member.Name),
+        };
 
         /// <summary>
         /// A chain of fields and properties from this instance as one text, with or without <c>this.</c> in the code

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace RaceGuard.ConcurrencyModel
 {
@@ -371,8 +372,8 @@ namespace RaceGuard.ConcurrencyModel
         public bool SynchronisesItself(ITypeSymbol? type) =>
             type is INamedTypeSymbol { TypeKind: TypeKind.Class } named && !named.DeclaringSyntaxReferences.IsEmpty &&
             synchronisesItself.GetOrAdd(named.OriginalDefinition, t => t.DeclaringSyntaxReferences.Any(reference => reference.GetSyntax().DescendantNodes().Any(node =>
-                node is Microsoft.CodeAnalysis.CSharp.Syntax.LockStatementSyntax ||
-                node is Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax { Expression: Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax { Identifier.ValueText: "Interlocked" or "Monitor" } })));
+                node is LockStatementSyntax ||
+                node is MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "Interlocked" or "Monitor" } })));
 
         /// <summary>
         /// The simple names used inside the lambdas and local functions of one method body: the locals of the method they
@@ -380,8 +381,8 @@ namespace RaceGuard.ConcurrencyModel
         /// </summary>
         public ImmutableHashSet<string> NamesCapturedIn(SyntaxNode body) => capturedNames.GetOrAdd(body, b =>
             b.DescendantNodes()
-                .Where(n => n is Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousFunctionExpressionSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax)
-                .SelectMany(f => f.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax>())
+                .Where(n => n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)
+                .SelectMany(f => f.DescendantNodes().OfType<IdentifierNameSyntax>())
                 .Select(name => name.Identifier.ValueText)
                 .ToImmutableHashSet(System.StringComparer.Ordinal));
 

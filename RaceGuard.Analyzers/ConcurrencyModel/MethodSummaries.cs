@@ -495,12 +495,9 @@ namespace RaceGuard.ConcurrencyModel
             {
                 for (var current = type; current is not null; current = current.BaseType)
                 {
-                    switch (current.GetMembers(chain).FirstOrDefault())
+                    if (current.GetMembers(chain).FirstOrDefault() is { } member && member is IFieldSymbol or IPropertySymbol { IsIndexer: false })
                     {
-                        case IFieldSymbol field:
-                            return new GuardKey(field, field.Name);
-                        case IPropertySymbol property:
-                            return Guards.ReturnedField(property) is { } backing ? new GuardKey(backing, backing.Name) : new GuardKey(property, property.Name);
+                        return Guards.KeyOfMember(member);
                     }
                 }
             }
