@@ -276,7 +276,7 @@ namespace RaceGuard.ConcurrencyModel
             foreach (var use in uses)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (!CouldCall(use, method, out var needsReceiverType))
+                if (AssignmentTarget(use) is not null || !CouldCall(use, method, out var needsReceiverType))
                 {
                     continue;
                 }
@@ -370,6 +370,16 @@ namespace RaceGuard.ConcurrencyModel
         /// </summary>
         private IEnumerable<CallSite> PropertyCallSites(IMethodSymbol accessor, IPropertySymbol property, Walk walk, CancellationToken cancellationToken)
         {
+            if (!IsPrivateAccessor(accessor, property))
+            {
+                foreach (var site in SetterCallSites(property, walk, cancellationToken))
+                {
+                    yield return site;
+                }
+
+                yield break;
+            }
+
             foreach (var declaration in property.ContainingType.DeclaringSyntaxReferences)
             {
                 var model = compilation.GetSemanticModelForAnalysis(declaration.SyntaxTree);
@@ -399,6 +409,44 @@ namespace RaceGuard.ConcurrencyModel
                     yield return new CallSite(reference, syntax.GetLocation(), held, confined);
                 }
             }
+        }
+
+        /// <summary>
+        /// The assignments of a setter other types may call (<c>job.IsCompleteRequested = true;</c>), found through the
+        /// compilation's index of assigned names; more than <see cref="MaxReceiverBindings"/> to bind gives up.
+        /// </summary>
+        private IEnumerable<CallSite> SetterCallSites(IPropertySymbol property, Walk walk, CancellationToken cancellationToken)
+        {
+            var bindings = 0;
+            foreach (var use in namesInUse.Value.UsesOf(property.Name))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (AssignmentTarget(use) is not { } target)
+                {
+                    continue;
+                }
+
+                if (++bindings > MaxReceiverBindings)
+                {
+                    yield return new CallSite(null, use.GetLocation(), null, confined: false);
+                    yield break;
+                }
+
+                var model = compilation.GetSemanticModelForAnalysis(use.SyntaxTree);
+                if (model.GetOperation(target, cancellationToken) is IPropertyReferenceOperation reference &&
+                    SymbolEqualityComparer.Default.Equals(reference.Property.OriginalDefinition, property.OriginalDefinition))
+                {
+                    var (held, confined) = AtCallSite(reference, walk, cancellationToken);
+                    yield return new CallSite(reference, target.GetLocation(), held, confined);
+                }
+            }
+        }
+
+        /// <summary>The assigned expression when <paramref name="use"/> names what an assignment stores to (<c>X = ..</c>, <c>job.X = ..</c>, <c>X += ..</c>); null otherwise.</summary>
+        private static SyntaxNode? AssignmentTarget(SyntaxNode use)
+        {
+            var target = use.Parent is MemberAccessExpressionSyntax access && access.Name == use ? (SyntaxNode)access : use;
+            return target.Parent is AssignmentExpressionSyntax assignment && assignment.Left == target ? target : null;
         }
 
         /// <summary>
@@ -568,9 +616,17 @@ namespace RaceGuard.ConcurrencyModel
         {
             if (method.MethodKind is MethodKind.PropertyGet or MethodKind.PropertySet)
             {
-                // A private property's accessors: only its own type can name it.
-                return method.AssociatedSymbol is IPropertySymbol { IsIndexer: false, IsVirtual: false, IsOverride: false, IsAbstract: false, DeclaredAccessibility: Accessibility.Private, ExplicitInterfaceImplementations.IsEmpty: true } &&
-                       method.DeclaredAccessibility is Accessibility.Private or Accessibility.NotApplicable && !method.DeclaringSyntaxReferences.IsEmpty;
+                if (method.AssociatedSymbol is not IPropertySymbol { IsIndexer: false, IsVirtual: false, IsOverride: false, IsAbstract: false, ExplicitInterfaceImplementations.IsEmpty: true } property ||
+                    method.DeclaringSyntaxReferences.IsEmpty)
+                {
+                    return false;
+                }
+
+                // A private property's accessors: only its own type can name it. A setter no other assembly can call
+                // (internal, or `{ get; internal set; }`) is found through the assignments of the compilation.
+                return IsPrivateAccessor(method, property) ||
+                       method.MethodKind == MethodKind.PropertySet && EffectiveAccessibility(method) is Accessibility.Internal or Accessibility.Private or Accessibility.ProtectedAndInternal &&
+                       !property.ContainingType.AllInterfaces.SelectMany(i => i.GetMembers(property.Name)).Any(member => SymbolEqualityComparer.Default.Equals(property.ContainingType.FindImplementationForInterfaceMember(member), property));
             }
 
             if (method.MethodKind == MethodKind.LocalFunction)
@@ -627,6 +683,9 @@ namespace RaceGuard.ConcurrencyModel
                 }
             }
         }
+
+        private static bool IsPrivateAccessor(IMethodSymbol accessor, IPropertySymbol property) =>
+            property.DeclaredAccessibility == Accessibility.Private && accessor.DeclaredAccessibility is Accessibility.Private or Accessibility.NotApplicable;
 
         private static Accessibility EffectiveAccessibility(ISymbol symbol)
         {
@@ -736,7 +795,7 @@ namespace RaceGuard.ConcurrencyModel
 
             public bool HasAffinityChecks { get; }
 
-            /// <summary>Every simple name of that text that is invoked or handed on, in tree order.</summary>
+            /// <summary>Every simple name of that text that is invoked, handed on or assigned to, in tree order.</summary>
             public ImmutableArray<SyntaxNode> UsesOf(string name) => uses.GetOrAdd(name, merge);
 
             private ImmutableArray<SyntaxNode> Merge(string name)
@@ -755,7 +814,7 @@ namespace RaceGuard.ConcurrencyModel
         }
 
         /// <summary>
-        /// The invoked and handed-on names of one syntax tree. A tree is immutable and outlives the compilations that hold
+        /// The invoked, handed-on and assigned names of one syntax tree. A tree is immutable and outlives the compilations that hold
         /// it (in the IDE, every edit makes a new compilation that shares all trees but the edited one), so its index is
         /// built once per tree and kept as long as the tree lives: an edit re-indexes one document, not the compilation.
         /// </summary>
@@ -788,6 +847,9 @@ namespace RaceGuard.ConcurrencyModel
                         InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name: var member } } => member,
                         ArgumentSyntax { Expression: SimpleNameSyntax or MemberAccessExpressionSyntax } argument => NameOf(argument.Expression),
                         AssignmentExpressionSyntax { Right: SimpleNameSyntax or MemberAccessExpressionSyntax } assignment => NameOf(assignment.Right),
+                        // The target of an assignment: the call sites of a property's setter.
+                        SimpleNameSyntax { Parent: AssignmentExpressionSyntax target } assigned when target.Left == assigned => assigned,
+                        SimpleNameSyntax { Parent: MemberAccessExpressionSyntax { Parent: AssignmentExpressionSyntax target } member } assigned when member.Name == assigned && target.Left == member => assigned,
                         EqualsValueClauseSyntax { Value: SimpleNameSyntax or MemberAccessExpressionSyntax } equals => NameOf(equals.Value),
                         ReturnStatementSyntax { Expression: SimpleNameSyntax or MemberAccessExpressionSyntax } returned => NameOf(returned.Expression!),
                         ArrowExpressionClauseSyntax { Expression: SimpleNameSyntax or MemberAccessExpressionSyntax } arrow => NameOf(arrow.Expression),

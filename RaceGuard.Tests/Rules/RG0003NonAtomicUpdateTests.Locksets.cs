@@ -174,5 +174,78 @@ namespace RaceGuard.Tests.Rules
                 .Edit("internal void OnQueueCompleted() => _state |= JobFlags.Finalized;", "internal void OnQueueCompleted() => {|#0:_state |= JobFlags.Finalized|};");
             await VerifyCS.VerifyAnalyzerAsync(source, VerifyCS.Diagnostic("RG0003").WithLocation(0).WithArguments("_state", "JobFlags", "in OnQueueCompleted()", "Start() and others may change it", "a lock"));
         }
+
+        private const string CompletionSource = """
+            using System;
+            using System.Threading;
+
+            [Flags]
+            internal enum TaskFlags
+            {
+                None = 0,
+                CompleteRequested = 1,
+                Finalized = 2,
+            }
+
+            public sealed class TrackedTask
+            {
+                private readonly object _syncLock = new object();
+                private TaskFlags _state;
+                private int _waiters;
+
+                public void Wait() => Interlocked.Increment(ref _waiters);
+
+                internal bool IsCompleteRequested
+                {
+                    get => (_state & TaskFlags.CompleteRequested) != 0;
+                    set => _state |= TaskFlags.CompleteRequested;
+                }
+
+                public void Finish()
+                {
+                    lock (_syncLock)
+                    {
+                        _state |= TaskFlags.Finalized;
+                    }
+                }
+
+                public void Complete()
+                {
+                    lock (_syncLock)
+                    {
+                        if (!IsCompleteRequested)
+                        {
+                            IsCompleteRequested = true;
+                        }
+                    }
+                }
+            }
+
+            internal sealed class Collection
+            {
+                public void CompleteAll(TrackedTask task, object syncLock)
+                {
+                    lock (syncLock)
+                    {
+                        task.Finish();
+                    }
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task NoDiagnostic_InternalSetterAssignedOnlyUnderTheLock()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(CompletionSource);
+        }
+
+        [Fact]
+        public async Task Reports_InternalSetterAlsoAssignedWithoutTheLock()
+        {
+            var source = CompletionSource
+                .Edit("set => _state |= TaskFlags.CompleteRequested;", "set => {|#0:_state |= TaskFlags.CompleteRequested|};")
+                .Edit("task.Finish();", "task.Finish();\n        }\n\n        task.IsCompleteRequested = true;\n        {");
+            await VerifyCS.VerifyAnalyzerAsync(source, VerifyCS.Diagnostic("RG0003").WithLocation(0).WithArguments("_state", "TaskFlags", "here (called without '_syncLock' from CompleteAll())", "Finish() may change it", "the lock '_syncLock'"));
+        }
     }
 }
