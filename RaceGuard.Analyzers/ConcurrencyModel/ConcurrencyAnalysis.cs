@@ -50,7 +50,8 @@ namespace RaceGuard.ConcurrencyModel
                         var owner = blockContext.OwningSymbol;
                         var configured = blockContext.Options.GetConcurrentEntryPoints(blockContext.OperationBlocks[0].Syntax.SyntaxTree);
                         var synchronises = false;
-                        var candidate = frameworks && (EntryPoints.IsBackgroundServiceLoop(owner, known) || ConcurrentUse.FrameworkEntryOf(owner, known) != FrameworkEntryKind.None);
+                        var candidate = (frameworks && (EntryPoints.IsBackgroundServiceLoop(owner, known) || ConcurrentUse.FrameworkEntryOf(owner, known) != FrameworkEntryKind.None)) ||
+                                        ((regions || frameworks) && !known.Regions.StartsOf(owner).IsEmpty);
 
                         // One pass over the member: does it start a region, does it synchronise state of its type?
                         foreach (var operation in blockContext.OperationBlocks.SelectMany(b => b.DescendantsAndSelf()))

@@ -63,8 +63,10 @@ namespace RaceGuard.ConcurrencyModel
             RegionPlacement placement,
             SyntaxNode? bodySyntax,
             IParameterSymbol? partitionIndex,
-            ConcurrentRegion? antecedent)
+            ConcurrentRegion? antecedent,
+            ExternalStart? external = null)
         {
+            External = external;
             Kind = kind;
             Construct = construct;
             Start = start;
@@ -153,6 +155,15 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>For a <c>ContinueWith</c> continuation: the region it continues, which has finished before it starts.</summary>
         public ConcurrentRegion? Antecedent { get; }
 
+        /// <summary>
+        /// For a member that code of another type runs as a region (<see cref="RegionIndex"/>): the first of those starts.
+        /// The region is then the member's whole body, and <see cref="Start"/> is that body.
+        /// </summary>
+        public ExternalStart? External { get; }
+
+        /// <summary>Where the region is started: the entry point's call or creation (in another type's code for an external start).</summary>
+        public Location StartLocation => External?.Start.GetLocation() ?? Start.Syntax.GetLocation();
+
         /// <summary>True when this region only starts after <paramref name="other"/> finished (a continuation of it).</summary>
         public bool RunsAfter(ConcurrentRegion other)
         {
@@ -218,6 +229,13 @@ namespace RaceGuard.ConcurrencyModel
         /// </summary>
         public string Describe(bool brief = false)
         {
+            if (External is { } external)
+            {
+                // "a Task.Run lambda in Client.Connect()": the start is in another type, so it is always named.
+                var construct = external.Describe();
+                return RegionKinds.Of(Kind).Article == RegionArticle.A ? (StartsWithVowel(construct) ? "an " : "a ") + construct : "the " + construct;
+            }
+
             return RegionKinds.Of(Kind).Article switch
             {
                 RegionArticle.TheStartedIn when brief => "the " + Construct,

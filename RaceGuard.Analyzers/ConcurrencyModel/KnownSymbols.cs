@@ -81,6 +81,7 @@ namespace RaceGuard.ConcurrencyModel
         {
             Compilation = compilation;
             Summaries = new MethodSummaries(compilation, this);
+            Regions = new RegionIndex(compilation, this);
         }
 
         /// <summary>Metadata names of the collections that are not safe for concurrent writers.</summary>
@@ -114,6 +115,9 @@ namespace RaceGuard.ConcurrencyModel
 
         /// <summary>What callers across the compilation tell about a method (locks held on entry, lock helpers): computed on first use.</summary>
         public MethodSummaries Summaries { get; }
+
+        /// <summary>Which methods code of another type runs as regions: computed on first use.</summary>
+        public RegionIndex Regions { get; }
 
         public INamedTypeSymbol? Task => Resolve(ref taskSlot, "System.Threading.Tasks.Task");
 

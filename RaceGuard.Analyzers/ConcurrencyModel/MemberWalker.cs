@@ -54,13 +54,7 @@ namespace RaceGuard.ConcurrencyModel
             var walker = new MemberWalker(facts, known, configured, findMethodBody, typeContext) { cancellationToken = cancellationToken };
             foreach (var body in facts.Bodies)
             {
-                foreach (var localFunction in body.Descendants().OfType<ILocalFunctionOperation>())
-                {
-                    if ((localFunction.Body ?? localFunction.IgnoredBody) is { } localBody)
-                    {
-                        walker.localFunctions[localFunction.Symbol] = localBody;
-                    }
-                }
+                walker.AddLocalFunctionsOf(body);
             }
 
             foreach (var body in facts.Bodies)
@@ -79,6 +73,16 @@ namespace RaceGuard.ConcurrencyModel
                     var kind = entry == FrameworkEntryKind.Middleware ? RegionKind.Middleware : RegionKind.MessageHandler;
                     var construct = RegionKinds.ConstructName(kind, facts.Symbol.Name, method: null);
                     var region = walker.NewRegion(kind, construct, body, null, (IMethodSymbol)facts.Symbol, Multiplicity.Many, memberFrame, null, ImmutableArray<IOperation>.Empty, body, body.Syntax);
+                    memberFrame = Frame.ForMember(body, region);
+                }
+                else if (known.Regions.StartsOf(facts.Symbol) is { IsEmpty: false } external)
+                {
+                    // Code of another type runs this member as a region: many runs at once when one of its starts runs many,
+                    // or when two starts may run it; in parallel with the type's other members when a start outlives its starter.
+                    var first = external[0];
+                    var multiplicity = external.Any(s => s.Multiplicity == Multiplicity.Many) || RunsFromTwoStarts(external) ? Multiplicity.Many : Multiplicity.Once;
+                    var joins = external.Any(s => s.Escapes) ? ImmutableArray<IOperation>.Empty : ImmutableArray.Create(body);
+                    var region = walker.NewRegion(first.Kind, first.Construct, body, null, (IMethodSymbol)facts.Symbol, multiplicity, memberFrame, null, joins, body, body.Syntax, external: first);
                     memberFrame = Frame.ForMember(body, region);
                 }
 
@@ -252,6 +256,7 @@ namespace RaceGuard.ConcurrencyModel
             }
 
             frame.Region?.AddCalleeBody(body.Syntax);
+            AddLocalFunctionsOf(body);
             var outerGuards = GuardsAt(invocation, frame);
             Visit(body, new Frame(
                 frame.Region,
@@ -263,6 +268,28 @@ namespace RaceGuard.ConcurrencyModel
                 frame.Depth + 1,
                 frame.CallStack.Add(target.OriginalDefinition),
                 BoolConstants(invocation)));
+        }
+
+        /// <summary>
+        /// True when two starts of other types may run the member on the same object at once: both call the object every
+        /// run calls (a field, not an element each), and one of them is not waited for where it starts.
+        /// </summary>
+        private static bool RunsFromTwoStarts(ImmutableArray<ExternalStart> starts)
+        {
+            var shared = starts.Where(s => s.SameObject).ToList();
+            return shared.Select(s => s.Start).Distinct().Skip(1).Any() && shared.Any(s => !s.JoinedWhereStarted);
+        }
+
+        /// <summary>Makes the local functions declared in <paramref name="body"/> (a member's, or a callee's the walk enters) followable.</summary>
+        private void AddLocalFunctionsOf(IOperation body)
+        {
+            foreach (var localFunction in body.Descendants().OfType<ILocalFunctionOperation>())
+            {
+                if (!localFunctions.ContainsKey(localFunction.Symbol) && (localFunction.Body ?? localFunction.IgnoredBody) is { } localBody)
+                {
+                    localFunctions[localFunction.Symbol] = localBody;
+                }
+            }
         }
 
         /// <summary>The constant <c>bool</c> arguments of a call: <c>RecordCore(name, lockHeld: true)</c>.</summary>
@@ -343,6 +370,7 @@ namespace RaceGuard.ConcurrencyModel
                 else if (body is not null && method is not null && CanEnter(method, frame))
                 {
                     // A method group runs the method's body as the region (bounded: a method may start itself again).
+                    AddLocalFunctionsOf(body);
                     Visit(body, new Frame(region, body, body, null, GuardSet.Empty, frame.Substitution, frame.Depth + 1, frame.CallStack.Add(method.OriginalDefinition)));
                 }
             }
@@ -365,6 +393,7 @@ namespace RaceGuard.ConcurrencyModel
             if (CanEnter(method, frame))
             {
                 guardsAtAsyncStart[region] = GuardsAt(invocation, frame);
+                AddLocalFunctionsOf(body);
                 Visit(body, new Frame(region, body, body, null, GuardSet.Empty, BindParameters(invocation, frame), frame.Depth + 1, frame.CallStack.Add(method.OriginalDefinition)));
             }
         }
@@ -392,7 +421,8 @@ namespace RaceGuard.ConcurrencyModel
             IOperation? code,
             SyntaxNode? bodySyntax,
             IParameterSymbol? partitionIndex = null,
-            ConcurrentRegion? antecedent = null)
+            ConcurrentRegion? antecedent = null,
+            ExternalStart? external = null)
         {
             if (joins.IsEmpty && frame.Anchor is { } callSite && ReturnedByCallee(start, handle, frame.GuardRoot))
             {
@@ -442,7 +472,7 @@ namespace RaceGuard.ConcurrencyModel
                                   !startedOnce;
 
             var placement = new RegionPlacement(multiplicity, handle, joins, frame.Anchor ?? start, frame.ContextRoot, enclosingLoop, manyAcrossCalls, startedOnce);
-            var region = new ConcurrentRegion(kind, construct, start, function, method, code, frame.Region, facts.Symbol, placement, bodySyntax, partitionIndex, antecedent);
+            var region = new ConcurrentRegion(kind, construct, start, function, method, code, frame.Region, facts.Symbol, placement, bodySyntax, partitionIndex, antecedent, external);
             regions.Add(region);
             return region;
         }

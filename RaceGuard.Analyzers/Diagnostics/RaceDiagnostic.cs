@@ -83,7 +83,7 @@ namespace RaceGuard.Diagnostics
             var conflictCount = additional.Count;
             foreach (var region in others.Append(access).SelectMany(a => ParallelismQuery.Chain(a.Region)))
             {
-                var startLocation = region.Start.Syntax.GetLocation();
+                var startLocation = region.StartLocation;
                 if (!additional.Contains(startLocation))
                 {
                     additional.Add(startLocation);

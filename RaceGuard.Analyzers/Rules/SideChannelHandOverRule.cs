@@ -76,7 +76,7 @@ namespace RaceGuard.Rules
                 }
 
                 var (kind, wait) = CompletionSignals.OrderingBefore(region, read.Anchor, context.Known);
-                var ordering = new List<Location> { region.Start.Syntax.GetLocation() };
+                var ordering = new List<Location> { region.StartLocation };
                 if (wait is not null)
                 {
                     ordering.Add(wait.Syntax.GetLocation());
@@ -111,7 +111,7 @@ namespace RaceGuard.Rules
                     continue;
                 }
 
-                var race = RaceDiagnostic.At(write, null, Enumerable.Empty<Location>(), new[] { signal.Syntax.GetLocation(), region.Start.Syntax.GetLocation() });
+                var race = RaceDiagnostic.At(write, null, Enumerable.Empty<Location>(), new[] { signal.Syntax.GetLocation(), region.StartLocation });
                 var properties = race.CreateProperties(context.Known);
                 properties[DiagnosticPropertyKeys.HandOverFinding] = DiagnosticPropertyValues.Of(HandOverFinding.WriteAfterSignal);
                 var signalText = signal.Syntax.ToString();

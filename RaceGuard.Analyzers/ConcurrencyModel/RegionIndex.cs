@@ -1,0 +1,515 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace RaceGuard.ConcurrencyModel
+{
+    /// <summary>
+    /// A method that code of another type runs as a region (this folder's README.md, "Concurrency beyond the type"): a
+    /// callback of a concurrent analyzer registered on another object, a method of another object that a thread, timer,
+    /// task or parallel body calls, an override that a base class hands to a thread.
+    /// </summary>
+    public sealed class ExternalStart
+    {
+        public ExternalStart(RegionKind kind, string construct, Multiplicity multiplicity, bool escapes, bool sameObject, bool joinedWhereStarted, ISymbol startingMember, SyntaxNode start)
+        {
+            SameObject = sameObject;
+            JoinedWhereStarted = joinedWhereStarted;
+            Kind = kind;
+            Construct = construct;
+            Multiplicity = multiplicity;
+            Escapes = escapes;
+            StartingMember = startingMember;
+            Start = start;
+        }
+
+        /// <summary>The kind of the entry point the other type hands its work to.</summary>
+        public RegionKind Kind { get; }
+
+        /// <summary>How messages name the region: "Task.Run lambda", "RegisterSymbolAction callback 'AnalyzeMethod'".</summary>
+        public string Construct { get; }
+
+        /// <summary>Many when instances of the region run in parallel on the same object (a parallel body, analyzer callbacks).</summary>
+        public Multiplicity Multiplicity { get; }
+
+        /// <summary>
+        /// True when the region outlives the code that starts it (a thread, a timer, a background loop): it runs in parallel
+        /// with whatever else uses the object. A short task, or a parallel body, runs in parallel only with other runs.
+        /// </summary>
+        public bool Escapes { get; }
+
+        /// <summary>True when every run calls the same object (a field, a static, a captured variable), not one element each.</summary>
+        public bool SameObject { get; }
+
+        /// <summary>True when the starter waits for the region where it starts it (<c>await Task.Run(..)</c>, <c>Parallel.ForEach</c>).</summary>
+        public bool JoinedWhereStarted { get; }
+
+        /// <summary>The member of the other type whose code starts the region.</summary>
+        public ISymbol StartingMember { get; }
+
+        /// <summary>The start: the entry point's call or creation.</summary>
+        public SyntaxNode Start { get; }
+
+        /// <summary>"Task.Run lambda in Client.Connect()".</summary>
+        public string Describe() => Construct + " in " + StartingMember.ContainingType?.Name + "." + StartingMember.DescribeMember();
+    }
+
+    /// <summary>
+    /// Per compilation, built on first use: which methods code of another type runs as regions. One pass over the syntax
+    /// finds the calls and creations that may be entry points (by name, per tree, kept while the tree lives); only those are
+    /// bound. A region's body is searched for calls into other source types (through the region's own type's methods,
+    /// <see cref="MaxDepth"/> deep); a call through an object the region creates itself shares nothing and is left out.
+    /// </summary>
+    public sealed class RegionIndex
+    {
+        /// <summary>How deep a region's calls into its own type's methods are followed to find calls into other types.</summary>
+        private const int MaxDepth = 3;
+
+        /// <summary>A virtual or interface method with more implementations than this is too general to follow.</summary>
+        private const int MaxImplementations = 8;
+
+        private static readonly ImmutableDictionary<IMethodSymbol, ImmutableArray<ExternalStart>> None =
+            ImmutableDictionary<IMethodSymbol, ImmutableArray<ExternalStart>>.Empty.WithComparers(SymbolEqualityComparer.Default);
+
+        private readonly Compilation compilation;
+        private readonly KnownSymbols known;
+        private readonly Lazy<ImmutableDictionary<IMethodSymbol, ImmutableArray<ExternalStart>>> index;
+
+        internal RegionIndex(Compilation compilation, KnownSymbols known)
+        {
+            this.compilation = compilation;
+            this.known = known;
+            index = new Lazy<ImmutableDictionary<IMethodSymbol, ImmutableArray<ExternalStart>>>(Build, LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+
+        /// <summary>The regions code of other types runs <paramref name="member"/> in, in source order; empty for most members.</summary>
+        public ImmutableArray<ExternalStart> StartsOf(ISymbol member) =>
+            member is IMethodSymbol method && index.Value.TryGetValue(method.OriginalDefinition, out var starts) ? starts : ImmutableArray<ExternalStart>.Empty;
+
+        private ImmutableDictionary<IMethodSymbol, ImmutableArray<ExternalStart>> Build()
+        {
+            var found = new Dictionary<IMethodSymbol, List<ExternalStart>>(SymbolEqualityComparer.Default);
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                var candidates = TreeStarts.Of(tree);
+                if (candidates.IsEmpty)
+                {
+                    continue;
+                }
+
+                var model = compilation.GetSemanticModelForAnalysis(tree);
+                foreach (var node in candidates)
+                {
+                    if (model.GetOperation(node) is not { } operation || !EntryPoints.IsCandidate(operation, known, ImmutableHashSet<string>.Empty) ||
+                        StartingMemberOf(model, node) is not { ContainingType: { } starterType } member)
+                    {
+                        continue;
+                    }
+
+                    foreach (var start in EntryPoints.GetStarts(operation, known, ImmutableHashSet<string>.Empty))
+                    {
+                        if (start.Kind == RegionKind.AnalyzerAction &&
+                            (start.Entry.Contains("End") || !ConcurrentUse.EnablesConcurrentAnalyzerActions(starterType, known)))
+                        {
+                            // End actions run after the others; an analyzer that does not enable concurrency runs one at a time.
+                            continue;
+                        }
+
+                        new Search(this, start, operation, member, starterType, found).Run();
+                    }
+                }
+            }
+
+            if (found.Count == 0)
+            {
+                return None;
+            }
+
+            return found.ToImmutableDictionary(
+                e => e.Key,
+                e => e.Value.OrderBy(s => s.Start.SyntaxTree.FilePath, System.StringComparer.Ordinal).ThenBy(s => s.Start.SpanStart).ToImmutableArray(),
+                (IEqualityComparer<IMethodSymbol>)SymbolEqualityComparer.Default);
+        }
+
+        /// <summary>The method, accessor or constructor whose code holds <paramref name="node"/> (not a lambda or local function in it).</summary>
+        private static ISymbol? StartingMemberOf(SemanticModel model, SyntaxNode node)
+        {
+            var symbol = model.GetEnclosingSymbol(node.SpanStart);
+            while (symbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
+            {
+                symbol = symbol.ContainingSymbol;
+            }
+
+            return symbol;
+        }
+
+        private IOperation? BodyOf(IMethodSymbol method)
+        {
+            foreach (var reference in method.DeclaringSyntaxReferences)
+            {
+                var syntax = reference.GetSyntax();
+                if (syntax is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax &&
+                    compilation.GetSemanticModelForAnalysis(reference.SyntaxTree).GetOperation(syntax) is { } body)
+                {
+                    return body is ILocalFunctionOperation local ? local.Body ?? local.IgnoredBody : body;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// The source methods a call of <paramref name="method"/> may run: itself when it has a body, and for a virtual,
+        /// abstract or interface method the overrides and implementations the compilation declares (none beyond
+        /// <see cref="MaxImplementations"/>).
+        /// </summary>
+        private IEnumerable<IMethodSymbol> ImplementationsOf(IMethodSymbol method)
+        {
+            method = method.OriginalDefinition;
+            var results = new List<IMethodSymbol>();
+            if (!method.IsAbstract && method.MethodKind == MethodKind.Ordinary && !method.DeclaringSyntaxReferences.IsEmpty)
+            {
+                results.Add(method);
+            }
+
+            var isInterface = method.ContainingType?.TypeKind == TypeKind.Interface;
+            if (!(method.IsVirtual || method.IsAbstract || method.IsOverride || isInterface) || method.IsSealed)
+            {
+                return results;
+            }
+
+            foreach (var candidate in compilation.GetSymbolsWithName(method.Name, SymbolFilter.Member).OfType<IMethodSymbol>())
+            {
+                if (candidate.IsAbstract || candidate.DeclaringSyntaxReferences.IsEmpty || SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, method))
+                {
+                    continue;
+                }
+
+                if (isInterface
+                        ? candidate.ContainingType is { } implementing && SymbolEqualityComparer.Default.Equals(implementing.FindImplementationForInterfaceMember(method)?.OriginalDefinition, candidate.OriginalDefinition)
+                        : Overrides(candidate, method))
+                {
+                    results.Add(candidate.OriginalDefinition);
+                    if (results.Count > MaxImplementations)
+                    {
+                        return Enumerable.Empty<IMethodSymbol>();
+                    }
+                }
+            }
+
+            return results;
+        }
+
+        private static bool Overrides(IMethodSymbol candidate, IMethodSymbol method)
+        {
+            for (var overridden = candidate.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+            {
+                if (SymbolEqualityComparer.Default.Equals(overridden.OriginalDefinition, method))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The search of one region's body for the methods of other types it runs.</summary>
+        private sealed class Search
+        {
+            private readonly RegionIndex owner;
+            private readonly EntryPointStart start;
+            private readonly ISymbol member;
+            private readonly INamedTypeSymbol starterType;
+            private readonly Dictionary<IMethodSymbol, List<ExternalStart>> found;
+            private readonly Multiplicity multiplicity;
+
+            /// <summary>The loop the start stands in: a variable declared in it is another one in each iteration.</summary>
+            private readonly SyntaxNode? loop;
+            private readonly HashSet<IMethodSymbol> visited = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            private bool hasLoop;
+
+            public Search(RegionIndex owner, EntryPointStart start, IOperation operation, ISymbol member, INamedTypeSymbol starterType, Dictionary<IMethodSymbol, List<ExternalStart>> found)
+            {
+                this.owner = owner;
+                this.start = start;
+                this.member = member;
+                this.starterType = starterType;
+                this.found = found;
+
+                // Started in a loop: many instances, like a parallel body.
+                loop = operation.FindAncestor<ILoopOperation>()?.Syntax;
+                multiplicity = start.Multiplicity == Multiplicity.Many || loop is not null ? Multiplicity.Many : Multiplicity.Once;
+            }
+
+            private List<(IMethodSymbol Method, string Construct, bool SharedByAllRuns)> Targets { get; } = new List<(IMethodSymbol, string, bool)>();
+
+            public void Run()
+            {
+                switch (start.DelegateValue.GetDelegateTarget())
+                {
+                    case IAnonymousFunctionOperation function:
+                        Scan(function.Body, function.Syntax, depth: 0);
+                        break;
+                    case IMethodReferenceOperation { Method: var method } reference:
+                        var construct = RegionKinds.ConstructName(start.Kind, start.Entry, method);
+                        var instance = reference.Instance?.WalkDownConversion();
+                        if (instance is null && method.MethodKind != MethodKind.LocalFunction && !starterType.IsOrDerivesFrom(method.ContainingType))
+                        {
+                            // new Thread(Worker.Run): a static method of another type; the runs share its static state.
+                            Targets.Add((method.OriginalDefinition, construct, true));
+                        }
+                        else if (method.MethodKind == MethodKind.LocalFunction || instance is null or IInstanceReferenceOperation)
+                        {
+                            // new Thread(Run): a virtual Run runs every override; its own body may call into other objects.
+                            if (instance is IInstanceReferenceOperation && (method.IsVirtual || method.IsAbstract || method.IsOverride))
+                            {
+                                AddOverrides(method, construct);
+                            }
+
+                            Follow(method, depth: 0);
+                        }
+                        else if (instance is not IObjectCreationOperation || start.Multiplicity == Multiplicity.Many)
+                        {
+                            // RegisterSymbolAction(state.AnalyzeMethod): every run calls the one object the delegate holds.
+                            foreach (var implementation in owner.ImplementationsOf(method))
+                            {
+                                Targets.Add((implementation, construct, true));
+                            }
+                        }
+
+                        break;
+                }
+
+                if (Targets.Count == 0)
+                {
+                    return;
+                }
+
+                var escapes = !start.JoinedAtStart && (start.Kind is RegionKind.Thread or RegionKind.Timer or RegionKind.TimerElapsed || hasLoop);
+                var joined = start.JoinedAtStart || start.Start.WalkUpTaskPassThrough(out _) is IAwaitOperation;
+                foreach (var (method, construct, shared) in Targets)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, starterType.OriginalDefinition))
+                    {
+                        continue;
+                    }
+
+                    var runs = shared ? multiplicity : Multiplicity.Once;
+                    if (!found.TryGetValue(method, out var list))
+                    {
+                        list = new List<ExternalStart>();
+                        found[method] = list;
+                    }
+
+                    list.Add(new ExternalStart(start.Kind, construct, runs, escapes, shared, joined, member, start.Start.Syntax));
+                }
+            }
+
+            /// <summary>Searches the body of a method of the region's own type (or a local function) that the region runs.</summary>
+            private void Follow(IMethodSymbol method, int depth)
+            {
+                if (depth >= MaxDepth || !visited.Add(method.OriginalDefinition) || method.IsAbstract || owner.BodyOf(method.OriginalDefinition) is not { } body)
+                {
+                    return;
+                }
+
+                // Locals and parameters of a method are its own: each run has its own.
+                Scan(body, regionSyntax: null, depth + 1);
+            }
+
+            private void Scan(IOperation body, SyntaxNode? regionSyntax, int depth)
+            {
+                foreach (var operation in body.DescendantsOutsideFunctions())
+                {
+                    if (operation is IWhileLoopOperation or IForLoopOperation { Condition: null })
+                    {
+                        hasLoop = true;
+                    }
+
+                    if (operation is not IInvocationOperation { TargetMethod: var method } invocation)
+                    {
+                        continue;
+                    }
+
+                    var instance = invocation.Instance?.WalkDownConversion();
+                    if (method.MethodKind == MethodKind.LocalFunction || instance is IInstanceReferenceOperation ||
+                        (instance is null && method.ContainingType is { } declaring && starterType.IsOrDerivesFrom(declaring)))
+                    {
+                        // Work of the region's own type: a virtual method runs the overrides of derived types too.
+                        if (instance is IInstanceReferenceOperation && (method.IsVirtual || method.IsAbstract) && !method.DeclaringSyntaxReferences.IsEmpty)
+                        {
+                            AddOverrides(method, RegionKinds.ConstructName(start.Kind, start.Entry, method: null));
+                        }
+
+                        Follow(method, depth);
+                        continue;
+                    }
+
+                    if (method.MethodKind != MethodKind.Ordinary || method.ContainingType is not { } type || !IsSourceType(type))
+                    {
+                        continue;
+                    }
+
+                    var construct = RegionKinds.ConstructName(start.Kind, start.Entry, method: null);
+                    if (instance is null)
+                    {
+                        // A static method of another type: its static state is what the runs share.
+                        Targets.Add((method.OriginalDefinition, construct, true));
+                        continue;
+                    }
+
+                    if (Sharing(instance, regionSyntax) is { } shared)
+                    {
+                        foreach (var implementation in owner.ImplementationsOf(method))
+                        {
+                            Targets.Add((implementation, construct, shared));
+                        }
+                    }
+                }
+            }
+
+            private void AddOverrides(IMethodSymbol method, string construct)
+            {
+                foreach (var implementation in owner.ImplementationsOf(method))
+                {
+                    Targets.Add((implementation, construct, true));
+                }
+            }
+
+            /// <summary>
+            /// Whether the object a call of the region goes to is the same for every run (a field, a static, a variable the
+            /// region captures: true), another object reachable from elsewhere (a local read from a field, an element:
+            /// false), or a new object only this run knows (null: the call shares nothing).
+            /// </summary>
+            private bool? Sharing(IOperation instance, SyntaxNode? regionSyntax)
+            {
+                switch (instance)
+                {
+                    case IObjectCreationOperation:
+                        return null;
+                    case IFieldReferenceOperation { Instance: var inner }:
+                        return inner is null || inner.WalkDownConversion() is IInstanceReferenceOperation || Sharing(inner.WalkDownConversion(), regionSyntax) == true;
+                    case IPropertyReferenceOperation { Instance: var inner, Arguments.IsEmpty: true }:
+                        return inner is null || inner.WalkDownConversion() is IInstanceReferenceOperation || Sharing(inner.WalkDownConversion(), regionSyntax) == true;
+                    case ILocalReferenceOperation { Local: var local }:
+                        if (IsDeclaredOutside(local, regionSyntax))
+                        {
+                            return true;
+                        }
+
+                        // var parser = new Parser(..); parser.Run(): an object this run made, nobody else has it.
+                        return IsOnlyCreated(local, instance) ? null : false;
+                    case IParameterReferenceOperation { Parameter: var parameter }:
+                        return IsDeclaredOutside(parameter, regionSyntax);
+                    default:
+                        return false;
+                }
+            }
+
+            /// <summary>
+            /// True when <paramref name="symbol"/> is declared outside the region's lambda, and outside the loop that starts it:
+            /// every run captures the same one.
+            /// </summary>
+            private bool IsDeclaredOutside(ISymbol symbol, SyntaxNode? regionSyntax) =>
+                regionSyntax is not null && symbol.DeclaringSyntaxReferences.All(r =>
+                    r.SyntaxTree != regionSyntax.SyntaxTree || (!regionSyntax.Span.Contains(r.Span) && (loop is null || !loop.Span.Contains(r.Span))));
+
+            /// <summary>True when every value <paramref name="local"/> is given in the code around <paramref name="use"/> is a new object.</summary>
+            private static bool IsOnlyCreated(ILocalSymbol local, IOperation use)
+            {
+                var root = use;
+                while (root.Parent is not null)
+                {
+                    root = root.Parent;
+                }
+
+                var assigned = false;
+                foreach (var operation in root.Descendants())
+                {
+                    IOperation? value = operation switch
+                    {
+                        IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local) => declarator.Initializer?.Value,
+                        ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when SymbolEqualityComparer.Default.Equals(target.Local, local) => assignment.Value,
+                        _ => null,
+                    };
+
+                    if (value is not null)
+                    {
+                        assigned = true;
+                        if (value.WalkDownConversion() is not IObjectCreationOperation)
+                        {
+                            return false;
+                        }
+                    }
+                }
+
+                return assigned;
+            }
+
+            private static bool IsSourceType(INamedTypeSymbol type) =>
+                type.TypeKind is TypeKind.Class or TypeKind.Struct or TypeKind.Interface && type.Locations.Any(l => l.IsInSource);
+        }
+
+        /// <summary>
+        /// The calls and creations of one syntax tree that may hand a delegate to an entry point, by name: kept as long as the
+        /// tree lives (an edit in the IDE re-indexes one document).
+        /// </summary>
+        private static class TreeStarts
+        {
+            private static readonly ConditionalWeakTable<SyntaxTree, StrongBox<ImmutableArray<SyntaxNode>>> PerTree = new ConditionalWeakTable<SyntaxTree, StrongBox<ImmutableArray<SyntaxNode>>>();
+            private static readonly ConditionalWeakTable<SyntaxTree, StrongBox<ImmutableArray<SyntaxNode>>>.CreateValueCallback Build = Index;
+
+            public static ImmutableArray<SyntaxNode> Of(SyntaxTree tree) => PerTree.GetValue(tree, Build).Value;
+
+            private static StrongBox<ImmutableArray<SyntaxNode>> Index(SyntaxTree tree)
+            {
+                var builder = ImmutableArray.CreateBuilder<SyntaxNode>();
+                foreach (var node in tree.GetRoot().DescendantNodes())
+                {
+                    if (node is InvocationExpressionSyntax { ArgumentList.Arguments.Count: > 0 } invocation && MayStart(invocation))
+                    {
+                        builder.Add(invocation);
+                    }
+                    else if (node is ObjectCreationExpressionSyntax { ArgumentList.Arguments.Count: > 0, Type: var type } && RightmostName(type) is "Thread" or "Timer")
+                    {
+                        builder.Add(node);
+                    }
+                }
+
+                return new StrongBox<ImmutableArray<SyntaxNode>>(builder.ToImmutable());
+            }
+
+            private static bool MayStart(InvocationExpressionSyntax invocation)
+            {
+                if (invocation.Expression is not MemberAccessExpressionSyntax { Name.Identifier.ValueText: var name, Expression: var receiver })
+                {
+                    return false;
+                }
+
+                return name switch
+                {
+                    "Run" => RightmostName(receiver) == "Task",
+                    "For" or "ForEach" or "ForEachAsync" or "Invoke" => RightmostName(receiver) == "Parallel",
+                    "StartNew" or "ContinueWith" or "QueueUserWorkItem" or "UnsafeQueueUserWorkItem" or "ForAll" => true,
+                    _ => name.StartsWith("Register", System.StringComparison.Ordinal) && name.EndsWith("Action", System.StringComparison.Ordinal),
+                };
+            }
+
+            private static string? RightmostName(SyntaxNode node) => node switch
+            {
+                IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+                QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
+                MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
+                GenericNameSyntax generic => generic.Identifier.ValueText,
+                AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
+                _ => null,
+            };
+        }
+    }
+}
