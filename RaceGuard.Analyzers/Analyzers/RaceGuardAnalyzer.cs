@@ -62,6 +62,12 @@ namespace RaceGuard.Analyzers
 
                     foreach (var diagnostic in OneFindingOneRule.Keep(findings))
                     {
+                        if (facts.HasInheritedMembers && !facts.Declares(diagnostic.Location))
+                        {
+                            // A base class's own code is reported with the base class.
+                            continue;
+                        }
+
                         symbolContext.ReportDiagnostic(diagnostic);
                     }
                 });

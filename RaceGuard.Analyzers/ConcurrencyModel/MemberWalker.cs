@@ -271,14 +271,14 @@ namespace RaceGuard.ConcurrencyModel
         }
 
         /// <summary>
-        /// True when two starts of other types may run the member on the same object at once: both call the object every
-        /// run calls (a field, not an element each), and one of them is not waited for where it starts.
+        /// True when two starts in one other type may run the member on the same object at once: both call the object every
+        /// run calls (a field, not an element each), and one of them is not waited for where it starts. (Starts in two
+        /// different types hold two different objects as often as one.)
         /// </summary>
-        private static bool RunsFromTwoStarts(ImmutableArray<ExternalStart> starts)
-        {
-            var shared = starts.Where(s => s.SameObject).ToList();
-            return shared.Select(s => s.Start).Distinct().Skip(1).Any() && shared.Any(s => !s.JoinedWhereStarted);
-        }
+        private static bool RunsFromTwoStarts(ImmutableArray<ExternalStart> starts) =>
+            starts.Where(s => s.SameObject)
+                .GroupBy(s => s.StartingMember.ContainingType, SymbolEqualityComparer.Default)
+                .Any(g => g.Select(s => s.Start).Distinct().Skip(1).Any() && g.Any(s => !s.JoinedWhereStarted));
 
         /// <summary>Makes the local functions declared in <paramref name="body"/> (a member's, or a callee's the walk enters) followable.</summary>
         private void AddLocalFunctionsOf(IOperation body)

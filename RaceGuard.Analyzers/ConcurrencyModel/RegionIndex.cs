@@ -232,7 +232,7 @@ namespace RaceGuard.ConcurrencyModel
             /// <summary>The loop the start stands in: a variable declared in it is another one in each iteration.</summary>
             private readonly SyntaxNode? loop;
             private readonly HashSet<IMethodSymbol> visited = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
-            private bool hasLoop;
+            private readonly List<(IMethodSymbol Method, string Construct, bool SameObject, bool Direct)> targets = new List<(IMethodSymbol, string, bool, bool)>();
 
             public Search(RegionIndex owner, EntryPointStart start, IOperation operation, ISymbol member, INamedTypeSymbol starterType, Dictionary<IMethodSymbol, List<ExternalStart>> found)
             {
@@ -247,8 +247,6 @@ namespace RaceGuard.ConcurrencyModel
                 multiplicity = start.Multiplicity == Multiplicity.Many || loop is not null ? Multiplicity.Many : Multiplicity.Once;
             }
 
-            private List<(IMethodSymbol Method, string Construct, bool SharedByAllRuns)> Targets { get; } = new List<(IMethodSymbol, string, bool)>();
-
             public void Run()
             {
                 switch (start.DelegateValue.GetDelegateTarget())
@@ -262,14 +260,14 @@ namespace RaceGuard.ConcurrencyModel
                         if (instance is null && method.MethodKind != MethodKind.LocalFunction && !starterType.IsOrDerivesFrom(method.ContainingType))
                         {
                             // new Thread(Worker.Run): a static method of another type; the runs share its static state.
-                            Targets.Add((method.OriginalDefinition, construct, true));
+                            targets.Add((method.OriginalDefinition, construct, true, true));
                         }
                         else if (method.MethodKind == MethodKind.LocalFunction || instance is null or IInstanceReferenceOperation)
                         {
                             // new Thread(Run): a virtual Run runs every override; its own body may call into other objects.
                             if (instance is IInstanceReferenceOperation && (method.IsVirtual || method.IsAbstract || method.IsOverride))
                             {
-                                AddOverrides(method, construct);
+                                AddImplementations(method, construct, sameObject: true, direct: true);
                             }
 
                             Follow(method, depth: 0);
@@ -277,39 +275,38 @@ namespace RaceGuard.ConcurrencyModel
                         else if (instance is not IObjectCreationOperation || start.Multiplicity == Multiplicity.Many)
                         {
                             // RegisterSymbolAction(state.AnalyzeMethod): every run calls the one object the delegate holds.
-                            foreach (var implementation in owner.ImplementationsOf(method))
-                            {
-                                Targets.Add((implementation, construct, true));
-                            }
+                            AddImplementations(method, construct, sameObject: true, direct: true);
                         }
 
                         break;
                 }
 
-                if (Targets.Count == 0)
-                {
-                    return;
-                }
-
-                var escapes = !start.JoinedAtStart && (start.Kind is RegionKind.Thread or RegionKind.Timer or RegionKind.TimerElapsed || hasLoop);
-                var joined = start.JoinedAtStart || start.Start.WalkUpTaskPassThrough(out _) is IAwaitOperation;
-                foreach (var (method, construct, shared) in Targets)
+                foreach (var (method, construct, sameObject, direct) in targets)
                 {
                     if (SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, starterType.OriginalDefinition))
                     {
                         continue;
                     }
 
-                    var runs = shared ? multiplicity : Multiplicity.Once;
+                    // The object's own thread or timer callback (new Thread(_pump.Loop)), or a loop of its own: it outlives
+                    // its start and runs in parallel with whatever else uses the object. A call the region makes into
+                    // another object on the way runs in parallel only with other runs: whoever else uses that object is
+                    // usually the starter, which coordinates its calls (a semaphore, a state check) in ways not seen here.
+                    var escapes = !start.JoinedAtStart &&
+                                  ((direct && start.Kind is RegionKind.Thread or RegionKind.Timer or RegionKind.TimerElapsed) || (owner.BodyOf(method) is { } body && HasLoop(body)));
+                    var joined = start.JoinedAtStart || start.Start.WalkUpTaskPassThrough(out _) is IAwaitOperation;
                     if (!found.TryGetValue(method, out var list))
                     {
                         list = new List<ExternalStart>();
                         found[method] = list;
                     }
 
-                    list.Add(new ExternalStart(start.Kind, construct, runs, escapes, shared, joined, member, start.Start.Syntax));
+                    list.Add(new ExternalStart(start.Kind, construct, sameObject ? multiplicity : Multiplicity.Once, escapes, sameObject, joined, member, start.Start.Syntax));
                 }
             }
+
+            private static bool HasLoop(IOperation body) =>
+                body.DescendantsOutsideFunctions().Any(o => o is IWhileLoopOperation or IForLoopOperation { Condition: null });
 
             /// <summary>Searches the body of a method of the region's own type (or a local function) that the region runs.</summary>
             private void Follow(IMethodSymbol method, int depth)
@@ -325,60 +322,55 @@ namespace RaceGuard.ConcurrencyModel
 
             private void Scan(IOperation body, SyntaxNode? regionSyntax, int depth)
             {
-                foreach (var operation in body.DescendantsOutsideFunctions())
+                foreach (var invocation in body.DescendantsOutsideFunctions().OfType<IInvocationOperation>())
                 {
-                    if (operation is IWhileLoopOperation or IForLoopOperation { Condition: null })
-                    {
-                        hasLoop = true;
-                    }
-
-                    if (operation is not IInvocationOperation { TargetMethod: var method } invocation)
-                    {
-                        continue;
-                    }
-
+                    var method = invocation.TargetMethod;
                     var instance = invocation.Instance?.WalkDownConversion();
-                    if (method.MethodKind == MethodKind.LocalFunction || instance is IInstanceReferenceOperation ||
-                        (instance is null && method.ContainingType is { } declaring && starterType.IsOrDerivesFrom(declaring)))
+                    var ownWork = method.MethodKind == MethodKind.LocalFunction || instance is IInstanceReferenceOperation ||
+                                  (instance is null && method.ContainingType is { } declaring && starterType.IsOrDerivesFrom(declaring));
+                    if (!ownWork && (method.MethodKind != MethodKind.Ordinary || method.ContainingType is not { } type || !IsSourceType(type)))
                     {
-                        // Work of the region's own type: a virtual method runs the overrides of derived types too.
-                        if (instance is IInstanceReferenceOperation && (method.IsVirtual || method.IsAbstract) && !method.DeclaringSyntaxReferences.IsEmpty)
-                        {
-                            AddOverrides(method, RegionKinds.ConstructName(start.Kind, start.Entry, method: null));
-                        }
-
-                        Follow(method, depth);
                         continue;
                     }
 
-                    if (method.MethodKind != MethodKind.Ordinary || method.ContainingType is not { } type || !IsSourceType(type))
+                    if (Guards.GetGuardsAt(invocation, body, owner.known).Any(g => g.Exclusive))
                     {
+                        // The region calls under a lock of its own: the starter coordinates the calls, not the callee.
                         continue;
                     }
 
                     var construct = RegionKinds.ConstructName(start.Kind, start.Entry, method: null);
-                    if (instance is null)
+                    if (ownWork)
+                    {
+                        // Work of the region's own type: a virtual method runs the overrides of derived types too.
+                        if (instance is IInstanceReferenceOperation && (method.IsVirtual || method.IsAbstract) && !method.DeclaringSyntaxReferences.IsEmpty)
+                        {
+                            AddImplementations(method, construct, sameObject: true, direct: true);
+                        }
+
+                        Follow(method, depth);
+                    }
+                    else if (instance is null)
                     {
                         // A static method of another type: its static state is what the runs share.
-                        Targets.Add((method.OriginalDefinition, construct, true));
-                        continue;
+                        targets.Add((method.OriginalDefinition, construct, true, false));
                     }
-
-                    if (Sharing(instance, regionSyntax) is { } shared)
+                    else if (Sharing(instance, regionSyntax) is { } sameObject)
                     {
-                        foreach (var implementation in owner.ImplementationsOf(method))
-                        {
-                            Targets.Add((implementation, construct, shared));
-                        }
+                        AddImplementations(method, construct, sameObject, direct: false);
                     }
                 }
             }
 
-            private void AddOverrides(IMethodSymbol method, string construct)
+            /// <summary>
+            /// Adds what a call of <paramref name="method"/> runs; <paramref name="direct"/> when it is the region's own body
+            /// (a method group handed to the entry point, an override the base class's thread body runs).
+            /// </summary>
+            private void AddImplementations(IMethodSymbol method, string construct, bool sameObject, bool direct)
             {
                 foreach (var implementation in owner.ImplementationsOf(method))
                 {
-                    Targets.Add((implementation, construct, true));
+                    targets.Add((implementation, construct, sameObject, direct));
                 }
             }
 

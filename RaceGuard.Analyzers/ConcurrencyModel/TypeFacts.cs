@@ -95,6 +95,8 @@ namespace RaceGuard.ConcurrencyModel
                 .OrderBy(b => b.Operations.IsEmpty ? string.Empty : b.Operations[0].Syntax.SyntaxTree.FilePath, System.StringComparer.Ordinal)
                 .ThenBy(b => b.Operations.IsEmpty ? 0 : b.Operations[0].Syntax.SpanStart)
                 .ToList();
+            var inherited = RunsOverridesOfABaseThread(type, all, known) ? InheritedBlocks(type, known, cancellationToken) : ImmutableArray<MemberBlocks>.Empty;
+            all.AddRange(inherited);
             var bodies = new Dictionary<IMethodSymbol, IOperation>(SymbolEqualityComparer.Default);
             foreach (var block in all)
             {
@@ -126,7 +128,7 @@ namespace RaceGuard.ConcurrencyModel
             }
 
             IOperation? FindBody(IMethodSymbol method) =>
-                SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, type.OriginalDefinition) && bodies.TryGetValue(method, out var body) ? body : null;
+                (SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, type.OriginalDefinition) || !inherited.IsEmpty) && bodies.TryGetValue(method, out var body) ? body : null;
 
             var members = ImmutableArray.CreateBuilder<MemberFacts>();
             foreach (var block in all)
@@ -142,8 +144,69 @@ namespace RaceGuard.ConcurrencyModel
                 members.Add(facts);
             }
 
-            return new TypeFacts(type, members.ToImmutable(), context.SharedInstance, known.IsPerRequestType(type) || known.IsTurnBasedType(type), known);
+            return new TypeFacts(type, members.ToImmutable(), context.SharedInstance, known.IsPerRequestType(type) || known.IsTurnBasedType(type), known) { HasInheritedMembers = !inherited.IsEmpty };
         }
+
+        /// <summary>
+        /// True when a member of the type is run as a region by a start in a base class of the compilation (<c>new
+        /// Thread(Run)</c> with <c>Run</c> overridden here): the base class's members then act on the same object.
+        /// </summary>
+        private static bool RunsOverridesOfABaseThread(INamedTypeSymbol type, List<MemberBlocks> blocks, KnownSymbols known) =>
+            blocks.Any(b => known.Regions.StartsOf(b.Symbol).Any(s =>
+                s.StartingMember.ContainingType is { } starter &&
+                !SymbolEqualityComparer.Default.Equals(starter.OriginalDefinition, type.OriginalDefinition) &&
+                type.IsOrDerivesFrom(starter)));
+
+        /// <summary>
+        /// The members the type inherits from base classes of the compilation that it does not override, with their bodies:
+        /// the other side of races with the type's own code (a <c>Stop()</c> of the base class that sets the flag an
+        /// override's loop polls). Reported only where the type's own code stands (<see cref="HasInheritedMembers"/>).
+        /// </summary>
+        private static ImmutableArray<MemberBlocks> InheritedBlocks(INamedTypeSymbol type, KnownSymbols known, System.Threading.CancellationToken cancellationToken)
+        {
+            var builder = ImmutableArray.CreateBuilder<MemberBlocks>();
+            var overridden = new HashSet<IMethodSymbol>(
+                type.GetMembers().OfType<IMethodSymbol>().Select(m => m.OverriddenMethod?.OriginalDefinition).Where(m => m is not null)!,
+                SymbolEqualityComparer.Default);
+            for (var baseType = type.BaseType; baseType is not null && baseType.Locations.Any(l => l.IsInSource); baseType = baseType.BaseType)
+            {
+                foreach (var method in baseType.GetMembers().OfType<IMethodSymbol>())
+                {
+                    if (method.IsAbstract || method.IsStatic || method.MethodKind is not (MethodKind.Ordinary or MethodKind.PropertyGet or MethodKind.PropertySet) ||
+                        overridden.Contains(method.OriginalDefinition))
+                    {
+                        continue;
+                    }
+
+                    if (method.OverriddenMethod is { } further)
+                    {
+                        overridden.Add(further.OriginalDefinition);
+                    }
+
+                    foreach (var reference in method.DeclaringSyntaxReferences)
+                    {
+                        var syntax = reference.GetSyntax(cancellationToken);
+                        if (syntax is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax &&
+                            known.Compilation.GetSemanticModelForAnalysis(reference.SyntaxTree).GetOperation(syntax, cancellationToken) is { } body)
+                        {
+                            builder.Add(new MemberBlocks(method, ImmutableArray.Create(body), ImmutableHashSet<string>.Empty));
+                        }
+                    }
+                }
+            }
+
+            return builder.ToImmutable();
+        }
+
+        /// <summary>
+        /// True when the facts include members inherited from a base class (<see cref="InheritedBlocks"/>): findings are then
+        /// reported only where the type's own code stands (<see cref="Declares"/>).
+        /// </summary>
+        public bool HasInheritedMembers { get; private set; }
+
+        /// <summary>True when <paramref name="location"/> lies in one of the type's declarations.</summary>
+        public bool Declares(Location location) =>
+            Type.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == location.SourceTree && r.Span.Contains(location.SourceSpan));
 
         /// <summary>A protected member that overrides nothing: only derived types call it, on their own instance's thread.</summary>
         private static bool IsProtectedOnly(ISymbol member)

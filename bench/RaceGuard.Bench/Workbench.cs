@@ -27,6 +27,9 @@ internal static class Workbench
             references.AddRange(Directory.EnumerateFiles(directory, "*.dll").Select(p => MetadataReference.CreateFromFile(p)));
         }
 
+        // Roslyn itself, for the analyzer packages of the scan (their analyzers run concurrently by contract).
+        references.Add(MetadataReference.CreateFromFile(typeof(Compilation).Assembly.Location));
+        references.Add(MetadataReference.CreateFromFile(typeof(CSharpCompilation).Assembly.Location));
         return references.ToImmutable();
     });
 
@@ -38,7 +41,7 @@ internal static class Workbench
         "NETCOREAPP3_1_OR_GREATER", "NETCOREAPP3_0_OR_GREATER", "NETCOREAPP2_1_OR_GREATER", "NETSTANDARD2_1_OR_GREATER", "RELEASE",
     });
 
-    /// <summary>The net8.0 and ASP.NET Core reference assemblies (types of other packages become error types).</summary>
+    /// <summary>The net8.0 and ASP.NET Core reference assemblies and Roslyn (types of other packages become error types).</summary>
     public static ImmutableArray<MetadataReference> References => LazyReferences.Value;
 
     /// <summary>Both analyzers of the package: the host (RG0001-RG0007) and the stand-alone release check (RG0008).</summary>
