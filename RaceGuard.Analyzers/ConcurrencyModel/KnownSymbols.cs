@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace RaceGuard.ConcurrencyModel
 {
@@ -102,7 +103,24 @@ namespace RaceGuard.ConcurrencyModel
             "System.Collections.Hashtable",
             "System.Collections.Queue",
             "System.Collections.Stack",
-            "System.Collections.SortedList");
+            "System.Collections.SortedList",
+            "System.Diagnostics.Stopwatch",
+            "System.Random",
+            "System.Text.StringBuilder",
+            "System.Security.Cryptography.HashAlgorithm");
+
+        /// <summary>
+        /// The members that change the state of the non-thread-safe objects that are not collections (a <c>Stopwatch</c>
+        /// restarted by senders and read by a keep-alive loop, a <c>Random</c> shared by parallel bodies): keyed by the
+        /// type's name, beside <see cref="MutatingMethodNames"/>, which every collection shares.
+        /// </summary>
+        private static readonly ImmutableDictionary<string, ImmutableHashSet<string>> ObjectMutators = new System.Collections.Generic.Dictionary<string, ImmutableHashSet<string>>
+        {
+            ["Stopwatch"] = ImmutableHashSet.Create("Start", "Stop", "Restart", "Reset"),
+            ["Random"] = ImmutableHashSet.Create("Next", "NextDouble", "NextBytes", "NextInt64", "NextSingle", "Shuffle", "GetItems"),
+            ["StringBuilder"] = ImmutableHashSet.Create("Append", "AppendLine", "AppendFormat", "AppendJoin", "Insert", "Remove", "Replace", "Clear", "EnsureCapacity"),
+            ["HashAlgorithm"] = ImmutableHashSet.Create("ComputeHash", "TryComputeHash", "TransformBlock", "TransformFinalBlock", "Initialize", "Clear"),
+        }.ToImmutableDictionary();
 
         /// <summary>Members that change a collection's contents.</summary>
         public static ImmutableHashSet<string> MutatingMethodNames { get; } = ImmutableHashSet.Create(
@@ -439,6 +457,14 @@ namespace RaceGuard.ConcurrencyModel
 
             return null;
         }
+
+        /// <summary>
+        /// True when <paramref name="call"/> changes the state of a non-thread-safe object that is not a collection
+        /// (<c>_watch.Restart()</c>, <c>_random.Next()</c>, <c>_builder.Append(..)</c>, <c>_sha.ComputeHash(..)</c>).
+        /// </summary>
+        public bool IsObjectMutator(IInvocationOperation call) =>
+            call.Instance?.Type is { } type && GetNonThreadSafeCollection(type) is { } owner &&
+            ObjectMutators.TryGetValue(owner.Name, out var mutators) && mutators.Contains(call.TargetMethod.Name);
 
         /// <summary>The System.Collections.Concurrent type that replaces <paramref name="collection"/>, constructed with the same type arguments, or null.</summary>
         public INamedTypeSymbol? GetConcurrentEquivalent(INamedTypeSymbol collection)

@@ -73,7 +73,7 @@ namespace RaceGuard.ConcurrencyModel
                     memberName = call.TargetMethod.Name;
                     via = AccessVia.Call;
                     report = call;
-                    kind = KnownSymbols.MutatingMethodNames.Contains(memberName) ? AccessKind.MutatingCall : ClassifyCall(call);
+                    kind = KnownSymbols.MutatingMethodNames.Contains(memberName) || known.IsObjectMutator(call) ? AccessKind.MutatingCall : ClassifyCall(call);
                     break;
 
                 case IPropertyReferenceOperation { Arguments.IsEmpty: false } indexer when ReferenceEquals(indexer.Instance, child):
