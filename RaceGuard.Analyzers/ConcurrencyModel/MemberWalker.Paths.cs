@@ -155,7 +155,7 @@ namespace RaceGuard.ConcurrencyModel
 
         private AccessPath MemberPath(IOperation? instance, ISymbol member, Frame frame)
         {
-            if (instance is null || instance is IInstanceReferenceOperation)
+            if (instance is null || IsThis(instance))
             {
                 return new AccessPath(ImmutableArray.Create(member));
             }

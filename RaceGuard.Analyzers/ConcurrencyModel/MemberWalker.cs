@@ -28,6 +28,9 @@ namespace RaceGuard.ConcurrencyModel
         private readonly List<SharedAccess> accesses = new List<SharedAccess>();
         private readonly List<(AccessPath, ITypeSymbol)> initializers = new List<(AccessPath, ITypeSymbol)>();
         private readonly Dictionary<ILocalSymbol, AccessPath> aliases = new Dictionary<ILocalSymbol, AccessPath>(SymbolEqualityComparer.Default);
+
+        /// <summary>Locals that hold <c>this</c> (<c>var self = this;</c>): <c>self._flag</c> is <c>_flag</c>.</summary>
+        private readonly HashSet<ILocalSymbol> thisAliases = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
         private readonly Dictionary<IOperation, Lazy<bool>> acquiresByRoot = new Dictionary<IOperation, Lazy<bool>>();
 
         /// <summary>The guards held where an un-awaited async call starts: its synchronous prefix runs under them.</summary>
@@ -147,11 +150,16 @@ namespace RaceGuard.ConcurrencyModel
                         initializers.Add((new AccessPath(ImmutableArray.Create<ISymbol>(declarator.Symbol)), declaredType));
                     }
 
-                    // var list = _items;  var list = groups.GetOrAdd(k, ..);  the local names the shared collection.
-                    if (known.GetNonThreadSafeCollection(declarator.Symbol.Type) is not null &&
+                    // var list = _items;  var list = groups.GetOrAdd(k, ..);  var socket = _socket;  the local names the shared object.
+                    if ((known.GetNonThreadSafeCollection(declarator.Symbol.Type) is not null || known.IsSendTarget(declarator.Symbol.Type)) &&
                         PathOf(initializer.WalkDownConversion(), frame) is { IsDefault: false } aliased)
                     {
                         aliases[declarator.Symbol] = aliased;
+                    }
+
+                    if (initializer.WalkDownConversion() is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
+                    {
+                        thisAliases.Add(declarator.Symbol);
                     }
 
                     break;
@@ -168,6 +176,7 @@ namespace RaceGuard.ConcurrencyModel
 
                 case ISimpleAssignmentOperation { Target: ILocalReferenceOperation reassigned }:
                     aliases.Remove(reassigned.Local);
+                    thisAliases.Remove(reassigned.Local);
                     break;
 
                 case ILocalReferenceOperation:
@@ -600,13 +609,17 @@ namespace RaceGuard.ConcurrencyModel
                 return localFunctions.TryGetValue(method, out var local) ? local : null;
             }
 
-            if (instance is not null && instance.WalkDownConversion() is not IInstanceReferenceOperation)
+            if (instance is not null && !IsThis(instance))
             {
                 return null;
             }
 
             return findMethodBody(method);
         }
+
+        /// <summary>True for <c>this</c>, or a local that holds it (<c>var self = this;</c>).</summary>
+        private bool IsThis(IOperation instance) =>
+            instance.WalkDownConversion() is IInstanceReferenceOperation || (instance.WalkDownConversion() is ILocalReferenceOperation local && thisAliases.Contains(local.Local));
 
         private sealed class Frame
         {

@@ -711,5 +711,70 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        [Fact]
+        public async Task Reports_MemberWhoseOnlyLockIsInTheHelperItCalls()
+        {
+            const string source = """
+                using System.Collections.Generic;
+
+                public class MetricsRegistry
+                {
+                    private readonly object _gate = new object();
+                    private readonly Dictionary<string, int> _counts = new Dictionary<string, int>();
+                    private bool _started;
+
+                    public void Record(string name)
+                    {
+                        EnsureStarted();
+                        _counts.TryGetValue(name, out var count);
+                        [|_counts[name] = count + 1|];
+                    }
+
+                    private void EnsureStarted()
+                    {
+                        lock (_gate)
+                        {
+                            _started = true;
+                        }
+                    }
+
+                    public bool Started => _started;
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_MemberWhoseHelperTakesNoLock()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading;
+
+                public class MetricsRegistry
+                {
+                    private readonly Dictionary<string, int> _counts = new Dictionary<string, int>();
+                    private int _started;
+
+                    public void Record(string name)
+                    {
+                        EnsureStarted();
+                        _counts.TryGetValue(name, out var count);
+                        _counts[name] = count + 1;
+                    }
+
+                    private void EnsureStarted()
+                    {
+                        Interlocked.Exchange(ref _started, 1);
+                    }
+
+                    public bool Started => Volatile.Read(ref _started) == 1;
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }

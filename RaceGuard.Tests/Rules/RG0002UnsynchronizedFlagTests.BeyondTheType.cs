@@ -185,5 +185,73 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        [Fact]
+        public async Task Reports_FlagReadThroughALocalThatHoldsThis()
+        {
+            const string source = """
+                using System.Threading.Tasks;
+
+                sealed class Listener
+                {
+                    private bool _listening;
+                    private int _accepted;
+
+                    public void Start()
+                    {
+                        _listening = true;
+                        var self = this;
+                        Task.Run(() =>
+                        {
+                            while ([|self._listening|])
+                            {
+                                self._accepted++;
+                            }
+                        });
+                    }
+
+                    public void Stop()
+                    {
+                        [|_listening = false|];
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_VolatileFlagReadThroughALocalThatHoldsThis()
+        {
+            const string source = """
+                using System.Threading.Tasks;
+
+                sealed class Listener
+                {
+                    private volatile bool _listening;
+                    private int _accepted;
+
+                    public void Start()
+                    {
+                        _listening = true;
+                        var self = this;
+                        Task.Run(() =>
+                        {
+                            while (self._listening)
+                            {
+                                self._accepted++;
+                            }
+                        });
+                    }
+
+                    public void Stop()
+                    {
+                        _listening = false;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }
