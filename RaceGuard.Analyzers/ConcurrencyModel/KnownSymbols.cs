@@ -104,6 +104,12 @@ namespace RaceGuard.ConcurrencyModel
             "System.Collections.Queue",
             "System.Collections.Stack",
             "System.Collections.SortedList",
+            "System.Collections.Immutable.ImmutableArray`1+Builder",
+            "System.Collections.Immutable.ImmutableList`1+Builder",
+            "System.Collections.Immutable.ImmutableDictionary`2+Builder",
+            "System.Collections.Immutable.ImmutableHashSet`1+Builder",
+            "Microsoft.CodeAnalysis.PooledObjects.ArrayBuilder`1",
+            "Analyzer.Utilities.PooledObjects.ArrayBuilder`1",
             "System.Diagnostics.Stopwatch",
             "System.Random",
             "System.Text.StringBuilder",
@@ -431,7 +437,7 @@ namespace RaceGuard.ConcurrencyModel
             for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
             {
                 if (IsInNamespace(current, "System", "Collections", "Concurrent") ||
-                    IsInNamespace(current, "System", "Collections", "Immutable") ||
+                    (IsInNamespace(current, "System", "Collections", "Immutable") && current.ContainingType is null) ||
                     IsInNamespace(current, "System", "Threading", "Channels"))
                 {
                     return true;

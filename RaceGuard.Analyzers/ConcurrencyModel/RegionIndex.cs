@@ -234,6 +234,17 @@ namespace RaceGuard.ConcurrencyModel
             private readonly HashSet<IMethodSymbol> visited = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
             private readonly List<(IMethodSymbol Method, string Construct, bool SameObject, bool Direct)> targets = new List<(IMethodSymbol, string, bool, bool)>();
 
+            /// <summary>The <c>this</c> parameters of extension methods followed, and whether the object they got is shared.</summary>
+            private readonly Dictionary<IParameterSymbol, bool> receivers = new Dictionary<IParameterSymbol, bool>(SymbolEqualityComparer.Default);
+
+            /// <summary>Fields of the starter whose objects the region calls (<c>_statsd.Send()</c>).</summary>
+            private readonly HashSet<IFieldSymbol> calledFields = new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default);
+
+            /// <summary>While the starter's own members are searched: only calls on these fields count.</summary>
+            private HashSet<IFieldSymbol>? onlyFields;
+
+            private bool regionLoops;
+
             public Search(RegionIndex owner, EntryPointStart start, IOperation operation, ISymbol member, INamedTypeSymbol starterType, Dictionary<IMethodSymbol, List<ExternalStart>> found)
             {
                 this.owner = owner;
@@ -281,7 +292,57 @@ namespace RaceGuard.ConcurrencyModel
                         break;
                 }
 
-                foreach (var (method, construct, sameObject, direct) in targets)
+                Record(targets, member, start.Start.Syntax);
+
+                // A background loop (or thread) that calls _statsd.Send() while the starter's own members call _statsd.Send()
+                // for their callers: the callee runs in parallel with itself on the one object the field holds.
+                if (!start.JoinedAtStart && calledFields.Count > 0 && (regionLoops || start.Kind is RegionKind.Thread or RegionKind.Timer or RegionKind.TimerElapsed))
+                {
+                    PairWithTheStartersOwnCalls();
+                }
+            }
+
+            private void PairWithTheStartersOwnCalls()
+            {
+                onlyFields = new HashSet<IFieldSymbol>(calledFields, SymbolEqualityComparer.Default);
+                var names = new HashSet<string>(calledFields.Select(f => f.Name), System.StringComparer.Ordinal);
+                var regionMethods = new HashSet<IMethodSymbol>(visited, SymbolEqualityComparer.Default);
+                foreach (var other in starterType.GetMembers().OfType<IMethodSymbol>())
+                {
+                    if (regionMethods.Contains(other.OriginalDefinition) || other.IsStatic || other.IsAbstract || Lifecycle.IsShutdown(other) ||
+                        other.MethodKind is not (MethodKind.Ordinary or MethodKind.PropertyGet or MethodKind.PropertySet) ||
+                        other.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal) ||
+                        !other.DeclaringSyntaxReferences.Any(r => r.GetSyntax().DescendantNodes().OfType<IdentifierNameSyntax>().Any(n => names.Contains(n.Identifier.ValueText))) ||
+                        owner.BodyOf(other) is not { } body)
+                    {
+                        continue;
+                    }
+
+                    targets.Clear();
+                    visited.Clear();
+                    visited.Add(other.OriginalDefinition);
+                    foreach (var invocation in body.DescendantsOutsideFunctions().OfType<IInvocationOperation>())
+                    {
+                        if (CallsOnlyField(invocation))
+                        {
+                            ScanCall(invocation, body, regionSyntax: null, depth: MaxDepth - 1);
+                        }
+                    }
+
+                    Record(targets.Where(t => t.SameObject).Select(t => (t.Method, "concurrent call", t.SameObject, false)).ToList(), other, body.Syntax, fromMember: true);
+                }
+            }
+
+            /// <summary>True for a call on one of <see cref="onlyFields"/>: <c>_statsd.Send()</c>, or an extension method given it.</summary>
+            private bool CallsOnlyField(IInvocationOperation invocation)
+            {
+                var receiver = invocation.Instance ?? (invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
+                return receiver?.WalkDownConversion() is IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation, Field: var field } && onlyFields!.Contains(field.OriginalDefinition);
+            }
+
+            private void Record(IEnumerable<(IMethodSymbol Method, string Construct, bool SameObject, bool Direct)> found, ISymbol startingMember, SyntaxNode startSyntax, bool fromMember = false)
+            {
+                foreach (var (method, construct, sameObject, direct) in found)
                 {
                     if (SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, starterType.OriginalDefinition))
                     {
@@ -292,16 +353,17 @@ namespace RaceGuard.ConcurrencyModel
                     // its start and runs in parallel with whatever else uses the object. A call the region makes into
                     // another object on the way runs in parallel only with other runs: whoever else uses that object is
                     // usually the starter, which coordinates its calls (a semaphore, a state check) in ways not seen here.
-                    var escapes = !start.JoinedAtStart &&
+                    var escapes = !fromMember && !start.JoinedAtStart &&
                                   ((direct && start.Kind is RegionKind.Thread or RegionKind.Timer or RegionKind.TimerElapsed) || (owner.BodyOf(method) is { } body && HasLoop(body)));
-                    var joined = start.JoinedAtStart || start.Start.WalkUpTaskPassThrough(out _) is IAwaitOperation;
-                    if (!found.TryGetValue(method, out var list))
+                    var joined = !fromMember && (start.JoinedAtStart || start.Start.WalkUpTaskPassThrough(out _) is IAwaitOperation);
+                    if (!this.found.TryGetValue(method, out var list))
                     {
                         list = new List<ExternalStart>();
-                        found[method] = list;
+                        this.found[method] = list;
                     }
 
-                    list.Add(new ExternalStart(start.Kind, construct, sameObject ? multiplicity : Multiplicity.Once, escapes, sameObject, joined, member, start.Start.Syntax));
+                    var kind = fromMember ? RegionKind.AsyncFanOut : start.Kind;
+                    list.Add(new ExternalStart(kind, construct, sameObject && !fromMember ? multiplicity : Multiplicity.Once, escapes, sameObject, joined, startingMember, startSyntax));
                 }
             }
 
@@ -322,43 +384,75 @@ namespace RaceGuard.ConcurrencyModel
 
             private void Scan(IOperation body, SyntaxNode? regionSyntax, int depth)
             {
-                foreach (var invocation in body.DescendantsOutsideFunctions().OfType<IInvocationOperation>())
+                foreach (var operation in body.DescendantsOutsideFunctions())
                 {
-                    var method = invocation.TargetMethod;
-                    var instance = invocation.Instance?.WalkDownConversion();
-                    var ownWork = method.MethodKind == MethodKind.LocalFunction || instance is IInstanceReferenceOperation ||
-                                  (instance is null && method.ContainingType is { } declaring && starterType.IsOrDerivesFrom(declaring));
-                    if (!ownWork && (method.MethodKind != MethodKind.Ordinary || method.ContainingType is not { } type || !IsSourceType(type)))
+                    if (depth <= 1 && onlyFields is null && operation is IWhileLoopOperation or IForLoopOperation { Condition: null })
                     {
-                        continue;
+                        regionLoops = true;
                     }
 
-                    if (Guards.GetGuardsAt(invocation, body, owner.known).Any(g => g.Exclusive))
+                    if (operation is IInvocationOperation invocation)
                     {
-                        // The region calls under a lock of its own: the starter coordinates the calls, not the callee.
-                        continue;
+                        ScanCall(invocation, body, regionSyntax, depth);
+                    }
+                }
+            }
+
+            private void ScanCall(IInvocationOperation invocation, IOperation body, SyntaxNode? regionSyntax, int depth)
+            {
+                var method = invocation.TargetMethod;
+                var instance = invocation.Instance?.WalkDownConversion();
+                var ownWork = method.MethodKind == MethodKind.LocalFunction || instance is IInstanceReferenceOperation ||
+                              (instance is null && !method.IsExtensionMethod && method.ContainingType is { } declaring && starterType.IsOrDerivesFrom(declaring));
+                if (!ownWork && (method.MethodKind != MethodKind.Ordinary || method.ContainingType is not { } type || !IsSourceType(type)))
+                {
+                    return;
+                }
+
+                if (Guards.GetGuardsAt(invocation, body, owner.known).Any(g => g.Exclusive))
+                {
+                    // The region calls under a lock of its own: the starter coordinates the calls, not the callee.
+                    return;
+                }
+
+                var construct = RegionKinds.ConstructName(start.Kind, start.Entry, method: null);
+                if (ownWork)
+                {
+                    // Work of the region's own type: a virtual method runs the overrides of derived types too.
+                    if (instance is IInstanceReferenceOperation && (method.IsVirtual || method.IsAbstract) && !method.DeclaringSyntaxReferences.IsEmpty)
+                    {
+                        AddImplementations(method, construct, sameObject: true, direct: true);
                     }
 
-                    var construct = RegionKinds.ConstructName(start.Kind, start.Entry, method: null);
-                    if (ownWork)
+                    Follow(method, depth);
+                }
+                else if (method.IsExtensionMethod && instance is null && invocation.Arguments.Length > 0 && method.Parameters.Length > 0)
+                {
+                    // _statsd.Increment(..) through an extension method of the program: the object goes on as its this parameter.
+                    if (Sharing(invocation.Arguments[0].Value.WalkDownConversion(), regionSyntax) is { } shared)
                     {
-                        // Work of the region's own type: a virtual method runs the overrides of derived types too.
-                        if (instance is IInstanceReferenceOperation && (method.IsVirtual || method.IsAbstract) && !method.DeclaringSyntaxReferences.IsEmpty)
-                        {
-                            AddImplementations(method, construct, sameObject: true, direct: true);
-                        }
-
+                        NoteCalledField(invocation.Arguments[0].Value);
+                        receivers[method.Parameters[0].OriginalDefinition] = shared;
                         Follow(method, depth);
                     }
-                    else if (instance is null)
-                    {
-                        // A static method of another type: its static state is what the runs share.
-                        targets.Add((method.OriginalDefinition, construct, true, false));
-                    }
-                    else if (Sharing(instance, regionSyntax) is { } sameObject)
-                    {
-                        AddImplementations(method, construct, sameObject, direct: false);
-                    }
+                }
+                else if (instance is null)
+                {
+                    // A static method of another type: its static state is what the runs share.
+                    targets.Add((method.OriginalDefinition, construct, true, false));
+                }
+                else if (Sharing(instance, regionSyntax) is { } sameObject)
+                {
+                    NoteCalledField(instance);
+                    AddImplementations(method, construct, sameObject, direct: false);
+                }
+            }
+
+            private void NoteCalledField(IOperation receiver)
+            {
+                if (receiver.WalkDownConversion() is IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation, Field: { IsStatic: false } field })
+                {
+                    calledFields.Add(field.OriginalDefinition);
                 }
             }
 
@@ -398,7 +492,7 @@ namespace RaceGuard.ConcurrencyModel
                         // var parser = new Parser(..); parser.Run(): an object this run made, nobody else has it.
                         return IsOnlyCreated(local, instance) ? null : false;
                     case IParameterReferenceOperation { Parameter: var parameter }:
-                        return IsDeclaredOutside(parameter, regionSyntax);
+                        return receivers.TryGetValue(parameter.OriginalDefinition, out var received) ? received : IsDeclaredOutside(parameter, regionSyntax);
                     default:
                         return false;
                 }

@@ -513,5 +513,270 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        [Fact]
+        public async Task Reports_BackgroundFlushAndCallersSharingOneMetricsBuffer()
+        {
+            // The shape of a tracer's statsd race: a flush loop and the callers of WriteTrace both append to and send the
+            // one metrics buffer the writer holds, through an extension method of the program.
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                interface IMetrics
+                {
+                    void Add(string command);
+
+                    void Send();
+                }
+
+                sealed class Metrics : IMetrics
+                {
+                    private List<string> _commands = new List<string>();
+
+                    public void Add(string command)
+                    {
+                        [|_commands.Add(command)|];
+                    }
+
+                    public void Send()
+                    {
+                        var batch = _commands.ToArray();
+                        _commands = new List<string>();
+                        System.Console.WriteLine(batch.Length);
+                    }
+                }
+
+                static class MetricsExtensions
+                {
+                    public static void Increment(this IMetrics metrics, string name) => metrics.Add(name + ":1|c");
+                }
+
+                sealed class TraceWriter
+                {
+                    private readonly IMetrics _metrics = new Metrics();
+
+                    public TraceWriter(CancellationToken token)
+                    {
+                        _ = Task.Run(() => FlushLoopAsync(token));
+                    }
+
+                    public void WriteTrace(string trace)
+                    {
+                        _metrics.Increment("traces.enqueued");
+                        _metrics.Send();
+                    }
+
+                    private async Task FlushLoopAsync(CancellationToken token)
+                    {
+                        while (!token.IsCancellationRequested)
+                        {
+                            await Task.Delay(1000);
+                            _metrics.Increment("flushes");
+                            _metrics.Send();
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_BackgroundFlushAndCallersSharingOneMetricsBufferUnderOneLock()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                interface IMetrics
+                {
+                    void Add(string command);
+
+                    void Send();
+                }
+
+                sealed class Metrics : IMetrics
+                {
+                    private List<string> _commands = new List<string>();
+
+                    public void Add(string command)
+                    {
+                        _commands.Add(command);
+                    }
+
+                    public void Send()
+                    {
+                        var batch = _commands.ToArray();
+                        _commands = new List<string>();
+                        System.Console.WriteLine(batch.Length);
+                    }
+                }
+
+                static class MetricsExtensions
+                {
+                    public static void Increment(this IMetrics metrics, string name) => metrics.Add(name + ":1|c");
+                }
+
+                sealed class TraceWriter
+                {
+                    private readonly object _gate = new object();
+                    private readonly IMetrics _metrics = new Metrics();
+
+                    public TraceWriter(CancellationToken token)
+                    {
+                        _ = Task.Run(() => FlushLoopAsync(token));
+                    }
+
+                    public void WriteTrace(string trace)
+                    {
+                        lock (_gate)
+                        {
+                            _metrics.Increment("traces.enqueued");
+                            _metrics.Send();
+                        }
+                    }
+
+                    private async Task FlushLoopAsync(CancellationToken token)
+                    {
+                        while (!token.IsCancellationRequested)
+                        {
+                            await Task.Delay(1000);
+                            lock (_gate)
+                            {
+                                _metrics.Increment("flushes");
+                                _metrics.Send();
+                            }
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_AnalyzerCacheCheckedAndFilledByCallbacksOfAPerCompilationObject()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Collections.Immutable;
+                using Microsoft.CodeAnalysis;
+                using Microsoft.CodeAnalysis.Diagnostics;
+                using Microsoft.CodeAnalysis.Operations;
+
+                public sealed class BlockingCallAnalyzer : DiagnosticAnalyzer
+                {
+                    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray<DiagnosticDescriptor>.Empty;
+
+                    public override void Initialize(AnalysisContext context)
+                    {
+                        context.EnableConcurrentExecution();
+                        context.RegisterCompilationStartAction(start =>
+                        {
+                            var state = new CompilationState();
+                            start.RegisterOperationAction(state.AnalyzeInvocation, OperationKind.Invocation);
+                        });
+                    }
+
+                    private sealed class CompilationState
+                    {
+                        private readonly HashSet<IMethodSymbol> _withoutAsyncOverload = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+
+                        public void AnalyzeInvocation(OperationAnalysisContext context)
+                        {
+                            var target = ((IInvocationOperation)context.Operation).TargetMethod;
+                            if (_withoutAsyncOverload.Contains(target))
+                            {
+                                return;
+                            }
+
+                            if (target.ContainingType.GetMembers(target.Name + "Async").IsEmpty)
+                            {
+                                [|_withoutAsyncOverload.Add(target)|];
+                            }
+                        }
+                    }
+                }
+                """;
+
+            await VerifyWithRoslynAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_AnalyzerCacheOfAPerCompilationObjectUnderItsLock()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Collections.Immutable;
+                using Microsoft.CodeAnalysis;
+                using Microsoft.CodeAnalysis.Diagnostics;
+                using Microsoft.CodeAnalysis.Operations;
+
+                public sealed class BlockingCallAnalyzer : DiagnosticAnalyzer
+                {
+                    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray<DiagnosticDescriptor>.Empty;
+
+                    public override void Initialize(AnalysisContext context)
+                    {
+                        context.EnableConcurrentExecution();
+                        context.RegisterCompilationStartAction(start =>
+                        {
+                            var state = new CompilationState();
+                            start.RegisterOperationAction(state.AnalyzeInvocation, OperationKind.Invocation);
+                        });
+                    }
+
+                    private sealed class CompilationState
+                    {
+                        private readonly HashSet<IMethodSymbol> _withoutAsyncOverload = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+
+                        public void AnalyzeInvocation(OperationAnalysisContext context)
+                        {
+                            var target = ((IInvocationOperation)context.Operation).TargetMethod;
+                            lock (_withoutAsyncOverload)
+                            {
+                                if (!_withoutAsyncOverload.Contains(target) && target.ContainingType.GetMembers(target.Name + "Async").IsEmpty)
+                                {
+                                    _withoutAsyncOverload.Add(target);
+                                }
+                            }
+                        }
+                    }
+                }
+                """;
+
+            await VerifyWithRoslynAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_SymbolStartBuilderFilledByOperationCallbacks()
+        {
+            const string source = """
+                using System.Collections.Immutable;
+                using Microsoft.CodeAnalysis;
+                using Microsoft.CodeAnalysis.Diagnostics;
+
+                public sealed class DisposableFieldAnalyzer : DiagnosticAnalyzer
+                {
+                    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray<DiagnosticDescriptor>.Empty;
+
+                    public override void Initialize(AnalysisContext context)
+                    {
+                        context.EnableConcurrentExecution();
+                        context.RegisterSymbolStartAction(symbolStart =>
+                        {
+                            var assigned = ImmutableArray.CreateBuilder<string>();
+                            symbolStart.RegisterOperationAction(operation => [|assigned.Add(operation.Operation.Syntax.ToString())|], OperationKind.FieldReference);
+                            symbolStart.RegisterSymbolEndAction(end => System.Console.WriteLine(assigned.Count));
+                        }, SymbolKind.NamedType);
+                    }
+                }
+                """;
+
+            await VerifyWithRoslynAsync(source);
+        }
     }
 }
