@@ -353,8 +353,8 @@ namespace RaceGuard.ConcurrencyModel
                     // its start and runs in parallel with whatever else uses the object. A call the region makes into
                     // another object on the way runs in parallel only with other runs: whoever else uses that object is
                     // usually the starter, which coordinates its calls (a semaphore, a state check) in ways not seen here.
-                    var escapes = !fromMember && !start.JoinedAtStart &&
-                                  ((direct && start.Kind is RegionKind.Thread or RegionKind.Timer or RegionKind.TimerElapsed) || (owner.BodyOf(method) is { } body && HasLoop(body)));
+                    var escapes = !fromMember && !start.JoinedAtStart && direct &&
+                                  (start.Kind is RegionKind.Thread or RegionKind.Timer or RegionKind.TimerElapsed || (owner.BodyOf(method) is { } body && HasLoop(body)));
                     var joined = !fromMember && (start.JoinedAtStart || start.Start.WalkUpTaskPassThrough(out _) is IAwaitOperation);
                     if (!this.found.TryGetValue(method, out var list))
                     {
@@ -444,8 +444,40 @@ namespace RaceGuard.ConcurrencyModel
                 else if (Sharing(instance, regionSyntax) is { } sameObject)
                 {
                     NoteCalledField(instance);
-                    AddImplementations(method, construct, sameObject, direct: false);
+                    AddImplementations(method, construct, sameObject, direct: depth == 0 && IsTheWholeBody(invocation, body));
                 }
+            }
+
+            /// <summary>
+            /// True when the call is all the region's lambda does (<c>() => _pump.Loop()</c>, <c>async () => await
+            /// _pump.RunAsync()</c>): the callee is the region's body, as with a method group.
+            /// </summary>
+            private static bool IsTheWholeBody(IInvocationOperation invocation, IOperation body)
+            {
+                if (body is not IBlockOperation { Operations: var statements } || statements.Count(s => !s.IsImplicit || s is not IReturnOperation { ReturnedValue: null }) != 1)
+                {
+                    return false;
+                }
+
+                IOperation? value = statements[0] switch
+                {
+                    IExpressionStatementOperation statement => statement.Operation,
+                    IReturnOperation { ReturnedValue: { } returned } => returned,
+                    _ => null,
+                };
+
+                value = value?.WalkDownConversion();
+                if (value is IAwaitOperation awaited)
+                {
+                    value = awaited.Operation.WalkDownConversion();
+                }
+
+                while (value is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } inner })
+                {
+                    value = inner.WalkDownConversion();
+                }
+
+                return ReferenceEquals(value, invocation);
             }
 
             private void NoteCalledField(IOperation receiver)

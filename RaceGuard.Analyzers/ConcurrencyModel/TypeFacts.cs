@@ -130,7 +130,9 @@ namespace RaceGuard.ConcurrencyModel
             IOperation? FindBody(IMethodSymbol method) =>
                 (SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, type.OriginalDefinition) || !inherited.IsEmpty) && bodies.TryGetValue(method, out var body) ? body : null;
 
-            var synchronising = new HashSet<IMethodSymbol>(all.Where(b => b.Synchronises).Select(b => b.Symbol).OfType<IMethodSymbol>().Select(m => m.OriginalDefinition), SymbolEqualityComparer.Default);
+            var synchronising = new HashSet<IMethodSymbol>(
+                all.Where(b => b.Synchronises).Select(b => b.Symbol).OfType<IMethodSymbol>().Where(m => m.DeclaredAccessibility == Accessibility.Private).Select(m => m.OriginalDefinition),
+                SymbolEqualityComparer.Default);
             var members = ImmutableArray.CreateBuilder<MemberFacts>();
             foreach (var block in all)
             {
@@ -149,8 +151,10 @@ namespace RaceGuard.ConcurrencyModel
         }
 
         /// <summary>
-        /// True when the member calls, on this instance, a method of the type that takes a lock itself (<c>Add()</c> calls
-        /// <c>Grow()</c>, which locks): the member was written for concurrent use as much as if it locked itself.
+        /// True when the member calls, on this instance, a private method of the type that takes a lock itself (<c>Add()</c>
+        /// calls <c>Grow()</c>, which locks): the member was written for concurrent use as much as if it locked itself.
+        /// (A protected or public method that locks is an entry of its own: a per-query object calling its protected
+        /// method that locks a static cache shows nothing about its instance.)
         /// </summary>
         private static bool CallsASynchronisingHelper(MemberBlocks block, HashSet<IMethodSymbol> synchronising) =>
             synchronising.Count > 0 &&

@@ -778,5 +778,69 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyWithRoslynAsync(source);
         }
+
+        [Fact]
+        public async Task Silent_ReadLoopCallingTwoReadersOfOneObjectInTurn()
+        {
+            // A protocol reader's loop calls the socket reader's methods one after another; each has a small loop of its
+            // own (read until enough bytes), which does not make it run beside the other.
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                sealed class FrameReader
+                {
+                    private readonly Queue<int> _timings = new Queue<int>();
+
+                    public async Task<int> ReadAtLeastAsync(int size)
+                    {
+                        var read = 0;
+                        while (read < size)
+                        {
+                            await Task.Yield();
+                            read++;
+                        }
+
+                        _timings.Enqueue(read);
+                        return read;
+                    }
+
+                    public async Task<int> ReadLineAsync()
+                    {
+                        var read = 0;
+                        while (read < 80)
+                        {
+                            await Task.Yield();
+                            read++;
+                        }
+
+                        _timings.Enqueue(read);
+                        return read;
+                    }
+                }
+
+                sealed class ProtocolProcessor
+                {
+                    private readonly FrameReader _reader = new FrameReader();
+                    private readonly Task _readLoop;
+
+                    public ProtocolProcessor()
+                    {
+                        _readLoop = Task.Run(ReadLoopAsync);
+                    }
+
+                    private async Task ReadLoopAsync()
+                    {
+                        while (true)
+                        {
+                            var size = await _reader.ReadAtLeastAsync(4);
+                            await _reader.ReadLineAsync();
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }
