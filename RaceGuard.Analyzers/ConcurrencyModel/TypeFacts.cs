@@ -154,10 +154,11 @@ namespace RaceGuard.ConcurrencyModel
         /// True when the member calls, on this instance, a private method of the type that takes a lock itself (<c>Add()</c>
         /// calls <c>Grow()</c>, which locks): the member was written for concurrent use as much as if it locked itself.
         /// (A protected or public method that locks is an entry of its own: a per-query object calling its protected
-        /// method that locks a static cache shows nothing about its instance.)
+        /// method that locks a static cache shows nothing about its instance. A phase member, <c>StartReading()</c>, runs
+        /// once per phase whatever its helpers lock.)
         /// </summary>
         private static bool CallsASynchronisingHelper(MemberBlocks block, HashSet<IMethodSymbol> synchronising) =>
-            synchronising.Count > 0 &&
+            synchronising.Count > 0 && !Lifecycle.IsPhase(block.Symbol) &&
             block.Operations.Any(body => body.DescendantsOutsideFunctions().OfType<IInvocationOperation>().Any(call =>
                 call.Instance is null or IInstanceReferenceOperation && synchronising.Contains(call.TargetMethod.OriginalDefinition) &&
                 !SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, block.Symbol.OriginalDefinition)));
