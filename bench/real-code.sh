@@ -35,6 +35,9 @@ Dapper|DapperLib/Dapper|6d48ef664acc7298c649e2d449d903b3360d5a90|Dapper
 protoactor|asynkron/protoactor-dotnet|5f68a46d94b95e7be615c6f761a2f05040ac4fd4|src/Proto.Actor
 mysqlconnector|mysql-net/MySqlConnector|61366757a2ae58e9ec0624518d437212ffae04eb|src/MySqlConnector
 foundatio|FoundatioFx/Foundatio|b2c39b4f6915e42b9b4126b84e9632ba4db818d7|src/Foundatio
+Meziantou.Analyzer|meziantou/Meziantou.Analyzer|22602bedcff5ea6d40fa8be2db68eefbea01f135|src/Meziantou.Analyzer
+IDisposableAnalyzers|DotNetAnalyzers/IDisposableAnalyzers|57fe587704e4f9f57aa01302b1231449bcd686f0|IDisposableAnalyzers
+DotNetty|Azure/DotNetty|78c5757062a9eb62e2aab2bbb35d3983710f9651|src
 "
 
 dotnet build bench/RaceGuard.Bench -c Release -v q >/dev/null

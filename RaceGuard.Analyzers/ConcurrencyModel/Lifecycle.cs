@@ -16,26 +16,6 @@ namespace RaceGuard.ConcurrencyModel
         public static bool IsShutdown(ISymbol member) =>
             IsTeardown(member) || member.PlainName() is "Stop" or "StopAsync" or "Close";
 
-        /// <summary>
-        /// A member whose name says it starts, stops, opens, closes, connects or initialises something (<c>StartReading</c>,
-        /// <c>CloseAsync</c>, <c>InitializeTransport</c>): callers run it once per phase, not from many threads at once.
-        /// </summary>
-        public static bool IsPhase(ISymbol member)
-        {
-            var name = member.PlainName();
-            foreach (var prefix in PhasePrefixes)
-            {
-                if (name.StartsWith(prefix, System.StringComparison.Ordinal))
-                {
-                    return true;
-                }
-            }
-
-            return IsTeardown(member);
-        }
-
-        private static readonly string[] PhasePrefixes = { "Start", "Stop", "Open", "Close", "Connect", "Init", "Shutdown" };
-
         /// <summary>A constructor, or a member that sets the object up before it is shared: Start, Initialize, Open (and their Async forms).</summary>
         public static bool IsStartUp(ISymbol member) =>
             member is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } ||

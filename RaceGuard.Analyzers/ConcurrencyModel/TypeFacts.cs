@@ -130,9 +130,6 @@ namespace RaceGuard.ConcurrencyModel
             IOperation? FindBody(IMethodSymbol method) =>
                 (SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, type.OriginalDefinition) || !inherited.IsEmpty) && bodies.TryGetValue(method, out var body) ? body : null;
 
-            var synchronising = new HashSet<IMethodSymbol>(
-                all.Where(b => b.Synchronises).Select(b => b.Symbol).OfType<IMethodSymbol>().Where(m => m.DeclaredAccessibility == Accessibility.Private).Select(m => m.OriginalDefinition),
-                SymbolEqualityComparer.Default);
             var members = ImmutableArray.CreateBuilder<MemberFacts>();
             foreach (var block in all)
             {
@@ -142,26 +139,13 @@ namespace RaceGuard.ConcurrencyModel
                 }
 
                 cancellationToken.ThrowIfCancellationRequested();
-                var facts = new MemberFacts(block.Symbol, block.Operations, FindBody, known, block.Synchronises || CallsASynchronisingHelper(block, synchronising));
+                var facts = new MemberFacts(block.Symbol, block.Operations, FindBody, known, block.Synchronises);
                 MemberWalker.Build(facts, known, block.ConfiguredEntryPoints, FindBody, context, cancellationToken);
                 members.Add(facts);
             }
 
             return new TypeFacts(type, members.ToImmutable(), context.SharedInstance, known.IsPerRequestType(type) || known.IsTurnBasedType(type), known) { HasInheritedMembers = !inherited.IsEmpty };
         }
-
-        /// <summary>
-        /// True when the member calls, on this instance, a private method of the type that takes a lock itself (<c>Add()</c>
-        /// calls <c>Grow()</c>, which locks): the member was written for concurrent use as much as if it locked itself.
-        /// (A protected or public method that locks is an entry of its own: a per-query object calling its protected
-        /// method that locks a static cache shows nothing about its instance. A phase member, <c>StartReading()</c>, runs
-        /// once per phase whatever its helpers lock.)
-        /// </summary>
-        private static bool CallsASynchronisingHelper(MemberBlocks block, HashSet<IMethodSymbol> synchronising) =>
-            synchronising.Count > 0 && !Lifecycle.IsPhase(block.Symbol) &&
-            block.Operations.Any(body => body.DescendantsOutsideFunctions().OfType<IInvocationOperation>().Any(call =>
-                call.Instance is null or IInstanceReferenceOperation && synchronising.Contains(call.TargetMethod.OriginalDefinition) &&
-                !SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, block.Symbol.OriginalDefinition)));
 
         /// <summary>
         /// True when a member of the type is run as a region by a start in a base class of the compilation (<c>new
