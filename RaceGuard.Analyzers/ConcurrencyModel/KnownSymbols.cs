@@ -296,9 +296,6 @@ namespace RaceGuard.ConcurrencyModel
             "System.IO.TextWriter",
             "System.IO.BinaryWriter");
 
-        /// <summary>True for a socket, WebSocket, stream, pipe writer or writer: a variable that holds one is a send target.</summary>
-        public bool IsSendTarget(ITypeSymbol? type) => type is not null && SendTargets.Any(target => DerivesFrom(type, target));
-
         /// <summary>A send, write or flush on a socket, stream, pipe or writer (<c>SendAsync</c>, <c>Write</c>, <c>FlushAsync</c>, <c>PipeWriter.Advance</c>).</summary>
         public bool IsSendCall(Microsoft.CodeAnalysis.Operations.IInvocationOperation call)
         {

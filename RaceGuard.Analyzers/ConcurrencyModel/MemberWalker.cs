@@ -150,8 +150,8 @@ namespace RaceGuard.ConcurrencyModel
                         initializers.Add((new AccessPath(ImmutableArray.Create<ISymbol>(declarator.Symbol)), declaredType));
                     }
 
-                    // var list = _items;  var list = groups.GetOrAdd(k, ..);  var socket = _socket;  the local names the shared object.
-                    if ((known.GetNonThreadSafeCollection(declarator.Symbol.Type) is not null || known.IsSendTarget(declarator.Symbol.Type)) &&
+                    // var list = _items;  var list = groups.GetOrAdd(k, ..);  the local names the shared collection.
+                    if (known.GetNonThreadSafeCollection(declarator.Symbol.Type) is not null &&
                         PathOf(initializer.WalkDownConversion(), frame) is { IsDefault: false } aliased)
                     {
                         aliases[declarator.Symbol] = aliased;
