@@ -29,6 +29,9 @@ namespace RaceGuard.ConcurrencyModel
         private readonly List<(AccessPath, ITypeSymbol)> initializers = new List<(AccessPath, ITypeSymbol)>();
         private readonly Dictionary<ILocalSymbol, AccessPath> aliases = new Dictionary<ILocalSymbol, AccessPath>(SymbolEqualityComparer.Default);
 
+        /// <summary>Bodies whose local functions are already known (a callee is entered once per call site).</summary>
+        private readonly HashSet<IOperation> bodiesWithKnownLocalFunctions = new HashSet<IOperation>();
+
         /// <summary>Locals that hold <c>this</c> (<c>var self = this;</c>): <c>self._flag</c> is <c>_flag</c>.</summary>
         private readonly HashSet<ILocalSymbol> thisAliases = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
         private readonly Dictionary<IOperation, Lazy<bool>> acquiresByRoot = new Dictionary<IOperation, Lazy<bool>>();
@@ -292,6 +295,11 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>Makes the local functions declared in <paramref name="body"/> (a member's, or a callee's the walk enters) followable.</summary>
         private void AddLocalFunctionsOf(IOperation body)
         {
+            if (!bodiesWithKnownLocalFunctions.Add(body))
+            {
+                return;
+            }
+
             foreach (var localFunction in body.Descendants().OfType<ILocalFunctionOperation>())
             {
                 if (!localFunctions.ContainsKey(localFunction.Symbol) && (localFunction.Body ?? localFunction.IgnoredBody) is { } localBody)

@@ -81,6 +81,12 @@ namespace RaceGuard.ConcurrencyModel
         private readonly KnownSymbols known;
         private readonly Lazy<ImmutableDictionary<IMethodSymbol, ImmutableArray<ExternalStart>>> index;
 
+        // Used only while the index is built, on one thread (the Lazy runs the build once).
+        private readonly Dictionary<SyntaxTree, SemanticModel> models = new Dictionary<SyntaxTree, SemanticModel>();
+        private readonly Dictionary<IMethodSymbol, IOperation?> bodies = new Dictionary<IMethodSymbol, IOperation?>(SymbolEqualityComparer.Default);
+        private readonly Dictionary<IMethodSymbol, List<IMethodSymbol>> implementations = new Dictionary<IMethodSymbol, List<IMethodSymbol>>(SymbolEqualityComparer.Default);
+        private readonly Dictionary<IOperation, bool> acquiresIn = new Dictionary<IOperation, bool>();
+
         internal RegionIndex(Compilation compilation, KnownSymbols known)
         {
             this.compilation = compilation;
@@ -103,7 +109,7 @@ namespace RaceGuard.ConcurrencyModel
                     continue;
                 }
 
-                var model = compilation.GetSemanticModelForAnalysis(tree);
+                var model = ModelOf(tree);
                 foreach (var node in candidates)
                 {
                     if (model.GetOperation(node) is not { } operation || !EntryPoints.IsCandidate(operation, known, ImmutableHashSet<string>.Empty) ||
@@ -126,6 +132,10 @@ namespace RaceGuard.ConcurrencyModel
                 }
             }
 
+            models.Clear();
+            bodies.Clear();
+            implementations.Clear();
+            acquiresIn.Clear();
             if (found.Count == 0)
             {
                 return None;
@@ -149,19 +159,51 @@ namespace RaceGuard.ConcurrencyModel
             return symbol;
         }
 
+        /// <summary>True when <paramref name="invocation"/> stands under an exclusive lock taken in <paramref name="body"/>.</summary>
+        private bool IsLockedIn(IInvocationOperation invocation, IOperation body)
+        {
+            if (!acquiresIn.TryGetValue(body, out var acquires))
+            {
+                acquires = Guards.MayAcquire(body, known);
+                acquiresIn[body] = acquires;
+            }
+
+            return Guards.GetGuardsAt(invocation, body, known, acquires).Any(g => g.Exclusive);
+        }
+
+        private SemanticModel ModelOf(SyntaxTree tree)
+        {
+            if (!models.TryGetValue(tree, out var model))
+            {
+                model = compilation.GetSemanticModelForAnalysis(tree);
+                models[tree] = model;
+            }
+
+            return model;
+        }
+
         private IOperation? BodyOf(IMethodSymbol method)
         {
+            method = method.OriginalDefinition;
+            if (bodies.TryGetValue(method, out var known))
+            {
+                return known;
+            }
+
+            IOperation? found = null;
             foreach (var reference in method.DeclaringSyntaxReferences)
             {
                 var syntax = reference.GetSyntax();
                 if (syntax is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax &&
-                    compilation.GetSemanticModelForAnalysis(reference.SyntaxTree).GetOperation(syntax) is { } body)
+                    ModelOf(reference.SyntaxTree).GetOperation(syntax) is { } body)
                 {
-                    return body is ILocalFunctionOperation local ? local.Body ?? local.IgnoredBody : body;
+                    found = body is ILocalFunctionOperation local ? local.Body ?? local.IgnoredBody : body;
+                    break;
                 }
             }
 
-            return null;
+            bodies[method] = found;
+            return found;
         }
 
         /// <summary>
@@ -172,6 +214,17 @@ namespace RaceGuard.ConcurrencyModel
         private IEnumerable<IMethodSymbol> ImplementationsOf(IMethodSymbol method)
         {
             method = method.OriginalDefinition;
+            if (!implementations.TryGetValue(method, out var results))
+            {
+                results = FindImplementations(method);
+                implementations[method] = results;
+            }
+
+            return results;
+        }
+
+        private List<IMethodSymbol> FindImplementations(IMethodSymbol method)
+        {
             var results = new List<IMethodSymbol>();
             if (!method.IsAbstract && method.MethodKind == MethodKind.Ordinary && !method.DeclaringSyntaxReferences.IsEmpty)
             {
@@ -198,7 +251,7 @@ namespace RaceGuard.ConcurrencyModel
                     results.Add(candidate.OriginalDefinition);
                     if (results.Count > MaxImplementations)
                     {
-                        return Enumerable.Empty<IMethodSymbol>();
+                        return new List<IMethodSymbol>();
                     }
                 }
             }
@@ -409,7 +462,7 @@ namespace RaceGuard.ConcurrencyModel
                     return;
                 }
 
-                if (Guards.GetGuardsAt(invocation, body, owner.known).Any(g => g.Exclusive))
+                if (owner.IsLockedIn(invocation, body))
                 {
                     // The region calls under a lock of its own: the starter coordinates the calls, not the callee.
                     return;
@@ -588,9 +641,13 @@ namespace RaceGuard.ConcurrencyModel
             private static StrongBox<ImmutableArray<SyntaxNode>> Index(SyntaxTree tree)
             {
                 var builder = ImmutableArray.CreateBuilder<SyntaxNode>();
-                foreach (var node in tree.GetRoot().DescendantNodes())
+                var root = tree.GetRoot();
+
+                // Analyzer callbacks are regions only in an analyzer that enables concurrent execution (in the same file).
+                var enablesConcurrency = root.DescendantNodes().OfType<MemberAccessExpressionSyntax>().Any(m => m.Name.Identifier.ValueText == "EnableConcurrentExecution");
+                foreach (var node in root.DescendantNodes())
                 {
-                    if (node is InvocationExpressionSyntax { ArgumentList.Arguments.Count: > 0 } invocation && MayStart(invocation))
+                    if (node is InvocationExpressionSyntax { ArgumentList.Arguments.Count: > 0 } invocation && MayStart(invocation, enablesConcurrency))
                     {
                         builder.Add(invocation);
                     }
@@ -603,7 +660,7 @@ namespace RaceGuard.ConcurrencyModel
                 return new StrongBox<ImmutableArray<SyntaxNode>>(builder.ToImmutable());
             }
 
-            private static bool MayStart(InvocationExpressionSyntax invocation)
+            private static bool MayStart(InvocationExpressionSyntax invocation, bool enablesConcurrency)
             {
                 if (invocation.Expression is not MemberAccessExpressionSyntax { Name.Identifier.ValueText: var name, Expression: var receiver })
                 {
@@ -615,7 +672,7 @@ namespace RaceGuard.ConcurrencyModel
                     "Run" => RightmostName(receiver) == "Task",
                     "For" or "ForEach" or "ForEachAsync" or "Invoke" => RightmostName(receiver) == "Parallel",
                     "StartNew" or "ContinueWith" or "QueueUserWorkItem" or "UnsafeQueueUserWorkItem" or "ForAll" => true,
-                    _ => name.StartsWith("Register", System.StringComparison.Ordinal) && name.EndsWith("Action", System.StringComparison.Ordinal),
+                    _ => name.StartsWith("Register", System.StringComparison.Ordinal) && name.EndsWith("Action", System.StringComparison.Ordinal) && enablesConcurrency,
                 };
             }
 
