@@ -303,7 +303,7 @@ namespace RaceGuard.ConcurrencyModel
                         {
                             if (argument.Value.GetDelegateTarget() is not null)
                             {
-                                builder.Add(new EntryPointStart(RegionKind.AnalyzerAction, method.Name + " callback", invocation, argument.Value, Multiplicity.Many, joinedAtStart: false));
+                                builder.Add(new EntryPointStart(RegionKind.AnalyzerAction, method.Name, invocation, argument.Value, Multiplicity.Many, joinedAtStart: false));
                                 break;
                             }
                         }

@@ -87,12 +87,34 @@ namespace RaceGuard.ConcurrencyModel
         private readonly Dictionary<IMethodSymbol, List<IMethodSymbol>> implementations = new Dictionary<IMethodSymbol, List<IMethodSymbol>>(SymbolEqualityComparer.Default);
         private readonly Dictionary<IOperation, bool> acquiresIn = new Dictionary<IOperation, bool>();
 
+        /// <summary>Methods a compilation-end action runs (<c>RegisterCompilationEndAction(state.Report)</c>), filled by the build.</summary>
+        private readonly HashSet<IMethodSymbol> endActions = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+
         internal RegionIndex(Compilation compilation, KnownSymbols known)
         {
             this.compilation = compilation;
             this.known = known;
             index = new Lazy<ImmutableDictionary<IMethodSymbol, ImmutableArray<ExternalStart>>>(Build, LazyThreadSafetyMode.ExecutionAndPublication);
         }
+
+        /// <summary>
+        /// True when <paramref name="member"/> is what a compilation-end action of the program runs
+        /// (<c>RegisterCompilationEndAction(state.Report)</c>, <c>end => state.Report(end)</c>): it runs after every other
+        /// action of the compilation, never beside them.
+        /// </summary>
+        public bool RunsAtCompilationEnd(ISymbol member)
+        {
+            _ = index.Value;
+            return member is IMethodSymbol method && endActions.Contains(method.OriginalDefinition);
+        }
+
+        /// <summary>The method a compilation-end action runs: a method group, or a lambda that only calls one method.</summary>
+        private static IMethodSymbol? EndActionOf(IOperation delegateValue) => delegateValue.GetDelegateTarget() switch
+        {
+            IMethodReferenceOperation reference => reference.Method,
+            IAnonymousFunctionOperation { Body: var body } => body.DescendantsOutsideFunctions().OfType<IInvocationOperation>().ToList() is { Count: 1 } calls ? calls[0].TargetMethod : null,
+            _ => null,
+        };
 
         /// <summary>The regions code of other types runs <paramref name="member"/> in, in source order; empty for most members.</summary>
         public ImmutableArray<ExternalStart> StartsOf(ISymbol member) =>
@@ -120,6 +142,11 @@ namespace RaceGuard.ConcurrencyModel
 
                     foreach (var start in EntryPoints.GetStarts(operation, known, ImmutableHashSet<string>.Empty))
                     {
+                        if (start.Entry == "RegisterCompilationEndAction" && EndActionOf(start.DelegateValue) is { } endAction)
+                        {
+                            endActions.Add(endAction.OriginalDefinition);
+                        }
+
                         if (start.Kind == RegionKind.AnalyzerAction &&
                             (start.Entry.Contains("End") || !ConcurrentUse.EnablesConcurrentAnalyzerActions(starterType, known)))
                         {

@@ -45,7 +45,7 @@ namespace RaceGuard.Rules
                 }
 
                 // A constructor's or Dispose's own code runs before or after the type is shared; a region it starts does not.
-                var accesses = entry.Value.Where(a => !(a.Region is null && (Lifecycle.IsStartUp(a.Member.Symbol) || Lifecycle.IsTeardown(a.Member.Symbol))) && !a.IsAtomic).ToList();
+                var accesses = entry.Value.Where(a => !(a.Region is null && (Lifecycle.IsStartUp(a.Member.Symbol) || Lifecycle.IsTeardown(a.Member.Symbol) || context.Known.Regions.RunsAtCompilationEnd(a.Member.Symbol))) && !a.IsAtomic).ToList();
                 if (!accesses.Any(a => a.IsWrite))
                 {
                     continue;

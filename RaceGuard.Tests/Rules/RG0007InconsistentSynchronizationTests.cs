@@ -1768,5 +1768,132 @@ namespace RaceGuard.Tests.Rules
                 source,
                 VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_buffer", "RequestQueue", "read by the Timer callback 'FlushCallback'", "the lock '_syncRoot'", "2 of its 2 other accesses", "take it here too"));
         }
+
+        private static Task VerifyWithRoslynAsync(string source)
+        {
+            var test = new VerifyCS.Test { TestCode = source };
+            test.TestState.AdditionalReferences.AddRange(TestReferences.CodeAnalysis);
+            return test.RunAsync();
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_SetReadWithoutItsLockInTheCompilationEndAction()
+        {
+            // The compilation-end action runs after every other action of the compilation: the locks of the callbacks
+            // are not needed there.
+            const string source = """
+                using System.Collections.Generic;
+                using System.Collections.Immutable;
+                using Microsoft.CodeAnalysis;
+                using Microsoft.CodeAnalysis.Diagnostics;
+
+                public sealed class SealedAnalyzer : DiagnosticAnalyzer
+                {
+                    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray<DiagnosticDescriptor>.Empty;
+
+                    public override void Initialize(AnalysisContext context)
+                    {
+                        context.EnableConcurrentExecution();
+                        context.RegisterCompilationStartAction(start =>
+                        {
+                            var state = new State();
+                            start.RegisterSymbolAction(state.AnalyzeType, SymbolKind.NamedType);
+                            start.RegisterSymbolAction(state.AnalyzeMethod, SymbolKind.Method);
+                            start.RegisterCompilationEndAction(state.Report);
+                        });
+                    }
+
+                    private sealed class State
+                    {
+                        private readonly HashSet<ISymbol> _derived = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+
+                        public void AnalyzeType(SymbolAnalysisContext context)
+                        {
+                            lock (_derived)
+                            {
+                                _derived.Add(context.Symbol);
+                            }
+                        }
+
+                        public void AnalyzeMethod(SymbolAnalysisContext context)
+                        {
+                            lock (_derived)
+                            {
+                                _derived.Remove(context.Symbol);
+                            }
+                        }
+
+                        public void Report(CompilationAnalysisContext context)
+                        {
+                            foreach (var symbol in _derived)
+                            {
+                                System.Console.WriteLine(symbol.Name);
+                            }
+                        }
+                    }
+                }
+                """;
+
+            await VerifyWithRoslynAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_SetReadWithoutItsLockInAnotherCallback()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Collections.Immutable;
+                using Microsoft.CodeAnalysis;
+                using Microsoft.CodeAnalysis.Diagnostics;
+
+                public sealed class SealedAnalyzer : DiagnosticAnalyzer
+                {
+                    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray<DiagnosticDescriptor>.Empty;
+
+                    public override void Initialize(AnalysisContext context)
+                    {
+                        context.EnableConcurrentExecution();
+                        context.RegisterCompilationStartAction(start =>
+                        {
+                            var state = new State();
+                            start.RegisterSymbolAction(state.AnalyzeType, SymbolKind.NamedType);
+                            start.RegisterSymbolAction(state.AnalyzeMethod, SymbolKind.Method);
+                            start.RegisterSymbolAction(state.Report, SymbolKind.Property);
+                        });
+                    }
+
+                    private sealed class State
+                    {
+                        private readonly HashSet<ISymbol> _derived = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+
+                        public void AnalyzeType(SymbolAnalysisContext context)
+                        {
+                            lock (_derived)
+                            {
+                                _derived.Add(context.Symbol);
+                            }
+                        }
+
+                        public void AnalyzeMethod(SymbolAnalysisContext context)
+                        {
+                            lock (_derived)
+                            {
+                                _derived.Remove(context.Symbol);
+                            }
+                        }
+
+                        public void Report(SymbolAnalysisContext context)
+                        {
+                            foreach (var symbol in [|_derived|])
+                            {
+                                System.Console.WriteLine(symbol.Name);
+                            }
+                        }
+                    }
+                }
+                """;
+
+            await VerifyWithRoslynAsync(source);
+        }
     }
 }

@@ -27,9 +27,19 @@ internal static class Workbench
             references.AddRange(Directory.EnumerateFiles(directory, "*.dll").Select(p => MetadataReference.CreateFromFile(p)));
         }
 
-        // Roslyn itself, for the analyzer packages of the scan (their analyzers run concurrently by contract).
-        references.Add(MetadataReference.CreateFromFile(typeof(Compilation).Assembly.Location));
-        references.Add(MetadataReference.CreateFromFile(typeof(CSharpCompilation).Assembly.Location));
+        // Roslyn itself, for the analyzer packages of the scan (their analyzers run concurrently by contract): the
+        // netstandard2.0 build of the version the analyzers target, whose dependencies the net8.0 reference pack
+        // satisfies (the bench's own, newer Roslyn wants newer System.Collections.Immutable and leaves every call on an
+        // analysis context unbound).
+        foreach (var (package, file) in new[] { ("microsoft.codeanalysis.common", "Microsoft.CodeAnalysis.dll"), ("microsoft.codeanalysis.csharp", "Microsoft.CodeAnalysis.CSharp.dll") })
+        {
+            var path = Path.Combine(PackageRoot!, package, "4.8.0", "lib", "netstandard2.0", file);
+            if (File.Exists(path))
+            {
+                references.Add(MetadataReference.CreateFromFile(path));
+            }
+        }
+
         return references.ToImmutable();
     });
 
