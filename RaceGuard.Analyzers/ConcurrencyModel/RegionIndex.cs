@@ -674,17 +674,36 @@ namespace RaceGuard.ConcurrencyModel
                 var enablesConcurrency = root.DescendantNodes().OfType<MemberAccessExpressionSyntax>().Any(m => m.Name.Identifier.ValueText == "EnableConcurrentExecution");
                 foreach (var node in root.DescendantNodes())
                 {
-                    if (node is InvocationExpressionSyntax { ArgumentList.Arguments.Count: > 0 } invocation && MayStart(invocation, enablesConcurrency))
+                    if (node is InvocationExpressionSyntax { ArgumentList.Arguments: { Count: > 0 } arguments } invocation && MayStart(invocation, enablesConcurrency) && MayCall(arguments))
                     {
                         builder.Add(invocation);
                     }
-                    else if (node is ObjectCreationExpressionSyntax { ArgumentList.Arguments.Count: > 0, Type: var type } && RightmostName(type) is "Thread" or "Timer")
+                    else if (node is ObjectCreationExpressionSyntax { ArgumentList.Arguments: { Count: > 0 } creationArguments, Type: var type } && RightmostName(type) is "Thread" or "Timer" && MayCall(creationArguments))
                     {
                         builder.Add(node);
                     }
                 }
 
                 return new StrongBox<ImmutableArray<SyntaxNode>>(builder.ToImmutable());
+            }
+
+            /// <summary>
+            /// True when a delegate among the arguments may call something: a method group, or a lambda whose body calls
+            /// (<c>t => _ = t.Exception</c> hands nothing to another object, and is not bound).
+            /// </summary>
+            private static bool MayCall(SeparatedSyntaxList<ArgumentSyntax> arguments)
+            {
+                foreach (var argument in arguments)
+                {
+                    switch (argument.Expression)
+                    {
+                        case AnonymousFunctionExpressionSyntax function when function.Body.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>().Any():
+                        case IdentifierNameSyntax or MemberAccessExpressionSyntax or GenericNameSyntax or ObjectCreationExpressionSyntax or CastExpressionSyntax or ParenthesizedExpressionSyntax:
+                            return true;
+                    }
+                }
+
+                return false;
             }
 
             private static bool MayStart(InvocationExpressionSyntax invocation, bool enablesConcurrency)
