@@ -761,20 +761,7 @@ namespace RaceGuard.ConcurrencyModel
         /// </summary>
         private NameIndex IndexNames() => new NameIndex(compilation.SyntaxTrees.Select(TreeNames.Of).ToImmutableArray());
 
-        private IOperation? BodyOf(IMethodSymbol method, CancellationToken cancellationToken)
-        {
-            foreach (var reference in method.DeclaringSyntaxReferences)
-            {
-                var syntax = reference.GetSyntax(cancellationToken);
-                if (syntax is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax &&
-                    compilation.GetSemanticModelForAnalysis(reference.SyntaxTree).GetOperation(syntax, cancellationToken) is { } body)
-                {
-                    return body;
-                }
-            }
-
-            return null;
-        }
+        private IOperation? BodyOf(IMethodSymbol method, CancellationToken cancellationToken) => compilation.DeclarationOperationOf(method, cancellationToken);
 
         /// <summary>
         /// The compilation's invoked and handed-on names, and whether any of them may check a thread affinity: the indexes

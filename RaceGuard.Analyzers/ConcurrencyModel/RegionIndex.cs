@@ -82,7 +82,6 @@ namespace RaceGuard.ConcurrencyModel
         private readonly Lazy<ImmutableDictionary<IMethodSymbol, ImmutableArray<ExternalStart>>> index;
 
         // Used only while the index is built, on one thread (the Lazy runs the build once).
-        private readonly Dictionary<SyntaxTree, SemanticModel> models = new Dictionary<SyntaxTree, SemanticModel>();
         private readonly Dictionary<IMethodSymbol, IOperation?> bodies = new Dictionary<IMethodSymbol, IOperation?>(SymbolEqualityComparer.Default);
         private readonly Dictionary<IMethodSymbol, List<IMethodSymbol>> implementations = new Dictionary<IMethodSymbol, List<IMethodSymbol>>(SymbolEqualityComparer.Default);
         private readonly Dictionary<IOperation, bool> acquiresIn = new Dictionary<IOperation, bool>();
@@ -131,7 +130,7 @@ namespace RaceGuard.ConcurrencyModel
                     continue;
                 }
 
-                var model = ModelOf(tree);
+                var model = compilation.GetSemanticModelForAnalysis(tree);
                 foreach (var node in candidates)
                 {
                     if (model.GetOperation(node) is not { } operation || !EntryPoints.IsCandidate(operation, known, ImmutableHashSet<string>.Empty) ||
@@ -159,7 +158,6 @@ namespace RaceGuard.ConcurrencyModel
                 }
             }
 
-            models.Clear();
             bodies.Clear();
             implementations.Clear();
             acquiresIn.Clear();
@@ -198,39 +196,16 @@ namespace RaceGuard.ConcurrencyModel
             return Guards.GetGuardsAt(invocation, body, known, acquires).Any(g => g.Exclusive);
         }
 
-        private SemanticModel ModelOf(SyntaxTree tree)
-        {
-            if (!models.TryGetValue(tree, out var model))
-            {
-                model = compilation.GetSemanticModelForAnalysis(tree);
-                models[tree] = model;
-            }
-
-            return model;
-        }
-
         private IOperation? BodyOf(IMethodSymbol method)
         {
             method = method.OriginalDefinition;
-            if (bodies.TryGetValue(method, out var known))
+            if (!bodies.TryGetValue(method, out var body))
             {
-                return known;
+                body = compilation.DeclarationOperationOf(method) is var operation && operation is ILocalFunctionOperation local ? local.Body ?? local.IgnoredBody : operation;
+                bodies[method] = body;
             }
 
-            IOperation? found = null;
-            foreach (var reference in method.DeclaringSyntaxReferences)
-            {
-                var syntax = reference.GetSyntax();
-                if (syntax is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax &&
-                    ModelOf(reference.SyntaxTree).GetOperation(syntax) is { } body)
-                {
-                    found = body is ILocalFunctionOperation local ? local.Body ?? local.IgnoredBody : body;
-                    break;
-                }
-            }
-
-            bodies[method] = found;
-            return found;
+            return body;
         }
 
         /// <summary>
