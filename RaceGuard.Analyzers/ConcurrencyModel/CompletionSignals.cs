@@ -34,10 +34,6 @@ namespace RaceGuard.ConcurrencyModel
     /// </summary>
     public static class CompletionSignals
     {
-        /// <summary>Names of the calls that send a completion signal.</summary>
-        public static ImmutableHashSet<string> SignalNames { get; } = ImmutableHashSet.Create(
-            "Set", "Signal", "Release", "SetResult", "TrySetResult", "SetException", "TrySetException", "SetCanceled", "TrySetCanceled", "Complete", "TryComplete");
-
         /// <summary>The joins of the region that wait for its own task or thread (not a signal it sends).</summary>
         public static ImmutableArray<IOperation> TaskJoins(ConcurrentRegion region, KnownSymbols known)
         {
@@ -51,11 +47,11 @@ namespace RaceGuard.ConcurrencyModel
         }
 
         /// <summary>The calls in the region's own code that send a completion signal on something the starter can see.</summary>
-        public static ImmutableArray<IInvocationOperation> SentBy(ConcurrentRegion region) =>
+        public static ImmutableArray<IInvocationOperation> SentBy(ConcurrentRegion region, KnownSymbols known) =>
             region.Code is not { } code
                 ? ImmutableArray<IInvocationOperation>.Empty
                 : code.DescendantsOutsideFunctions().OfType<IInvocationOperation>()
-                    .Where(i => SignalNames.Contains(i.TargetMethod.Name) && i.Instance?.ReferencedSymbol() is { } target && !region.Declares(target))
+                    .Where(i => known.IsSignalSend(i) && i.Instance?.ReferencedSymbol() is { } target && !region.Declares(target))
                     .ToImmutableArray();
 
         /// <summary>
@@ -64,7 +60,7 @@ namespace RaceGuard.ConcurrencyModel
         /// </summary>
         public static (SignalKind Kind, IOperation? Wait) OrderingBefore(ConcurrentRegion region, IOperation position, KnownSymbols known)
         {
-            var signalled = SentBy(region).Select(s => s.Instance!.ReferencedSymbol()).ToList();
+            var signalled = SentBy(region, known).Select(s => s.Instance!.ReferencedSymbol()).ToList();
             var start = region.StartAnchor;
             (SignalKind, IOperation?) found = (SignalKind.None, null);
             foreach (var operation in region.ContextRoot.DescendantsOutsideFunctions())
@@ -90,7 +86,7 @@ namespace RaceGuard.ConcurrencyModel
             {
                 case IInvocationOperation { TargetMethod: { Name: "Sleep" or "Delay" } delay } when known.IsType(delay.ContainingType, known.Thread) || known.IsType(delay.ContainingType, known.Task):
                     return SignalKind.Delay;
-                case IInvocationOperation { TargetMethod.Name: "Wait" or "WaitOne" or "WaitAsync", Instance: { } waited } when IsSignalled(waited, signalled):
+                case IInvocationOperation { Instance: { } waited } wait when known.IsSignalWait(wait) && IsSignalled(waited, signalled):
                     return SignalKind.EventWait;
                 case IAwaitOperation { Operation: var awaited } when awaited.WalkDownConversion() is IPropertyReferenceOperation { Property.Name: "Task", Instance: { } source } && IsSignalled(source, signalled):
                     return SignalKind.TaskCompletionSource;

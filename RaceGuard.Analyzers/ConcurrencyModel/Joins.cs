@@ -22,9 +22,6 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>The operations in <paramref name="root"/> that wait for the task or thread held by <paramref name="handle"/>.</summary>
         public static ImmutableArray<IOperation> FindJoins(ISymbol handle, IOperation root, KnownSymbols known) => FindJoins(handle, root, known, 0);
 
-        private static readonly ImmutableHashSet<string> SignalNames = ImmutableHashSet.Create(
-            "Set", "Signal", "SetResult", "TrySetResult", "SetException", "TrySetException", "SetCanceled", "TrySetCanceled");
-
         /// <summary>
         /// Joins through a completion signal: when the last thing a region does is <c>done.Set()</c>,
         /// <c>countdown.Signal()</c> or <c>tcs.SetResult(..)</c> (also from a final <c>finally</c>), then
@@ -36,7 +33,7 @@ namespace RaceGuard.ConcurrencyModel
             var signals = FinalStatements(regionBody)
                 .SelectMany(statement => statement.DescendantsOutsideFunctions())
                 .OfType<IInvocationOperation>()
-                .Where(i => SignalNames.Contains(i.TargetMethod.Name))
+                .Where(known.IsSignalSend)
                 .Select(i => i.Instance?.ReferencedSymbol())
                 .Where(symbol => symbol is not null)
                 .ToList();
@@ -50,8 +47,8 @@ namespace RaceGuard.ConcurrencyModel
             {
                 switch (operation)
                 {
-                    case IInvocationOperation { TargetMethod.Name: "Wait" or "WaitOne", Instance: { } waited } wait
-                        when signals.Any(s => SymbolEqualityComparer.Default.Equals(s, waited.ReferencedSymbol())):
+                    case IInvocationOperation { Instance: { } waited } wait
+                        when known.IsSignalWait(wait) && signals.Any(s => SymbolEqualityComparer.Default.Equals(s, waited.ReferencedSymbol())):
                         joins.Add(wait);
                         break;
                     case IPropertyReferenceOperation { Property.Name: "Task", Instance: { } source } task
@@ -329,7 +326,7 @@ namespace RaceGuard.ConcurrencyModel
             {
                 if (operation is IForEachLoopOperation loop &&
                     SymbolEqualityComparer.Default.Equals(loop.Collection.WalkDownConversion().ReferencedSymbol(), handle) &&
-                    loop.Body.DescendantsOutsideFunctions().Any(o => o is IAwaitOperation || o is IInvocationOperation { TargetMethod.Name: "Wait" or "Join" }))
+                    WaitsForEachElement(loop))
                 {
                     joins.Add(loop);
                     continue;
@@ -357,6 +354,27 @@ namespace RaceGuard.ConcurrencyModel
             }
 
             return joins.ToImmutable();
+        }
+
+        /// <summary>
+        /// <c>foreach (var t in tasks) await t;</c> or <c>t.Join()</c>: the body waits for the element it iterates (any
+        /// await or wait when the loop deconstructs its elements).
+        /// </summary>
+        private static bool WaitsForEachElement(IForEachLoopOperation loop)
+        {
+            if (loop.LoopControlVariable is not IVariableDeclaratorOperation { Symbol: var element })
+            {
+                return loop.Body.DescendantsOutsideFunctions().Any(o => o is IAwaitOperation || o is IInvocationOperation { TargetMethod.Name: "Wait" or "Join" });
+            }
+
+            return loop.Body.DescendantsOutsideFunctions().Any(o =>
+                o is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, element) &&
+                reference.WalkUpTaskPassThrough(out var child) switch
+                {
+                    IAwaitOperation => true,
+                    IInvocationOperation { TargetMethod.Name: "Wait" or "Join" or "GetAwaiter" } wait => ReferenceEquals(wait.Instance, child),
+                    _ => false,
+                });
         }
 
         /// <summary>True when a method body returns the task held by <paramref name="handle"/> (<c>=> _init ??= InitAsync()</c>, <c>return _loop;</c>).</summary>

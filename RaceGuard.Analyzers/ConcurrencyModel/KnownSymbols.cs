@@ -67,6 +67,7 @@ namespace RaceGuard.ConcurrencyModel
         private object? backgroundServiceSlot;
         private object? diagnosticAnalyzerSlot;
         private object? sendTargetsSlot;
+        private object? signalTypesSlot;
         private object? analysisContextsSlot;
         private object? perRequestBaseTypesSlot;
         private object? turnBasedTypesSlot;
@@ -295,6 +296,48 @@ namespace RaceGuard.ConcurrencyModel
             "System.IO.Pipelines.PipeWriter",
             "System.IO.TextWriter",
             "System.IO.BinaryWriter");
+
+        /// <summary>
+        /// The completion signals of the framework (docs/RG0005.md): events, semaphores, countdowns, barriers, task
+        /// completion sources, channel writers, blocking collections and cancellation sources.
+        /// </summary>
+        public ImmutableArray<INamedTypeSymbol> SignalTypes => ResolveAll(ref signalTypesSlot, SignalTypeNames);
+
+        private static readonly ImmutableArray<string> SignalTypeNames = ImmutableArray.Create(
+            "System.Threading.EventWaitHandle",
+            "System.Threading.Semaphore",
+            "System.Threading.ManualResetEventSlim",
+            "System.Threading.SemaphoreSlim",
+            "System.Threading.CountdownEvent",
+            "System.Threading.Barrier",
+            "System.Threading.Tasks.TaskCompletionSource",
+            "System.Threading.Tasks.TaskCompletionSource`1",
+            "System.Threading.Channels.ChannelWriter`1",
+            "System.Collections.Concurrent.BlockingCollection`1",
+            "System.Threading.CancellationTokenSource");
+
+        private static readonly ImmutableHashSet<string> SignalSendNames = ImmutableHashSet.Create(
+            "Set", "Signal", "Release", "SetResult", "TrySetResult", "SetException", "TrySetException", "SetCanceled", "TrySetCanceled", "Complete", "TryComplete");
+
+        private static readonly ImmutableHashSet<string> SignalWaitNames = ImmutableHashSet.Create("Wait", "WaitOne", "WaitAsync");
+
+        /// <summary>
+        /// A call that tells another thread something is done: <c>done.Set()</c>, <c>countdown.Signal()</c>,
+        /// <c>tcs.SetResult(..)</c>, <c>writer.Complete()</c>, on a framework signal or on a signal type of the program or
+        /// a library (one that can also be waited for: <c>AsyncManualResetEvent.Set()</c>).
+        /// </summary>
+        public bool IsSignalSend(Microsoft.CodeAnalysis.Operations.IInvocationOperation call) =>
+            SignalSendNames.Contains(call.TargetMethod.Name) && call.Instance is not null && IsSignalType(call.TargetMethod.ContainingType);
+
+        /// <summary>A wait for a signal: <c>done.Wait()</c>, <c>WaitOne()</c>, <c>await semaphore.WaitAsync()</c>.</summary>
+        public bool IsSignalWait(Microsoft.CodeAnalysis.Operations.IInvocationOperation call) =>
+            SignalWaitNames.Contains(call.TargetMethod.Name) && call.Instance is not null && IsSignalType(call.TargetMethod.ContainingType);
+
+        private bool IsSignalType(INamedTypeSymbol? type) =>
+            type is not null &&
+            (SignalTypes.Any(signal => DerivesFrom(type, signal)) ||
+             type.GetMembers().Any(m => m is IMethodSymbol { IsStatic: false } && SignalWaitNames.Contains(m.Name)) ||
+             type.GetMembers("Task").Any(m => m is IPropertySymbol property && IsTaskLike(property.Type)));
 
         /// <summary>A send, write or flush on a socket, stream, pipe or writer (<c>SendAsync</c>, <c>Write</c>, <c>FlushAsync</c>, <c>PipeWriter.Advance</c>).</summary>
         public bool IsSendCall(Microsoft.CodeAnalysis.Operations.IInvocationOperation call)

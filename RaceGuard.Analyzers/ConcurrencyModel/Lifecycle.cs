@@ -1,24 +1,111 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace RaceGuard.ConcurrencyModel
 {
     /// <summary>
     /// Members that run before a type is shared or after its users are done with it, by their role: the one place the
-    /// model and the rules ask "is this start-up, shutdown or teardown code".
+    /// model and the rules ask "is this start-up, shutdown or teardown code". The role comes from the interface a member
+    /// implements first (<c>IDisposable</c>, <c>IAsyncDisposable</c>, <c>IHostedService</c>); a member that implements
+    /// none is judged by its name only when it has the shape of the role: an instance method, and for teardown and
+    /// shutdown one without parameters except a cancellation token, or the <c>Dispose(bool)</c> of the dispose pattern
+    /// (<c>Stop(string id)</c> or <c>Dispose(Lease lease)</c> ends one of many things, not the object).
     /// </summary>
     public static class Lifecycle
     {
         /// <summary>Dispose, DisposeAsync, a finalizer: callers run it once, after use (explicit interface forms included).</summary>
-        public static bool IsTeardown(ISymbol member) =>
-            member is IMethodSymbol { MethodKind: MethodKind.Destructor } || member.PlainName() is "Dispose" or "DisposeAsync" or "Finalize";
+        public static bool IsTeardown(ISymbol member)
+        {
+            if (member is not IMethodSymbol method || method.IsStatic)
+            {
+                return false;
+            }
 
-        /// <summary>Teardown, or a member that stops the background work: Stop, StopAsync, Close.</summary>
+            if (method.MethodKind == MethodKind.Destructor || Implements(method, "IDisposable", "Dispose") || Implements(method, "IAsyncDisposable", "DisposeAsync"))
+            {
+                return true;
+            }
+
+            return method.PlainName() switch
+            {
+                "Dispose" or "DisposeAsync" => method.Parameters.Length == 0 || IsDisposePattern(method),
+                "Finalize" => method.Parameters.Length == 0,
+                _ => false,
+            };
+        }
+
+        /// <summary>Teardown, or a member that stops the background work: Stop, StopAsync, Close, <c>IHostedService.StopAsync</c>.</summary>
         public static bool IsShutdown(ISymbol member) =>
-            IsTeardown(member) || member.PlainName() is "Stop" or "StopAsync" or "Close";
+            IsTeardown(member) ||
+            (member is IMethodSymbol { IsStatic: false } method &&
+             (Implements(method, "IHostedService", "StopAsync") || (method.PlainName() is "Stop" or "StopAsync" or "Close" or "CloseAsync" && HasNoArguments(method))));
 
-        /// <summary>A constructor, or a member that sets the object up before it is shared: Start, Initialize, Open (and their Async forms).</summary>
+        /// <summary>
+        /// A constructor, or a member that sets the object up before it is shared: Start, Initialize, Open (and their Async
+        /// forms), <c>IHostedService.StartAsync</c>.
+        /// </summary>
         public static bool IsStartUp(ISymbol member) =>
             member is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } ||
-            member.PlainName() is "Start" or "StartAsync" or "Initialize" or "InitializeAsync" or "Open" or "OpenAsync";
+            (member is IMethodSymbol { IsStatic: false } method &&
+             (Implements(method, "IHostedService", "StartAsync") ||
+              (method.PlainName() is "Start" or "StartAsync" or "Initialize" or "InitializeAsync" or "Open" or "OpenAsync")));
+
+        /// <summary>No parameters but a cancellation token (<c>StopAsync(CancellationToken)</c>).</summary>
+        private static bool HasNoArguments(IMethodSymbol method) =>
+            method.Parameters.All(p => p.Type is { Name: "CancellationToken", ContainingNamespace: { Name: "Threading", ContainingNamespace.Name: "System" } });
+
+        /// <summary><c>protected virtual void Dispose(bool disposing)</c> of a disposable type.</summary>
+        private static bool IsDisposePattern(IMethodSymbol method) =>
+            method.Parameters.Length == 1 && method.Parameters[0].Type.SpecialType == SpecialType.System_Boolean &&
+            method.ContainingType is { } type && type.AllInterfaces.Any(i => IsSystemInterface(i, "IDisposable") || IsSystemInterface(i, "IAsyncDisposable"));
+
+        /// <summary>True when <paramref name="method"/> implements <paramref name="interfaceName"/>.<paramref name="memberName"/> for its type.</summary>
+        private static bool Implements(IMethodSymbol method, string interfaceName, string memberName)
+        {
+            if (method.PlainName() != memberName || method.ContainingType is not { } type)
+            {
+                return false;
+            }
+
+            foreach (var candidate in type.AllInterfaces)
+            {
+                if (!IsSystemInterface(candidate, interfaceName))
+                {
+                    continue;
+                }
+
+                foreach (var interfaceMember in candidate.GetMembers(memberName))
+                {
+                    var implementation = type.FindImplementationForInterfaceMember(interfaceMember);
+                    if (SymbolEqualityComparer.Default.Equals(implementation?.OriginalDefinition, method.OriginalDefinition) ||
+                        method.IsOverride && implementation is IMethodSymbol implemented && Overrides(method, implemented))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static bool Overrides(IMethodSymbol method, IMethodSymbol ancestor)
+        {
+            for (var current = method.OverriddenMethod; current is not null; current = current.OverriddenMethod)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, ancestor.OriginalDefinition))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>IDisposable and IAsyncDisposable live in System; IHostedService in Microsoft.Extensions.Hosting.</summary>
+        private static bool IsSystemInterface(INamedTypeSymbol candidate, string name) =>
+            candidate.Name == name && candidate.ContainingNamespace is { } ns &&
+            (name == "IHostedService"
+                ? ns.ToDisplayString() == "Microsoft.Extensions.Hosting"
+                : ns.Name == "System" && ns.ContainingNamespace is { IsGlobalNamespace: true });
     }
 }

@@ -1895,5 +1895,93 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyWithRoslynAsync(source);
         }
+
+        [Fact]
+        public async Task Silent_DisposePatternAndExplicitAsyncDispose()
+        {
+            // Dispose(bool) of the dispose pattern and an explicit IAsyncDisposable.DisposeAsync are teardown, whatever
+            // their parameters and however they are declared.
+            const string source = """
+                using System;
+                using System.Threading.Tasks;
+
+                public class Pool : IDisposable, IAsyncDisposable
+                {
+                    private readonly object _sync = new object();
+                    private int _size;
+
+                    public void Grow()
+                    {
+                        lock (_sync)
+                        {
+                            _size = _size + 1;
+                        }
+                    }
+
+                    public int Size
+                    {
+                        get { lock (_sync) { return _size; } }
+                    }
+
+                    public void Dispose()
+                    {
+                        Dispose(true);
+                    }
+
+                    protected virtual void Dispose(bool disposing)
+                    {
+                        _size = 0;
+                    }
+
+                    ValueTask IAsyncDisposable.DisposeAsync()
+                    {
+                        _size = -1;
+                        return default;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_DisposeOfOneLeaseIsNotTheTeardown()
+        {
+            // Dispose(Lease) returns one lease while other callers take leases: it is not the pool's teardown.
+            const string source = """
+                public sealed class Lease
+                {
+                }
+
+                public sealed class Pool
+                {
+                    private readonly object _sync = new object();
+                    private Lease _last;
+
+                    public Lease Take()
+                    {
+                        lock (_sync)
+                        {
+                            _last = new Lease();
+                            return _last;
+                        }
+                    }
+
+                    public Lease Last
+                    {
+                        get { lock (_sync) { return _last; } }
+                    }
+
+                    public void Dispose(Lease lease)
+                    {
+                        {|#0:_last|} = null;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_last", "Lease", "written in Dispose()", "the lock '_sync'", "3 of its 3 other accesses", "take it here too"));
+        }
     }
 }
