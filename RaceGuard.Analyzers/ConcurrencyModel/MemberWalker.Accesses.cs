@@ -133,6 +133,11 @@ namespace RaceGuard.ConcurrencyModel
                 case IArgumentOperation { Parent: IInvocationOperation volatileRead } when IsAtomicType(volatileRead.TargetMethod.ContainingType):
                     atomic = true;
                     break;
+
+                case IArgumentOperation copied when IsCopied(copied):
+                    // new List<T>(_items), _items.ToArray(): the callee enumerates the collection.
+                    via = AccessVia.Enumeration;
+                    break;
             }
 
             if (!atomic && path.Last is IFieldSymbol { IsVolatile: true } && kind is AccessKind.Read or AccessKind.Write)
@@ -161,6 +166,19 @@ namespace RaceGuard.ConcurrencyModel
             accesses.Add(new SharedAccess(path, kind, reference, report, anchor, region, guards, atomic, partitioned, via, memberName, assignedType, facts));
             return true;
         }
+
+        /// <summary>
+        /// A collection handed to a collection's copy constructor or to a LINQ operator (<c>new List&lt;T&gt;(_items)</c>,
+        /// <c>_items.ToArray()</c>, <c>_items.Where(..)</c>): the callee enumerates it, as a <c>foreach</c> would.
+        /// </summary>
+        private bool IsCopied(IArgumentOperation argument) =>
+            argument.Parameter?.Type.OriginalDefinition.SpecialType is SpecialType.System_Collections_Generic_IEnumerable_T or SpecialType.System_Collections_IEnumerable &&
+            argument.Parent switch
+            {
+                IObjectCreationOperation creation => known.GetNonThreadSafeCollection(creation.Type) is not null || known.IsThreadSafeType(creation.Type),
+                IInvocationOperation linq => linq.TargetMethod.IsExtensionMethod && argument.Parameter.Ordinal == 0 && known.IsType(linq.TargetMethod.ContainingType, known.Enumerable),
+                _ => false,
+            };
 
         /// <summary>The body the walk of <paramref name="region"/> orders its statements by (its context root), when the frame walks it.</summary>
         private static IOperation? RegionBodyOf(ConcurrentRegion region, Frame frame) =>

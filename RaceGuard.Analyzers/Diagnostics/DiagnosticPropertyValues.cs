@@ -42,6 +42,9 @@ namespace RaceGuard.Diagnostics
 
         /// <summary>A bound check then an Interlocked increment: a CompareExchange loop (advice only).</summary>
         CompareExchangeLoop,
+
+        /// <summary>A state check (IsAddingCompleted) then an act another thread may end first: TryAdd or one locked call (advice only).</summary>
+        StateCheck,
     }
 
     /// <summary>

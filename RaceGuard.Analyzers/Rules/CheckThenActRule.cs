@@ -30,6 +30,7 @@ namespace RaceGuard.Rules
             foreach (var entry in facts.AccessesByPath)
             {
                 ReportBoundCheckThenIncrement(context, entry.Value);
+                ReportStateCheckThenAct(context, entry.Value);
                 var type = entry.Key.Type;
                 var concurrent = known.IsThreadSafeType(type);
                 if (type is null || (!concurrent && known.GetNonThreadSafeCollection(type) is null))
@@ -184,6 +185,71 @@ namespace RaceGuard.Rules
                     "a CompareExchange loop that re-checks the bound"));
             }
         }
+
+        /// <summary>The calls that end what a state check tests: after them, an Add throws.</summary>
+        private static readonly ImmutableHashSet<string> EndingNames = ImmutableHashSet.Create("CompleteAdding", "Complete", "Close", "Shutdown", "Stop", "Dispose");
+
+        /// <summary>The acts that throw (or are lost) once the state a check tested has ended.</summary>
+        private static readonly ImmutableHashSet<string> StateActNames = ImmutableHashSet.Create("Add", "Enqueue", "Post", "Push", "Write");
+
+        /// <summary>
+        /// A state check then an act on an object that is thread-safe call by call: <c>if (!_queue.IsAddingCompleted)
+        /// _queue.Add(item);</c> while another thread may call <c>CompleteAdding()</c> in between, so the <c>Add</c> throws.
+        /// The object is a thread-safe collection or a type of the program that locks its own state; some code of this
+        /// type ends it (<c>CompleteAdding</c>, <c>Complete</c>, <c>Close</c>, ...). Reported at the act, advice only.
+        /// </summary>
+        private void ReportStateCheckThenAct(RuleContext context, ImmutableArray<SharedAccess> accesses)
+        {
+            var type = accesses[0].Path.Type;
+            if (!(context.Known.IsThreadSafeType(type) || context.Known.SynchronisesItself(type)))
+            {
+                return;
+            }
+
+            var ending = accesses.FirstOrDefault(a => a.Via == AccessVia.Call && a.MemberName is { } name && EndingNames.Contains(name));
+            if (ending is null)
+            {
+                return;
+            }
+
+            foreach (var act in accesses)
+            {
+                if (act.Via != AccessVia.Call || act.MemberName is not { } actName || !StateActNames.Contains(actName) || act.ReportOperation.Parent is not IExpressionStatementOperation)
+                {
+                    continue;
+                }
+
+                var check = accesses.FirstOrDefault(c =>
+                    c.Via == AccessVia.Property && c.Kind == AccessKind.Read && c.MemberName is { } state && IsStateTest(state) &&
+                    c.ReportOperation is IPropertyReferenceOperation { Type.SpecialType: SpecialType.System_Boolean } &&
+                    ReferenceEquals(c.Member, act.Member) && ReferenceEquals(c.Region, act.Region) &&
+                    c.ReportOperation.Syntax.SyntaxTree == act.ReportOperation.Syntax.SyntaxTree && c.ReportOperation.Syntax.Span.End <= act.ReportOperation.Syntax.SpanStart &&
+                    Controls(c.ReportOperation, act.ReportOperation));
+                var endedBy = accesses.FirstOrDefault(e =>
+                    e.Via == AccessVia.Call && e.MemberName is { } name && EndingNames.Contains(name) && !(ReferenceEquals(e.Member, act.Member) && ReferenceEquals(e.Region, act.Region)) &&
+                    ParallelismQuery.CommonGuard(e, act) is null &&
+                    // The shutdown that ends the queue is what users race with here (a log call during Dispose).
+                    (ParallelismQuery.MayRunInParallel(act, e) || (e.Region is null && Lifecycle.IsShutdown(e.Member.Symbol) && MayRunConcurrently(act, context.Facts))));
+                if (check is null || endedBy is null || ParallelismQuery.CommonGuard(check, act) is not null)
+                {
+                    continue;
+                }
+
+                var race = RaceDiagnostic.At(act, null, new[] { check.Location, endedBy.Location });
+                context.ReportDiagnostic(race.Create(
+                    Descriptor,
+                    PropertiesFor(race, context.Known, CheckThenActFix.StateCheck),
+                    act.Path.DisplayName,
+                    act.Path.Type!.ToMessageString(),
+                    TwoSteps("checked with " + check.MemberName + " and then changed with " + actName + "()", act),
+                    (act.Path.Type is { } collection && collection.GetMembers("Try" + actName).Any() ? "Try" + actName + "()" : "one locked call that checks and acts") +
+                    " (" + endedBy.MemberName + "() " + RaceDiagnostic.PlaceOf(endedBy).Brief + " may run in between)"));
+            }
+        }
+
+        /// <summary>A property that tests a state that can end: <c>IsAddingCompleted</c>, <c>IsCompleted</c>, <c>IsClosed</c>, <c>IsDisposed</c>, <c>IsRunning</c>.</summary>
+        private static bool IsStateTest(string property) =>
+            property is "IsAddingCompleted" or "IsCompleted" or "IsClosed" or "IsDisposed" or "IsRunning" or "IsOpen" or "IsStopped" or "IsShutdown" or "IsAlive";
 
         /// <summary>The read is one side of <c>&lt;</c>, <c>&lt;=</c>, <c>&gt;</c> or <c>&gt;=</c> (a bound), directly or through <c>Volatile.Read</c>.</summary>
         private static bool IsBoundComparison(IOperation read)
@@ -515,7 +581,37 @@ namespace RaceGuard.Rules
         /// True when the check decides whether the act runs: the act stands in a branch of the <c>if</c> whose condition
         /// holds the check, or after an <c>if</c> on the check whose branch leaves.
         /// </summary>
-        private static bool Controls(IOperation check, IOperation act)
+        private static bool Controls(IOperation check, IOperation act) =>
+            ControlsThroughCondition(check, act) ||
+            (ResultLocal(check) is { } local && act.Syntax.SyntaxTree == check.Syntax.SyntaxTree && EnclosingBody(check) is { } body &&
+             body.DescendantsOutsideFunctions().OfType<ILocalReferenceOperation>().Any(test =>
+                 SymbolEqualityComparer.Default.Equals(test.Local, local) && test.Syntax.SpanStart > check.Syntax.Span.End &&
+                 test.Syntax.Span.End <= act.Syntax.SpanStart && ControlsThroughCondition(test, act)));
+
+        /// <summary>
+        /// The local that holds the check's result (<c>exists = _map.ContainsKey(k);</c>, <c>var known = ..</c>) when the
+        /// statement does nothing else with it: a later <c>if (exists)</c> is then the check's test.
+        /// </summary>
+        private static ILocalSymbol? ResultLocal(IOperation check) => check.WalkUpConversion(out _) switch
+        {
+            ISimpleAssignmentOperation { Target: ILocalReferenceOperation target, Parent: IExpressionStatementOperation } => target.Local,
+            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
+            _ => null,
+        };
+
+        /// <summary>The body of the method, lambda or local function that holds <paramref name="operation"/>.</summary>
+        private static IOperation? EnclosingBody(IOperation operation)
+        {
+            var current = operation;
+            while (current.Parent is { } parent && parent is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
+            {
+                current = parent;
+            }
+
+            return current;
+        }
+
+        private static bool ControlsThroughCondition(IOperation check, IOperation act)
         {
             for (var parent = check.Parent; parent is not null; parent = parent.Parent)
             {
@@ -551,12 +647,23 @@ namespace RaceGuard.Rules
         }
 
 
-        /// <summary>Both hold a lock on the same object, taken by two different lock statements.</summary>
-        private static bool InSeparateLocks(SharedAccess check, SharedAccess act) =>
-            ParallelismQuery.CommonGuard(check, act) is not null &&
-            check.ReportOperation.Syntax.FirstAncestorOrSelf<LockStatementSyntax>() is { } checkLock &&
-            act.ReportOperation.Syntax.FirstAncestorOrSelf<LockStatementSyntax>() is { } actLock &&
-            checkLock != actLock && !checkLock.Span.Contains(actLock.Span) && !actLock.Span.Contains(checkLock.Span);
+        /// <summary>
+        /// Both take a lock, in two lock statements that do not nest: one lock taken twice (the collection may change
+        /// between the blocks), or two different locks (state guarded by two locks is guarded by neither). Not when a lock
+        /// held around both (taken outside them, or by every caller) guards the pair.
+        /// </summary>
+        private static bool InSeparateLocks(SharedAccess check, SharedAccess act)
+        {
+            if (check.ReportOperation.Syntax.FirstAncestorOrSelf<LockStatementSyntax>() is not { } checkLock ||
+                act.ReportOperation.Syntax.FirstAncestorOrSelf<LockStatementSyntax>() is not { } actLock ||
+                checkLock == actLock || checkLock.Span.Contains(actLock.Span) || actLock.Span.Contains(checkLock.Span))
+            {
+                return false;
+            }
+
+            return !check.Guards.Any(held => act.Guards.Any(other => other.Key.Equals(held.Key)) &&
+                (held.HeldByCaller || (held.Acquire.Syntax.SyntaxTree == act.ReportOperation.Syntax.SyntaxTree && held.Acquire.Syntax.Span.Contains(act.ReportOperation.Syntax.Span))));
+        }
 
         /// <summary>The act may run while another run of the same code (or another writer) acts on the collection.</summary>
         private static bool MayRunConcurrently(SharedAccess act, TypeFacts facts) =>

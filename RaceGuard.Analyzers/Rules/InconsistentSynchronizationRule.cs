@@ -45,7 +45,8 @@ namespace RaceGuard.Rules
                 }
 
                 // A constructor's or Dispose's own code runs before or after the type is shared; a region it starts does not.
-                var accesses = entry.Value.Where(a => !(a.Region is null && (Lifecycle.IsStartUp(a.Member.Symbol) || Lifecycle.IsTeardown(a.Member.Symbol) || context.Known.Regions.RunsAtCompilationEnd(a.Member.Symbol))) && !a.IsAtomic).ToList();
+                // A Start or Initialize that takes the lock shows the policy all the same (its locked accesses count).
+                var accesses = entry.Value.Where(a => !a.IsAtomic && !(a.Region is null && RunsUnshared(a, context))).ToList();
                 if (!accesses.Any(a => a.IsWrite))
                 {
                     continue;
@@ -72,9 +73,12 @@ namespace RaceGuard.Rules
                 var unguarded = accesses.Where(a => a.Guards.IsEmpty || UnderAnotherLockOnly(a, guard, guarded, facts.Type)).ToList();
                 var total = accesses.Sum(Weight);
                 var loose = unguarded.Where(a => a.Guards.IsEmpty).Sum(Weight);
-                // "Guarded in most members, forgotten in one": the guard must be taken in at least two members. An access
-                // whose own member takes another lock shows the state needs locking and counts against no threshold.
-                if (unguarded.Count == 0 || guarded.Select(g => g.Member).Distinct().Count() < 2 || loose * 3 > total)
+                // "Guarded in most members, forgotten in one": the guard must be taken in at least two members, and the
+                // unguarded accesses are at most a third of all, or all sit in one member that takes no guard of it (a
+                // Reset, Abort or export beside members that all lock). An access whose own member takes another lock
+                // shows the state needs locking and counts against no threshold.
+                var guardedMembers = guarded.Select(g => g.Member).Distinct().ToList();
+                if (unguarded.Count == 0 || guardedMembers.Count < 2 || (loose * 3 > total && !ForgottenInOneMember(unguarded, guardedMembers)))
                 {
                     continue;
                 }
@@ -179,6 +183,22 @@ namespace RaceGuard.Rules
         private static bool ReadsWhatNoChangeAffects(SharedAccess access, IFieldSymbol field) =>
             access.Kind == AccessKind.Read && access.Via == AccessVia.Property &&
             (field.Type is IArrayTypeSymbol ? access.MemberName is "Length" or "LongLength" or "Rank" : access.MemberName is "Comparer" or "IsReadOnly");
+
+        /// <summary>
+        /// Code that runs before the type is shared or after its users are done: a constructor, Dispose, the compilation
+        /// end of an analyzer; and the unlocked accesses of a Start or Initialize (its locked ones show the policy).
+        /// </summary>
+        private static bool RunsUnshared(SharedAccess access, RuleContext context) =>
+            Lifecycle.IsTeardown(access.Member.Symbol) || context.Known.Regions.RunsAtCompilationEnd(access.Member.Symbol) ||
+            (Lifecycle.IsStartUp(access.Member.Symbol) && (access.Member.Symbol is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } || access.Guards.IsEmpty));
+
+        /// <summary>Every unguarded access sits in one member, which takes the guard nowhere, and at least two other members take it.</summary>
+        private static bool ForgottenInOneMember(List<SharedAccess> unguarded, List<MemberFacts> guardedMembers)
+        {
+            var member = unguarded[0].Member;
+            return unguarded.All(a => ReferenceEquals(a.Member, member) && a.Guards.IsEmpty) &&
+                   guardedMembers.Count(m => !ReferenceEquals(m, member)) >= 2 && !guardedMembers.Contains(member);
+        }
 
         /// <summary>Writes count twice (SpotBugs' weighting): a forgotten write is worse than a forgotten read.</summary>
         private static int Weight(SharedAccess access) => access.IsWrite ? 2 : 1;

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -205,6 +206,13 @@ namespace RaceGuard.CodeFixes.Editing
             var end = block.Statements.IndexOf(second);
             var between = block.Statements.Skip(start + 1).Take(end - start - 1).ToList();
             if (end <= start || between.Any(s => s.DescendantNodesAndSelf(n => n is not AnonymousFunctionExpressionSyntax).Any(n => n is AwaitExpressionSyntax)))
+            {
+                return null;
+            }
+
+            // A local declared between the blocks and used after them would end up inside the lock: no fix.
+            var declared = between.OfType<LocalDeclarationStatementSyntax>().SelectMany(d => d.Declaration.Variables).Select(v => v.Identifier.ValueText).ToImmutableHashSet();
+            if (!declared.IsEmpty && block.Statements.Skip(end + 1).Any(s => s.DescendantNodes().OfType<IdentifierNameSyntax>().Any(name => declared.Contains(name.Identifier.ValueText))))
             {
                 return null;
             }

@@ -1983,5 +1983,218 @@ namespace RaceGuard.Tests.Rules
                 source,
                 VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_last", "Lease", "written in Dispose()", "the lock '_sync'", "3 of its 3 other accesses", "take it here too"));
         }
+
+        [Fact]
+        public async Task Reports_ResetForgottenInOneMemberBesideTwoThatLock()
+        {
+            // Two members lock for _count, Reset forgets: the unguarded write is a third of the weight, but it is all in
+            // the one member that takes no lock.
+            const string source = """
+                public sealed class RequestStats
+                {
+                    private readonly object _sync = new object();
+                    private int _count;
+
+                    public void Record()
+                    {
+                        lock (_sync)
+                        {
+                            _count++;
+                        }
+                    }
+
+                    public int Count
+                    {
+                        get { lock (_sync) { return _count; } }
+                    }
+
+                    public void Reset()
+                    {
+                        {|#0:_count|} = 0;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_count", "int", "written in Reset()", "the lock '_sync'", "2 of its 2 other accesses", "take it here too"));
+        }
+
+        [Fact]
+        public async Task Silent_UnguardedAccessesSpreadOverTwoMembers()
+        {
+            // Two members lock, two do not: no single forgotten member, and the unguarded writes outweigh the guarded ones.
+            const string source = """
+                public sealed class RequestStats
+                {
+                    private readonly object _sync = new object();
+                    private int _count;
+
+                    public void Record()
+                    {
+                        lock (_sync)
+                        {
+                            _count++;
+                        }
+                    }
+
+                    public int Count
+                    {
+                        get { lock (_sync) { return _count; } }
+                    }
+
+                    public void Reset()
+                    {
+                        _count = 0;
+                    }
+
+                    public void Restore(int value)
+                    {
+                        _count = value;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_CopiesOfALockedCollectionTakenWithoutTheLock()
+        {
+            // new List<T>(_entries) and a LINQ ToArray() enumerate the collection another member changes under the lock.
+            const string source = """
+                using System.Collections.Generic;
+                using System.Linq;
+
+                public sealed class AuditLog
+                {
+                    private readonly object _sync = new object();
+                    private readonly List<string> _entries = new List<string>();
+                    private readonly HashSet<string> _users = new HashSet<string>();
+
+                    public void Add(string user, string entry)
+                    {
+                        lock (_sync)
+                        {
+                            _entries.Add(entry);
+                            _users.Add(user);
+                        }
+                    }
+
+                    public void Clear()
+                    {
+                        lock (_sync)
+                        {
+                            _entries.Clear();
+                            _users.Clear();
+                        }
+                    }
+
+                    public List<string> Snapshot() => new List<string>({|#0:_entries|});
+
+                    public string[] Users() => {|#1:_users|}.ToArray();
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_entries", "List<string>", "read in Snapshot()", "the lock '_sync'", "2 of its 2 other accesses", "take it here too"),
+                VerifyCS.Diagnostic("RG0007").WithLocation(1).WithArguments("_users", "HashSet<string>", "read in Users()", "the lock '_sync'", "2 of its 2 other accesses", "take it here too"));
+        }
+
+        [Fact]
+        public async Task Silent_CopiesTakenUnderTheLock()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Linq;
+
+                public sealed class AuditLog
+                {
+                    private readonly object _sync = new object();
+                    private readonly List<string> _entries = new List<string>();
+
+                    public void Add(string entry)
+                    {
+                        lock (_sync)
+                        {
+                            _entries.Add(entry);
+                        }
+                    }
+
+                    public void Clear()
+                    {
+                        lock (_sync)
+                        {
+                            _entries.Clear();
+                        }
+                    }
+
+                    public List<string> Snapshot()
+                    {
+                        lock (_sync)
+                        {
+                            return new List<string>(_entries);
+                        }
+                    }
+
+                    public string[] Recent()
+                    {
+                        lock (_sync)
+                        {
+                            return _entries.Skip(1).ToArray();
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_AbortBesideAStartThatLocks()
+        {
+            // StartAsync takes the lock for _status: its locked accesses show the policy, and Abort forgets it.
+            const string source = """
+                using System.Threading.Tasks;
+
+                public sealed class UploadJob
+                {
+                    private readonly object _stateLock = new object();
+                    private string _status = "idle";
+
+                    public Task StartAsync()
+                    {
+                        lock (_stateLock)
+                        {
+                            _status = "running";
+                        }
+
+                        return Task.Run(async () =>
+                        {
+                            await Task.Delay(1000);
+                            lock (_stateLock)
+                            {
+                                _status = "done";
+                            }
+                        });
+                    }
+
+                    public string Status
+                    {
+                        get { lock (_stateLock) { return _status; } }
+                    }
+
+                    public void Abort()
+                    {
+                        {|#0:_status|} = "aborted";
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_status", "string", "written in Abort()", "the lock '_stateLock'", "3 of its 3 other accesses", "take it here too"));
+        }
     }
 }
