@@ -339,12 +339,14 @@ namespace RaceGuard.ConcurrencyModel
              type.GetMembers().Any(m => m is IMethodSymbol { IsStatic: false } && SignalWaitNames.Contains(m.Name)) ||
              type.GetMembers("Task").Any(m => m is IPropertySymbol property && IsTaskLike(property.Type)));
 
-        /// <summary>A send, write or flush on a socket, stream, pipe or writer (<c>SendAsync</c>, <c>Write</c>, <c>FlushAsync</c>, <c>PipeWriter.Advance</c>).</summary>
+        /// <summary>A send, write or flush on a socket, stream, pipe or writer (<c>SendAsync</c>, <c>Write</c>, <c>FlushAsync</c>, <c>PipeWriter.Advance</c>, a WebSocket's <c>CloseAsync</c>).</summary>
         public bool IsSendCall(Microsoft.CodeAnalysis.Operations.IInvocationOperation call)
         {
             var name = call.TargetMethod.Name;
+            // A WebSocket's close handshake sends a close frame: it must not overlap a send either.
             if (!(name.StartsWith("Send", System.StringComparison.Ordinal) || name.StartsWith("Write", System.StringComparison.Ordinal) || name.StartsWith("Flush", System.StringComparison.Ordinal) ||
-                  (name == "Advance" && IsPipeWriter(call.TargetMethod.ContainingType))))
+                  (name == "Advance" && IsPipeWriter(call.TargetMethod.ContainingType)) ||
+                  (name is "CloseAsync" or "CloseOutputAsync" && IsWebSocket(call.TargetMethod.ContainingType))))
             {
                 return false;
             }

@@ -164,6 +164,64 @@ namespace RaceGuard.ConcurrencyModel
             return inner.IsDefault || inner.Symbols.Length >= 3 ? default : inner.Append(member);
         }
 
+        /// <summary>
+        /// The shared variable a local of a collection or send-target type is initialised from: the variable itself
+        /// (<c>var list = _items;</c>), or the field a method of this type returns (<c>var client = await GetClientAsync();</c>
+        /// with <c>return _client;</c>). Default when the local holds something of its own.
+        /// </summary>
+        private AccessPath AliasedPath(ILocalSymbol local, IOperation initializer, Frame frame)
+        {
+            if (known.GetNonThreadSafeCollection(local.Type) is null && !known.SendTargets.Any(target => known.DerivesFrom(local.Type, target)))
+            {
+                return default;
+            }
+
+            var value = initializer.WalkDownConversion();
+            if (value is IAwaitOperation awaited)
+            {
+                value = awaited.Operation.WalkDownConversion();
+                if (value is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured })
+                {
+                    value = configured.WalkDownConversion();
+                }
+            }
+
+            var path = PathOf(value, frame);
+            if (!path.IsDefault)
+            {
+                return path;
+            }
+
+            return value is IInvocationOperation { Instance: null or IInstanceReferenceOperation, TargetMethod: { } method } call &&
+                   SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, facts.Symbol.ContainingType?.OriginalDefinition) &&
+                   ReturnedFieldOf(method) is { } field && (call.Instance is not null || field.IsStatic)
+                ? new AccessPath(ImmutableArray.Create<ISymbol>(field))
+                : default;
+        }
+
+        /// <summary>The one field every return of a method of this type returns (<c>return _client;</c>, also after an await), or null.</summary>
+        private IFieldSymbol? ReturnedFieldOf(IMethodSymbol method)
+        {
+            if (findMethodBody(method.OriginalDefinition) is not { } body)
+            {
+                return null;
+            }
+
+            IFieldSymbol? returned = null;
+            foreach (var @return in body.DescendantsOutsideFunctions().OfType<IReturnOperation>())
+            {
+                if (@return.ReturnedValue?.WalkDownConversion() is not IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field ||
+                    (returned is not null && !SymbolEqualityComparer.Default.Equals(returned, field.Field)))
+                {
+                    return null;
+                }
+
+                returned = field.Field;
+            }
+
+            return returned;
+        }
+
         /// <summary>The field a getter of this type only returns (<c>=> _items</c>, <c>get { return _items; }</c>), or null.</summary>
         private IFieldSymbol? ReturnedField(IMethodSymbol getter)
         {

@@ -153,9 +153,9 @@ namespace RaceGuard.ConcurrencyModel
                         initializers.Add((new AccessPath(ImmutableArray.Create<ISymbol>(declarator.Symbol)), declaredType));
                     }
 
-                    // var list = _items;  var list = groups.GetOrAdd(k, ..);  the local names the shared collection.
-                    if (known.GetNonThreadSafeCollection(declarator.Symbol.Type) is not null &&
-                        PathOf(initializer.WalkDownConversion(), frame) is { IsDefault: false } aliased)
+                    // var list = _items;  var list = groups.GetOrAdd(k, ..);  var client = await GetClientAsync();  the local
+                    // names the shared collection or send target.
+                    if (AliasedPath(declarator.Symbol, initializer, frame) is { IsDefault: false } aliased)
                     {
                         aliases[declarator.Symbol] = aliased;
                     }

@@ -294,7 +294,8 @@ namespace RaceGuard.ConcurrencyModel
             // The evidence of intent below, before any guard of the pair is computed (the callers' locks may bind call
             // sites across the compilation): without any of it the pair is no finding, whatever locks it holds.
             var declared = SharedInstance is SharedInstanceEvidence.ThreadSafeAttribute or SharedInstanceEvidence.Configured;
-            if (!declared && !a.Member.Synchronises && !b.Member.Synchronises && (a.OwnGuards.IsEmpty || b.OwnGuards.IsEmpty) &&
+            var sendsOfTwoMembers = a.Kind == AccessKind.Send && b.Kind == AccessKind.Send && !ReferenceEquals(a.Member, b.Member);
+            if (!declared && !sendsOfTwoMembers && !a.Member.Synchronises && !b.Member.Synchronises && (a.OwnGuards.IsEmpty || b.OwnGuards.IsEmpty) &&
                 (ReferenceEquals(a.Member, b.Member) || !IsProtectedElsewhere(a.Path)))
             {
                 return false;
@@ -328,8 +329,14 @@ namespace RaceGuard.ConcurrencyModel
 
             // Protected elsewhere: enough between two members; a member racing only with another call of itself must
             // show it was written for concurrency (lifecycle members such as Stop() are rarely called twice at once).
-            return !ReferenceEquals(a.Member, b.Member) && IsProtectedElsewhere(a.Path);
+            // Two members of a type built for concurrent use that send on its own target with no send guard anywhere:
+            // the missing guard is the evidence (docs/RG0004.md).
+            return !ReferenceEquals(a.Member, b.Member) && (IsProtectedElsewhere(a.Path) || (sendsOfTwoMembers && NoSendIsGuarded(a.Path)));
         }
+
+        /// <summary>No send to the target holds a guard: the type has no send discipline at all.</summary>
+        private bool NoSendIsGuarded(AccessPath path) =>
+            AccessesByPath.TryGetValue(path, out var accesses) && accesses.Where(x => x.Kind == AccessKind.Send).All(x => x.Guards.IsEmpty);
 
         /// <summary>
         /// True when the access runs in an externally callable member of a type built for concurrent use, so another call

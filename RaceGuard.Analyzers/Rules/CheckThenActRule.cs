@@ -242,9 +242,15 @@ namespace RaceGuard.Rules
                     act.Path.DisplayName,
                     act.Path.Type!.ToMessageString(),
                     TwoSteps("checked with " + check.MemberName + " and then changed with " + actName + "()", act),
-                    (act.Path.Type is { } collection && collection.GetMembers("Try" + actName).Any() ? "Try" + actName + "()" : "one locked call that checks and acts") +
-                    " (" + endedBy.MemberName + "() " + RaceDiagnostic.PlaceOf(endedBy).Brief + " may run in between)"));
+                    AdviceForState(act.Path.Type, actName, endedBy)));
             }
+        }
+
+        /// <summary>"TryAdd() (CompleteAdding() in Dispose() may run in between)", without the reason when the message runs long.</summary>
+        private static MessagePart AdviceForState(ITypeSymbol? type, string actName, SharedAccess endedBy)
+        {
+            var advice = type is not null && type.GetMembers("Try" + actName).Any() ? "Try" + actName + "()" : "one locked call that checks and acts";
+            return new MessagePart(advice + " (" + endedBy.MemberName + "() " + RaceDiagnostic.PlaceOf(endedBy).Brief + " may run in between)", advice);
         }
 
         /// <summary>A property that tests a state that can end: <c>IsAddingCompleted</c>, <c>IsCompleted</c>, <c>IsClosed</c>, <c>IsDisposed</c>, <c>IsRunning</c>.</summary>

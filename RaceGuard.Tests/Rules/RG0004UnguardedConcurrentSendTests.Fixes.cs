@@ -126,7 +126,7 @@ namespace RaceGuard.Tests.Rules
                     public async Task CloseAsync()
                     {
                         await {|RG0004:_socket.SendAsync(new ArraySegment<byte>(new byte[] { 0 }), WebSocketMessageType.Binary, true, CancellationToken.None)|}.ConfigureAwait(false);
-                        await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None).ConfigureAwait(false);
+                        await {|RG0004:_socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None)|}.ConfigureAwait(false);
                     }
 
                     public void Dispose() => _socket.Dispose();
@@ -181,7 +181,15 @@ namespace RaceGuard.Tests.Rules
                             _sendLock.Release();
                         }
 
-                        await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None).ConfigureAwait(false);
+                        await _sendLock.WaitAsync().ConfigureAwait(false);
+                        try
+                        {
+                            await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            _sendLock.Release();
+                        }
                     }
 
                     public void Dispose() => _socket.Dispose();

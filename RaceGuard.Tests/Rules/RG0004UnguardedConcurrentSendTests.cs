@@ -303,7 +303,7 @@ namespace RaceGuard.Tests.Rules
                     public async Task CloseAsync()
                     {
                         await [|_socket.SendAsync(new ArraySegment<byte>(new byte[] { 0 }), WebSocketMessageType.Binary, true, CancellationToken.None)|];
-                        await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+                        await [|_socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None)|];
                     }
                 }
                 """;

@@ -265,8 +265,8 @@ namespace RaceGuard.Tests.Rules
                 VerifyCS.Diagnostic("RG0006").WithLocation(0).WithArguments(
                     "_events",
                     "BlockingCollection<string>",
-                    "checked with IsAddingCompleted and then changed with Add() here, not atomically",
-                    "TryAdd() (CompleteAdding() in Dispose() may run in between)"));
+                    "checked with IsAddingCompleted and then changed with Add() in Track(), not atomically",
+                    "TryAdd()"));
         }
 
         [Fact]
