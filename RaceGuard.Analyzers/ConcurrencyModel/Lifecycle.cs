@@ -8,8 +8,9 @@ namespace RaceGuard.ConcurrencyModel
     /// model and the rules ask "is this start-up, shutdown or teardown code". The role comes from the interface a member
     /// implements first (<c>IDisposable</c>, <c>IAsyncDisposable</c>, <c>IHostedService</c>); a member that implements
     /// none is judged by its name only when it has the shape of the role: an instance method, and for teardown and
-    /// shutdown one without parameters except a cancellation token, or the <c>Dispose(bool)</c> of the dispose pattern
-    /// (<c>Stop(string id)</c> or <c>Dispose(Lease lease)</c> ends one of many things, not the object).
+    /// shutdown one whose parameters are options (values: a token, a timeout, a mode), which includes the
+    /// <c>Dispose(bool)</c> of the dispose pattern (<c>Stop(string id)</c> or <c>Dispose(Lease lease)</c> ends one of many
+    /// things, not the object).
     /// </summary>
     public static class Lifecycle
     {
@@ -28,7 +29,7 @@ namespace RaceGuard.ConcurrencyModel
 
             return method.PlainName() switch
             {
-                "Dispose" or "DisposeAsync" => method.Parameters.Length == 0 || IsDisposePattern(method),
+                "Dispose" or "DisposeAsync" => TakesOnlyOptions(method) || IsDisposePattern(method),
                 "Finalize" => method.Parameters.Length == 0,
                 _ => false,
             };
@@ -38,7 +39,7 @@ namespace RaceGuard.ConcurrencyModel
         public static bool IsShutdown(ISymbol member) =>
             IsTeardown(member) ||
             (member is IMethodSymbol { IsStatic: false } method &&
-             (Implements(method, "IHostedService", "StopAsync") || (method.PlainName() is "Stop" or "StopAsync" or "Close" or "CloseAsync" && HasNoArguments(method))));
+             (Implements(method, "IHostedService", "StopAsync") || (method.PlainName() is "Stop" or "StopAsync" or "Close" or "CloseAsync" && TakesOnlyOptions(method))));
 
         /// <summary>
         /// A constructor, or a member that sets the object up before it is shared: Start, Initialize, Open (and their Async
@@ -50,9 +51,12 @@ namespace RaceGuard.ConcurrencyModel
              (Implements(method, "IHostedService", "StartAsync") ||
               (method.PlainName() is "Start" or "StartAsync" or "Initialize" or "InitializeAsync" or "Open" or "OpenAsync")));
 
-        /// <summary>No parameters but a cancellation token (<c>StopAsync(CancellationToken)</c>).</summary>
-        private static bool HasNoArguments(IMethodSymbol method) =>
-            method.Parameters.All(p => p.Type is { Name: "CancellationToken", ContainingNamespace: { Name: "Threading", ContainingNamespace.Name: "System" } });
+        /// <summary>
+        /// Parameters that say how, not what: values such as a cancellation token, a timeout, a flag or a mode
+        /// (<c>StopAsync(CancellationToken)</c>, <c>DisposeAsync(IOBehavior, CancellationToken)</c>). A reference
+        /// parameter names one thing to end among many (<c>Stop(string id)</c>, <c>Dispose(Lease lease)</c>).
+        /// </summary>
+        private static bool TakesOnlyOptions(IMethodSymbol method) => method.Parameters.All(p => p.Type.IsValueType);
 
         /// <summary><c>protected virtual void Dispose(bool disposing)</c> of a disposable type.</summary>
         private static bool IsDisposePattern(IMethodSymbol method) =>

@@ -140,6 +140,11 @@ namespace RaceGuard.ConcurrencyModel
                     break;
             }
 
+            if (kind != AccessKind.Send && reference is ILocalReferenceOperation { Local: var alias } && sendAliases.Contains(alias))
+            {
+                return true;
+            }
+
             if (!atomic && path.Last is IFieldSymbol { IsVolatile: true } && kind is AccessKind.Read or AccessKind.Write)
             {
                 atomic = true;

@@ -34,6 +34,12 @@ namespace RaceGuard.ConcurrencyModel
 
         /// <summary>Locals that hold <c>this</c> (<c>var self = this;</c>): <c>self._flag</c> is <c>_flag</c>.</summary>
         private readonly HashSet<ILocalSymbol> thisAliases = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+
+        /// <summary>
+        /// Locals that name a shared socket, stream or writer (<c>var stream = _stream;</c>): only their sends count as
+        /// accesses of the field; anything else they do (a read under another lock, passing it on) says nothing of it.
+        /// </summary>
+        private readonly HashSet<ILocalSymbol> sendAliases = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
         private readonly Dictionary<IOperation, Lazy<bool>> acquiresByRoot = new Dictionary<IOperation, Lazy<bool>>();
 
         /// <summary>The guards held where an un-awaited async call starts: its synchronous prefix runs under them.</summary>
@@ -158,6 +164,10 @@ namespace RaceGuard.ConcurrencyModel
                     if (AliasedPath(declarator.Symbol, initializer, frame) is { IsDefault: false } aliased)
                     {
                         aliases[declarator.Symbol] = aliased;
+                        if (known.GetNonThreadSafeCollection(declarator.Symbol.Type) is null)
+                        {
+                            sendAliases.Add(declarator.Symbol);
+                        }
                     }
 
                     if (initializer.WalkDownConversion() is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
@@ -179,6 +189,7 @@ namespace RaceGuard.ConcurrencyModel
 
                 case ISimpleAssignmentOperation { Target: ILocalReferenceOperation reassigned }:
                     aliases.Remove(reassigned.Local);
+                    sendAliases.Remove(reassigned.Local);
                     thisAliases.Remove(reassigned.Local);
                     break;
 

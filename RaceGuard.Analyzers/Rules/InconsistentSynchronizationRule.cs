@@ -89,8 +89,9 @@ namespace RaceGuard.Rules
                 var reported = new HashSet<Location>();
                 foreach (var access in unguarded)
                 {
+                    // A Start or Initialize shows the policy with its locked accesses; its own accesses are not reported.
                     var location = access.Operation.Syntax.GetLocation();
-                    if (!MayBeReported(access, field, readsCanTear) || IsDoubleCheckedFastPath(access, guarded))
+                    if (!MayBeReported(access, field, readsCanTear) || IsDoubleCheckedFastPath(access, guarded) || (access.Region is null && Lifecycle.IsStartUp(access.Member.Symbol)))
                     {
                         continue;
                     }
