@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Immutable;
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -274,9 +275,76 @@ namespace RaceGuard.ConcurrencyModel
             }
         }
 
-        private bool ReadsPath(IOperation value, AccessPath path, Frame frame) =>
-            value.WalkDownConversion() is IBinaryOperation or IUnaryOperation &&
-            value.DescendantsAndSelf().Any(o => o is ILocalReferenceOperation or IFieldReferenceOperation or IParameterReferenceOperation or IPropertyReferenceOperation && PathOf(o, frame).Equals(path));
+        /// <summary>
+        /// True when the value written to <paramref name="path"/> is computed from its own old value: <c>_n = _n + 1</c>, or
+        /// across two statements through a local defined once before (<c>var n = _n; _n = n + 1;</c>,
+        /// <c>var n = _n + 1; _n = n;</c>) for a field or property.
+        /// </summary>
+        private bool ReadsPath(IOperation value, AccessPath path, Frame frame)
+        {
+            value = value.WalkDownConversion();
+            if (value is IBinaryOperation or IUnaryOperation && value.DescendantsAndSelf().Any(o => IsReferenceTo(o, path, frame)))
+            {
+                return true;
+            }
+
+            return value is IBinaryOperation or IUnaryOperation or ILocalReferenceOperation && path.Root is IFieldSymbol or IPropertySymbol &&
+                   value.DescendantsAndSelf().OfType<ILocalReferenceOperation>().Any(local => LocalHoldsPath(local, path, frame, depth: 0));
+        }
+
+        private bool IsReferenceTo(IOperation operation, AccessPath path, Frame frame) =>
+            operation is ILocalReferenceOperation or IFieldReferenceOperation or IParameterReferenceOperation or IPropertyReferenceOperation && PathOf(operation, frame).Equals(path);
+
+        /// <summary>
+        /// The local's one definition in its body comes before the use and reads the path: plainly, or in arithmetic on
+        /// it or on another such local (<c>var current = _balance; var next = current + d;</c>, two locals deep).
+        /// </summary>
+        private bool LocalHoldsPath(ILocalReferenceOperation use, AccessPath path, Frame frame, int depth)
+        {
+            if (aliases.ContainsKey(use.Local) || DefinitionsIn(frame.ContextRoot).TryGetValue(use.Local, out var definitions) is false || definitions.Count != 1)
+            {
+                return false;
+            }
+
+            var definition = definitions[0].WalkDownConversion();
+            return definition.Syntax.SyntaxTree == use.Syntax.SyntaxTree && definition.Syntax.Span.End <= use.Syntax.SpanStart &&
+                   (IsReferenceTo(definition, path, frame) ||
+                    (definition is IBinaryOperation or IUnaryOperation &&
+                     definition.DescendantsAndSelf().Any(o => IsReferenceTo(o, path, frame) || (depth < 2 && o is ILocalReferenceOperation chained && LocalHoldsPath(chained, path, frame, depth + 1)))));
+        }
+
+        /// <summary>The values each local of a body is given (initialisers and assignments), worked out once per body.</summary>
+        private Dictionary<ILocalSymbol, List<IOperation>> DefinitionsIn(IOperation root)
+        {
+            if (!localDefinitions.TryGetValue(root, out var definitions))
+            {
+                definitions = new Dictionary<ILocalSymbol, List<IOperation>>(SymbolEqualityComparer.Default);
+                foreach (var operation in root.DescendantsAndSelf())
+                {
+                    var (local, assigned) = operation switch
+                    {
+                        IVariableDeclaratorOperation { Initializer.Value: var initial } declarator => (declarator.Symbol, initial),
+                        ISimpleAssignmentOperation { Target: ILocalReferenceOperation target, Value: var value } => (target.Local, value),
+                        IAssignmentOperation { Target: ILocalReferenceOperation target } compound => (target.Local, (IOperation)compound),
+                        _ => (null, null),
+                    };
+
+                    if (local is not null && assigned is not null)
+                    {
+                        if (!definitions.TryGetValue(local, out var list))
+                        {
+                            definitions[local] = list = new List<IOperation>();
+                        }
+
+                        list.Add(assigned);
+                    }
+                }
+
+                localDefinitions[root] = definitions;
+            }
+
+            return definitions;
+        }
 
         private bool IsAtomicType(INamedTypeSymbol? type) => known.IsType(type, known.Interlocked) || known.IsType(type, known.Volatile);
     }

@@ -41,6 +41,7 @@ namespace RaceGuard.ConcurrencyModel
         /// </summary>
         private readonly HashSet<ILocalSymbol> sendAliases = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
         private readonly Dictionary<IOperation, Lazy<bool>> acquiresByRoot = new Dictionary<IOperation, Lazy<bool>>();
+        private readonly Dictionary<IOperation, Dictionary<ILocalSymbol, List<IOperation>>> localDefinitions = new Dictionary<IOperation, Dictionary<ILocalSymbol, List<IOperation>>>();
 
         /// <summary>The guards held where an un-awaited async call starts: its synchronous prefix runs under them.</summary>
         private readonly Dictionary<ConcurrentRegion, GuardSet> guardsAtAsyncStart = new Dictionary<ConcurrentRegion, GuardSet>();

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -242,6 +243,8 @@ namespace RaceGuard.CodeFixes.Editing
                     last++;
                 }
 
+                first = StartOfTheRead(statements, first, index, model, cancellationToken);
+
                 if (first == last)
                 {
                     continue;
@@ -254,6 +257,51 @@ namespace RaceGuard.CodeFixes.Editing
 
             return runs;
         }
+
+        /// <summary>
+        /// An update split over statements (<c>var n = _next; .. _next = n + 1;</c>): the index of the earliest statement of
+        /// the block that gives a local the updated field's old value (directly or through another such local), so the
+        /// lock holds from the read to the write. <paramref name="first"/> when there is none, or when an await or a
+        /// lambda stands in between.
+        /// </summary>
+        private static int StartOfTheRead(SyntaxList<StatementSyntax> statements, int first, int index, SemanticModel model, CancellationToken cancellationToken)
+        {
+            if (statements[index] is not ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { Left: var assigned } } ||
+                model.GetSymbolInfo(assigned, cancellationToken).Symbol is not IFieldSymbol field)
+            {
+                return first;
+            }
+
+            var start = first;
+            var carriers = new HashSet<ISymbol>(SymbolEqualityComparer.Default) { field };
+            for (var i = index - 1; i >= 0; i--)
+            {
+                var defined = statements[i] switch
+                {
+                    LocalDeclarationStatementSyntax declaration => declaration.Declaration.Variables
+                        .Where(v => v.Initializer is { } initializer && Mentions(initializer.Value, carriers, model, cancellationToken))
+                        .Select(v => model.GetDeclaredSymbol(v, cancellationToken)).ToList(),
+                    ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { Left: IdentifierNameSyntax local, Right: var value } } when Mentions(value, carriers, model, cancellationToken) =>
+                        new List<ISymbol?> { model.GetSymbolInfo(local, cancellationToken).Symbol as ILocalSymbol },
+                    _ => new List<ISymbol?>(),
+                };
+
+                // Only a local the write (or a later definition) uses carries the old value to it.
+                var used = defined.OfType<ILocalSymbol>().Where(l => statements.Skip(i + 1).Take(index - i).Any(s => Mentions(s, new HashSet<ISymbol>(SymbolEqualityComparer.Default) { l }, model, cancellationToken))).ToList();
+                if (used.Count > 0)
+                {
+                    carriers.UnionWith(used);
+                    start = Math.Min(start, i);
+                }
+            }
+
+            return statements.Skip(start).Take(index - start).Any(s => s.DescendantNodesAndSelf().Any(n => n is AwaitExpressionSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or YieldStatementSyntax))
+                ? first
+                : start;
+        }
+
+        private static bool Mentions(SyntaxNode node, HashSet<ISymbol> symbols, SemanticModel model, CancellationToken cancellationToken) =>
+            node.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(name => model.GetSymbolInfo(name, cancellationToken).Symbol is { } symbol && symbols.Contains(symbol));
 
         /// <summary>An expression statement that assigns, increments or decrements a field of the enclosing type, with no await or lambda.</summary>
         private static bool UpdatesFieldOfType(StatementSyntax statement, SemanticModel model, CancellationToken cancellationToken)

@@ -1,0 +1,182 @@
+using System.Threading.Tasks;
+using VerifyCS = RaceGuard.Tests.Verifiers.CSharpRuleVerifier<RaceGuard.Rules.NonAtomicUpdateRule>;
+using VerifyLock = RaceGuard.Tests.Verifiers.CSharpCodeFixVerifier<RaceGuard.Analyzers.RaceGuardAnalyzer, RaceGuard.CodeFixes.WrapInLockCodeFixProvider>;
+
+namespace RaceGuard.Tests.Rules
+{
+    /// <summary>
+    /// RG0003: a read and a write of one field split over two statements through a local (<c>var n = _next; _next = n + 1;</c>);
+    /// the lock fix holds from the read to the write; the near misses.
+    /// </summary>
+    public partial class RG0003NonAtomicUpdateTests
+    {
+        [Fact]
+        public async Task Fix_UpdateThroughALocalIsLockedFromTheReadToTheWrite()
+        {
+            const string source = """
+                using System.Threading.Tasks;
+
+                public class Sequencer
+                {
+                    private int _next;
+
+                    public void Run()
+                    {
+                        Parallel.For(0, 100, i =>
+                        {
+                            int n = _next;
+                            {|RG0003:_next = n + 1|};
+                        });
+                    }
+                }
+                """;
+            const string fixedSource = """
+                using System.Threading.Tasks;
+
+                public class Sequencer
+                {
+                    private int _next;
+                    private readonly object _nextLock = new object();
+
+                    public void Run()
+                    {
+                        Parallel.For(0, 100, i =>
+                        {
+                            lock (_nextLock)
+                            {
+                                int n = _next;
+                                _next = n + 1;
+                            }
+                        });
+                    }
+                }
+                """;
+
+            await VerifyLock.VerifyCodeFixAsync(source, fixedSource);
+        }
+
+        [Fact]
+        public async Task Reports_TokenBucketReadCheckedThenWrittenBack()
+        {
+            // avail = _tokens; if (avail <= 0) return false; _tokens = avail - 1;  the timer refills with Interlocked.
+            const string source = """
+                using System.Threading;
+
+                public sealed class TokenBucket
+                {
+                    private readonly Timer _refill;
+                    private int _tokens = 10;
+
+                    public TokenBucket()
+                    {
+                        _refill = new Timer(_ => Interlocked.Exchange(ref _tokens, 10), null, 1000, 1000);
+                    }
+
+                    public bool TryTake()
+                    {
+                        int avail;
+                        avail = _tokens;
+                        if (avail <= 0)
+                        {
+                            return false;
+                        }
+
+                        {|RG0003:_tokens = avail - 1|};
+                        return true;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_TwoLocalsBetweenTheReadAndTheWrite()
+        {
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                public class Ledger
+                {
+                    private decimal _balance;
+
+                    public Task ApplyAllAsync(IEnumerable<decimal> deltas)
+                    {
+                        var work = new List<Task>();
+                        foreach (var d in deltas)
+                        {
+                            work.Add(Task.Run(() =>
+                            {
+                                var current = _balance;
+                                var next = current + d;
+                                {|RG0003:_balance = next|};
+                            }));
+                        }
+
+                        return Task.WhenAll(work);
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_TwoStatementNearMisses()
+        {
+            // A reset after a snapshot (the new value does not come from the old), both statements under the lock, and
+            // a local defined twice (which value reaches the write is not one read of the field).
+            const string source = """
+                using System.Threading.Tasks;
+
+                public class Counters
+                {
+                    private readonly object _gate = new object();
+                    private int _count;
+                    private int _next;
+                    private int _other;
+
+                    public void Run(int[] items)
+                    {
+                        Parallel.ForEach(items, item =>
+                        {
+                            lock (_gate)
+                            {
+                                int n = _next;
+                                _next = n + 1;
+                            }
+                        });
+                    }
+
+                    public int Drain()
+                    {
+                        var seen = _count;
+                        _count = 0;
+                        return seen;
+                    }
+
+                    public void Record()
+                    {
+                        lock (_gate)
+                        {
+                            _count++;
+                        }
+                    }
+
+                    public void Mix(int seed)
+                    {
+                        var x = _other;
+                        x = seed;
+                        lock (_gate)
+                        {
+                            _other = x + 1;
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+    }
+}
