@@ -41,7 +41,9 @@ namespace RaceGuard.Analyzers
                 bool IsTokenDisposal(IInvocationOperation invocation) =>
                     invocation.TargetMethod.Name is "Dispose" or "DisposeAsync" && invocation.Instance?.WalkDownConversion() is ILocalReferenceOperation disposed &&
                     SymbolEqualityComparer.Default.Equals(disposed.Local, token);
-                Check(context, acquire, tokenStatement, Guards.KeyOf(acquire.Instance!), IsTokenDisposal);
+                // A helper of the type itself (LockAsync()) is named by the token it hands out.
+                var onThis = acquire.Instance!.WalkDownConversion() is IInstanceReferenceOperation;
+                Check(context, acquire, tokenStatement, onThis ? new GuardKey(token, token.Name) : Guards.KeyOf(acquire.Instance!), IsTokenDisposal, onThis ? token.Type.ToMessageString() : null);
                 return;
             }
 
@@ -65,7 +67,7 @@ namespace RaceGuard.Analyzers
         }
 
         /// <summary>Reports <paramref name="acquire"/> when a release after it (<paramref name="isRelease"/>) in its block is not guaranteed.</summary>
-        private static void Check(OperationAnalysisContext context, IInvocationOperation acquire, IOperation statement, GuardKey key, System.Func<IInvocationOperation, bool> isRelease)
+        private static void Check(OperationAnalysisContext context, IInvocationOperation acquire, IOperation statement, GuardKey key, System.Func<IInvocationOperation, bool> isRelease, string? typeName = null)
         {
             if (statement.Parent is not IBlockOperation block)
             {
@@ -93,7 +95,7 @@ namespace RaceGuard.Analyzers
                 Descriptors.ReleaseNotGuaranteed,
                 properties,
                 key.Text,
-                KindName(acquire),
+                typeName ?? KindName(acquire),
                 acquire.TargetMethod.Name + "()",
                 context.ContainingSymbol.DescribeMember()));
         }
@@ -106,7 +108,8 @@ namespace RaceGuard.Analyzers
         private static (ILocalSymbol? Token, IOperation? Statement) ReleaserTokenOf(IInvocationOperation acquire)
         {
             var name = acquire.TargetMethod.Name;
-            if (acquire.Instance?.WalkDownConversion() is not (IFieldReferenceOperation or IPropertyReferenceOperation) ||
+            // On a field (_lock.LockAsync()) or on this (a helper of the type: LockAsync()).
+            if (acquire.Instance?.WalkDownConversion() is not (IFieldReferenceOperation or IPropertyReferenceOperation or IInstanceReferenceOperation) ||
                 !(name.IndexOf("Lock", System.StringComparison.Ordinal) >= 0 || name.StartsWith("Acquire", System.StringComparison.Ordinal) || name == "EnterAsync") ||
                 name.StartsWith("TryAcquire", System.StringComparison.Ordinal) || name.IndexOf("Unlock", System.StringComparison.Ordinal) >= 0)
             {
@@ -126,7 +129,7 @@ namespace RaceGuard.Analyzers
 
             return current.WalkUpConversion(out _) is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol: var local } declarator } &&
                    declarator.Parent?.Parent is IVariableDeclarationGroupOperation { Parent: IBlockOperation } group &&
-                   local.Type.AllInterfaces.Any(i => i.Name is "IDisposable" or "IAsyncDisposable")
+                   (local.Type.Name is "IDisposable" or "IAsyncDisposable" || local.Type.AllInterfaces.Any(i => i.Name is "IDisposable" or "IAsyncDisposable"))
                 ? (local, group)
                 : (null, null);
         }
@@ -351,10 +354,10 @@ namespace RaceGuard.Analyzers
         private static bool ReleasesKey(IBlockOperation? finallyBlock, System.Func<IInvocationOperation, bool> isRelease) =>
             finallyBlock is not null && finallyBlock.DescendantsOutsideFunctions().OfType<IInvocationOperation>().Any(isRelease);
 
-        private static string KindName(IInvocationOperation acquire) => acquire.TargetMethod.ContainingType.Name switch
-        {
-            "Monitor" => "Monitor",
-            var type => type,
-        };
+        /// <summary>The type of what is locked: the lock object of <c>Monitor.Enter(x)</c>, else the type whose method acquires.</summary>
+        private static string KindName(IInvocationOperation acquire) =>
+            acquire.TargetMethod is { IsStatic: true, ContainingType.Name: "Monitor" } && acquire.Arguments.Length > 0 && acquire.Arguments[0].Value.WalkDownConversion().Type is { } locked
+                ? locked.ToMessageString()
+                : acquire.TargetMethod.ContainingType.Name;
     }
 }

@@ -294,7 +294,10 @@ namespace RaceGuard.ConcurrencyModel
             // The evidence of intent below, before any guard of the pair is computed (the callers' locks may bind call
             // sites across the compilation): without any of it the pair is no finding, whatever locks it holds.
             var declared = SharedInstance is SharedInstanceEvidence.ThreadSafeAttribute or SharedInstanceEvidence.Configured;
-            var sendsOfTwoMembers = a.Kind == AccessKind.Send && b.Kind == AccessKind.Send && !ReferenceEquals(a.Member, b.Member);
+            // A volatile flag alone (a close flag set from another thread) is no evidence that the sends themselves
+            // come from several threads: a single-writer stream or transport has one.
+            var sendsOfTwoMembers = a.Kind == AccessKind.Send && b.Kind == AccessKind.Send && !ReferenceEquals(a.Member, b.Member) &&
+                                    SharedInstance is not SharedInstanceEvidence.VolatileField;
             if (!declared && !sendsOfTwoMembers && !a.Member.Synchronises && !b.Member.Synchronises && (a.OwnGuards.IsEmpty || b.OwnGuards.IsEmpty) &&
                 (ReferenceEquals(a.Member, b.Member) || !IsProtectedElsewhere(a.Path)))
             {

@@ -1170,5 +1170,144 @@ namespace RaceGuard.Tests.Rules
                          "        try\n        {\n            await load();\n            _loads = checked(_loads + 1);\n        }\n        finally\n        {\n            releaser.Dispose();\n        }\n");
             await Verify.VerifyCodeFixAsync(source, fixedSource);
         }
+
+        [Fact]
+        public async Task Fix_TokenTypedAsIDisposableFromTheTypesOwnHelper()
+        {
+            // The token is an IDisposable (not a type that implements it), handed out by a helper of the type itself.
+            const string source = """
+                using System;
+                using System.Collections.Generic;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                public sealed class Journal
+                {
+                    private readonly SemaphoreSlim _mutex = new SemaphoreSlim(1, 1);
+                    private readonly List<string> _entries = new List<string>();
+
+                    private async Task<IDisposable> LockAsync()
+                    {
+                        await _mutex.WaitAsync();
+                        return new Releaser(_mutex);
+                    }
+
+                    public async Task AppendAsync(string entry)
+                    {
+                        var token = await {|#0:LockAsync()|};
+                        await Task.Delay(10);
+                        _entries.Add(entry);
+                        token.Dispose();
+                    }
+
+                    private sealed class Releaser : IDisposable
+                    {
+                        private readonly SemaphoreSlim _semaphore;
+
+                        public Releaser(SemaphoreSlim semaphore) => _semaphore = semaphore;
+
+                        public void Dispose() => _semaphore.Release();
+                    }
+                }
+                """;
+            const string fixedSource = """
+                using System;
+                using System.Collections.Generic;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                public sealed class Journal
+                {
+                    private readonly SemaphoreSlim _mutex = new SemaphoreSlim(1, 1);
+                    private readonly List<string> _entries = new List<string>();
+
+                    private async Task<IDisposable> LockAsync()
+                    {
+                        await _mutex.WaitAsync();
+                        return new Releaser(_mutex);
+                    }
+
+                    public async Task AppendAsync(string entry)
+                    {
+                        var token = await LockAsync();
+                        try
+                        {
+                            await Task.Delay(10);
+                            _entries.Add(entry);
+                        }
+                        finally
+                        {
+                            token.Dispose();
+                        }
+                    }
+
+                    private sealed class Releaser : IDisposable
+                    {
+                        private readonly SemaphoreSlim _semaphore;
+
+                        public Releaser(SemaphoreSlim semaphore) => _semaphore = semaphore;
+
+                        public void Dispose() => _semaphore.Release();
+                    }
+                }
+                """;
+
+            var test = new Verify.Test { TestCode = source, FixedCode = fixedSource };
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic("RG0008").WithLocation(0).WithArguments("token", "IDisposable", "LockAsync()", "AppendAsync()"));
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task Silent_TokenOfTheTypesOwnHelperDisposedInAFinally()
+        {
+            const string source = """
+                using System;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                public sealed class Journal
+                {
+                    private readonly SemaphoreSlim _mutex = new SemaphoreSlim(1, 1);
+                    private int _count;
+
+                    private async Task<IDisposable> LockAsync()
+                    {
+                        await _mutex.WaitAsync();
+                        return new Releaser(_mutex);
+                    }
+
+                    public async Task AppendAsync()
+                    {
+                        var token = await LockAsync();
+                        try
+                        {
+                            await Task.Delay(10);
+                            _count++;
+                        }
+                        finally
+                        {
+                            token.Dispose();
+                        }
+                    }
+
+                    public async Task<IDisposable> OpenAsync()
+                    {
+                        var handle = await LockAsync();
+                        return handle;
+                    }
+
+                    private sealed class Releaser : IDisposable
+                    {
+                        private readonly SemaphoreSlim _semaphore;
+
+                        public Releaser(SemaphoreSlim semaphore) => _semaphore = semaphore;
+
+                        public void Dispose() => _semaphore.Release();
+                    }
+                }
+                """;
+
+            await Verify.VerifyAnalyzerAsync(source);
+        }
     }
 }
