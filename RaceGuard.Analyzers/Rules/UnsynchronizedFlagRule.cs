@@ -221,8 +221,8 @@ namespace RaceGuard.Rules
             foreach (var check in accesses)
             {
                 if (check.Kind != AccessKind.Read || check.Region is not null || check.Path.Type?.SpecialType != SpecialType.System_Boolean ||
-                    !check.Member.IsExternallyCallable || check.Member.Symbol is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } || reported.Contains(check.Location) ||
-                    CheckedIf(check.Operation) is not ({ } conditional, var enterWhen) || !IsPlain(check))
+                    check.Member.Symbol is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } || reported.Contains(check.Location) ||
+                    CheckedIf(check.Operation) is not ({ } conditional, var enterWhen) || !IsPlain(check) || !check.Member.IsExternallyCallable)
                 {
                     continue;
                 }
@@ -231,7 +231,9 @@ namespace RaceGuard.Rules
                 // one when the start stands in the then branch (if (!_f) { start }).
                 var leaves = conditional.WhenFalse is null && conditional.WhenTrue.AlwaysLeaves();
                 var blocking = leaves ? enterWhen : !enterWhen;
-                var started = check.Member.Regions.FirstOrDefault(r => !r.StartedOnce && r.Parent is null && StartsAfterPassing(conditional, leaves, r.StartAnchor));
+                // The start itself, or the call that reaches it when the check stands in the member and the start in a helper.
+                var started = check.Member.Regions.FirstOrDefault(r => !r.StartedOnce && r.Parent is null &&
+                    (StartsAfterPassing(conditional, leaves, r.StartAnchor) || StartsAfterPassing(conditional, leaves, r.Start)));
                 if (started is null ||
                     accesses.Any(w => w.IsWrite && ReferenceEquals(w.Member, check.Member) && w.Region is null && Stores(w, blocking)))
                 {

@@ -231,5 +231,104 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyInterlocked.VerifyCodeFixAsync(source, fixedSource);
         }
+
+        [Fact]
+        public async Task Reports_CheckThenStartInAPrivateHelperOfAPublicMember()
+        {
+            // Enqueue (public, any request thread) calls EnsureStarted, which checks the flag and starts the thread that sets it.
+            const string source = """
+                using System;
+                using System.Collections.Concurrent;
+                using System.Threading;
+
+                public class MetricsFlusher
+                {
+                    private readonly ConcurrentQueue<string> _pending = new ConcurrentQueue<string>();
+                    private bool _started;
+
+                    public void Enqueue(string metric)
+                    {
+                        _pending.Enqueue(metric);
+                        EnsureStarted();
+                    }
+
+                    private void EnsureStarted()
+                    {
+                        if ({|#0:_started|})
+                        {
+                            return;
+                        }
+
+                        new Thread(FlushLoop) { IsBackground = true }.Start();
+                    }
+
+                    private void FlushLoop()
+                    {
+                        _started = true;
+                        while (true)
+                        {
+                            while (_pending.TryDequeue(out var metric))
+                            {
+                                Console.WriteLine(metric);
+                            }
+
+                            Thread.Sleep(500);
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0002").WithLocation(0).WithArguments(
+                    "_started", "bool", "checked in EnsureStarted() but set only by the thread procedure 'FlushLoop' it starts", "two calls may both start it; set it at the check with Interlocked"));
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_PrivateHelperThatSetsTheFlagWithInterlocked()
+        {
+            const string source = """
+                using System;
+                using System.Collections.Concurrent;
+                using System.Threading;
+
+                public class MetricsFlusher
+                {
+                    private readonly ConcurrentQueue<string> _pending = new ConcurrentQueue<string>();
+                    private int _started;
+
+                    public void Enqueue(string metric)
+                    {
+                        _pending.Enqueue(metric);
+                        EnsureStarted();
+                    }
+
+                    private void EnsureStarted()
+                    {
+                        if (Interlocked.Exchange(ref _started, 1) == 1)
+                        {
+                            return;
+                        }
+
+                        new Thread(FlushLoop) { IsBackground = true }.Start();
+                    }
+
+                    private void FlushLoop()
+                    {
+                        while (true)
+                        {
+                            while (_pending.TryDequeue(out var metric))
+                            {
+                                Console.WriteLine(metric);
+                            }
+
+                            Thread.Sleep(500);
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }
