@@ -317,9 +317,10 @@ namespace RaceGuard.ConcurrencyModel
             "System.Threading.CancellationTokenSource");
 
         private static readonly ImmutableHashSet<string> SignalSendNames = ImmutableHashSet.Create(
-            "Set", "Signal", "Release", "SetResult", "TrySetResult", "SetException", "TrySetException", "SetCanceled", "TrySetCanceled", "Complete", "TryComplete");
+            "Set", "Signal", "Release", "SetResult", "TrySetResult", "SetException", "TrySetException", "SetCanceled", "TrySetCanceled", "Complete", "TryComplete", "SignalAndWait");
 
-        private static readonly ImmutableHashSet<string> SignalWaitNames = ImmutableHashSet.Create("Wait", "WaitOne", "WaitAsync");
+        /// <summary>A barrier's SignalAndWait both signals and waits: each side's call orders the other side's work before it.</summary>
+        private static readonly ImmutableHashSet<string> SignalWaitNames = ImmutableHashSet.Create("Wait", "WaitOne", "WaitAsync", "SignalAndWait");
 
         /// <summary>
         /// A call that tells another thread something is done: <c>done.Set()</c>, <c>countdown.Signal()</c>,

@@ -94,9 +94,28 @@ namespace RaceGuard.Rules
                     new MessagePart(
                         "set by the " + region.Construct + " and read in " + read.Member.Describe() + " ordered by " + CompletionSignals.Describe(kind, wait),
                         "set by the " + region.Construct + " and read in " + read.Member.Describe() + " after " + (kind == SignalKind.None ? "no signal" : "a side signal only")),
-                    "wait for its task instead, or pass the error with the completion"));
+                    AdviceFor(region, read)));
                 return;
             }
+        }
+
+        /// <summary>
+        /// What to wait for instead: the task; a thread's Join; a work item has no handle, so it runs as a task to await.
+        /// The error hand-over is advised for an exception only.
+        /// </summary>
+        private static MessagePart AdviceFor(ConcurrentRegion region, SharedAccess read)
+        {
+            var wait = region.Kind switch
+            {
+                RegionKind.Thread => "Join() the thread",
+                RegionKind.ThreadPool => "run the work as a Task and await it",
+                _ => "wait for its task",
+            };
+            var name = read.Path.DisplayName;
+            var isError = (read.Path.Type is { } type && type.Name.EndsWith("Exception", System.StringComparison.Ordinal)) ||
+                          name.IndexOf("error", System.StringComparison.OrdinalIgnoreCase) >= 0 || name.IndexOf("fail", System.StringComparison.OrdinalIgnoreCase) >= 0;
+            var advice = isError ? wait + " instead, or pass the error with the completion" : wait + " instead";
+            return new MessagePart(advice, advice);
         }
 
         /// <summary>Inside the region: an assignment that runs after the signal the starter waits for (<c>done.Set(); error = ex;</c>).</summary>

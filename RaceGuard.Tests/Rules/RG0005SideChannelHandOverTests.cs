@@ -480,7 +480,7 @@ namespace RaceGuard.Tests.Rules
                     "error",
                     "Exception?",
                     "set by the Thread lambda and read in RunAll() after a side signal only",
-                    "wait for its task instead, or pass the error with the completion"));
+                    "Join() the thread instead, or pass the error with the completion"));
         }
 
         [Fact]
@@ -532,6 +532,85 @@ namespace RaceGuard.Tests.Rules
                 .Edit("            }).Start();", "            });\n            threads.Add(thread);\n            thread.Start();")
                 .Edit("        countdown.Wait();", "        foreach (var thread in threads)\n        {\n            thread.Join();\n        }")
                 .Edit("{|#0:error|}", "error");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_ResultOfAThreadReadAfterABarrierOnly()
+        {
+            // The barrier orders the sum today, but the hand-over rides on a side signal: a thread has Join() for that.
+            const string source = """
+                using System.Threading;
+
+                public static class Checksum
+                {
+                    public static long Compute(byte[] data)
+                    {
+                        long lowSum = 0;
+                        long highSum = 0;
+                        int half = data.Length / 2;
+                        using var barrier = new Barrier(2);
+                        var helper = new Thread(() =>
+                        {
+                            for (int i = half; i < data.Length; i++)
+                            {
+                                highSum += data[i];
+                            }
+
+                            barrier.SignalAndWait();
+                        });
+                        helper.Start();
+
+                        for (int i = 0; i < half; i++)
+                        {
+                            lowSum += data[i];
+                        }
+
+                        barrier.SignalAndWait();
+                        return lowSum ^ {|#0:highSum|};
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0005").WithLocation(0).WithArguments(
+                    "highSum", "long", "set by the Thread lambda and read in Compute() ordered by only the wait on 'barrier'", "Join() the thread instead"));
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_ResultOfAThreadReadAfterItsJoin()
+        {
+            const string source = """
+                using System.Threading;
+
+                public static class Checksum
+                {
+                    public static long Compute(byte[] data)
+                    {
+                        long lowSum = 0;
+                        long highSum = 0;
+                        int half = data.Length / 2;
+                        var helper = new Thread(() =>
+                        {
+                            for (int i = half; i < data.Length; i++)
+                            {
+                                highSum += data[i];
+                            }
+                        });
+                        helper.Start();
+
+                        for (int i = 0; i < half; i++)
+                        {
+                            lowSum += data[i];
+                        }
+
+                        helper.Join();
+                        return lowSum ^ highSum;
+                    }
+                }
+                """;
+
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
     }
