@@ -205,8 +205,14 @@ namespace RaceGuard.CodeFixes.Editing
                 return null;
             }
 
+            var runs = UpdateRuns(outermost, diagnostics, model, cancellationToken);
+            if (outermost.Count == 0)
+            {
+                return null;
+            }
+
             introduced.Add(name);
-            return new Plan(symbol, name, declaration, anchor, before, outermost, UpdateRuns(outermost, diagnostics, model, cancellationToken));
+            return new Plan(symbol, name, declaration, anchor, before, outermost, runs);
         }
 
         /// <summary>
@@ -244,6 +250,12 @@ namespace RaceGuard.CodeFixes.Editing
                 }
 
                 first = StartOfTheRead(statements, first, index, model, cancellationToken);
+                if (first < 0)
+                {
+                    // The read cannot move under the lock with the write: no lock fix for this update.
+                    targets.Remove(target);
+                    continue;
+                }
 
                 if (first == last)
                 {
@@ -261,8 +273,8 @@ namespace RaceGuard.CodeFixes.Editing
         /// <summary>
         /// An update split over statements (<c>var n = _next; .. _next = n + 1;</c>): the index of the earliest statement of
         /// the block that gives a local the updated field's old value (directly or through another such local), so the
-        /// lock holds from the read to the write. <paramref name="first"/> when there is none, or when an await or a
-        /// lambda stands in between.
+        /// lock holds from the read to the write. <paramref name="first"/> when there is none; -1 when the update cannot be
+        /// locked whole (an await or a lambda in between, or a local declared in between and used after the write).
         /// </summary>
         private static int StartOfTheRead(SyntaxList<StatementSyntax> statements, int first, int index, SemanticModel model, CancellationToken cancellationToken)
         {
@@ -295,8 +307,19 @@ namespace RaceGuard.CodeFixes.Editing
                 }
             }
 
-            return statements.Skip(start).Take(index - start).Any(s => s.DescendantNodesAndSelf().Any(n => n is AwaitExpressionSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or YieldStatementSyntax))
-                ? first
+            if (start == first)
+            {
+                return first;
+            }
+
+            // An await or a lambda between the read and the write, or a local declared there and used after the write
+            // (it would end up inside the lock): the update cannot be locked as a whole.
+            var moved = statements.Skip(start).Take(index - start).ToList();
+            var declared = moved.OfType<LocalDeclarationStatementSyntax>().SelectMany(d => d.Declaration.Variables)
+                .Select(v => model.GetDeclaredSymbol(v, cancellationToken)).OfType<ISymbol>().ToList();
+            return moved.Any(s => s.DescendantNodesAndSelf().Any(n => n is AwaitExpressionSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or YieldStatementSyntax)) ||
+                   (declared.Count > 0 && statements.Skip(index + 1).Any(s => Mentions(s, new HashSet<ISymbol>(declared, SymbolEqualityComparer.Default), model, cancellationToken)))
+                ? -1
                 : start;
         }
 

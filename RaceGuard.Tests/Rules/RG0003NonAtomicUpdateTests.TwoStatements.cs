@@ -178,5 +178,32 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        [Fact]
+        public async Task Reports_UpdateWhoseLocalIsUsedAfterTheWriteWithoutALockFix()
+        {
+            // The id is used after the write: locking the read and the write would hide it, so no lock fix is offered.
+            const string source = """
+                using System;
+                using System.Threading.Tasks;
+
+                public class Sequencer
+                {
+                    private int _next;
+
+                    public void Run(string[] messages)
+                    {
+                        Parallel.ForEach(messages, message =>
+                        {
+                            var id = _next;
+                            {|RG0003:_next = id + 1|};
+                            Console.WriteLine(id + ": " + message);
+                        });
+                    }
+                }
+                """;
+
+            await VerifyLock.VerifyCodeFixAsync(source, source);
+        }
     }
 }
