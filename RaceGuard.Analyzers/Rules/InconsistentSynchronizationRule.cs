@@ -69,8 +69,9 @@ namespace RaceGuard.Rules
                     continue;
                 }
 
-                var guarded = accesses.Where(a => a.Guards.Any(g => g.Key.Equals(guard.Key))).ToList();
-                var unguarded = accesses.Where(a => a.Guards.IsEmpty || UnderAnotherLockOnly(a, guard, guarded, facts.Type)).ToList();
+                // A write holds a reader/writer lock only in write mode: under the read lock it runs beside every reader.
+                var guarded = accesses.Where(a => a.Guards.Any(g => g.Key.Equals(guard.Key) && (g.Exclusive || !a.IsWrite))).ToList();
+                var unguarded = accesses.Where(a => a.Guards.IsEmpty || UnderAnotherLockOnly(a, guard, guarded, facts.Type) || WritesUnderTheReadLock(a, guard)).ToList();
                 var total = accesses.Sum(Weight);
                 var loose = unguarded.Where(a => a.Guards.IsEmpty).Sum(Weight);
                 // "Guarded in most members, forgotten in one": the guard must be taken in at least two members, and the
@@ -127,8 +128,8 @@ namespace RaceGuard.Rules
                         properties.ToImmutable(),
                         field.Name,
                         field.Type.ToMessageString(),
-                        RaceDiagnostic.ReportedPlaceOf(access).Map(place => (access.IsWrite ? "written " : "read ") + place + (access.Guards.IsEmpty ? string.Empty : " under " + GuardName(access.Guards[0]))),
-                        GuardName(guard),
+                        RaceDiagnostic.ReportedPlaceOf(access).Map(place => (access.IsWrite ? "written " : "read ") + place + (access.Guards.IsEmpty ? string.Empty : " under " + GuardName(access.Guards[0], access))),
+                        WritesUnderTheReadLock(access, guard) ? "its write lock" : GuardName(guard),
                         guardedCount.ToString(CultureInfo.InvariantCulture) + " of its " + others.ToString(CultureInfo.InvariantCulture) + " other accesses",
                         hazard == LockHazard.None ? "take it here too" : LockHazards.Advice(hazard)));
                 }
@@ -219,8 +220,14 @@ namespace RaceGuard.Rules
         private static bool IsOwnedByThisRule(SharedAccess access) =>
             access.Kind is AccessKind.Read || (access.Kind == AccessKind.Write && access.Via == AccessVia.Variable);
 
-        private static string GuardName(Guard guard) => guard.Kind switch
+        /// <summary>A write that holds <paramref name="guard"/>, a reader/writer lock, only in read mode.</summary>
+        private static bool WritesUnderTheReadLock(SharedAccess access, Guard guard) =>
+            access.IsWrite && guard.Kind == GuardKind.ReaderWriterLock &&
+            access.Guards.Any(g => g.Key.Equals(guard.Key)) && !access.Guards.Any(g => g.Key.Equals(guard.Key) && g.Exclusive);
+
+        private static string GuardName(Guard guard, SharedAccess? access = null) => guard.Kind switch
         {
+            GuardKind.ReaderWriterLock when access is { IsWrite: true } && !guard.Exclusive => "the read lock of '" + guard.Key.Text + "'",
             GuardKind.Semaphore => "the semaphore '" + guard.Key.Text + "'",
             GuardKind.ReaderWriterLock => "the reader/writer lock '" + guard.Key.Text + "'",
             GuardKind.Mutex => "the mutex '" + guard.Key.Text + "'",
