@@ -129,7 +129,7 @@ namespace RaceGuard.Analyzers
 
             return current.WalkUpConversion(out _) is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol: var local } declarator } &&
                    declarator.Parent?.Parent is IVariableDeclarationGroupOperation { Parent: IBlockOperation } group &&
-                   (local.Type.Name is "IDisposable" or "IAsyncDisposable" || local.Type.AllInterfaces.Any(i => i.Name is "IDisposable" or "IAsyncDisposable"))
+                   local.Type.IsDisposable()
                 ? (local, group)
                 : (null, null);
         }

@@ -61,7 +61,7 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary><c>protected virtual void Dispose(bool disposing)</c> of a disposable type.</summary>
         private static bool IsDisposePattern(IMethodSymbol method) =>
             method.Parameters.Length == 1 && method.Parameters[0].Type.SpecialType == SpecialType.System_Boolean &&
-            method.ContainingType is { } type && type.AllInterfaces.Any(i => IsSystemInterface(i, "IDisposable") || IsSystemInterface(i, "IAsyncDisposable"));
+            method.ContainingType is { } type && type.IsDisposable();
 
         /// <summary>True when <paramref name="method"/> implements <paramref name="interfaceName"/>.<paramref name="memberName"/> for its type.</summary>
         private static bool Implements(IMethodSymbol method, string interfaceName, string memberName)

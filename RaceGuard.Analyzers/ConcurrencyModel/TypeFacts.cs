@@ -18,6 +18,9 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>Memo of <see cref="IsProtectedElsewhere"/>: guards are computed on first use, so this is too.</summary>
         private readonly ConcurrentDictionary<AccessPath, bool> protectedPaths = new ConcurrentDictionary<AccessPath, bool>();
 
+        /// <summary>Memo of <see cref="NoSendIsGuarded"/>: asked once per racing pair of sends, answered once per target.</summary>
+        private readonly ConcurrentDictionary<AccessPath, bool> unguardedSendTargets = new ConcurrentDictionary<AccessPath, bool>();
+
         /// <summary>
         /// Up to this many accesses of one variable, a race query compares pair by pair; beyond it, by the groups of
         /// <see cref="ProtectionGroups"/> (whose signatures need the guards of every access, computed on first use).
@@ -339,7 +342,7 @@ namespace RaceGuard.ConcurrencyModel
 
         /// <summary>No send to the target holds a guard: the type has no send discipline at all.</summary>
         private bool NoSendIsGuarded(AccessPath path) =>
-            AccessesByPath.TryGetValue(path, out var accesses) && accesses.Where(x => x.Kind == AccessKind.Send).All(x => x.Guards.IsEmpty);
+            unguardedSendTargets.GetOrAdd(path, p => AccessesByPath.TryGetValue(p, out var accesses) && accesses.Where(x => x.Kind == AccessKind.Send).All(x => x.Guards.IsEmpty));
 
         /// <summary>
         /// True when the access runs in an externally callable member of a type built for concurrent use, so another call

@@ -49,6 +49,10 @@ namespace RaceGuard
         }
 
         /// <summary>The type as a message shows it: <c>Dictionary&lt;string, int&gt;</c>.</summary>
+        /// <summary>True for <c>IDisposable</c>/<c>IAsyncDisposable</c> themselves and for every type that implements one.</summary>
+        public static bool IsDisposable(this ITypeSymbol type) =>
+            type.Name is "IDisposable" or "IAsyncDisposable" || type.AllInterfaces.Any(i => i.Name is "IDisposable" or "IAsyncDisposable");
+
         public static string ToMessageString(this ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
     }
 }

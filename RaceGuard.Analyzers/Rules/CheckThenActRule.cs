@@ -148,7 +148,7 @@ namespace RaceGuard.Rules
 
         /// <summary>A disposable that holds a real resource or runs something (not a light synchronisation object or an in-memory stream).</summary>
         private static bool OpensAResource(INamedTypeSymbol type) =>
-            type.AllInterfaces.Any(i => i.Name is "IDisposable" or "IAsyncDisposable") &&
+            type.IsDisposable() &&
             type.Name is not ("SemaphoreSlim" or "CancellationTokenSource" or "ManualResetEventSlim" or "CountdownEvent" or "MemoryStream" or "StringWriter" or "StringReader" or "ReaderWriterLockSlim");
 
         /// <summary>
@@ -206,8 +206,8 @@ namespace RaceGuard.Rules
                 return;
             }
 
-            var ending = accesses.FirstOrDefault(a => a.Via == AccessVia.Call && a.MemberName is { } name && EndingNames.Contains(name));
-            if (ending is null)
+            static bool Ends(SharedAccess a) => a.Via == AccessVia.Call && a.MemberName is { } name && EndingNames.Contains(name);
+            if (!accesses.Any(Ends))
             {
                 return;
             }
@@ -226,7 +226,7 @@ namespace RaceGuard.Rules
                     c.ReportOperation.Syntax.SyntaxTree == act.ReportOperation.Syntax.SyntaxTree && c.ReportOperation.Syntax.Span.End <= act.ReportOperation.Syntax.SpanStart &&
                     Controls(c.ReportOperation, act.ReportOperation));
                 var endedBy = accesses.FirstOrDefault(e =>
-                    e.Via == AccessVia.Call && e.MemberName is { } name && EndingNames.Contains(name) && !(ReferenceEquals(e.Member, act.Member) && ReferenceEquals(e.Region, act.Region)) &&
+                    Ends(e) && !(ReferenceEquals(e.Member, act.Member) && ReferenceEquals(e.Region, act.Region)) &&
                     ParallelismQuery.CommonGuard(e, act) is null &&
                     // The shutdown that ends the queue is what users race with here (a log call during Dispose).
                     (ParallelismQuery.MayRunInParallel(act, e) || (e.Region is null && Lifecycle.IsShutdown(e.Member.Symbol) && MayRunConcurrently(act, context.Facts))));
@@ -522,7 +522,7 @@ namespace RaceGuard.Rules
         }
 
         private static bool HoldsResources(ITypeSymbol? type) =>
-            type is not null && (type.AllInterfaces.Any(i => i.Name is "IDisposable" or "IAsyncDisposable") || type.Name is "IDisposable" or "IAsyncDisposable" or "Task" or "ValueTask" or "Thread");
+            type is not null && (type.IsDisposable() || type.Name is "Task" or "ValueTask" or "Thread");
 
         private static bool DeclaredWithin(IOperation reference, IOperation value)
         {
