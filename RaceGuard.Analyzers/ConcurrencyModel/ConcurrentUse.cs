@@ -212,7 +212,7 @@ namespace RaceGuard.ConcurrencyModel
             }
 
             // A lock the type or a source base type declares (SyncRoot of a base class): inherited state is the type's state.
-            if (member.ContainingType is not { } declaring || !IsSelfOrSourceBase(type, declaring))
+            if (member.ContainingType is not { } declaring || !type.IsSelfOrSourceBase(declaring))
             {
                 return false;
             }
@@ -225,19 +225,6 @@ namespace RaceGuard.ConcurrencyModel
             return owned is null ? CreatesItself(member, declaring) : owned.IsCreatedByType(member, declaring);
         }
 
-        /// <summary>True when <paramref name="declaring"/> is <paramref name="type"/> or one of its base types declared in source.</summary>
-        private static bool IsSelfOrSourceBase(INamedTypeSymbol type, INamedTypeSymbol declaring)
-        {
-            for (var current = type; current is not null && !current.DeclaringSyntaxReferences.IsEmpty; current = current.BaseType)
-            {
-                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, declaring.OriginalDefinition))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
 
         /// <summary>True when the type creates the object the field or property holds (initialiser or assignment of <c>new</c>).</summary>
         internal static bool CreatesItself(ISymbol member, INamedTypeSymbol type)

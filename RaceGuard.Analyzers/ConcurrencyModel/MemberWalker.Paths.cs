@@ -68,7 +68,7 @@ namespace RaceGuard.ConcurrencyModel
                 case IPropertyReferenceOperation property when property.Arguments.IsEmpty && IsAutoProperty(property.Property):
                     return MemberPath(property.Instance, property.Property, frame);
 
-                case IPropertyReferenceOperation { Arguments.IsEmpty: true, Property.GetMethod: { } getter } property when ReturnedField(getter) is { } backing:
+                case IPropertyReferenceOperation { Arguments.IsEmpty: true, Property.GetMethod: { } getter } property when (ReturnedField(getter) ?? InheritedReturnedField(property.Property)) is { } backing:
                     // public List<T> Items => _items;  Items.Add(x) is _items.Add(x).
                     return MemberPath(property.Instance, backing, frame);
 
@@ -105,7 +105,10 @@ namespace RaceGuard.ConcurrencyModel
             }
         }
 
-        /// <summary><c>groups.TryGetValue(key, out var list)</c> on a concurrent dictionary: <c>list</c> names the shared value.</summary>
+        /// <summary>
+        /// <c>groups.TryGetValue(key, out var list)</c>: <c>list</c> names the shared value (of a plain dictionary too: the
+        /// lookup may hold the lock, the use after it does not).
+        /// </summary>
         private void AliasOutValue(IInvocationOperation invocation, Frame frame)
         {
             if (invocation is not { TargetMethod.Name: "TryGetValue" or "TryRemove", Instance: { } instance })
@@ -118,18 +121,21 @@ namespace RaceGuard.ConcurrencyModel
                 var target = argument.Value is IDeclarationExpressionOperation declaration ? declaration.Expression : argument.Value;
                 if (argument.Parameter?.RefKind == RefKind.Out &&
                     target.WalkDownConversion() is ILocalReferenceOperation local &&
-                    known.GetNonThreadSafeCollection(local.Local.Type) is not null &&
-                    ValueOfConcurrentDictionary(instance, frame) is { IsDefault: false } value)
+                    IsPerKeyState(local.Local.Type) &&
+                    ValueOfDictionary(instance, frame, plainToo: true) is { IsDefault: false } value)
                 {
                     aliases[local.Local] = value;
                 }
             }
         }
 
-        /// <summary>The path <c>dict[…]</c> of the values of a thread-safe dictionary held in a variable, or default.</summary>
-        private AccessPath ValueOfConcurrentDictionary(IOperation dictionary, Frame frame)
+        /// <summary>
+        /// The path <c>dict[…]</c> of the values of a thread-safe dictionary held in a variable (with
+        /// <paramref name="plainToo"/>, of any dictionary), or default.
+        /// </summary>
+        private AccessPath ValueOfDictionary(IOperation dictionary, Frame frame, bool plainToo)
         {
-            if (!known.IsThreadSafeType(dictionary.Type) ||
+            if (!(known.IsThreadSafeType(dictionary.Type) || (plainToo && IsDictionary(dictionary.Type))) ||
                 dictionary.Type?.GetMembers(WellKnownMemberNames.Indexer).OfType<IPropertySymbol>().FirstOrDefault() is not { } indexer)
             {
                 return default;
@@ -139,7 +145,11 @@ namespace RaceGuard.ConcurrencyModel
             return inner.IsDefault || inner.Symbols.Length >= 3 ? default : inner.Append(indexer);
         }
 
-        private AccessPath ConcurrentValuePath(IOperation element, Frame frame)
+        /// <summary>
+        /// The value <c>groups[key]</c> or <c>groups.GetOrAdd(key, ..)</c> hands out, as <c>groups[…]</c>: of a concurrent
+        /// dictionary wherever it is used; of a plain one (<paramref name="plainToo"/>) when a local keeps it.
+        /// </summary>
+        private AccessPath ConcurrentValuePath(IOperation element, Frame frame, bool plainToo = false)
         {
             var (instance, isElement) = element switch
             {
@@ -148,10 +158,22 @@ namespace RaceGuard.ConcurrencyModel
                 _ => (null, false),
             };
 
-            return isElement && instance is not null && known.GetNonThreadSafeCollection(element.Type) is not null
-                ? ValueOfConcurrentDictionary(instance, frame)
+            return isElement && instance is not null && IsPerKeyState(element.Type)
+                ? ValueOfDictionary(instance, frame, plainToo)
                 : default;
         }
+
+        private static bool IsDictionary(ITypeSymbol? type) =>
+            type is not null && (type.OriginalDefinition is INamedTypeSymbol { Name: "IDictionary", Arity: 2 } || type.AllInterfaces.Any(i => i is { Name: "IDictionary", Arity: 2 }));
+
+        /// <summary>
+        /// A value a concurrent dictionary hands out that callers change in place: a plain collection, or an object of a
+        /// class of the program (a per-user session whose <c>History</c> list or counters every message of that user
+        /// changes). Everyone using the same key shares it.
+        /// </summary>
+        private bool IsPerKeyState(ITypeSymbol? type) =>
+            known.GetNonThreadSafeCollection(type) is not null ||
+            (type is INamedTypeSymbol { TypeKind: TypeKind.Class, IsRecord: false } named && named.Locations.Any(l => l.IsInSource) && !known.IsThreadSafeType(named));
 
         private AccessPath MemberPath(IOperation? instance, ISymbol member, Frame frame)
         {
@@ -173,7 +195,8 @@ namespace RaceGuard.ConcurrencyModel
         {
             if (known.GetNonThreadSafeCollection(local.Type) is null && !known.SendTargets.Any(target => known.DerivesFrom(local.Type, target)))
             {
-                return default;
+                // var session = _sessions.GetOrAdd(user, ..);  p = _players[id];  the object everyone with that key shares.
+                return IsPerKeyState(local.Type) ? ConcurrentValuePath(initializer.WalkDownConversion(), frame, plainToo: true) : default;
             }
 
             var value = initializer.WalkDownConversion();
@@ -221,6 +244,17 @@ namespace RaceGuard.ConcurrencyModel
 
             return returned;
         }
+
+        /// <summary>
+        /// The field a getter of a base class declared in source only returns (<c>protected int Total { get => _total; set
+        /// => _total = value; }</c>): the derived type's <c>Total += n</c> updates <c>_total</c>. Read from syntax: the base
+        /// class's bodies are not the type's own.
+        /// </summary>
+        private IFieldSymbol? InheritedReturnedField(IPropertySymbol property) =>
+            facts.Symbol.ContainingType is { } type && property.ContainingType is { } declaring &&
+            !SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, declaring.OriginalDefinition) && type.IsSelfOrSourceBase(declaring)
+                ? Guards.ReturnedField(property)
+                : null;
 
         /// <summary>The field a getter of this type only returns (<c>=> _items</c>, <c>get { return _items; }</c>), or null.</summary>
         private IFieldSymbol? ReturnedField(IMethodSymbol getter)

@@ -165,7 +165,7 @@ namespace RaceGuard.ConcurrencyModel
                     if (AliasedPath(declarator.Symbol, initializer, frame) is { IsDefault: false } aliased)
                     {
                         aliases[declarator.Symbol] = aliased;
-                        if (known.GetNonThreadSafeCollection(declarator.Symbol.Type) is null)
+                        if (known.SendTargets.Any(target => known.DerivesFrom(declarator.Symbol.Type, target)))
                         {
                             sendAliases.Add(declarator.Symbol);
                         }
@@ -188,10 +188,18 @@ namespace RaceGuard.ConcurrencyModel
 
                     return;
 
-                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation reassigned }:
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation reassigned } assignment:
                     aliases.Remove(reassigned.Local);
                     sendAliases.Remove(reassigned.Local);
                     thisAliases.Remove(reassigned.Local);
+
+                    // PlayerState p; lock (_sync) p = _players[id];  p names the shared value from here on.
+                    if (known.GetNonThreadSafeCollection(reassigned.Local.Type) is null && !known.SendTargets.Any(target => known.DerivesFrom(reassigned.Local.Type, target)) &&
+                        AliasedPath(reassigned.Local, assignment.Value, frame) is { IsDefault: false } perKey)
+                    {
+                        aliases[reassigned.Local] = perKey;
+                    }
+
                     break;
 
                 case ILocalReferenceOperation:

@@ -301,8 +301,12 @@ namespace RaceGuard.ConcurrencyModel
             // come from several threads: a single-writer stream or transport has one.
             var sendsOfTwoMembers = a.Kind == AccessKind.Send && b.Kind == AccessKind.Send && !ReferenceEquals(a.Member, b.Member) &&
                                     SharedInstance is not SharedInstanceEvidence.VolatileField;
+            // An update racing with another call of its own member loses counts whatever the member: the state protected
+            // elsewhere (_hits read under the lock by Ratio) shows the type means it to be shared.
+            var updatedTwice = ReferenceEquals(a.Member, b.Member) && a.Kind == AccessKind.ReadModifyWrite && b.Kind == AccessKind.ReadModifyWrite &&
+                               !Lifecycle.IsStartUp(a.Member.Symbol);
             if (!declared && !sendsOfTwoMembers && !a.Member.Synchronises && !b.Member.Synchronises && (a.OwnGuards.IsEmpty || b.OwnGuards.IsEmpty) &&
-                (ReferenceEquals(a.Member, b.Member) || !IsProtectedElsewhere(a.Path)))
+                ((ReferenceEquals(a.Member, b.Member) && !updatedTwice) || !IsProtectedElsewhere(a.Path)))
             {
                 return false;
             }
@@ -337,7 +341,7 @@ namespace RaceGuard.ConcurrencyModel
             // show it was written for concurrency (lifecycle members such as Stop() are rarely called twice at once).
             // Two members of a type built for concurrent use that send on its own target with no send guard anywhere:
             // the missing guard is the evidence (docs/RG0004.md).
-            return !ReferenceEquals(a.Member, b.Member) && (IsProtectedElsewhere(a.Path) || (sendsOfTwoMembers && NoSendIsGuarded(a.Path)));
+            return (!ReferenceEquals(a.Member, b.Member) || updatedTwice) && (IsProtectedElsewhere(a.Path) || (sendsOfTwoMembers && NoSendIsGuarded(a.Path)));
         }
 
         /// <summary>No send to the target holds a guard: the type has no send discipline at all.</summary>
@@ -371,10 +375,13 @@ namespace RaceGuard.ConcurrencyModel
             protectedPaths.GetOrAdd(path, p => AccessesByPath.TryGetValue(p, out var accesses) &&
                 (accesses.Any(a => a.IsAtomic || a.OwnGuards.Any(g => g.Exclusive && g.IsOwnedBy(Type))) || accesses.Any(a => a.Guards.Any(g => g.Exclusive && g.IsOwnedBy(Type)))));
 
-        /// <summary>A field or property of this type (for a type whose members run one at a time, only a static one).</summary>
+        /// <summary>
+        /// A field or property of this type or of a base class declared in source (inherited state is the type's state);
+        /// for a type whose members run one at a time, only a static one.
+        /// </summary>
         private bool IsSharedState(AccessPath path) =>
             path.Root is IFieldSymbol or IPropertySymbol && path.Root is { } root &&
-            SymbolEqualityComparer.Default.Equals(root.ContainingType?.OriginalDefinition, Type.OriginalDefinition) &&
+            root.ContainingType is { } declaring && Type.IsSelfOrSourceBase(declaring) &&
             (root.IsStatic || !InstanceMembersRunOneAtATime);
 
         /// <summary>
@@ -451,10 +458,15 @@ namespace RaceGuard.ConcurrencyModel
             return fromLocks?.Key;
         }
 
-        /// <summary>A lock object the fix can take at an access of <paramref name="root"/>: a field of the type (static in static code), or a local declared before it.</summary>
+        /// <summary>
+        /// A lock object the fix can take at an access of <paramref name="root"/>: a field of the type or a non-private one
+        /// of a source base class (static in static code), or a local declared before it.
+        /// </summary>
         private bool IsUsableLock(ISymbol? symbol, ISymbol? root, bool isStaticContext) => symbol switch
         {
-            IFieldSymbol field => SymbolEqualityComparer.Default.Equals(field.ContainingType, Type) && (field.IsStatic || !isStaticContext),
+            IFieldSymbol field => (SymbolEqualityComparer.Default.Equals(field.ContainingType, Type) ||
+                                   (field.DeclaredAccessibility != Accessibility.Private && field.ContainingType is { } declaring && Type.IsSelfOrSourceBase(declaring))) &&
+                                  (field.IsStatic || !isStaticContext),
             ILocalSymbol local => root is ILocalSymbol collection && LocalInScopeFor(local, collection),
             _ => false,
         };

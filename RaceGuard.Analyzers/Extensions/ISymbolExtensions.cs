@@ -48,11 +48,28 @@ namespace RaceGuard
             return false;
         }
 
-        /// <summary>The type as a message shows it: <c>Dictionary&lt;string, int&gt;</c>.</summary>
+        /// <summary>
+        /// True when <paramref name="declaring"/> is <paramref name="type"/> or one of its base types declared in source:
+        /// the state and locks the type inherits from them are its own.
+        /// </summary>
+        public static bool IsSelfOrSourceBase(this INamedTypeSymbol type, INamedTypeSymbol declaring)
+        {
+            for (var current = type; current is not null && !current.DeclaringSyntaxReferences.IsEmpty; current = current.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, declaring.OriginalDefinition))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>True for <c>IDisposable</c>/<c>IAsyncDisposable</c> themselves and for every type that implements one.</summary>
         public static bool IsDisposable(this ITypeSymbol type) =>
             type.Name is "IDisposable" or "IAsyncDisposable" || type.AllInterfaces.Any(i => i.Name is "IDisposable" or "IAsyncDisposable");
 
+        /// <summary>The type as a message shows it: <c>Dictionary&lt;string, int&gt;</c>.</summary>
         public static string ToMessageString(this ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
     }
 }

@@ -35,10 +35,11 @@ namespace RaceGuard.Rules
                 .ToImmutableHashSet<ISymbol>(SymbolEqualityComparer.Default));
             foreach (var entry in facts.AccessesByPath)
             {
-                // A readonly field counts when it holds a collection changed in place (under the lock, read without it).
+                // A readonly field counts when it holds a collection changed in place (under the lock, read without it). A
+                // field inherited from a source base class is the type's state: its own members' accesses are weighed.
                 if (entry.Key.Symbols.Length != 1 || entry.Key.Root is not IFieldSymbol { IsConst: false } field ||
                     (field.IsReadOnly && context.Known.GetNonThreadSafeCollection(field.Type) is null) ||
-                    !SymbolEqualityComparer.Default.Equals(field.ContainingType.OriginalDefinition, facts.Type.OriginalDefinition) ||
+                    !facts.Type.IsSelfOrSourceBase(field.ContainingType) ||
                     field.Type.SpecialType == SpecialType.System_Boolean || (facts.InstanceMembersRunOneAtATime && !field.IsStatic))
                 {
                     continue;

@@ -119,7 +119,9 @@ namespace RaceGuard.Rules
                 // _handlers += h: Delegate.Combine and a store, two steps; an event's add accessor does it with a CompareExchange loop.
                 advice = "a CompareExchange loop or " + race.LockAdvice;
             }
-            else if (method is not null && access.Path.Last is not IPropertySymbol && known.HasInterlockedMethod(method, type))
+            // A property (an auto-property, or a wrapper of a field: Hits += 1) cannot be passed by ref.
+            else if (method is not null && access.Path.Last is not IPropertySymbol && access.Operation.WalkDownConversion() is not IPropertyReferenceOperation &&
+                     known.HasInterlockedMethod(method, type))
             {
                 properties[DiagnosticPropertyKeys.InterlockedMethod] = method;
                 advice = "Interlocked." + method + " or " + race.LockAdvice;

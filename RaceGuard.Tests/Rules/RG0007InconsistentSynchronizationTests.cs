@@ -7,7 +7,7 @@ using VerifySemaphore = RaceGuard.Tests.Verifiers.CSharpCodeFixVerifier<RaceGuar
 namespace RaceGuard.Tests.Rules
 {
     /// <summary>RG0007: a field guarded in most members and forgotten in one; the balanced and lifecycle look-alikes; the fix.</summary>
-    public class RG0007InconsistentSynchronizationTests
+    public partial class RG0007InconsistentSynchronizationTests
     {
         private const string Account = """
             public sealed class Account
