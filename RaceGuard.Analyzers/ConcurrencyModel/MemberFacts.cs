@@ -39,6 +39,14 @@ namespace RaceGuard.ConcurrencyModel
         /// </summary>
         public bool IsConfinedToOneThread => confined.Value;
 
+        /// <summary>
+        /// True when <paramref name="call"/> calls a method of the type that asserts a thread affinity itself
+        /// (<c>ConfirmShutdown()</c> with <c>Contract.Assert(InEventLoop)</c>): what the walk reached through it runs on
+        /// that thread.
+        /// </summary>
+        internal bool CallsAMethodConfinedToOneThread(IOperation call) =>
+            call is IInvocationOperation invocation && findMethodBody(invocation.TargetMethod.OriginalDefinition) is { } body && ThreadAffinity.AssertsOneThread(body);
+
         /// <summary>False when nothing in the compilation names a thread-affinity check: no access can be confined.</summary>
         internal bool MayBeConfinedToOneThread => known.Summaries.MayConfineToOneThread;
 

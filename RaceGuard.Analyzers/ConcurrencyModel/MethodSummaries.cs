@@ -828,6 +828,8 @@ namespace RaceGuard.ConcurrencyModel
                 var affinityChecks = false;
                 foreach (var node in tree.GetRoot().DescendantNodes())
                 {
+                    // An identity test of the current thread (InEventLoop => IsInEventLoop(Thread.CurrentThread)).
+                    affinityChecks |= node is IdentifierNameSyntax { Identifier.ValueText: var identifier } && ThreadAffinity.NamesTheCurrentThread(identifier);
                     SimpleNameSyntax? name = node switch
                     {
                         InvocationExpressionSyntax { Expression: SimpleNameSyntax simple } => simple,

@@ -36,7 +36,9 @@ namespace RaceGuard.ConcurrencyModel
             }
 
             // Both in the own code of members confined to one thread (a UI or main-thread affinity check): one thread runs both.
-            return a.IsConfinedToOneThread && b.IsConfinedToOneThread;
+            // So does an event loop's thread and code under the type's test for it (if (InEventLoop) ..; else Execute(..)).
+            return a.IsConfinedToOneThread && (b.IsConfinedToOneThread || (b.Region is { } loop && ThreadAffinity.RunsTheAffineThread(loop))) ||
+                   b.IsConfinedToOneThread && a.Region is { } other && ThreadAffinity.RunsTheAffineThread(other);
         }
 
         /// <summary>

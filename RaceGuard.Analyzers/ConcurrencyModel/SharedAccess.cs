@@ -249,12 +249,13 @@ namespace RaceGuard.ConcurrencyModel
             Region is { } region ? region.Describe(brief: true) : (CalledMethod()?.DescribeMember() ?? Member.Describe());
 
         /// <summary>
-        /// True when the access runs only on one thread: in the own code of a member confined to it, or under a test of the
-        /// thread affinity (<c>if (dispatcher.CheckAccess()) ..</c>).
+        /// True when the access runs only on one thread: in the own code of a member confined to it, under a test of the
+        /// thread affinity (<c>if (dispatcher.CheckAccess()) ..</c>), or in a callee that asserts it.
         /// </summary>
         public bool IsConfinedToOneThread => confined ??=
             Region is null && Member.MayBeConfinedToOneThread &&
-            (Member.IsConfinedToOneThread || Member.Bodies.Any(body => Anchor.IsWithin(body.Syntax) && ThreadAffinity.RunsOnOneThread(Anchor, body)));
+            (Member.IsConfinedToOneThread || Member.CallsAMethodConfinedToOneThread(Anchor) ||
+             Member.Bodies.Any(body => Anchor.IsWithin(body.Syntax) && ThreadAffinity.RunsOnOneThread(Anchor, body)));
 
         /// <summary>Memo of <see cref="IsConfinedToOneThread"/> (asked for every pair the access is in; the same answer each time).</summary>
         private bool? confined;

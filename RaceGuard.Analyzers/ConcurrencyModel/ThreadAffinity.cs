@@ -1,6 +1,8 @@
 using System;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace RaceGuard.ConcurrencyModel
@@ -40,9 +42,14 @@ namespace RaceGuard.ConcurrencyModel
             var child = position;
             for (var parent = position.Parent; parent is not null && !ReferenceEquals(child, body); child = parent, parent = parent.Parent)
             {
-                if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                if (parent is ILocalFunctionOperation)
                 {
                     return false;
+                }
+
+                if (parent is IAnonymousFunctionOperation lambda)
+                {
+                    return IsPostedToTheAffineThread(lambda, body);
                 }
 
                 if (parent is IConditionalOperation conditional && ReferenceEquals(conditional.WhenTrue, child) && TestsAffinity(conditional.Condition))
@@ -52,6 +59,83 @@ namespace RaceGuard.ConcurrencyModel
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// The other half of "run it here when on the thread, else post it there": a lambda handed to a call in the
+        /// <c>else</c> of an affinity test (<c>if (InEventLoop) Work(); else Execute(() => Work());</c>,
+        /// <c>if (CheckAccess()) f(); else Dispatcher.BeginInvoke(f)</c>) runs on that thread.
+        /// </summary>
+        private static bool IsPostedToTheAffineThread(IAnonymousFunctionOperation lambda, IOperation body)
+        {
+            IOperation child = lambda;
+            var parent = lambda.Parent;
+            while (parent is IDelegateCreationOperation or IConversionOperation)
+            {
+                child = parent;
+                parent = parent.Parent;
+            }
+
+            if (parent is not IArgumentOperation { Parent: IInvocationOperation or IObjectCreationOperation })
+            {
+                return false;
+            }
+
+            for (; parent is not null && !ReferenceEquals(child, body); child = parent, parent = parent.Parent)
+            {
+                if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    return false;
+                }
+
+                if (parent is IConditionalOperation conditional && ReferenceEquals(conditional.WhenFalse, child) && TestsAffinity(conditional.Condition))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// True when a thread <paramref name="region"/> runs is the one the type's affinity tests look for: a dedicated
+        /// thread kept in a field (<c>this.thread = new Thread(this.Loop)</c>) that the type compares with another thread
+        /// (<c>IsInEventLoop(Thread t) => this.thread == t</c>). Code under <c>if (InEventLoop)</c> then runs on that thread
+        /// too, never beside it. Read from the syntax of the field's type.
+        /// </summary>
+        public static bool RunsTheAffineThread(ConcurrentRegion region) =>
+            region is { Kind: RegionKind.Thread, Multiplicity: Multiplicity.Once, Handle: IFieldSymbol { Type.Name: "Thread" } field } &&
+            field.ContainingType.DeclaringSyntaxReferences.Any(reference => reference.GetSyntax().DescendantNodes()
+                .OfType<BinaryExpressionSyntax>()
+                .Any(comparison => comparison.IsKind(SyntaxKind.EqualsExpression) && (NamesField(comparison.Left, field) || NamesField(comparison.Right, field))));
+
+        private static bool NamesField(ExpressionSyntax expression, IFieldSymbol field) => expression switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText == field.Name,
+            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var name } => name.Identifier.ValueText == field.Name,
+            _ => false,
+        };
+
+        /// <summary>True for the names that read the current thread's identity: <c>Thread.CurrentThread</c>, <c>Environment.CurrentManagedThreadId</c>.</summary>
+        public static bool NamesTheCurrentThread(string name) => name is "CurrentThread" or "CurrentManagedThreadId";
+
+        /// <summary>
+        /// A property or method of the program that returns whether the current thread is a given one
+        /// (<c>InEventLoop => IsInEventLoop(Thread.CurrentThread)</c>, <c>IsOnLoopThread => _loopThreadId ==
+        /// Environment.CurrentManagedThreadId</c>): read from its declaration's syntax, without binding.
+        /// </summary>
+        private static bool IsThreadIdentityTest(ISymbol member)
+        {
+            var returnsBool = member switch
+            {
+                IPropertySymbol property => property.Type.SpecialType == SpecialType.System_Boolean && property.Parameters.IsEmpty,
+                IMethodSymbol method => method.ReturnType.SpecialType == SpecialType.System_Boolean && method.Parameters.IsEmpty,
+                _ => false,
+            };
+
+            return returnsBool && member.DeclaringSyntaxReferences.Any(reference => reference.GetSyntax().DescendantNodes()
+                .OfType<IdentifierNameSyntax>()
+                .Any(identifier => NamesTheCurrentThread(identifier.Identifier.ValueText)));
         }
 
         private static bool IsAssertion(IOperation statement) => statement switch
@@ -78,15 +162,16 @@ namespace RaceGuard.ConcurrencyModel
         private static bool TestsAffinity(IOperation value)
         {
             value = value.WalkDownConversion();
-            var name = value switch
+            var member = value switch
             {
-                IInvocationOperation call => call.TargetMethod.Name,
-                IPropertyReferenceOperation property => property.Property.Name,
-                IFieldReferenceOperation field => field.Field.Name,
+                IInvocationOperation call => (ISymbol)call.TargetMethod,
+                IPropertyReferenceOperation property => property.Property,
+                IFieldReferenceOperation field => field.Field,
                 _ => null,
             };
 
-            return name is "CheckAccess" ||
+            var name = member?.Name;
+            return name is "CheckAccess" || (member is IPropertySymbol or IMethodSymbol && IsThreadIdentityTest(member.OriginalDefinition)) ||
                    (name is not null && name.StartsWith("Is", StringComparison.Ordinal) &&
                     (name.IndexOf("MainThread", StringComparison.Ordinal) >= 0 || name.IndexOf("UIThread", StringComparison.Ordinal) >= 0));
         }

@@ -301,10 +301,11 @@ namespace RaceGuard.ConcurrencyModel
             // come from several threads: a single-writer stream or transport has one.
             var sendsOfTwoMembers = a.Kind == AccessKind.Send && b.Kind == AccessKind.Send && !ReferenceEquals(a.Member, b.Member) &&
                                     SharedInstance is not SharedInstanceEvidence.VolatileField;
-            // An update racing with another call of its own member loses counts whatever the member: the state protected
-            // elsewhere (_hits read under the lock by Ratio) shows the type means it to be shared.
+            // An update racing with another call of its own member loses counts whatever the member: the state locked
+            // elsewhere (_hits read under the lock by Ratio) shows the type means it to be shared. A volatile field is no
+            // such evidence: flags updated in place by code confined to an event loop are often volatile for their readers.
             var updatedTwice = ReferenceEquals(a.Member, b.Member) && a.Kind == AccessKind.ReadModifyWrite && b.Kind == AccessKind.ReadModifyWrite &&
-                               !Lifecycle.IsStartUp(a.Member.Symbol);
+                               !Lifecycle.IsStartUp(a.Member.Symbol) && IsLockedElsewhere(a.Path);
             if (!declared && !sendsOfTwoMembers && !a.Member.Synchronises && !b.Member.Synchronises && (a.OwnGuards.IsEmpty || b.OwnGuards.IsEmpty) &&
                 ((ReferenceEquals(a.Member, b.Member) && !updatedTwice) || !IsProtectedElsewhere(a.Path)))
             {
@@ -371,6 +372,10 @@ namespace RaceGuard.ConcurrencyModel
         private static bool ProtectedBy(ImmutableArray<Guard> guards, bool write) => write ? guards.Any(g => g.Exclusive) : !guards.IsEmpty;
 
         /// <summary>True when some access of the type to <paramref name="path"/> holds an exclusive guard of its own or is atomic.</summary>
+        /// <summary>True when some access of the variable holds an exclusive lock of the type's own.</summary>
+        private bool IsLockedElsewhere(AccessPath path) =>
+            AccessesByPath.TryGetValue(path, out var accesses) && accesses.Any(a => a.Guards.Any(g => g.Exclusive && g.IsOwnedBy(Type)));
+
         public bool IsProtectedElsewhere(AccessPath path) =>
             protectedPaths.GetOrAdd(path, p => AccessesByPath.TryGetValue(p, out var accesses) &&
                 (accesses.Any(a => a.IsAtomic || a.OwnGuards.Any(g => g.Exclusive && g.IsOwnedBy(Type))) || accesses.Any(a => a.Guards.Any(g => g.Exclusive && g.IsOwnedBy(Type)))));
