@@ -245,10 +245,10 @@ namespace RaceGuard.ConcurrencyModel
                 {
                     case "Enter":
                     case "TryEnter":
-                        guardEvent = new GuardEvent(key, GuardKind.Monitor, true, true, invocation);
+                        guardEvent = new GuardEvent(key, GuardKind.Monitor, exclusive: true, isAcquire: true, invocation);
                         return true;
                     case "Exit":
-                        guardEvent = new GuardEvent(key, GuardKind.Monitor, true, false, invocation);
+                        guardEvent = new GuardEvent(key, GuardKind.Monitor, exclusive: true, isAcquire: false, invocation);
                         return true;
                 }
 
@@ -375,16 +375,16 @@ namespace RaceGuard.ConcurrencyModel
             switch (operation)
             {
                 case IInvocationOperation { TargetMethod.Name: "IsEntered", Arguments.Length: 1 } isEntered when known.IsType(isEntered.TargetMethod.ContainingType, known.Monitor):
-                    return new GuardEvent(KeyOf(isEntered.Arguments[0].Value), GuardKind.Monitor, true, true, isEntered);
+                    return new GuardEvent(KeyOf(isEntered.Arguments[0].Value), GuardKind.Monitor, exclusive: true, isAcquire: true, isEntered);
                 case IPropertyReferenceOperation { Instance: { } instance, Property.Name: var name } property:
                     if (known.IsType(property.Property.ContainingType, known.ReaderWriterLockSlim) && name is "IsWriteLockHeld" or "IsReadLockHeld" or "IsUpgradeableReadLockHeld")
                     {
-                        return new GuardEvent(KeyOf(instance), GuardKind.ReaderWriterLock, name == "IsWriteLockHeld", true, property);
+                        return new GuardEvent(KeyOf(instance), GuardKind.ReaderWriterLock, exclusive: name == "IsWriteLockHeld", isAcquire: true, property);
                     }
 
                     if (name == "IsHeldByCurrentThread" && (known.IsType(property.Property.ContainingType, known.Lock) || known.IsType(property.Property.ContainingType, known.SpinLock)))
                     {
-                        return new GuardEvent(KeyOf(instance), known.IsType(property.Property.ContainingType, known.Lock) ? GuardKind.LockType : GuardKind.SpinLock, true, true, property);
+                        return new GuardEvent(KeyOf(instance), known.IsType(property.Property.ContainingType, known.Lock) ? GuardKind.LockType : GuardKind.SpinLock, exclusive: true, isAcquire: true, property);
                     }
 
                     return null;
@@ -635,7 +635,7 @@ namespace RaceGuard.ConcurrencyModel
                     (name.IndexOf("Lock", System.StringComparison.Ordinal) >= 0 || name.StartsWith("Acquire", System.StringComparison.Ordinal) || name is "EnterAsync" or "WaitAsyncScope"))
                 {
                     var shared = name.IndexOf("Read", System.StringComparison.Ordinal) >= 0;
-                    yield return new GuardEvent(KeyOf(instance), GuardKind.Lock, !shared, true, invocation);
+                    yield return new GuardEvent(KeyOf(instance), GuardKind.Lock, exclusive: !shared, isAcquire: true, invocation);
                     yield break;
                 }
             }

@@ -169,7 +169,20 @@ namespace RaceGuard.ConcurrencyModel
                 }
             }
 
-            accesses.Add(new SharedAccess(path, kind, reference, report, anchor, region, guards, atomic, partitioned, via, memberName, assignedType, facts));
+            accesses.Add(new SharedAccess(
+                path,
+                kind,
+                operation: reference,
+                reportOperation: report,
+                anchor: anchor,
+                region: region,
+                guards: guards,
+                isAtomic: atomic,
+                isPartitionedByParallelIndex: partitioned,
+                via: via,
+                memberName: memberName,
+                assignedType: assignedType,
+                member: facts));
             return true;
         }
 

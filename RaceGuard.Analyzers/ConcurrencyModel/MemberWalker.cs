@@ -20,6 +20,7 @@ namespace RaceGuard.ConcurrencyModel
         private const int MaxCallDepth = 3;
 
         private readonly KnownSymbols known;
+        private readonly RegionPolicy regionPolicy;
         private readonly ImmutableHashSet<string> configured;
         private readonly Func<IMethodSymbol, IOperation?> findMethodBody;
         private readonly MemberFacts facts;
@@ -59,6 +60,7 @@ namespace RaceGuard.ConcurrencyModel
             this.configured = configured;
             this.findMethodBody = findMethodBody;
             this.typeContext = typeContext;
+            regionPolicy = new RegionPolicy(known, facts.RunsAtConstruction, call => FindBody(call.TargetMethod, call.Instance));
         }
 
         /// <summary>Fills <paramref name="facts"/> with the regions, accesses and initialisers of its bodies.</summary>
@@ -77,7 +79,7 @@ namespace RaceGuard.ConcurrencyModel
                 // A hosted service's ExecuteAsync runs on its own from the host's start: the whole body is a region.
                 if (EntryPoints.IsBackgroundServiceLoop(facts.Symbol, known))
                 {
-                    var region = walker.NewRegion(RegionKind.HostedService, RegionKinds.Of(RegionKind.HostedService).LambdaNoun, body, null, (IMethodSymbol)facts.Symbol, Multiplicity.Once, memberFrame, null, ImmutableArray<IOperation>.Empty, body, body.Syntax);
+                    var region = walker.NewRegion(RegionKind.HostedService, RegionKinds.Of(RegionKind.HostedService).LambdaNoun, body, function: null, method: (IMethodSymbol)facts.Symbol, Multiplicity.Once, memberFrame, handle: null, joins: ImmutableArray<IOperation>.Empty, code: body, bodySyntax: body.Syntax);
                     memberFrame = Frame.ForMember(body, region);
                 }
                 else if (ConcurrentUse.FrameworkEntryOf(facts.Symbol, known) is var entry && entry != FrameworkEntryKind.None)
@@ -85,7 +87,7 @@ namespace RaceGuard.ConcurrencyModel
                     // Middleware Invoke, a message handler's SendAsync: the framework runs the body for every request at once.
                     var kind = entry == FrameworkEntryKind.Middleware ? RegionKind.Middleware : RegionKind.MessageHandler;
                     var construct = RegionKinds.ConstructName(kind, facts.Symbol.Name, method: null);
-                    var region = walker.NewRegion(kind, construct, body, null, (IMethodSymbol)facts.Symbol, Multiplicity.Many, memberFrame, null, ImmutableArray<IOperation>.Empty, body, body.Syntax);
+                    var region = walker.NewRegion(kind, construct, body, function: null, method: (IMethodSymbol)facts.Symbol, Multiplicity.Many, memberFrame, handle: null, joins: ImmutableArray<IOperation>.Empty, code: body, bodySyntax: body.Syntax);
                     memberFrame = Frame.ForMember(body, region);
                 }
                 else if (known.Regions.StartsOf(facts.Symbol) is { IsEmpty: false } external)
@@ -95,7 +97,7 @@ namespace RaceGuard.ConcurrencyModel
                     var first = external[0];
                     var multiplicity = external.Any(s => s.Multiplicity == Multiplicity.Many) || RunsFromTwoStarts(external) ? Multiplicity.Many : Multiplicity.Once;
                     var joins = external.Any(s => s.Escapes) ? ImmutableArray<IOperation>.Empty : ImmutableArray.Create(body);
-                    var region = walker.NewRegion(first.Kind, first.Construct, body, null, (IMethodSymbol)facts.Symbol, multiplicity, memberFrame, null, joins, body, body.Syntax, external: first);
+                    var region = walker.NewRegion(first.Kind, first.Construct, body, function: null, method: (IMethodSymbol)facts.Symbol, multiplicity, memberFrame, handle: null, joins: joins, code: body, bodySyntax: body.Syntax, external: first);
                     memberFrame = Frame.ForMember(body, region);
                 }
 
@@ -390,16 +392,16 @@ namespace RaceGuard.ConcurrencyModel
                     start.Kind,
                     RegionKinds.ConstructName(start.Kind, start.Entry, method),
                     startOperation,
-                    function,
-                    method,
+                    function: function,
+                    method: method,
                     start.Multiplicity,
                     frame,
-                    handle,
-                    joins,
-                    body,
-                    function?.Syntax ?? body?.Syntax,
-                    start.PartitionIndex,
-                    antecedent);
+                    handle: handle,
+                    joins: joins,
+                    code: body,
+                    bodySyntax: function?.Syntax ?? body?.Syntax,
+                    partitionIndex: start.PartitionIndex,
+                    antecedent: antecedent);
                 if (function is not null)
                 {
                     Visit(function.Body, RegionFrame(region, function, function.Body, frame));
@@ -420,13 +422,13 @@ namespace RaceGuard.ConcurrencyModel
             {
                 // work(1) of `var work = async (int id) => ..`: the lambda runs as the region; its parameters are its own.
                 var name = ((ILocalReferenceOperation)invocation.Instance!.WalkDownConversion()).Local.Name;
-                var lambdaRegion = NewRegion(RegionKind.AsyncFanOut, "concurrent call to '" + name + "'", invocation, lambda, null, Multiplicity.Once, frame, handle, joins, body, lambda.Syntax);
+                var lambdaRegion = NewRegion(RegionKind.AsyncFanOut, "concurrent call to '" + name + "'", invocation, function: lambda, method: null, Multiplicity.Once, frame, handle: handle, joins: joins, code: body, bodySyntax: lambda.Syntax);
                 Visit(body, RegionFrame(lambdaRegion, lambda, body, frame));
                 return;
             }
 
             var method = invocation.TargetMethod;
-            var region = NewRegion(RegionKind.AsyncFanOut, "concurrent call to '" + method.Name + "'", invocation, null, method, Multiplicity.Once, frame, handle, joins, body, body.Syntax);
+            var region = NewRegion(RegionKind.AsyncFanOut, "concurrent call to '" + method.Name + "'", invocation, function: null, method: method, Multiplicity.Once, frame, handle: handle, joins: joins, code: body, bodySyntax: body.Syntax);
             if (CanEnter(method, frame))
             {
                 guardsAtAsyncStart[region] = GuardsAt(invocation, frame);
@@ -461,126 +463,23 @@ namespace RaceGuard.ConcurrencyModel
             ConcurrentRegion? antecedent = null,
             ExternalStart? external = null)
         {
-            if (joins.IsEmpty && frame.Anchor is { } callSite && ReturnedByCallee(start, handle, frame.GuardRoot))
-            {
-                // A callee that hands its task back (return Task.Run(..); => _init ??= LoadAsync()): the caller joins it
-                // where it waits for the call.
-                joins = Joins.Resolve(callSite, frame.ContextRoot, known).Joins;
-            }
-
-            // A start inside a loop that does not wait for it in the same iteration, or inside a lambda that may run
-            // many times (Select(x => Task.Run(..))), starts many instances.
-            ILoopOperation? enclosingLoop = null;
-            for (var parent = start.Parent; parent is not null && !ReferenceEquals(parent, frame.ContextRoot); parent = parent.Parent)
-            {
-                if (parent is ILoopOperation loop)
-                {
-                    enclosingLoop ??= loop;
-                    if (!joins.Any(j => j.IsWithin(loop.Syntax) && j.Syntax.Span.End >= start.Syntax.Span.End))
-                    {
-                        multiplicity = Multiplicity.Many;
-                    }
-                }
-                else if (parent is IAnonymousFunctionOperation && !joins.Any(j => j.IsWithin(parent.Syntax)))
-                {
-                    multiplicity = Multiplicity.Many;
-                }
-            }
-
-            // Started in a callee that the caller calls in a loop (foreach (..) AddLogger(..)): each call starts another.
-            if (frame.Anchor is { } outerCall && !ReferenceEquals(outerCall, start))
-            {
-                for (var parent = outerCall.Parent; parent is not null && !ReferenceEquals(parent, frame.ContextRoot); parent = parent.Parent)
-                {
-                    if (parent is ILoopOperation loop && !joins.Any(j => j.IsWithin(loop.Syntax) && j.Syntax.Span.End >= outerCall.Syntax.Span.End))
-                    {
-                        enclosingLoop ??= loop;
-                        multiplicity = Multiplicity.Many;
-                    }
-                }
-            }
-
-            // A background loop (a while loop in the region) is started once by design; a short fire-and-forget job is
-            // started again by every call (the kind's repeated-start policy), unless a test-and-set lets only one start.
-            var startedOnce = IsStartedOnce(start);
-            var manyAcrossCalls = joins.IsEmpty && handle is null && !facts.RunsAtConstruction &&
-                                  RegionKinds.Of(kind).RestartedByEveryCall &&
-                                  (code is null || !IsBackgroundLoop(code)) &&
-                                  !startedOnce;
-
-            var placement = new RegionPlacement(multiplicity, handle, joins, frame.Anchor ?? start, frame.ContextRoot, enclosingLoop, manyAcrossCalls, startedOnce);
-            var region = new ConcurrentRegion(kind, construct, start, function, method, code, frame.Region, facts.Symbol, placement, bodySyntax, partitionIndex, antecedent, external);
+            var placement = regionPolicy.Place(kind, start, handle, joins, code, multiplicity, frame.Anchor, frame.ContextRoot, frame.GuardRoot);
+            var region = new ConcurrentRegion(
+                kind,
+                construct,
+                start,
+                body: function,
+                method: method,
+                code: code,
+                parent: frame.Region,
+                startingMember: facts.Symbol,
+                placement: placement,
+                bodySyntax: bodySyntax,
+                partitionIndex: partitionIndex,
+                antecedent: antecedent,
+                external: external);
             regions.Add(region);
             return region;
-        }
-
-        /// <summary>
-        /// True when the region's code is a background loop: a <c>while</c> or <c>for (;;)</c> in it, or in a method of the
-        /// type it calls (<c>Task.Run(() => ListenLoop())</c>).
-        /// </summary>
-        private bool IsBackgroundLoop(IOperation code)
-        {
-            static bool HasLoop(IOperation body) =>
-                body.DescendantsOutsideFunctions().Any(o => o is IWhileLoopOperation or IForLoopOperation { Condition: null });
-
-            return HasLoop(code) ||
-                   code.DescendantsOutsideFunctions().OfType<IInvocationOperation>().Any(call =>
-                       FindBody(call.TargetMethod, call.Instance) is { } callee && HasLoop(callee));
-        }
-
-        /// <summary>
-        /// True when the start stands under a test-and-set of a field (<c>if (Interlocked.CompareExchange(ref _state, 1, 0) == 0)</c>,
-        /// <c>if (Interlocked.Exchange(ref _started, 1) == 0)</c>): only the first call starts the region.
-        /// </summary>
-        private bool IsStartedOnce(IOperation start)
-        {
-            var child = start;
-            for (var parent = start.Parent; parent is not null; child = parent, parent = parent.Parent)
-            {
-                // if (Interlocked.CompareExchange(ref _closeTask, task, null) is not null) return;  then the start.
-                if (parent is IBlockOperation block && block.Operations.TakeWhile(o => !ReferenceEquals(o, child)).Any(statement =>
-                        statement is IConditionalOperation { WhenFalse: null, WhenTrue: var exit } guard && Guards.ExitsAlways(exit) && IsTestAndSet(guard.Condition)))
-                {
-                    return true;
-                }
-
-                if (parent is IConditionalOperation { Condition: { } condition } && IsTestAndSet(condition))
-                {
-                    return true;
-                }
-
-                if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation or IMethodBodyOperation)
-                {
-                    return false;
-                }
-            }
-
-            return false;
-        }
-
-        /// <summary>True when <paramref name="condition"/> tests the result of <c>Interlocked.CompareExchange/Exchange</c> on a field.</summary>
-        private bool IsTestAndSet(IOperation condition) =>
-            condition.DescendantsAndSelf().OfType<IInvocationOperation>().Any(call =>
-                call.TargetMethod.Name is "CompareExchange" or "Exchange" && known.IsType(call.TargetMethod.ContainingType, known.Interlocked) &&
-                call.Arguments.Length > 0 && call.Arguments[0].Value.WalkDownConversion() is IFieldReferenceOperation);
-
-        /// <summary>True when the task of <paramref name="start"/> is what the callee body returns.</summary>
-        private static bool ReturnedByCallee(IOperation start, ISymbol? handle, IOperation calleeBody)
-        {
-            for (var parent = start.WalkUpTaskPassThrough(out _); parent is not null; parent = parent.WalkUpTaskPassThrough(out _))
-            {
-                if (parent is IReturnOperation)
-                {
-                    return true;
-                }
-
-                if (parent is not (ICoalesceOperation or IConditionalOperation))
-                {
-                    break;
-                }
-            }
-
-            return handle is IFieldSymbol && Joins.ReturnsHandle(calleeBody, handle);
         }
 
         /// <summary>True when a delegate local is passed to an entry point, or invoked without await, somewhere in <paramref name="root"/>.</summary>

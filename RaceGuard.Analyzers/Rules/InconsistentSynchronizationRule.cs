@@ -33,6 +33,9 @@ namespace RaceGuard.Rules
                 .Where(other => other.Key.Symbols.Length > 1 && other.Key.Root is not null && other.Value.Any(a => a.IsWrite))
                 .Select(other => other.Key.Root!)
                 .ToImmutableHashSet<ISymbol>(SymbolEqualityComparer.Default));
+            // The fields a lock block writes together (Clear() { lock (_lock) { _hits = 0; _misses = 0; } }): a member that reads
+            // two of them without the lock can see one changed and not the other.
+            var writtenTogether = new System.Lazy<Dictionary<ISymbol, HashSet<ISymbol>>>(() => WrittenTogether(facts));
             foreach (var entry in facts.AccessesByPath)
             {
                 // A readonly field counts when it holds a collection changed in place (under the lock, read without it). A
@@ -65,7 +68,8 @@ namespace RaceGuard.Rules
 
                 // Only these accesses can be reported: a field without one needs no guards computed (the callers' locks on
                 // entry may bind call sites across the compilation).
-                if (!accesses.Any(a => MayBeReported(a, field, readsCanTear)) || MostCommonGuard(accesses, facts.Type) is not { } guard)
+                bool CanTear(SharedAccess read) => readsCanTear || ReadsHalfOfAJointChange(read, field, writtenTogether.Value, facts);
+                if (!accesses.Any(a => MayBeReported(a, field, CanTear)) || MostCommonGuard(accesses, facts.Type) is not { } guard)
                 {
                     continue;
                 }
@@ -79,8 +83,13 @@ namespace RaceGuard.Rules
                 // unguarded accesses are at most a third of all, or all sit in one member that takes no guard of it (a
                 // Reset, Abort or export beside members that all lock). An access whose own member takes another lock
                 // shows the state needs locking and counts against no threshold.
+                // A foreach or copy of a collection the guarded code changes in place needs no second member's evidence: the
+                // enumeration throws when a change lands in the middle of it (an export beside the one member that adds).
                 var guardedMembers = guarded.Select(g => g.Member).Distinct().ToList();
-                if (unguarded.Count == 0 || guardedMembers.Count < 2 || (loose * 3 > total && !ForgottenInOneMember(unguarded, guardedMembers)))
+                var enumeratesWhileChanged = unguarded.Any(a => a.Via == AccessVia.Enumeration && a.Guards.IsEmpty) &&
+                                             guarded.Any(g => g.Kind == AccessKind.MutatingCall && g.Guards.Any(x => x.Exclusive));
+                if (unguarded.Count == 0 || (guardedMembers.Count < 2 && !enumeratesWhileChanged) ||
+                    (loose * 3 > total && !ForgottenInOneMember(unguarded, guardedMembers) && !enumeratesWhileChanged))
                 {
                     continue;
                 }
@@ -93,7 +102,7 @@ namespace RaceGuard.Rules
                 {
                     // A Start or Initialize shows the policy with its locked accesses; its own accesses are not reported.
                     var location = access.Operation.Syntax.GetLocation();
-                    if (!MayBeReported(access, field, readsCanTear) || IsDoubleCheckedFastPath(access, guarded) || (access.Region is null && Lifecycle.IsStartUp(access.Member.Symbol)))
+                    if (!MayBeReported(access, field, CanTear) || IsDoubleCheckedFastPath(access, guarded) || (access.Region is null && Lifecycle.IsStartUp(access.Member.Symbol)))
                     {
                         continue;
                     }
@@ -167,9 +176,61 @@ namespace RaceGuard.Rules
         /// An access of the kind this rule reports: a plain read (one that can see half a change) or write, and for a
         /// readonly collection field a read of its contents.
         /// </summary>
-        private static bool MayBeReported(SharedAccess access, IFieldSymbol field, bool readsCanTear) =>
-            IsOwnedByThisRule(access) && (access.Kind != AccessKind.Read || readsCanTear) && !(field.IsReadOnly && !ReadsTheContents(access)) &&
+        private static bool MayBeReported(SharedAccess access, IFieldSymbol field, System.Func<SharedAccess, bool> readCanTear) =>
+            IsOwnedByThisRule(access) && (access.Kind != AccessKind.Read || readCanTear(access)) && !(field.IsReadOnly && !ReadsTheContents(access)) &&
             !ReadsWhatNoChangeAffects(access, field);
+
+        /// <summary>
+        /// An unguarded read of <paramref name="field"/> in a member that also reads, without a guard, a field that some lock
+        /// block writes together with it (<c>_hits + _misses</c> beside <c>lock (_lock) { _hits = 0; _misses = 0; }</c>): the
+        /// two values read belong to one consistent state only under the lock (docs/RG0007.md).
+        /// </summary>
+        private static bool ReadsHalfOfAJointChange(SharedAccess read, IFieldSymbol field, Dictionary<ISymbol, HashSet<ISymbol>> writtenTogether, TypeFacts facts) =>
+            read.Kind == AccessKind.Read && read.Guards.IsEmpty && writtenTogether.TryGetValue(field, out var partners) &&
+            partners.Any(partner => facts.AccessesByPath.TryGetValue(new AccessPath(ImmutableArray.Create(partner)), out var others) &&
+                                    others.Any(o => o.Kind == AccessKind.Read && ReferenceEquals(o.Member, read.Member) && ReferenceEquals(o.Region, read.Region) && o.Guards.IsEmpty));
+
+        /// <summary>For each field of the type, the other fields written in the same <c>lock</c> block (plain writes of the fields themselves).</summary>
+        private static Dictionary<ISymbol, HashSet<ISymbol>> WrittenTogether(TypeFacts facts)
+        {
+            var byLock = new Dictionary<IOperation, HashSet<ISymbol>>();
+            foreach (var entry in facts.AccessesByPath)
+            {
+                if (entry.Key.Symbols.Length != 1 || entry.Key.Root is not IFieldSymbol field)
+                {
+                    continue;
+                }
+
+                foreach (var write in entry.Value)
+                {
+                    if (write.Kind is AccessKind.Write or AccessKind.ReadModifyWrite && write.Guards.Any(g => g.Exclusive) && write.Operation.FindAncestor<ILockOperation>() is { } block)
+                    {
+                        if (!byLock.TryGetValue(block, out var fields))
+                        {
+                            byLock[block] = fields = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+                        }
+
+                        fields.Add(field);
+                    }
+                }
+            }
+
+            var together = new Dictionary<ISymbol, HashSet<ISymbol>>(SymbolEqualityComparer.Default);
+            foreach (var fields in byLock.Values.Where(f => f.Count > 1))
+            {
+                foreach (var field in fields)
+                {
+                    if (!together.TryGetValue(field, out var partners))
+                    {
+                        together[field] = partners = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+                    }
+
+                    partners.UnionWith(fields.Where(f => !SymbolEqualityComparer.Default.Equals(f, field)));
+                }
+            }
+
+            return together;
+        }
 
         /// <summary>
         /// For a readonly collection field, a read that looks into the collection (a call, a property such as <c>Count</c>,

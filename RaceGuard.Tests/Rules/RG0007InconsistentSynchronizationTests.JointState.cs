@@ -1,0 +1,128 @@
+using System.Threading.Tasks;
+using RaceGuard.Tests.Verifiers;
+using VerifyCS = RaceGuard.Tests.Verifiers.CSharpRuleVerifier<RaceGuard.Rules.InconsistentSynchronizationRule>;
+
+namespace RaceGuard.Tests.Rules
+{
+    /// <summary>
+    /// Statistics reads of fields that one lock block changes together (RULES.md, RG0007 shapes: "statistics reads"): the
+    /// sum read without the lock can pair the old value of one with the new value of the other; and the look-alikes (one
+    /// field read alone, fields never written together).
+    /// </summary>
+    public partial class RG0007InconsistentSynchronizationTests
+    {
+        private const string CacheStatistics = """
+            public sealed class CacheStatistics
+            {
+                private readonly object _lock = new object();
+                private long _hits;
+                private long _misses;
+
+                public void Hit()
+                {
+                    lock (_lock)
+                    {
+                        _hits++;
+                    }
+                }
+
+                public void Miss()
+                {
+                    lock (_lock)
+                    {
+                        _misses++;
+                    }
+                }
+
+                public void Clear()
+                {
+                    lock (_lock)
+                    {
+                        _hits = 0;
+                        _misses = 0;
+                    }
+                }
+
+                public long Total()
+                {
+                    return {|#0:_hits|} + {|#1:_misses|};
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task Reports_TwoFieldsClearedTogetherAndSummedWithoutTheLock()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(
+                CacheStatistics,
+                VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_hits", "long", "read in Total()", "the lock '_lock'", "2 of its 2 other accesses", "take it here too"),
+                VerifyCS.Diagnostic("RG0007").WithLocation(1).WithArguments("_misses", "long", "read in Total()", "the lock '_lock'", "2 of its 2 other accesses", "take it here too"));
+        }
+
+        [Fact]
+        public async Task Silent_OneFieldOfThePairReadAlone()
+        {
+            // One long read whole: stale at worst, no half of a joint change.
+            var source = CacheStatistics.Edit("return {|#0:_hits|} + {|#1:_misses|};", "return _hits;");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_FieldsNeverWrittenTogether()
+        {
+            var source = CacheStatistics
+                .Edit("            _hits = 0;\n            _misses = 0;", "            _hits = 0;\n        }\n\n        lock (_lock)\n        {\n            _misses = 0;")
+                .Edit("return {|#0:_hits|} + {|#1:_misses|};", "return _hits + _misses;");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        private const string MetricsRegistry = """
+            using System.Collections.Generic;
+            using System.Text;
+
+            public sealed class MetricsRegistry
+            {
+                private readonly object _sync = new object();
+                private readonly Dictionary<string, long> _counters = new Dictionary<string, long>();
+
+                public void Increment(string name)
+                {
+                    lock (_sync)
+                    {
+                        _counters.TryGetValue(name, out var value);
+                        _counters[name] = value + 1;
+                    }
+                }
+
+                public string Export()
+                {
+                    var text = new StringBuilder();
+                    foreach (var counter in {|#0:_counters|})
+                    {
+                        text.Append(counter.Key).Append(' ').Append(counter.Value).Append('\n');
+                    }
+
+                    return text.ToString();
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task Reports_ExportEnumeratingACollectionOneMemberChangesUnderTheLock()
+        {
+            // One member locks, but the foreach throws when Increment() adds a counter in the middle of it.
+            await VerifyCS.VerifyAnalyzerAsync(
+                MetricsRegistry,
+                VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_counters", "Dictionary<string, long>", "read in Export()", "the lock '_sync'", "2 of its 2 other accesses", "take it here too"));
+        }
+
+        [Fact]
+        public async Task Silent_ExportOfASnapshotTakenUnderTheLock()
+        {
+            var source = MetricsRegistry
+                .Edit("        var text = new StringBuilder();", "        var text = new StringBuilder();\n        KeyValuePair<string, long>[] snapshot;\n        lock (_sync)\n        {\n            snapshot = new List<KeyValuePair<string, long>>(_counters).ToArray();\n        }\n")
+                .Edit("foreach (var counter in {|#0:_counters|})", "foreach (var counter in snapshot)");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+    }
+}
