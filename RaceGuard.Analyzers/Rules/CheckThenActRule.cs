@@ -550,7 +550,7 @@ namespace RaceGuard.Rules
         /// </summary>
         private static SharedAccess? CheckControlling(SharedAccess act, ILookup<(MemberFacts, ConcurrentRegion?), SharedAccess> checks)
         {
-            var actKey = KeyOf(act.ReportOperation);
+            var (actKey, site) = KeyAtTheCheck(act);
             if (actKey is null)
             {
                 return null;
@@ -559,12 +559,12 @@ namespace RaceGuard.Rules
             foreach (var check in checks[(act.Member, act.Region)])
             {
                 if (KeyOf(check.ReportOperation) is not { } checkKey || !checkKey.IsEquivalentTo(actKey, topLevel: false) ||
-                    check.ReportOperation.Syntax.Span.End > act.ReportOperation.Syntax.SpanStart)
+                    check.ReportOperation.Syntax.SyntaxTree != site.Syntax.SyntaxTree || check.ReportOperation.Syntax.Span.End > site.Syntax.SpanStart)
                 {
                     continue;
                 }
 
-                if (Controls(check.ReportOperation, act.ReportOperation))
+                if (Controls(check.ReportOperation, site))
                 {
                     return check;
                 }
@@ -572,6 +572,35 @@ namespace RaceGuard.Rules
 
             return null;
         }
+
+        /// <summary>
+        /// The act's key as the checking code names it, and where the act stands in that code: the act itself, or for an
+        /// act in a helper the check's member calls with the key (<c>if (_clients.ContainsKey(id)) return; .. Register(id,
+        /// ws);</c> with <c>_clients[id] = ws</c> in <c>Register</c>), the call and the argument it passes for the key.
+        /// </summary>
+        private static (SyntaxNode? Key, IOperation Site) KeyAtTheCheck(SharedAccess act)
+        {
+            if (ReferenceEquals(act.Anchor, act.ReportOperation) || act.Anchor is not IInvocationOperation call)
+            {
+                return (KeyOf(act.ReportOperation), act.ReportOperation);
+            }
+
+            var key = KeyOperationOf(act.ReportOperation)?.WalkDownConversion();
+            return key is IParameterReferenceOperation { Parameter: { } parameter } &&
+                   SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol.OriginalDefinition, call.TargetMethod.OriginalDefinition) &&
+                   call.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == parameter.Ordinal) is { } argument
+                ? (argument.Value.Syntax, call)
+                : (null, act.ReportOperation);
+        }
+
+        /// <summary>The key argument of a call or indexer, as an operation.</summary>
+        private static IOperation? KeyOperationOf(IOperation operation) => operation switch
+        {
+            IInvocationOperation { Arguments.Length: > 0 } call => call.Arguments.OrderBy(a => a.Syntax.SpanStart).First().Value,
+            IAssignmentOperation { Target: IPropertyReferenceOperation { Arguments.Length: > 0 } indexer } => indexer.Arguments[0].Value,
+            IPropertyReferenceOperation { Arguments.Length: > 0 } indexer => indexer.Arguments[0].Value,
+            _ => null,
+        };
 
         /// <summary>The key argument of a call or indexer: its first argument's syntax.</summary>
         private static SyntaxNode? KeyOf(IOperation operation) => operation switch
