@@ -392,11 +392,14 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>
         /// An access made by the own code of an externally callable member that users may call on a shared instance (not
         /// a constructor, not Dispose, which callers run once after use); instance state only from instance members.
+        /// Static state is shared by every instance: a non-private constructor that touches it runs on every thread that
+        /// creates one (<c>if (s_instances >= Max) throw ..; Interlocked.Increment(ref s_instances);</c>).
         /// Accesses inside regions the type starts are left to the region model, which knows their joins.
         /// </summary>
         private static bool RunsAsSharedMember(SharedAccess access, AccessPath path) =>
             access.Region is null or { Kind: RegionKind.Middleware or RegionKind.MessageHandler } &&
-            access.Member.IsExternallyCallable &&
+            (access.Member.IsExternallyCallable ||
+             (path.Root is { IsStatic: true } && access.Member.Symbol is IMethodSymbol { MethodKind: MethodKind.Constructor, DeclaredAccessibility: not Accessibility.Private })) &&
             !IsProtectedOnly(access.Member.Symbol) &&
             !Lifecycle.IsTeardown(access.Member.Symbol) &&
             (path.Root is { IsStatic: true } || !access.Member.Symbol.IsStatic);

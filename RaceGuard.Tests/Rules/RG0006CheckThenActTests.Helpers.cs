@@ -6,8 +6,10 @@ using VerifyFix = RaceGuard.Tests.Verifiers.CSharpCodeFixVerifier<RaceGuard.Anal
 namespace RaceGuard.Tests.Rules
 {
     /// <summary>
-    /// RG0006: the act in a helper the checking member calls with the checked key (RULES.md, RG0006 shapes); the helper's
-    /// parameter is the caller's key. Near misses: the helper called with another key, an atomic act in the helper.
+    /// RG0006 shapes beyond one member's own code (RULES.md, RG0006 shapes): the act in a helper the checking member calls
+    /// with the checked key (the helper's parameter is the caller's key); a check and act on static state in a constructor,
+    /// which runs on every thread that creates an instance. Near misses: the helper called with another key, an atomic act
+    /// in the helper, instance state in a constructor, a private constructor.
     /// </summary>
     public partial class RG0006CheckThenActTests
     {
@@ -76,6 +78,62 @@ namespace RaceGuard.Tests.Rules
         {
             var source = ClientRegistry
                 .Edit("{|#0:_clients[clientId] = socket|};", "if (!_clients.TryAdd(clientId, socket))\n        {\n            socket.Dispose();\n        }\n");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        private const string PluginRegistry = """
+            using System;
+            using System.Collections.Concurrent;
+            using System.Threading.Tasks;
+
+            public sealed class Plugin
+            {
+                private static readonly ConcurrentDictionary<string, Plugin> s_loaded = new ConcurrentDictionary<string, Plugin>();
+
+                public Plugin(string name)
+                {
+                    Name = name;
+                    if (s_loaded.ContainsKey(name))
+                    {
+                        throw new InvalidOperationException("plugin " + name + " loaded twice");
+                    }
+
+                    {|#0:s_loaded[name] = this|};
+                }
+
+                public string Name { get; }
+            }
+            """;
+
+        [Fact]
+        public async Task Reports_StaticRegistryCheckedAndFilledByAConstructor()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(
+                PluginRegistry,
+                VerifyCS.Diagnostic("RG0006").WithLocation(0).WithArguments(
+                    "s_loaded",
+                    "ConcurrentDictionary<string, Plugin>",
+                    "checked with ContainsKey() and then changed with the indexer in Plugin(), not atomically",
+                    "TryAdd"));
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_RegistryOfTheInstanceFilledByItsConstructor()
+        {
+            // Instance state: nobody else sees the object while its constructor runs.
+            var source = PluginRegistry
+                .Edit("private static readonly ConcurrentDictionary<string, Plugin> s_loaded", "private readonly ConcurrentDictionary<string, Plugin> s_loaded")
+                .Edit("{|#0:s_loaded[name] = this|}", "s_loaded[name] = this");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_StaticRegistryFilledByAPrivateConstructor()
+        {
+            // Only the type itself creates instances (a factory decides how); the constructor is not an entry point.
+            var source = PluginRegistry
+                .Edit("    public Plugin(string name)", "    private Plugin(string name)")
+                .Edit("{|#0:s_loaded[name] = this|}", "s_loaded[name] = this");
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
     }
