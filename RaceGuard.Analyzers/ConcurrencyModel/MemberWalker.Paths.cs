@@ -163,6 +163,34 @@ namespace RaceGuard.ConcurrencyModel
                 : default;
         }
 
+        /// <summary>
+        /// The element path (<c>_sockets[…]</c>) of a <c>foreach</c> over a collection field of the type that holds sockets
+        /// or streams (<c>_sockets</c>, <c>_sockets.Values</c> of a dictionary): the loop variable names a send target
+        /// every run of the loop shares. Default for anything else (a local snapshot, elements of another type).
+        /// </summary>
+        private AccessPath SharedElementPath(IForEachLoopOperation loop, Frame frame)
+        {
+            if (!known.SendTargets.Any(target => known.DerivesFrom(loop.Locals[0].Type, target)))
+            {
+                return default;
+            }
+
+            var collection = loop.Collection.WalkDownConversion();
+            if (collection is IPropertyReferenceOperation { Property.Name: "Values", Instance: { } dictionary } && IsDictionary(dictionary.Type))
+            {
+                collection = dictionary.WalkDownConversion();
+            }
+
+            if (collection is not IFieldReferenceOperation and not IPropertyReferenceOperation { Arguments.IsEmpty: true } ||
+                collection.Type?.GetMembers(WellKnownMemberNames.Indexer).OfType<IPropertySymbol>().FirstOrDefault() is not { } indexer)
+            {
+                return default;
+            }
+
+            var path = PathOf(collection, frame);
+            return path.IsDefault || path.Symbols.Length != 1 || path.Root is not IFieldSymbol and not IPropertySymbol ? default : path.Append(indexer);
+        }
+
         private static bool IsDictionary(ITypeSymbol? type) =>
             type is not null && (type.OriginalDefinition is INamedTypeSymbol { Name: "IDictionary", Arity: 2 } || type.AllInterfaces.Any(i => i is { Name: "IDictionary", Arity: 2 }));
 

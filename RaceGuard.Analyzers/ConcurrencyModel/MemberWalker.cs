@@ -128,6 +128,12 @@ namespace RaceGuard.ConcurrencyModel
                     RecordIfConcurrentValue(indexer, frame);
                     break;
 
+                case IForEachLoopOperation { Locals.Length: 1 } loop when SharedElementPath(loop, frame) is { IsDefault: false } element:
+                    // foreach (var peer in _sockets.Values) peer.SendAsync(..): every run sends to the same sockets.
+                    aliases[loop.Locals[0]] = element;
+                    sendAliases.Add(loop.Locals[0]);
+                    break;
+
                 case IObjectCreationOperation or IEventAssignmentOperation when EntryPoints.IsCandidate(operation, known, configured):
                     var starts = EntryPoints.GetStarts(operation, known, configured);
                     if (!starts.IsEmpty)

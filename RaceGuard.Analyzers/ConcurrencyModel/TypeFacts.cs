@@ -306,6 +306,16 @@ namespace RaceGuard.ConcurrencyModel
             // such evidence: flags updated in place by code confined to an event loop are often volatile for their readers.
             var updatedTwice = ReferenceEquals(a.Member, b.Member) && a.Kind == AccessKind.ReadModifyWrite && b.Kind == AccessKind.ReadModifyWrite &&
                                !Lifecycle.IsStartUp(a.Member.Symbol) && IsLockedElsewhere(a.Path);
+            // A broadcast to the sockets of a registry the type keeps for concurrent use (foreach (var peer in
+            // _sockets.Values) await peer.SendAsync(..) in a member every connection runs): two runs send to one socket.
+            var broadcastTwice = ReferenceEquals(a.Member, b.Member) && a.Kind == AccessKind.Send && b.Kind == AccessKind.Send &&
+                                 a.Path.Symbols.Length == 2 && a.Path.Last is IPropertySymbol { IsIndexer: true } &&
+                                 a.Path.Root is { } registry && (known.IsThreadSafeType(TypeOf(registry)) || IsLockedElsewhere(new AccessPath(ImmutableArray.Create(registry))));
+            if (broadcastTwice)
+            {
+                return !ParallelismQuery.IsProtected(a, b);
+            }
+
             if (!declared && !sendsOfTwoMembers && !a.Member.Synchronises && !b.Member.Synchronises && (a.OwnGuards.IsEmpty || b.OwnGuards.IsEmpty) &&
                 ((ReferenceEquals(a.Member, b.Member) && !updatedTwice) || !IsProtectedElsewhere(a.Path)))
             {
@@ -371,11 +381,19 @@ namespace RaceGuard.ConcurrencyModel
 
         private static bool ProtectedBy(ImmutableArray<Guard> guards, bool write) => write ? guards.Any(g => g.Exclusive) : !guards.IsEmpty;
 
-        /// <summary>True when some access of the type to <paramref name="path"/> holds an exclusive guard of its own or is atomic.</summary>
+        /// <summary>The type of a field or property.</summary>
+        private static ITypeSymbol? TypeOf(ISymbol symbol) => symbol switch
+        {
+            IFieldSymbol field => field.Type,
+            IPropertySymbol property => property.Type,
+            _ => null,
+        };
+
         /// <summary>True when some access of the variable holds an exclusive lock of the type's own.</summary>
         private bool IsLockedElsewhere(AccessPath path) =>
             AccessesByPath.TryGetValue(path, out var accesses) && accesses.Any(a => a.Guards.Any(g => g.Exclusive && g.IsOwnedBy(Type)));
 
+        /// <summary>True when some access of the type to <paramref name="path"/> holds an exclusive guard of its own or is atomic.</summary>
         public bool IsProtectedElsewhere(AccessPath path) =>
             protectedPaths.GetOrAdd(path, p => AccessesByPath.TryGetValue(p, out var accesses) &&
                 (accesses.Any(a => a.IsAtomic || a.OwnGuards.Any(g => g.Exclusive && g.IsOwnedBy(Type))) || accesses.Any(a => a.Guards.Any(g => g.Exclusive && g.IsOwnedBy(Type)))));

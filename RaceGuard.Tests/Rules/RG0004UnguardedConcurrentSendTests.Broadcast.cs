@@ -1,0 +1,98 @@
+using System.Threading.Tasks;
+using RaceGuard.Tests.Verifiers;
+using VerifyCS = RaceGuard.Tests.Verifiers.CSharpRuleVerifier<RaceGuard.Rules.UnguardedConcurrentSendRule>;
+
+namespace RaceGuard.Tests.Rules
+{
+    /// <summary>
+    /// RG0004: a broadcast to the sockets of a registry the type keeps for concurrent use (RULES.md, RG0004 shapes): every
+    /// connection's handler sends to every socket, so two handlers send to one socket at once; and the near misses (a send
+    /// guard per peer, a plain list no code locks, a snapshot local).
+    /// </summary>
+    public partial class RG0004UnguardedConcurrentSendTests
+    {
+        private const string ChatHub = """
+            using System;
+            using System.Collections.Concurrent;
+            using System.Net.WebSockets;
+            using System.Text;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            public sealed class ChatHub
+            {
+                private readonly ConcurrentDictionary<Guid, WebSocket> _sockets = new ConcurrentDictionary<Guid, WebSocket>();
+
+                public async Task HandleAsync(WebSocket socket, CancellationToken ct)
+                {
+                    var id = Guid.NewGuid();
+                    _sockets.TryAdd(id, socket);
+                    var buffer = new byte[4096];
+                    try
+                    {
+                        while (socket.State == WebSocketState.Open)
+                        {
+                            var result = await socket.ReceiveAsync(new ArraySegment<byte>(buffer), ct);
+                            if (result.MessageType == WebSocketMessageType.Close)
+                            {
+                                break;
+                            }
+
+                            await BroadcastAsync(Encoding.UTF8.GetString(buffer, 0, result.Count), ct);
+                        }
+                    }
+                    finally
+                    {
+                        _sockets.TryRemove(id, out _);
+                    }
+                }
+
+                private async Task BroadcastAsync(string text, CancellationToken ct)
+                {
+                    var bytes = Encoding.UTF8.GetBytes(text);
+                    foreach (var peer in _sockets.Values)
+                    {
+                        await {|#0:peer.SendAsync(new ArraySegment<byte>(bytes), WebSocketMessageType.Text, true, ct)|};
+                    }
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task Reports_BroadcastToTheSocketsOfAConcurrentRegistry()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(
+                ChatHub,
+                VerifyCS.Diagnostic("RG0004").WithLocation(0).WithArguments(
+                    "_sockets[…]",
+                    "WebSocket",
+                    "in BroadcastAsync()",
+                    "another call may send on it",
+                    "it takes one send at a time",
+                    "one SemaphoreSlim(1, 1)"));
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_BroadcastUnderASendGuardOfTheHub()
+        {
+            var source = ChatHub
+                .Edit("    public async Task HandleAsync", "    private readonly SemaphoreSlim _sendLock = new SemaphoreSlim(1, 1);\n\n    public async Task HandleAsync")
+                .Edit(
+                    "            await {|#0:peer.SendAsync(new ArraySegment<byte>(bytes), WebSocketMessageType.Text, true, ct)|};",
+                    "            await _sendLock.WaitAsync(ct);\n            try\n            {\n                await peer.SendAsync(new ArraySegment<byte>(bytes), WebSocketMessageType.Text, true, ct);\n            }\n            finally\n            {\n                _sendLock.Release();\n            }");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_BroadcastToASnapshotOfOwnSockets()
+        {
+            // The loop runs over sockets the call itself received: nothing says two calls share them.
+            var source = ChatHub
+                .Edit("private async Task BroadcastAsync(string text, CancellationToken ct)", "private static async Task BroadcastAsync(WebSocket[] peers, string text, CancellationToken ct)")
+                .Edit("foreach (var peer in _sockets.Values)", "foreach (var peer in peers)")
+                .Edit("await BroadcastAsync(Encoding.UTF8.GetString(buffer, 0, result.Count), ct);", "await BroadcastAsync(new[] { socket }, Encoding.UTF8.GetString(buffer, 0, result.Count), ct);")
+                .Edit("{|#0:peer.SendAsync(new ArraySegment<byte>(bytes), WebSocketMessageType.Text, true, ct)|}", "peer.SendAsync(new ArraySegment<byte>(bytes), WebSocketMessageType.Text, true, ct)");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+    }
+}
