@@ -85,11 +85,13 @@ namespace RaceGuard.Rules
                 // shows the state needs locking and counts against no threshold.
                 // A foreach or copy of a collection the guarded code changes in place needs no second member's evidence: the
                 // enumeration throws when a change lands in the middle of it (an export beside the one member that adds).
+                // (An array's foreach has no version check: a change in the middle of it is no exception.)
                 var guardedMembers = guarded.Select(g => g.Member).Distinct().ToList();
-                var enumeratesWhileChanged = unguarded.Any(a => a.Via == AccessVia.Enumeration && a.Guards.IsEmpty) &&
+                var enumeratesWhileChanged = context.Known.GetNonThreadSafeCollection(field.Type) is not null &&
+                                             unguarded.Any(IsUnguardedEnumeration) &&
                                              guarded.Any(g => g.Kind == AccessKind.MutatingCall && g.Guards.Any(x => x.Exclusive));
-                if (unguarded.Count == 0 || (guardedMembers.Count < 2 && !enumeratesWhileChanged) ||
-                    (loose * 3 > total && !ForgottenInOneMember(unguarded, guardedMembers) && !enumeratesWhileChanged))
+                var majority = guardedMembers.Count >= 2 && (loose * 3 <= total || ForgottenInOneMember(unguarded, guardedMembers));
+                if (unguarded.Count == 0 || (!majority && !enumeratesWhileChanged))
                 {
                     continue;
                 }
@@ -102,7 +104,8 @@ namespace RaceGuard.Rules
                 {
                     // A Start or Initialize shows the policy with its locked accesses; its own accesses are not reported.
                     var location = access.Operation.Syntax.GetLocation();
-                    if (!MayBeReported(access, field, CanTear) || IsDoubleCheckedFastPath(access, guarded) || (access.Region is null && Lifecycle.IsStartUp(access.Member.Symbol)))
+                    // Without the majority only the enumerations themselves are findings.
+                    if (!MayBeReported(access, field, CanTear) || (!majority && !IsUnguardedEnumeration(access)) || IsDoubleCheckedFastPath(access, guarded) || (access.Region is null && Lifecycle.IsStartUp(access.Member.Symbol)))
                     {
                         continue;
                     }
@@ -179,6 +182,8 @@ namespace RaceGuard.Rules
         private static bool MayBeReported(SharedAccess access, IFieldSymbol field, System.Func<SharedAccess, bool> readCanTear) =>
             IsOwnedByThisRule(access) && (access.Kind != AccessKind.Read || readCanTear(access)) && !(field.IsReadOnly && !ReadsTheContents(access)) &&
             !ReadsWhatNoChangeAffects(access, field);
+
+        private static bool IsUnguardedEnumeration(SharedAccess access) => access.Via == AccessVia.Enumeration && access.Guards.IsEmpty;
 
         /// <summary>
         /// An unguarded read of <paramref name="field"/> in a member that also reads, without a guard, a field that some lock

@@ -117,6 +117,51 @@ namespace RaceGuard.Tests.Rules
         }
 
         [Fact]
+        public async Task Silent_ArrayEnumeratedWhileOneMemberResizesItUnderTheLock()
+        {
+            // An array's foreach has no version check, and Array.Resize replaces the array whole: one locking member is
+            // no evidence for the plain reads.
+            const string source = """
+                using System;
+                using System.Collections.Generic;
+
+                public sealed class Extensions
+                {
+                    private readonly object _lock = new object();
+                    private object[] _items = new object[4];
+
+                    public object Get(int id) => _items[id];
+
+                    public void Register(int id, object item)
+                    {
+                        lock (_lock)
+                        {
+                            if (id >= _items.Length)
+                            {
+                                Array.Resize(ref _items, id * 2);
+                            }
+
+                            _items[id] = item;
+                        }
+                    }
+
+                    public IEnumerable<object> GetAll()
+                    {
+                        foreach (var item in _items)
+                        {
+                            if (item is not null)
+                            {
+                                yield return item;
+                            }
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
         public async Task Silent_ExportOfASnapshotTakenUnderTheLock()
         {
             var source = MetricsRegistry
