@@ -90,6 +90,9 @@ namespace RaceGuard.ConcurrencyModel
 
         public RegionKind Kind { get; }
 
+        /// <summary>Memo of <see cref="ThreadAffinity.RunsTheAffineThread"/> (asked for every pair with a confined side).</summary>
+        internal bool? RunsTheAffineThread { get; set; }
+
         /// <summary>How a message names the construct, e.g. "Task.Run lambda", "Parallel.ForEach body", "Timer callback".</summary>
         public string Construct { get; }
 

@@ -225,7 +225,6 @@ namespace RaceGuard.ConcurrencyModel
             return owned is null ? CreatesItself(member, declaring) : owned.IsCreatedByType(member, declaring);
         }
 
-
         /// <summary>True when the type creates the object the field or property holds (initialiser or assignment of <c>new</c>).</summary>
         internal static bool CreatesItself(ISymbol member, INamedTypeSymbol type)
         {

@@ -104,10 +104,11 @@ namespace RaceGuard.ConcurrencyModel
         /// too, never beside it. Read from the syntax of the field's type.
         /// </summary>
         public static bool RunsTheAffineThread(ConcurrentRegion region) =>
-            region is { Kind: RegionKind.Thread, Multiplicity: Multiplicity.Once, Handle: IFieldSymbol { Type.Name: "Thread" } field } &&
-            field.ContainingType.DeclaringSyntaxReferences.Any(reference => reference.GetSyntax().DescendantNodes()
-                .OfType<BinaryExpressionSyntax>()
-                .Any(comparison => comparison.IsKind(SyntaxKind.EqualsExpression) && (NamesField(comparison.Left, field) || NamesField(comparison.Right, field))));
+            region.RunsTheAffineThread ??=
+                region is { Kind: RegionKind.Thread, Multiplicity: Multiplicity.Once, Handle: IFieldSymbol field } &&
+                field.ContainingType.DeclaringSyntaxReferences.Any(reference => reference.GetSyntax().DescendantNodes()
+                    .OfType<BinaryExpressionSyntax>()
+                    .Any(comparison => comparison.IsKind(SyntaxKind.EqualsExpression) && (NamesField(comparison.Left, field) || NamesField(comparison.Right, field))));
 
         private static bool NamesField(ExpressionSyntax expression, IFieldSymbol field) => expression switch
         {

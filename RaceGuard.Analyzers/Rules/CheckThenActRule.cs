@@ -689,6 +689,14 @@ namespace RaceGuard.Rules
         /// </summary>
         private static bool InSeparateLocks(SharedAccess check, SharedAccess act)
         {
+            // An act in a helper called inside the check's own lock block runs under that lock too (lock (_map) { if
+            // (_map.TryGetValue(k, out v)) return v; v = Create(k); } with Create locking _map again).
+            if (!ReferenceEquals(act.Anchor, act.ReportOperation) && check.ReportOperation.Syntax.FirstAncestorOrSelf<LockStatementSyntax>() is { } outer &&
+                act.Anchor.Syntax.SyntaxTree == outer.SyntaxTree && outer.Span.Contains(act.Anchor.Syntax.Span))
+            {
+                return false;
+            }
+
             if (check.ReportOperation.Syntax.FirstAncestorOrSelf<LockStatementSyntax>() is not { } checkLock ||
                 act.ReportOperation.Syntax.FirstAncestorOrSelf<LockStatementSyntax>() is not { } actLock ||
                 checkLock == actLock || checkLock.Span.Contains(actLock.Span) || actLock.Span.Contains(checkLock.Span))

@@ -195,13 +195,15 @@ namespace RaceGuard.Rules
             partners.Any(partner => facts.AccessesByPath.TryGetValue(new AccessPath(ImmutableArray.Create(partner)), out var others) &&
                                     others.Any(o => o.Kind == AccessKind.Read && ReferenceEquals(o.Member, read.Member) && ReferenceEquals(o.Region, read.Region) && o.Guards.IsEmpty));
 
-        /// <summary>For each field of the type, the other fields written in the same <c>lock</c> block (plain writes of the fields themselves).</summary>
+        /// <summary>For each value field of the type, the other value fields written in the same <c>lock</c> block (plain writes of the fields themselves).</summary>
         private static Dictionary<ISymbol, HashSet<ISymbol>> WrittenTogether(TypeFacts facts)
         {
             var byLock = new Dictionary<IOperation, HashSet<ISymbol>>();
             foreach (var entry in facts.AccessesByPath)
             {
-                if (entry.Key.Symbols.Length != 1 || entry.Key.Root is not IFieldSymbol field)
+                // Values only: references replaced whole under the lock are snapshots, each consistent in itself (copy-on-write
+                // lists read without the lock on purpose).
+                if (entry.Key.Symbols.Length != 1 || entry.Key.Root is not IFieldSymbol { Type.IsValueType: true } field)
                 {
                     continue;
                 }

@@ -81,6 +81,73 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
 
+        private const string ConstantPool = """
+            using System.Collections.Generic;
+
+            public sealed class ConstantPool
+            {
+                private readonly Dictionary<string, object> _constants = new Dictionary<string, object>();
+
+                public object ValueOf(string name)
+                {
+                    object constant;
+                    lock (_constants)
+                    {
+                        if (_constants.TryGetValue(name, out constant))
+                        {
+                            return constant;
+                        }
+
+                        constant = Create(name);
+                    }
+
+                    return constant;
+                }
+
+                private object Create(string name)
+                {
+                    lock (_constants)
+                    {
+                        var constant = new object();
+                        _constants[name] = constant;
+                        return constant;
+                    }
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task NoDiagnostic_HelperActCalledInsideTheLockOfTheCheck()
+        {
+            // The helper takes the same lock again (re-entrant): check and act are under one lock block.
+            await VerifyCS.VerifyAnalyzerAsync(ConstantPool);
+        }
+
+        [Fact]
+        public async Task Reports_HelperActCalledAfterTheLockOfTheCheck()
+        {
+            var source = ConstantPool
+                .Edit("\n\n            constant = Create(name);\n        }\n\n        return constant;", "\n        }\n\n        return Create(name);")
+                .Edit("_constants[name] = constant;", "{|#0:_constants[name] = constant|};");
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0006").WithLocation(0).WithArguments(
+                    "_constants",
+                    "Dictionary<string, object>",
+                    "checked with TryGetValue() and then changed with the indexer in Create(), not atomically",
+                    "one lock around both"));
+        }
+
+        [Fact]
+        public async Task NoFix_HelperActCalledAfterTheLockOfTheCheck()
+        {
+            // Merging the two lock blocks would have to move code between two methods: no fix is offered.
+            var source = ConstantPool
+                .Edit("\n\n            constant = Create(name);\n        }\n\n        return constant;", "\n        }\n\n        return Create(name);")
+                .Edit("_constants[name] = constant;", "{|RG0006:_constants[name] = constant|};");
+            await VerifyFix.VerifyCodeFixAsync(source, source);
+        }
+
         private const string PluginRegistry = """
             using System;
             using System.Collections.Concurrent;
