@@ -36,7 +36,21 @@ namespace RaceGuard.Rules
             // The fields a lock block writes together (Clear() { lock (_lock) { _hits = 0; _misses = 0; } }): a member that reads
             // two of them without the lock can see one changed and not the other.
             var writtenTogether = new System.Lazy<Dictionary<ISymbol, HashSet<ISymbol>>>(() => WrittenTogether(facts));
+            // Members already reported for writing a field without its lock, with that lock: a second pass reports their
+            // other unlocked writes of fields the same lock guards everywhere else.
+            var forgetting = new HashSet<(ISymbol Member, string Guard)>();
+            var deferred = new List<KeyValuePair<AccessPath, ImmutableArray<SharedAccess>>>();
             foreach (var entry in facts.AccessesByPath)
+            {
+                AnalyzeField(entry, siblingPass: false);
+            }
+
+            foreach (var entry in deferred)
+            {
+                AnalyzeField(entry, siblingPass: true);
+            }
+
+            void AnalyzeField(KeyValuePair<AccessPath, ImmutableArray<SharedAccess>> entry, bool siblingPass)
             {
                 // A readonly field counts when it holds a collection changed in place (under the lock, read without it). A
                 // field inherited from a source base class is the type's state: its own members' accesses are weighed.
@@ -45,7 +59,7 @@ namespace RaceGuard.Rules
                     !facts.Type.IsSelfOrSourceBase(field.ContainingType) ||
                     field.Type.SpecialType == SpecialType.System_Boolean || (facts.InstanceMembersRunOneAtATime && !field.IsStatic))
                 {
-                    continue;
+                    return;
                 }
 
                 // A constructor's or Dispose's own code runs before or after the type is shared; a region it starts does not.
@@ -53,7 +67,7 @@ namespace RaceGuard.Rules
                 var accesses = entry.Value.Where(a => !a.IsAtomic && !(a.Region is null && RunsUnshared(a, context))).ToList();
                 if (!accesses.Any(a => a.IsWrite))
                 {
-                    continue;
+                    return;
                 }
 
                 // A read of a value that is only ever replaced whole (a reference, an int, an immutable snapshot) sees the old
@@ -71,7 +85,7 @@ namespace RaceGuard.Rules
                 bool CanTear(SharedAccess read) => readsCanTear || ReadsHalfOfAJointChange(read, field, writtenTogether.Value, facts);
                 if (!accesses.Any(a => MayBeReported(a, field, CanTear)) || MostCommonGuard(accesses, facts.Type) is not { } guard)
                 {
-                    continue;
+                    return;
                 }
 
                 // A write holds a reader/writer lock only in write mode: under the read lock it runs beside every reader.
@@ -91,9 +105,17 @@ namespace RaceGuard.Rules
                                              unguarded.Any(IsUnguardedEnumeration) &&
                                              guarded.Any(g => g.Kind == AccessKind.MutatingCall && g.Guards.Any(x => x.Exclusive));
                 var majority = guardedMembers.Count >= 2 && (loose * 3 <= total || ForgottenInOneMember(unguarded, guardedMembers));
-                if (unguarded.Count == 0 || (!majority && !enumeratesWhileChanged))
+                // A field a member writes without the lock beside sibling fields it is already reported for (Reset() zeroing
+                // _count, _totalMs and _maxMs, the last written under the lock only by Record()): the same forgotten lock.
+                var bySiblings = siblingPass && unguarded.All(a => a.Guards.IsEmpty && forgetting.Contains((a.Member.Symbol, guard.Key.Text)));
+                if (unguarded.Count == 0 || (!majority && !enumeratesWhileChanged && !bySiblings))
                 {
-                    continue;
+                    if (!siblingPass && unguarded.Count > 0 && unguarded.All(a => a.Guards.IsEmpty && a.IsWrite) && guarded.Count >= 2)
+                    {
+                        deferred.Add(entry);
+                    }
+                
+                    return;
                 }
 
                 // Distinct source accesses: a helper reached from several members is one access in the code.
@@ -105,7 +127,7 @@ namespace RaceGuard.Rules
                     // A Start or Initialize shows the policy with its locked accesses; its own accesses are not reported.
                     var location = access.Operation.Syntax.GetLocation();
                     // Without the majority only the enumerations themselves are findings.
-                    if (!MayBeReported(access, field, CanTear) || (!majority && !IsUnguardedEnumeration(access)) || IsDoubleCheckedFastPath(access, guarded) || (access.Region is null && Lifecycle.IsStartUp(access.Member.Symbol)))
+                    if (!MayBeReported(access, field, CanTear) || (!majority && !bySiblings && !IsUnguardedEnumeration(access)) || IsDoubleCheckedFastPath(access, guarded) || (access.Region is null && Lifecycle.IsStartUp(access.Member.Symbol)))
                     {
                         continue;
                     }
@@ -136,6 +158,7 @@ namespace RaceGuard.Rules
                         properties[DiagnosticPropertyKeys.ExistingSemaphore] = guard.Key.Text;
                     }
 
+                    forgetting.Add((access.Member.Symbol, guard.Key.Text));
                     context.ReportDiagnostic(race.Create(
                         Descriptor,
                         properties.ToImmutable(),

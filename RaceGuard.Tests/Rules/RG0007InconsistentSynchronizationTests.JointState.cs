@@ -76,6 +76,68 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
 
+        private const string LatencyStats = """
+            public sealed class LatencyStats
+            {
+                private readonly object _lock = new object();
+                private long _count;
+                private double _totalMs;
+                private double _maxMs;
+
+                public void Record(double ms)
+                {
+                    lock (_lock)
+                    {
+                        _count++;
+                        _totalMs += ms;
+                        if (ms > _maxMs)
+                        {
+                            _maxMs = ms;
+                        }
+                    }
+                }
+
+                public double Average
+                {
+                    get
+                    {
+                        lock (_lock)
+                        {
+                            return _count == 0 ? 0 : _totalMs / _count;
+                        }
+                    }
+                }
+
+                public void Reset()
+                {
+                    {|#0:_count|} = 0;
+                    {|#1:_totalMs|} = 0;
+                    {|#2:_maxMs|} = 0;
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task Reports_EveryFieldAResetZeroesWithoutTheLock()
+        {
+            // _maxMs is locked in Record() alone, but Reset() forgets the same lock for its siblings: one forgotten lock.
+            await VerifyCS.VerifyAnalyzerAsync(
+                LatencyStats,
+                VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_count", "long", "written in Reset()", "the lock '_lock'", "3 of its 3 other accesses", "take it here too"),
+                VerifyCS.Diagnostic("RG0007").WithLocation(1).WithArguments("_totalMs", "double", "written in Reset()", "the lock '_lock'", "2 of its 2 other accesses", "take it here too"),
+                VerifyCS.Diagnostic("RG0007").WithLocation(2).WithArguments("_maxMs", "double", "written in Reset()", "the lock '_lock'", "2 of its 2 other accesses", "take it here too"));
+        }
+
+        [Fact]
+        public async Task Silent_OneFieldLockedByOneMemberAndResetAlone()
+        {
+            // Only _maxMs is reset, and only Record() locks it: no member shows the policy twice.
+            var source = LatencyStats
+                .Edit("        {|#0:_count|} = 0;\n        {|#1:_totalMs|} = 0;\n", string.Empty)
+                .Edit("{|#2:_maxMs|}", "_maxMs");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
         private const string MetricsRegistry = """
             using System.Collections.Generic;
             using System.Text;
