@@ -31,6 +31,7 @@ namespace RaceGuard.ConcurrencyModel
         private object? parallelSlot;
         private object? parallelEnumerableSlot;
         private object? enumerableSlot;
+        private object? genericDictionarySlot;
         private object? threadPoolSlot;
         private object? threadSlot;
         private object? guidSlot;
@@ -161,6 +162,14 @@ namespace RaceGuard.ConcurrencyModel
         public INamedTypeSymbol? ParallelEnumerable => Resolve(ref parallelEnumerableSlot, "System.Linq.ParallelEnumerable");
 
         public INamedTypeSymbol? Enumerable => Resolve(ref enumerableSlot, "System.Linq.Enumerable");
+
+        /// <summary><c>IDictionary&lt;TKey, TValue&gt;</c>: a lookup whose values callers share by key.</summary>
+        public INamedTypeSymbol? GenericDictionary => Resolve(ref genericDictionarySlot, "System.Collections.Generic.IDictionary`2");
+
+        /// <summary>True when <paramref name="type"/> is or implements <c>IDictionary&lt;TKey, TValue&gt;</c>.</summary>
+        public bool IsDictionary(ITypeSymbol? type) =>
+            GenericDictionary is { } dictionary && type is not null &&
+            (IsType(type, dictionary) || type.AllInterfaces.Any(i => IsType(i, dictionary)));
 
         public INamedTypeSymbol? ThreadPool => Resolve(ref threadPoolSlot, "System.Threading.ThreadPool");
 

@@ -135,7 +135,7 @@ namespace RaceGuard.ConcurrencyModel
         /// </summary>
         private AccessPath ValueOfDictionary(IOperation dictionary, Frame frame, bool plainToo)
         {
-            if (!(known.IsThreadSafeType(dictionary.Type) || (plainToo && IsDictionary(dictionary.Type))) ||
+            if (!(known.IsThreadSafeType(dictionary.Type) || (plainToo && known.IsDictionary(dictionary.Type))) ||
                 dictionary.Type?.GetMembers(WellKnownMemberNames.Indexer).OfType<IPropertySymbol>().FirstOrDefault() is not { } indexer)
             {
                 return default;
@@ -176,7 +176,7 @@ namespace RaceGuard.ConcurrencyModel
             }
 
             var collection = loop.Collection.WalkDownConversion();
-            if (collection is IPropertyReferenceOperation { Property.Name: "Values", Instance: { } dictionary } && IsDictionary(dictionary.Type))
+            if (collection is IPropertyReferenceOperation { Property.Name: "Values", Instance: { } dictionary } && known.IsDictionary(dictionary.Type))
             {
                 collection = dictionary.WalkDownConversion();
             }
@@ -190,9 +190,6 @@ namespace RaceGuard.ConcurrencyModel
             var path = PathOf(collection, frame);
             return path.IsDefault || path.Symbols.Length != 1 || path.Root is not IFieldSymbol and not IPropertySymbol ? default : path.Append(indexer);
         }
-
-        private static bool IsDictionary(ITypeSymbol? type) =>
-            type is not null && (type.OriginalDefinition is INamedTypeSymbol { Name: "IDictionary", Arity: 2 } || type.AllInterfaces.Any(i => i is { Name: "IDictionary", Arity: 2 }));
 
         /// <summary>
         /// A value a concurrent dictionary hands out that callers change in place: a plain collection, or an object of a

@@ -310,7 +310,8 @@ namespace RaceGuard.ConcurrencyModel
             // _sockets.Values) await peer.SendAsync(..) in a member every connection runs): two runs send to one socket.
             var broadcastTwice = ReferenceEquals(a.Member, b.Member) && a.Kind == AccessKind.Send && b.Kind == AccessKind.Send &&
                                  a.Path.Symbols.Length == 2 && a.Path.Last is IPropertySymbol { IsIndexer: true } &&
-                                 a.Path.Root is { } registry && (known.IsThreadSafeType(TypeOf(registry)) || IsLockedElsewhere(new AccessPath(ImmutableArray.Create(registry))));
+                                 new AccessPath(ImmutableArray.Create(a.Path.Symbols[0])) is var registry &&
+                                 (known.IsThreadSafeType(registry.Type) || IsLockedElsewhere(registry));
             if (broadcastTwice)
             {
                 return !ParallelismQuery.IsProtected(a, b);
@@ -381,22 +382,17 @@ namespace RaceGuard.ConcurrencyModel
 
         private static bool ProtectedBy(ImmutableArray<Guard> guards, bool write) => write ? guards.Any(g => g.Exclusive) : !guards.IsEmpty;
 
-        /// <summary>The type of a field or property.</summary>
-        private static ITypeSymbol? TypeOf(ISymbol symbol) => symbol switch
-        {
-            IFieldSymbol field => field.Type,
-            IPropertySymbol property => property.Type,
-            _ => null,
-        };
-
-        /// <summary>True when some access of the variable holds an exclusive lock of the type's own.</summary>
+        /// <summary>
+        /// True when some access of the variable holds an exclusive lock of the type's own (the locks the code takes itself
+        /// first: the callers' locks on entry may bind call sites across the compilation).
+        /// </summary>
         private bool IsLockedElsewhere(AccessPath path) =>
-            AccessesByPath.TryGetValue(path, out var accesses) && accesses.Any(a => a.Guards.Any(g => g.Exclusive && g.IsOwnedBy(Type)));
+            AccessesByPath.TryGetValue(path, out var accesses) &&
+            (accesses.Any(a => a.OwnGuards.Any(g => g.Exclusive && g.IsOwnedBy(Type))) || accesses.Any(a => a.Guards.Any(g => g.Exclusive && g.IsOwnedBy(Type))));
 
         /// <summary>True when some access of the type to <paramref name="path"/> holds an exclusive guard of its own or is atomic.</summary>
         public bool IsProtectedElsewhere(AccessPath path) =>
-            protectedPaths.GetOrAdd(path, p => AccessesByPath.TryGetValue(p, out var accesses) &&
-                (accesses.Any(a => a.IsAtomic || a.OwnGuards.Any(g => g.Exclusive && g.IsOwnedBy(Type))) || accesses.Any(a => a.Guards.Any(g => g.Exclusive && g.IsOwnedBy(Type)))));
+            protectedPaths.GetOrAdd(path, p => (AccessesByPath.TryGetValue(p, out var accesses) && accesses.Any(a => a.IsAtomic)) || IsLockedElsewhere(p));
 
         /// <summary>
         /// A field or property of this type or of a base class declared in source (inherited state is the type's state);

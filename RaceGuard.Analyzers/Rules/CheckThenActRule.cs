@@ -593,24 +593,18 @@ namespace RaceGuard.Rules
                 : (null, act.ReportOperation);
         }
 
-        /// <summary>The key argument of a call or indexer, as an operation.</summary>
+        /// <summary>The key argument of a call or indexer (its first argument in the source), as an operation.</summary>
         private static IOperation? KeyOperationOf(IOperation operation) => operation switch
         {
             IInvocationOperation { Arguments.Length: > 0 } call => call.Arguments.OrderBy(a => a.Syntax.SpanStart).First().Value,
-            IAssignmentOperation { Target: IPropertyReferenceOperation { Arguments.Length: > 0 } indexer } => indexer.Arguments[0].Value,
+            ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Arguments.Length: > 0 } indexer } => indexer.Arguments[0].Value,
+            ICompoundAssignmentOperation { Target: IPropertyReferenceOperation { Arguments.Length: > 0 } indexer } => indexer.Arguments[0].Value,
             IPropertyReferenceOperation { Arguments.Length: > 0 } indexer => indexer.Arguments[0].Value,
             _ => null,
         };
 
         /// <summary>The key argument of a call or indexer: its first argument's syntax.</summary>
-        private static SyntaxNode? KeyOf(IOperation operation) => operation switch
-        {
-            IInvocationOperation { Arguments.Length: > 0 } call => call.Arguments.OrderBy(a => a.Syntax.SpanStart).First().Value.Syntax,
-            ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Arguments.Length: > 0 } indexer } => indexer.Arguments[0].Value.Syntax,
-            ICompoundAssignmentOperation { Target: IPropertyReferenceOperation { Arguments.Length: > 0 } indexer } => indexer.Arguments[0].Value.Syntax,
-            IPropertyReferenceOperation { Arguments.Length: > 0 } indexer => indexer.Arguments[0].Value.Syntax,
-            _ => null,
-        };
+        private static SyntaxNode? KeyOf(IOperation operation) => KeyOperationOf(operation)?.Syntax;
 
         /// <summary>
         /// True when the check decides whether the act runs: the act stands in a branch of the <c>if</c> whose condition

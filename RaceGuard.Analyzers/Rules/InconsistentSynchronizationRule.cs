@@ -38,7 +38,7 @@ namespace RaceGuard.Rules
             var writtenTogether = new System.Lazy<Dictionary<ISymbol, HashSet<ISymbol>>>(() => WrittenTogether(facts));
             // Members already reported for writing a field without its lock, with that lock: a second pass reports their
             // other unlocked writes of fields the same lock guards everywhere else.
-            var forgetting = new HashSet<(ISymbol Member, string Guard)>();
+            var forgetting = new HashSet<(MemberFacts Member, string Guard)>();
             var deferred = new List<KeyValuePair<AccessPath, ImmutableArray<SharedAccess>>>();
             foreach (var entry in facts.AccessesByPath)
             {
@@ -107,14 +107,14 @@ namespace RaceGuard.Rules
                 var majority = guardedMembers.Count >= 2 && (loose * 3 <= total || ForgottenInOneMember(unguarded, guardedMembers));
                 // A field a member writes without the lock beside sibling fields it is already reported for (Reset() zeroing
                 // _count, _totalMs and _maxMs, the last written under the lock only by Record()): the same forgotten lock.
-                var bySiblings = siblingPass && unguarded.All(a => a.Guards.IsEmpty && forgetting.Contains((a.Member.Symbol, guard.Key.Text)));
+                var bySiblings = siblingPass && unguarded.All(a => a.Guards.IsEmpty && forgetting.Contains((a.Member, guard.Key.Text)));
                 if (unguarded.Count == 0 || (!majority && !enumeratesWhileChanged && !bySiblings))
                 {
                     if (!siblingPass && unguarded.Count > 0 && unguarded.All(a => a.Guards.IsEmpty && a.IsWrite) && guarded.Count >= 2)
                     {
                         deferred.Add(entry);
                     }
-                
+
                     return;
                 }
 
@@ -158,7 +158,7 @@ namespace RaceGuard.Rules
                         properties[DiagnosticPropertyKeys.ExistingSemaphore] = guard.Key.Text;
                     }
 
-                    forgetting.Add((access.Member.Symbol, guard.Key.Text));
+                    forgetting.Add((access.Member, guard.Key.Text));
                     context.ReportDiagnostic(race.Create(
                         Descriptor,
                         properties.ToImmutable(),

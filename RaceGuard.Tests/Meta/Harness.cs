@@ -81,6 +81,21 @@ namespace RaceGuard.Tests.Meta
             foreach (var file in Directory.GetFiles(Path.Combine(RepositoryRoot, "RaceGuard.Tests", "Rules"), "*.cs").OrderBy(f => f, StringComparer.Ordinal))
             {
                 var root = CSharpSyntaxTree.ParseText(File.ReadAllText(file)).GetRoot();
+
+                // The shared sources of twin tests (private const string Cache = ..., edited with .Edit by each test).
+                foreach (var field in root.DescendantNodes().OfType<FieldDeclarationSyntax>().Where(f => f.Modifiers.Any(SyntaxKind.ConstKeyword)))
+                {
+                    foreach (var declarator in field.Declaration.Variables)
+                    {
+                        if (declarator.Initializer?.Value is LiteralExpressionSyntax literal && literal.Token.Value is string text &&
+                            (text.Contains("class ", StringComparison.Ordinal) || text.Contains("struct ", StringComparison.Ordinal)))
+                        {
+                            var isPositive = text.Contains("[|", StringComparison.Ordinal) || text.Contains("{|", StringComparison.Ordinal);
+                            inputs.Add((Path.GetFileNameWithoutExtension(file) + "." + declarator.Identifier.ValueText, StripMarkup(text), isPositive));
+                        }
+                    }
+                }
+
                 foreach (var method in root.DescendantNodes().OfType<MethodDeclarationSyntax>())
                 {
                     foreach (var declarator in method.DescendantNodes().OfType<VariableDeclaratorSyntax>())

@@ -535,45 +535,45 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
 
+        private const string BarrierChecksum = """
+            using System.Threading;
+
+            public static class Checksum
+            {
+                public static long Compute(byte[] data)
+                {
+                    long lowSum = 0;
+                    long highSum = 0;
+                    int half = data.Length / 2;
+                    using var barrier = new Barrier(2);
+                    var helper = new Thread(() =>
+                    {
+                        for (int i = half; i < data.Length; i++)
+                        {
+                            highSum += data[i];
+                        }
+
+                        barrier.SignalAndWait();
+                    });
+                    helper.Start();
+
+                    for (int i = 0; i < half; i++)
+                    {
+                        lowSum += data[i];
+                    }
+
+                    barrier.SignalAndWait();
+                    return lowSum ^ {|#0:highSum|};
+                }
+            }
+            """;
+
         [Fact]
         public async Task Reports_ResultOfAThreadReadAfterABarrierOnly()
         {
             // The barrier orders the sum today, but the hand-over rides on a side signal: a thread has Join() for that.
-            const string source = """
-                using System.Threading;
-
-                public static class Checksum
-                {
-                    public static long Compute(byte[] data)
-                    {
-                        long lowSum = 0;
-                        long highSum = 0;
-                        int half = data.Length / 2;
-                        using var barrier = new Barrier(2);
-                        var helper = new Thread(() =>
-                        {
-                            for (int i = half; i < data.Length; i++)
-                            {
-                                highSum += data[i];
-                            }
-
-                            barrier.SignalAndWait();
-                        });
-                        helper.Start();
-
-                        for (int i = 0; i < half; i++)
-                        {
-                            lowSum += data[i];
-                        }
-
-                        barrier.SignalAndWait();
-                        return lowSum ^ {|#0:highSum|};
-                    }
-                }
-                """;
-
             await VerifyCS.VerifyAnalyzerAsync(
-                source,
+                BarrierChecksum,
                 VerifyCS.Diagnostic("RG0005").WithLocation(0).WithArguments(
                     "highSum", "long", "set by the Thread lambda and read in Compute() ordered by only the wait on 'barrier'", "Join() the thread instead"));
         }
@@ -581,36 +581,10 @@ namespace RaceGuard.Tests.Rules
         [Fact]
         public async Task NoDiagnostic_ResultOfAThreadReadAfterItsJoin()
         {
-            const string source = """
-                using System.Threading;
-
-                public static class Checksum
-                {
-                    public static long Compute(byte[] data)
-                    {
-                        long lowSum = 0;
-                        long highSum = 0;
-                        int half = data.Length / 2;
-                        var helper = new Thread(() =>
-                        {
-                            for (int i = half; i < data.Length; i++)
-                            {
-                                highSum += data[i];
-                            }
-                        });
-                        helper.Start();
-
-                        for (int i = 0; i < half; i++)
-                        {
-                            lowSum += data[i];
-                        }
-
-                        helper.Join();
-                        return lowSum ^ highSum;
-                    }
-                }
-                """;
-
+            var source = BarrierChecksum
+                .Edit("        using var barrier = new Barrier(2);\n", string.Empty)
+                .Edit("            }\n\n            barrier.SignalAndWait();\n        });", "            }\n        });")
+                .Edit("        barrier.SignalAndWait();\n        return lowSum ^ {|#0:highSum|};", "        helper.Join();\n        return lowSum ^ highSum;");
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
     }

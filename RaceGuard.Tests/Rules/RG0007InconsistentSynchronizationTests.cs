@@ -2197,116 +2197,70 @@ namespace RaceGuard.Tests.Rules
                 VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_status", "string", "written in Abort()", "the lock '_stateLock'", "3 of its 3 other accesses", "take it here too"));
         }
 
+        private const string ConfigHolder = """
+            using System.Threading;
+
+            public sealed class ConfigHolder
+            {
+                private readonly ReaderWriterLockSlim _rw = new ReaderWriterLockSlim();
+                private string _connectionString = "";
+
+                public void Update(string value)
+                {
+                    _rw.EnterWriteLock();
+                    try
+                    {
+                        _connectionString = value;
+                    }
+                    finally
+                    {
+                        _rw.ExitWriteLock();
+                    }
+                }
+
+                public string Get()
+                {
+                    _rw.EnterReadLock();
+                    try
+                    {
+                        return _connectionString;
+                    }
+                    finally
+                    {
+                        _rw.ExitReadLock();
+                    }
+                }
+
+                public void Override(string value)
+                {
+                    _rw.EnterReadLock();
+                    try
+                    {
+                        {|#0:_connectionString|} = value;
+                    }
+                    finally
+                    {
+                        _rw.ExitReadLock();
+                    }
+                }
+            }
+            """;
+
         [Fact]
         public async Task Reports_WriteUnderTheReadLockOfAReaderWriterLock()
         {
             // Override takes the read lock to write: it runs beside every reader and beside another Override.
-            const string source = """
-                using System.Threading;
-
-                public sealed class ConfigHolder
-                {
-                    private readonly ReaderWriterLockSlim _rw = new ReaderWriterLockSlim();
-                    private string _connectionString = "";
-
-                    public void Update(string value)
-                    {
-                        _rw.EnterWriteLock();
-                        try
-                        {
-                            _connectionString = value;
-                        }
-                        finally
-                        {
-                            _rw.ExitWriteLock();
-                        }
-                    }
-
-                    public string Get()
-                    {
-                        _rw.EnterReadLock();
-                        try
-                        {
-                            return _connectionString;
-                        }
-                        finally
-                        {
-                            _rw.ExitReadLock();
-                        }
-                    }
-
-                    public void Override(string value)
-                    {
-                        _rw.EnterReadLock();
-                        try
-                        {
-                            {|#0:_connectionString|} = value;
-                        }
-                        finally
-                        {
-                            _rw.ExitReadLock();
-                        }
-                    }
-                }
-                """;
-
             await VerifyCS.VerifyAnalyzerAsync(
-                source,
+                ConfigHolder,
                 VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments("_connectionString", "string", "written in Override() under the read lock of '_rw'", "its write lock", "2 of its 2 other accesses", "take it here too"));
         }
 
         [Fact]
         public async Task Silent_WritesUnderTheWriteLockAndReadsUnderTheReadLock()
         {
-            const string source = """
-                using System.Threading;
-
-                public sealed class ConfigHolder
-                {
-                    private readonly ReaderWriterLockSlim _rw = new ReaderWriterLockSlim();
-                    private string _connectionString = "";
-
-                    public void Update(string value)
-                    {
-                        _rw.EnterWriteLock();
-                        try
-                        {
-                            _connectionString = value;
-                        }
-                        finally
-                        {
-                            _rw.ExitWriteLock();
-                        }
-                    }
-
-                    public string Get()
-                    {
-                        _rw.EnterReadLock();
-                        try
-                        {
-                            return _connectionString;
-                        }
-                        finally
-                        {
-                            _rw.ExitReadLock();
-                        }
-                    }
-
-                    public void Override(string value)
-                    {
-                        _rw.EnterWriteLock();
-                        try
-                        {
-                            _connectionString = value;
-                        }
-                        finally
-                        {
-                            _rw.ExitWriteLock();
-                        }
-                    }
-                }
-                """;
-
+            var source = ConfigHolder
+                .Edit("        _rw.EnterReadLock();\n        try\n        {\n            {|#0:_connectionString|} = value;\n        }\n        finally\n        {\n            _rw.ExitReadLock();",
+                      "        _rw.EnterWriteLock();\n        try\n        {\n            _connectionString = value;\n        }\n        finally\n        {\n            _rw.ExitWriteLock();");
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
     }
