@@ -3,7 +3,6 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
-using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -759,7 +758,7 @@ namespace RaceGuard.ConcurrencyModel
         /// One pass over the compilation's syntax: every simple name that is invoked (<c>Flush()</c>, <c>x.Flush()</c>) or
         /// handed on as a value (an argument, an assignment's value, a return): the candidate call sites and method groups.
         /// </summary>
-        private NameIndex IndexNames() => new NameIndex(compilation.SyntaxTrees.Select(TreeNames.Of).ToImmutableArray());
+        private NameIndex IndexNames() => new NameIndex(compilation.SyntaxTrees.Select(TreeIndex.Of).ToImmutableArray());
 
         private IOperation? BodyOf(IMethodSymbol method, CancellationToken cancellationToken) => compilation.DeclarationOperationOf(method, cancellationToken);
 
@@ -769,11 +768,11 @@ namespace RaceGuard.ConcurrencyModel
         /// </summary>
         private sealed class NameIndex
         {
-            private readonly ImmutableArray<TreeNames> trees;
+            private readonly ImmutableArray<TreeIndex> trees;
             private readonly ConcurrentDictionary<string, ImmutableArray<SyntaxNode>> uses = new ConcurrentDictionary<string, ImmutableArray<SyntaxNode>>(StringComparer.Ordinal);
             private readonly Func<string, ImmutableArray<SyntaxNode>> merge;
 
-            public NameIndex(ImmutableArray<TreeNames> trees)
+            public NameIndex(ImmutableArray<TreeIndex> trees)
             {
                 this.trees = trees;
                 HasAffinityChecks = trees.Any(t => t.HasAffinityChecks);
@@ -790,7 +789,7 @@ namespace RaceGuard.ConcurrencyModel
                 ImmutableArray<SyntaxNode>.Builder? builder = null;
                 foreach (var tree in trees)
                 {
-                    if (tree.Uses.TryGetValue(name, out var inTree))
+                    if (tree.TryGetUses(name, out var inTree))
                     {
                         (builder ??= ImmutableArray.CreateBuilder<SyntaxNode>()).AddRange(inTree);
                     }
@@ -798,78 +797,6 @@ namespace RaceGuard.ConcurrencyModel
 
                 return builder?.ToImmutable() ?? ImmutableArray<SyntaxNode>.Empty;
             }
-        }
-
-        /// <summary>
-        /// The invoked, handed-on and assigned names of one syntax tree. A tree is immutable and outlives the compilations that hold
-        /// it (in the IDE, every edit makes a new compilation that shares all trees but the edited one), so its index is
-        /// built once per tree and kept as long as the tree lives: an edit re-indexes one document, not the compilation.
-        /// </summary>
-        private sealed class TreeNames
-        {
-            private static readonly ConditionalWeakTable<SyntaxTree, TreeNames> PerTree = new ConditionalWeakTable<SyntaxTree, TreeNames>();
-            private static readonly ConditionalWeakTable<SyntaxTree, TreeNames>.CreateValueCallback Build = Index;
-
-            private TreeNames(ImmutableDictionary<string, ImmutableArray<SyntaxNode>> uses, bool hasAffinityChecks)
-            {
-                Uses = uses;
-                HasAffinityChecks = hasAffinityChecks;
-            }
-
-            public ImmutableDictionary<string, ImmutableArray<SyntaxNode>> Uses { get; }
-
-            public bool HasAffinityChecks { get; }
-
-            public static TreeNames Of(SyntaxTree tree) => PerTree.GetValue(tree, Build);
-
-            private static TreeNames Index(SyntaxTree tree)
-            {
-                var index = new Dictionary<string, ImmutableArray<SyntaxNode>.Builder>(StringComparer.Ordinal);
-                var affinityChecks = false;
-                foreach (var node in tree.GetRoot().DescendantNodes())
-                {
-                    // An identity test of the current thread (InEventLoop => IsInEventLoop(Thread.CurrentThread)).
-                    affinityChecks |= node is IdentifierNameSyntax { Identifier.ValueText: var identifier } && ThreadAffinity.NamesTheCurrentThread(identifier);
-                    SimpleNameSyntax? name = node switch
-                    {
-                        InvocationExpressionSyntax { Expression: SimpleNameSyntax simple } => simple,
-                        InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name: var member } } => member,
-                        ArgumentSyntax { Expression: SimpleNameSyntax or MemberAccessExpressionSyntax } argument => NameOf(argument.Expression),
-                        AssignmentExpressionSyntax { Right: SimpleNameSyntax or MemberAccessExpressionSyntax } assignment => NameOf(assignment.Right),
-                        // The target of an assignment: the call sites of a property's setter.
-                        SimpleNameSyntax { Parent: AssignmentExpressionSyntax target } assigned when target.Left == assigned => assigned,
-                        SimpleNameSyntax { Parent: MemberAccessExpressionSyntax { Parent: AssignmentExpressionSyntax target } member } assigned when member.Name == assigned && target.Left == member => assigned,
-                        EqualsValueClauseSyntax { Value: SimpleNameSyntax or MemberAccessExpressionSyntax } equals => NameOf(equals.Value),
-                        ReturnStatementSyntax { Expression: SimpleNameSyntax or MemberAccessExpressionSyntax } returned => NameOf(returned.Expression!),
-                        ArrowExpressionClauseSyntax { Expression: SimpleNameSyntax or MemberAccessExpressionSyntax } arrow => NameOf(arrow.Expression),
-                        _ => null,
-                    };
-
-                    if (name is null)
-                    {
-                        continue;
-                    }
-
-                    var text = name.Identifier.ValueText;
-                    affinityChecks |= ThreadAffinity.MayTestAffinity(text);
-                    if (!index.TryGetValue(text, out var builder))
-                    {
-                        builder = ImmutableArray.CreateBuilder<SyntaxNode>();
-                        index[text] = builder;
-                    }
-
-                    builder.Add(name);
-                }
-
-                return new TreeNames(index.ToImmutableDictionary(e => e.Key, e => e.Value.ToImmutable(), StringComparer.Ordinal), affinityChecks);
-            }
-
-            private static SimpleNameSyntax? NameOf(ExpressionSyntax expression) => expression switch
-            {
-                SimpleNameSyntax simple => simple,
-                MemberAccessExpressionSyntax { Name: var member } => member,
-                _ => null,
-            };
         }
 
         private readonly struct EntryKey : IEquatable<EntryKey>

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
-using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -124,7 +123,7 @@ namespace RaceGuard.ConcurrencyModel
             var found = new Dictionary<IMethodSymbol, List<ExternalStart>>(SymbolEqualityComparer.Default);
             foreach (var tree in compilation.SyntaxTrees)
             {
-                var candidates = TreeStarts.Of(tree);
+                var candidates = TreeIndex.Of(tree).StartCandidates;
                 if (candidates.IsEmpty)
                 {
                     continue;
@@ -627,85 +626,6 @@ namespace RaceGuard.ConcurrencyModel
 
             private static bool IsSourceType(INamedTypeSymbol type) =>
                 type.TypeKind is TypeKind.Class or TypeKind.Struct or TypeKind.Interface && type.Locations.Any(l => l.IsInSource);
-        }
-
-        /// <summary>
-        /// The calls and creations of one syntax tree that may hand a delegate to an entry point, by name: kept as long as the
-        /// tree lives (an edit in the IDE re-indexes one document).
-        /// </summary>
-        private static class TreeStarts
-        {
-            private static readonly ConditionalWeakTable<SyntaxTree, StrongBox<ImmutableArray<SyntaxNode>>> PerTree = new ConditionalWeakTable<SyntaxTree, StrongBox<ImmutableArray<SyntaxNode>>>();
-            private static readonly ConditionalWeakTable<SyntaxTree, StrongBox<ImmutableArray<SyntaxNode>>>.CreateValueCallback Build = Index;
-
-            public static ImmutableArray<SyntaxNode> Of(SyntaxTree tree) => PerTree.GetValue(tree, Build).Value;
-
-            private static StrongBox<ImmutableArray<SyntaxNode>> Index(SyntaxTree tree)
-            {
-                var builder = ImmutableArray.CreateBuilder<SyntaxNode>();
-                var root = tree.GetRoot();
-
-                // Analyzer callbacks are regions only in an analyzer that enables concurrent execution (in the same file).
-                var enablesConcurrency = root.DescendantNodes().OfType<MemberAccessExpressionSyntax>().Any(m => m.Name.Identifier.ValueText == "EnableConcurrentExecution");
-                foreach (var node in root.DescendantNodes())
-                {
-                    if (node is InvocationExpressionSyntax { ArgumentList.Arguments: { Count: > 0 } arguments } invocation && MayStart(invocation, enablesConcurrency) && MayCall(arguments))
-                    {
-                        builder.Add(invocation);
-                    }
-                    else if (node is ObjectCreationExpressionSyntax { ArgumentList.Arguments: { Count: > 0 } creationArguments, Type: var type } && RightmostName(type) is "Thread" or "Timer" && MayCall(creationArguments))
-                    {
-                        builder.Add(node);
-                    }
-                }
-
-                return new StrongBox<ImmutableArray<SyntaxNode>>(builder.ToImmutable());
-            }
-
-            /// <summary>
-            /// True when a delegate among the arguments may call something: a method group, or a lambda whose body calls
-            /// (<c>t => _ = t.Exception</c> hands nothing to another object, and is not bound).
-            /// </summary>
-            private static bool MayCall(SeparatedSyntaxList<ArgumentSyntax> arguments)
-            {
-                foreach (var argument in arguments)
-                {
-                    switch (argument.Expression)
-                    {
-                        case AnonymousFunctionExpressionSyntax function when function.Body.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>().Any():
-                        case IdentifierNameSyntax or MemberAccessExpressionSyntax or GenericNameSyntax or ObjectCreationExpressionSyntax or CastExpressionSyntax or ParenthesizedExpressionSyntax:
-                            return true;
-                    }
-                }
-
-                return false;
-            }
-
-            private static bool MayStart(InvocationExpressionSyntax invocation, bool enablesConcurrency)
-            {
-                if (invocation.Expression is not MemberAccessExpressionSyntax { Name.Identifier.ValueText: var name, Expression: var receiver })
-                {
-                    return false;
-                }
-
-                return name switch
-                {
-                    "Run" => RightmostName(receiver) == "Task",
-                    "For" or "ForEach" or "ForEachAsync" or "Invoke" => RightmostName(receiver) == "Parallel",
-                    "StartNew" or "ContinueWith" or "QueueUserWorkItem" or "UnsafeQueueUserWorkItem" or "ForAll" => true,
-                    _ => name.StartsWith("Register", System.StringComparison.Ordinal) && name.EndsWith("Action", System.StringComparison.Ordinal) && enablesConcurrency,
-                };
-            }
-
-            private static string? RightmostName(SyntaxNode node) => node switch
-            {
-                IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
-                QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
-                MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
-                GenericNameSyntax generic => generic.Identifier.ValueText,
-                AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
-                _ => null,
-            };
         }
     }
 }

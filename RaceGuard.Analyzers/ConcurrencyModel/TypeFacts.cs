@@ -18,6 +18,9 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>Memo of <see cref="IsProtectedElsewhere"/>: guards are computed on first use, so this is too.</summary>
         private readonly ConcurrentDictionary<AccessPath, bool> protectedPaths = new ConcurrentDictionary<AccessPath, bool>();
 
+        /// <summary>Memo of <see cref="IsLockedElsewhere"/>: asked for many pairs of one variable.</summary>
+        private readonly ConcurrentDictionary<AccessPath, bool> lockedPaths = new ConcurrentDictionary<AccessPath, bool>();
+
         /// <summary>Memo of <see cref="NoSendIsGuarded"/>: asked once per racing pair of sends, answered once per target.</summary>
         private readonly ConcurrentDictionary<AccessPath, bool> unguardedSendTargets = new ConcurrentDictionary<AccessPath, bool>();
 
@@ -34,6 +37,7 @@ namespace RaceGuard.ConcurrencyModel
         private readonly ConcurrentDictionary<AccessPath, ProtectionGroups> groupsByPath = new ConcurrentDictionary<AccessPath, ProtectionGroups>();
 
         private readonly Func<SharedAccess, ImmutableArray<SharedAccess>> computeRaces;
+        private readonly Func<AccessPath, bool> isLockedElsewhere;
 
         private readonly KnownSymbols known;
 
@@ -41,6 +45,7 @@ namespace RaceGuard.ConcurrencyModel
         {
             this.known = known;
             computeRaces = ComputeRaces;
+            isLockedElsewhere = ComputeIsLockedElsewhere;
             Type = type;
             Members = members;
             SharedInstance = sharedInstance;
@@ -386,7 +391,9 @@ namespace RaceGuard.ConcurrencyModel
         /// True when some access of the variable holds an exclusive lock of the type's own (the locks the code takes itself
         /// first: the callers' locks on entry may bind call sites across the compilation).
         /// </summary>
-        private bool IsLockedElsewhere(AccessPath path) =>
+        private bool IsLockedElsewhere(AccessPath path) => lockedPaths.GetOrAdd(path, isLockedElsewhere);
+
+        private bool ComputeIsLockedElsewhere(AccessPath path) =>
             AccessesByPath.TryGetValue(path, out var accesses) &&
             (accesses.Any(a => a.OwnGuards.Any(g => g.Exclusive && g.IsOwnedBy(Type))) || accesses.Any(a => a.Guards.Any(g => g.Exclusive && g.IsOwnedBy(Type))));
 
