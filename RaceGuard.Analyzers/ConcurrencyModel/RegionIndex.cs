@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -80,10 +81,20 @@ namespace RaceGuard.ConcurrencyModel
         private readonly KnownSymbols known;
         private readonly Lazy<ImmutableDictionary<IMethodSymbol, ImmutableArray<ExternalStart>>> index;
 
+        /// <summary>
+        /// What each tree with a start contributed to the index of the compilation that indexed it last, kept while the tree
+        /// lives (in the IDE, across edits of other documents) and taken over by the next compilation when nothing it depends
+        /// on changed (<see cref="TreeRegions.IsValidIn"/>). It names symbols by documentation ID, so no compilation is kept.
+        /// </summary>
+        private static readonly ConditionalWeakTable<SyntaxTree, StrongBox<TreeRegions?>> ByTree = new ConditionalWeakTable<SyntaxTree, StrongBox<TreeRegions?>>();
+
         // Used only while the index is built, on one thread (the Lazy runs the build once).
         private readonly Dictionary<IMethodSymbol, IOperation?> bodies = new Dictionary<IMethodSymbol, IOperation?>(SymbolEqualityComparer.Default);
         private readonly Dictionary<IMethodSymbol, List<IMethodSymbol>> implementations = new Dictionary<IMethodSymbol, List<IMethodSymbol>>(SymbolEqualityComparer.Default);
         private readonly Dictionary<IOperation, bool> acquiresIn = new Dictionary<IOperation, bool>();
+
+        /// <summary>The trees whose code the search of the tree being indexed reads (its own, and those of the bodies it follows).</summary>
+        private HashSet<SyntaxTree>? reads;
 
         /// <summary>Methods a compilation-end action runs (<c>RegisterCompilationEndAction(state.Report)</c>), filled by the build.</summary>
         private readonly HashSet<IMethodSymbol> endActions = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
@@ -118,42 +129,39 @@ namespace RaceGuard.ConcurrencyModel
         public ImmutableArray<ExternalStart> StartsOf(ISymbol member) =>
             member is IMethodSymbol method && index.Value.TryGetValue(method.OriginalDefinition, out var starts) ? starts : ImmutableArray<ExternalStart>.Empty;
 
+        /// <summary>Trees whose results this index took over from the compilation that indexed them before (for tests).</summary>
+        internal int TreesTakenOver { get; private set; }
+
         private ImmutableDictionary<IMethodSymbol, ImmutableArray<ExternalStart>> Build()
         {
+            var shape = new CompilationShape(compilation);
             var found = new Dictionary<IMethodSymbol, List<ExternalStart>>(SymbolEqualityComparer.Default);
             foreach (var tree in compilation.SyntaxTrees)
             {
-                var candidates = TreeIndex.Of(tree).StartCandidates;
-                if (candidates.IsEmpty)
+                if (TreeIndex.Of(tree).StartCandidates.IsEmpty)
                 {
                     continue;
                 }
 
-                var model = compilation.GetSemanticModelForAnalysis(tree);
-                foreach (var node in candidates)
+                var starts = ByTree.TryGetValue(tree, out var kept) && kept.Value is { } before && before.IsValidIn(compilation, shape) ? before.StartsIn(compilation, endActions) : null;
+                if (starts is null)
                 {
-                    if (model.GetOperation(node) is not { } operation || !EntryPoints.IsCandidate(operation, known, ImmutableHashSet<string>.Empty) ||
-                        StartingMemberOf(model, node) is not { ContainingType: { } starterType } member)
+                    ByTree.GetOrCreateValue(tree).Value = IndexTree(tree, shape, out starts);
+                }
+                else
+                {
+                    TreesTakenOver++;
+                }
+
+                foreach (var (target, start) in starts)
+                {
+                    if (!found.TryGetValue(target, out var list))
                     {
-                        continue;
+                        list = new List<ExternalStart>();
+                        found[target] = list;
                     }
 
-                    foreach (var start in EntryPoints.GetStarts(operation, known, ImmutableHashSet<string>.Empty))
-                    {
-                        if (start.Entry == "RegisterCompilationEndAction" && EndActionOf(start.DelegateValue) is { } endAction)
-                        {
-                            endActions.Add(endAction.OriginalDefinition);
-                        }
-
-                        if (start.Kind == RegionKind.AnalyzerAction &&
-                            (start.Entry.Contains("End") || !ConcurrentUse.EnablesConcurrentAnalyzerActions(starterType, known)))
-                        {
-                            // End actions run after the others; an analyzer that does not enable concurrency runs one at a time.
-                            continue;
-                        }
-
-                        new Search(this, start, operation, member, starterType, found).Run();
-                    }
+                    list.Add(start);
                 }
             }
 
@@ -167,8 +175,208 @@ namespace RaceGuard.ConcurrencyModel
 
             return found.ToImmutableDictionary(
                 e => e.Key,
-                e => e.Value.OrderBy(s => s.Start.SyntaxTree.FilePath, System.StringComparer.Ordinal).ThenBy(s => s.Start.SpanStart).ToImmutableArray(),
+                e => e.Value.OrderBy(s => s.Start.SyntaxTree.FilePath, StringComparer.Ordinal).ThenBy(s => s.Start.SpanStart).ToImmutableArray(),
                 (IEqualityComparer<IMethodSymbol>)SymbolEqualityComparer.Default);
+        }
+
+        /// <summary>Binds the starts of one tree and searches the regions they begin; what it finds, also in a form to keep.</summary>
+        private TreeRegions IndexTree(SyntaxTree tree, CompilationShape shape, out List<(IMethodSymbol Target, ExternalStart Start)> starts)
+        {
+            reads = new HashSet<SyntaxTree> { tree };
+            var found = new Dictionary<IMethodSymbol, List<ExternalStart>>(SymbolEqualityComparer.Default);
+            var ends = new List<IMethodSymbol>();
+            var model = compilation.GetSemanticModelForAnalysis(tree);
+            foreach (var node in TreeIndex.Of(tree).StartCandidates)
+            {
+                if (model.GetOperation(node) is not { } operation || !EntryPoints.IsCandidate(operation, known, ImmutableHashSet<string>.Empty) ||
+                    StartingMemberOf(model, node) is not { ContainingType: { } starterType } member)
+                {
+                    continue;
+                }
+
+                foreach (var start in EntryPoints.GetStarts(operation, known, ImmutableHashSet<string>.Empty))
+                {
+                    if (start.Entry == "RegisterCompilationEndAction" && EndActionOf(start.DelegateValue) is { } endAction)
+                    {
+                        ends.Add(endAction.OriginalDefinition);
+                    }
+
+                    if (start.Kind == RegionKind.AnalyzerAction &&
+                        (start.Entry.Contains("End") || !ConcurrentUse.EnablesConcurrentAnalyzerActions(starterType, known)))
+                    {
+                        // End actions run after the others; an analyzer that does not enable concurrency runs one at a time.
+                        continue;
+                    }
+
+                    new Search(this, start, operation, member, starterType, found).Run();
+                }
+            }
+
+            endActions.UnionWith(ends);
+            starts = found.SelectMany(e => e.Value.Select(start => (e.Key, start))).ToList();
+            var regions = new TreeRegions(starts, ends, reads, shape);
+            reads = null;
+            return regions;
+        }
+
+        /// <summary>Notes that the search of the tree being indexed reads the code of <paramref name="symbol"/>'s declarations.</summary>
+        private void Reads(ISymbol symbol)
+        {
+            foreach (var reference in symbol.DeclaringSyntaxReferences)
+            {
+                reads?.Add(reference.SyntaxTree);
+            }
+        }
+
+        /// <summary>
+        /// What every tree's index depends on beyond the code its search reads: the declarations of the whole compilation
+        /// (an edit inside a method body leaves them; a new member, type or signature does not), its options and references.
+        /// </summary>
+        private readonly struct CompilationShape
+        {
+            public CompilationShape(Compilation compilation)
+            {
+                var declarations = 14695981039346656037UL;
+                foreach (var tree in compilation.SyntaxTrees)
+                {
+                    declarations = (declarations ^ TreeIndex.Of(tree).DeclarationsFingerprint) * 1099511628211UL;
+                    declarations = (declarations ^ (ulong)StringComparer.Ordinal.GetHashCode(tree.FilePath)) * 1099511628211UL;
+                }
+
+                Declarations = declarations;
+                Options = compilation.Options;
+                References = compilation.References.ToImmutableArray();
+            }
+
+            public ulong Declarations { get; }
+
+            public CompilationOptions Options { get; }
+
+            public ImmutableArray<MetadataReference> References { get; }
+        }
+
+        /// <summary>
+        /// What one tree's starts contributed to the index of a compilation, without its symbols: the methods of other types
+        /// they run and those compilation-end actions run, by documentation ID; the trees whose code the search read, and
+        /// the shape of that compilation. Only weak references leave the tree, so keeping this keeps no compilation alive.
+        /// </summary>
+        private sealed class TreeRegions
+        {
+            /// <summary>Default when a symbol has no documentation ID (a member of top-level statements): never taken over.</summary>
+            private readonly ImmutableArray<KeptStart> starts;
+            private readonly ImmutableArray<string> endActions;
+            private readonly ImmutableArray<WeakReference<SyntaxTree>> reads;
+            private readonly ulong declarations;
+            private readonly CompilationOptions options;
+            private readonly ImmutableArray<WeakReference<MetadataReference>> references;
+
+            public TreeRegions(List<(IMethodSymbol Target, ExternalStart Start)> starts, List<IMethodSymbol> endActions, HashSet<SyntaxTree> reads, CompilationShape shape)
+            {
+                var kept = starts.Select(s => KeptStart.Of(s.Target, s.Start)).ToList();
+                var ends = endActions.Select(DocumentationCommentId.CreateDeclarationId).ToList();
+                var complete = kept.All(k => k is not null) && ends.All(id => id is not null);
+                this.starts = complete ? kept.Select(k => k!).ToImmutableArray() : default;
+                this.endActions = complete ? ends.Select(id => id!).ToImmutableArray() : ImmutableArray<string>.Empty;
+                this.reads = reads.Select(tree => new WeakReference<SyntaxTree>(tree)).ToImmutableArray();
+                declarations = shape.Declarations;
+                options = shape.Options;
+                references = shape.References.Select(reference => new WeakReference<MetadataReference>(reference)).ToImmutableArray();
+            }
+
+            /// <summary>
+            /// True when <paramref name="compilation"/> has the same declarations, options and references as the compilation
+            /// that indexed the tree, and still holds every tree whose code the search read, unchanged.
+            /// </summary>
+            public bool IsValidIn(Compilation compilation, CompilationShape shape)
+            {
+                if (starts.IsDefault || declarations != shape.Declarations || !options.Equals(shape.Options) || references.Length != shape.References.Length)
+                {
+                    return false;
+                }
+
+                for (var i = 0; i < references.Length; i++)
+                {
+                    if (!references[i].TryGetTarget(out var reference) || !ReferenceEquals(reference, shape.References[i]))
+                    {
+                        return false;
+                    }
+                }
+
+                return reads.All(read => read.TryGetTarget(out var tree) && compilation.ContainsSyntaxTree(tree));
+            }
+
+            /// <summary>
+            /// The starts with the symbols of <paramref name="compilation"/>, adding the methods end actions run to
+            /// <paramref name="endActionsFound"/>; null when a symbol cannot be found again.
+            /// </summary>
+            public List<(IMethodSymbol Target, ExternalStart Start)>? StartsIn(Compilation compilation, HashSet<IMethodSymbol> endActionsFound)
+            {
+                var result = new List<(IMethodSymbol, ExternalStart)>(starts.Length);
+                foreach (var kept in starts)
+                {
+                    if (Resolve(kept.Target, compilation) is not IMethodSymbol target || Resolve(kept.StartingMember, compilation) is not { } startingMember)
+                    {
+                        return null;
+                    }
+
+                    result.Add((target, kept.In(startingMember)));
+                }
+
+                var ends = new List<IMethodSymbol>(endActions.Length);
+                foreach (var id in endActions)
+                {
+                    if (Resolve(id, compilation) is not IMethodSymbol end)
+                    {
+                        return null;
+                    }
+
+                    ends.Add(end);
+                }
+
+                endActionsFound.UnionWith(ends);
+                return result;
+            }
+
+            private static ISymbol? Resolve(string id, Compilation compilation) =>
+                DocumentationCommentId.GetFirstSymbolForDeclarationId(id, compilation)?.OriginalDefinition;
+        }
+
+        /// <summary>An <see cref="ExternalStart"/> and the method it runs, with both symbols named by documentation ID.</summary>
+        private sealed class KeptStart
+        {
+            private readonly RegionKind kind;
+            private readonly string construct;
+            private readonly Multiplicity multiplicity;
+            private readonly bool escapes;
+            private readonly bool sameObject;
+            private readonly bool joinedWhereStarted;
+            private readonly SyntaxNode start;
+
+            private KeptStart(string target, string startingMember, ExternalStart start)
+            {
+                Target = target;
+                StartingMember = startingMember;
+                kind = start.Kind;
+                construct = start.Construct;
+                multiplicity = start.Multiplicity;
+                escapes = start.Escapes;
+                sameObject = start.SameObject;
+                joinedWhereStarted = start.JoinedWhereStarted;
+                this.start = start.Start;
+            }
+
+            public string Target { get; }
+
+            public string StartingMember { get; }
+
+            public static KeptStart? Of(IMethodSymbol target, ExternalStart start) =>
+                DocumentationCommentId.CreateDeclarationId(target) is { } targetId && DocumentationCommentId.CreateDeclarationId(start.StartingMember) is { } memberId
+                    ? new KeptStart(targetId, memberId, start)
+                    : null;
+
+            /// <summary>The start in a compilation where its starting member is <paramref name="startingMember"/>.</summary>
+            public ExternalStart In(ISymbol startingMember) =>
+                new ExternalStart(kind, construct, multiplicity, escapes, sameObject, joinedWhereStarted, startingMember, start);
         }
 
         /// <summary>The method, accessor or constructor whose code holds <paramref name="node"/> (not a lambda or local function in it).</summary>
@@ -198,6 +406,7 @@ namespace RaceGuard.ConcurrencyModel
         private IOperation? BodyOf(IMethodSymbol method)
         {
             method = method.OriginalDefinition;
+            Reads(method);
             if (!bodies.TryGetValue(method, out var body))
             {
                 body = compilation.DeclarationOperationOf(method) is var operation && operation is ILocalFunctionOperation local ? local.Body ?? local.IgnoredBody : operation;
@@ -359,8 +568,9 @@ namespace RaceGuard.ConcurrencyModel
             private void PairWithTheStartersOwnCalls()
             {
                 onlyFields = new HashSet<IFieldSymbol>(calledFields, SymbolEqualityComparer.Default);
-                var names = new HashSet<string>(calledFields.Select(f => f.Name), System.StringComparer.Ordinal);
+                var names = new HashSet<string>(calledFields.Select(f => f.Name), StringComparer.Ordinal);
                 var regionMethods = new HashSet<IMethodSymbol>(visited, SymbolEqualityComparer.Default);
+                owner.Reads(starterType);
                 foreach (var other in starterType.GetMembers().OfType<IMethodSymbol>())
                 {
                     if (regionMethods.Contains(other.OriginalDefinition) || other.IsStatic || other.IsAbstract || Lifecycle.IsShutdown(other) ||

@@ -23,11 +23,14 @@ namespace RaceGuard.ConcurrencyModel
         private static readonly ConditionalWeakTable<SyntaxTree, TreeIndex> PerTree = new ConditionalWeakTable<SyntaxTree, TreeIndex>();
         private static readonly ConditionalWeakTable<SyntaxTree, TreeIndex>.CreateValueCallback Build = Index;
 
-        private TreeIndex(ImmutableArray<SyntaxNode> startCandidates, Dictionary<string, ImmutableArray<SyntaxNode>> uses, bool hasAffinityChecks)
+        private const ulong FingerprintPrime = 1099511628211UL;
+
+        private TreeIndex(ImmutableArray<SyntaxNode> startCandidates, Dictionary<string, ImmutableArray<SyntaxNode>> uses, bool hasAffinityChecks, ulong declarationsFingerprint)
         {
             StartCandidates = startCandidates;
             this.uses = uses;
             HasAffinityChecks = hasAffinityChecks;
+            DeclarationsFingerprint = declarationsFingerprint;
         }
 
         private readonly Dictionary<string, ImmutableArray<SyntaxNode>> uses;
@@ -42,6 +45,12 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>True when some name of the tree may test or assert a thread affinity (<c>VerifyAccess</c>, <c>Thread.CurrentThread</c>).</summary>
         public bool HasAffinityChecks { get; }
 
+        /// <summary>
+        /// A hash of the tree's declarations, leaving out method bodies and initializers: an edit inside a body keeps it
+        /// (what <see cref="SyntaxTree.IsEquivalentTo"/> with <c>topLevel</c> compares, without the tree before the edit).
+        /// </summary>
+        public ulong DeclarationsFingerprint { get; }
+
         public static TreeIndex Of(SyntaxTree tree) => PerTree.GetValue(tree, Build);
 
         /// <summary>The simple names of that text the tree invokes, hands on or assigns to, in source order.</summary>
@@ -49,12 +58,13 @@ namespace RaceGuard.ConcurrencyModel
 
         private static TreeIndex Index(SyntaxTree tree)
         {
+            var root = tree.GetRoot();
             var starts = ImmutableArray.CreateBuilder<SyntaxNode>();
             List<SyntaxNode>? registrations = null;
             var enablesConcurrency = false;
             var names = new Dictionary<string, ImmutableArray<SyntaxNode>.Builder>(StringComparer.Ordinal);
             var affinityChecks = false;
-            foreach (var node in tree.GetRoot().DescendantNodes())
+            foreach (var node in root.DescendantNodes())
             {
                 switch (node)
                 {
@@ -108,8 +118,32 @@ namespace RaceGuard.ConcurrencyModel
                 uses[entry.Key] = entry.Value.ToImmutable();
             }
 
-            return new TreeIndex(starts.ToImmutable(), uses, affinityChecks);
+            return new TreeIndex(starts.ToImmutable(), uses, affinityChecks, FingerprintOfDeclarations(root));
         }
+
+        private static ulong FingerprintOfDeclarations(SyntaxNode root)
+        {
+            var hash = 14695981039346656037UL;
+            foreach (var token in root.DescendantTokens(IsDeclarationLevel))
+            {
+                hash = (hash ^ (ulong)token.RawKind) * FingerprintPrime;
+                foreach (var character in token.Text)
+                {
+                    hash = (hash ^ character) * FingerprintPrime;
+                }
+            }
+
+            return hash;
+        }
+
+        /// <summary>False for the code inside members: bodies, expression bodies, top-level statements, initializers (but a constant's value).</summary>
+        private static bool IsDeclarationLevel(SyntaxNode node) => node switch
+        {
+            BlockSyntax or ArrowExpressionClauseSyntax or GlobalStatementSyntax => false,
+            EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Parent.Parent: FieldDeclarationSyntax field } } => field.Modifiers.Any(m => m.ValueText == "const"),
+            EqualsValueClauseSyntax { Parent: PropertyDeclarationSyntax } => false,
+            _ => true,
+        };
 
         /// <summary>The name a node invokes, hands on as an argument, assigns, returns or assigns to; null for every other node.</summary>
         private static SimpleNameSyntax? UsedNameOf(SyntaxNode node) => node switch
