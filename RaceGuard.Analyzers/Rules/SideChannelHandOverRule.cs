@@ -48,6 +48,107 @@ namespace RaceGuard.Rules
                     ReportWritesAfterTheSignal(context, region, writes);
                 }
             }
+
+            ReportPublicationOrder(context);
+        }
+
+        /// <summary>
+        /// Publication order: a region sets the status of an object the starter holds (<c>job.Status = Done</c>) before a
+        /// result of it (<c>job.Output = output</c>), while the member that runs the region polls that status
+        /// (<c>while (job.Status == Running)</c>) and then reads the result, which may not be there yet. Reported at the
+        /// result's assignment after the status, and at the member's first read of that result after the polling loop.
+        /// </summary>
+        private void ReportPublicationOrder(RuleContext context)
+        {
+            var memberWrites = context.Facts.AccessesByPath
+                .Where(e => e.Key.Symbols.Length == 2 && e.Key.Root is ILocalSymbol && e.Key.Last is IFieldSymbol or IPropertySymbol)
+                .SelectMany(e => e.Value)
+                .Where(a => a.Kind == AccessKind.Write && a.Region is { Code: not null } region && HandsBackWork(region) && !region.Declares(a.Path.Root!))
+                .GroupBy(a => (a.Region!, a.Member));
+            var reported = new HashSet<Location>();
+            foreach (var group in memberWrites)
+            {
+                var (region, member) = group.Key;
+                foreach (var status in group)
+                {
+                    if (PollingLoopOf(context.Facts, region, member, status.Path.Last!) is not { } polling)
+                    {
+                        continue;
+                    }
+
+                    foreach (var result in group)
+                    {
+                        if (SymbolEqualityComparer.Default.Equals(result.Path.Last, status.Path.Last) ||
+                            !SymbolEqualityComparer.Default.Equals(result.Path.Root, status.Path.Root) ||
+                            !RunsBefore(status.ReportOperation, result.ReportOperation) || IsHandlerOf(result.ReportOperation, status.ReportOperation))
+                        {
+                            continue;
+                        }
+
+                        // The member's first read of the result, through the object it polled, after the polling loop and
+                        // before any join of the region's task or thread (which orders the result whatever the status says).
+                        var joins = CompletionSignals.TaskJoins(region, context.Known);
+                        var read = context.Facts.AccessesByPath
+                            .Where(e => e.Key.Symbols.Length == 2 && SymbolEqualityComparer.Default.Equals(e.Key.Root, polling.Read.Path.Root) &&
+                                        SymbolEqualityComparer.Default.Equals(e.Key.Last, result.Path.Last))
+                            .SelectMany(e => e.Value)
+                            .Where(a => a.Kind == AccessKind.Read && ReferenceEquals(a.Member, member) && ReferenceEquals(a.Region, region.Parent) &&
+                                        Joins.Dominates(polling.Loop, a.Anchor, region.StartAnchor))
+                            .OrderBy(a => a.Anchor.Syntax.SpanStart)
+                            .FirstOrDefault();
+                        if (read is null || joins.Any(join => Joins.Dominates(join, read.Anchor, region.StartAnchor)))
+                        {
+                            continue;
+                        }
+
+                        if (reported.Add(result.Location))
+                        {
+                            var statusText = status.ReportOperation.Syntax.ToString();
+                            ReportWriteAfter(
+                                context,
+                                region,
+                                result,
+                                status.ReportOperation,
+                                new MessagePart(
+                                    "assigned inside the " + region.Construct + " after '" + statusText + "', the status " + member.Describe() + " polls",
+                                    "assigned inside the " + region.Construct + " after the status its reader polls"),
+                                new MessagePart("assign it before the status", "assign it before the status"));
+                        }
+
+                        if (reported.Add(read.Location))
+                        {
+                            ReportRead(context, region, read, new List<SharedAccess> { result }, SignalKind.PolledFlag, polling.Loop);
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// The loop of <paramref name="member"/>, outside the region and after its start, whose test reads
+        /// <paramref name="status"/> of an object held in a local (<c>while (job.Status == JobStatus.Running)</c>).
+        /// </summary>
+        private static (SharedAccess Read, ILoopOperation Loop)? PollingLoopOf(TypeFacts facts, ConcurrentRegion region, MemberFacts member, ISymbol status)
+        {
+            foreach (var entry in facts.AccessesByPath)
+            {
+                if (entry.Key.Symbols.Length != 2 || entry.Key.Root is not ILocalSymbol || !SymbolEqualityComparer.Default.Equals(entry.Key.Last, status))
+                {
+                    continue;
+                }
+
+                foreach (var read in entry.Value)
+                {
+                    if (read.Kind == AccessKind.Read && ReferenceEquals(read.Member, member) && ReferenceEquals(read.Region, region.Parent) &&
+                        read.Anchor.Syntax.SpanStart >= region.StartAnchor.Syntax.Span.End &&
+                        LoopTests.Tested(read.Operation) is { Part: "condition", Loop: { } loop })
+                    {
+                        return (read, loop);
+                    }
+                }
+            }
+
+            return null;
         }
 
         /// <summary>
@@ -76,27 +177,32 @@ namespace RaceGuard.Rules
                 }
 
                 var (kind, wait) = CompletionSignals.OrderingBefore(region, read.Anchor, context.Known);
-                var ordering = new List<Location> { region.StartLocation };
-                if (wait is not null)
-                {
-                    ordering.Add(wait.Syntax.GetLocation());
-                }
-
-                var race = RaceDiagnostic.At(read, read.Operation.Syntax.GetLocation(), writes.Select(w => w.Location), ordering);
-                var properties = race.CreateProperties(context.Known);
-                properties[DiagnosticPropertyKeys.HandOverFinding] = DiagnosticPropertyValues.Of(HandOverFinding.Read);
-                properties[DiagnosticPropertyKeys.Signal] = DiagnosticPropertyValues.Of(kind);
-                context.ReportDiagnostic(race.Create(
-                    Descriptor,
-                    properties.ToImmutable(),
-                    read.Path.DisplayName,
-                    read.Path.Type?.ToMessageString() ?? "?",
-                    new MessagePart(
-                        "set by the " + region.Construct + " and read in " + read.Member.Describe() + " ordered by " + CompletionSignals.Describe(kind, wait),
-                        "set by the " + region.Construct + " and read in " + read.Member.Describe() + " after " + (kind == SignalKind.None ? "no signal" : "a side signal only")),
-                    AdviceFor(region, read)));
+                ReportRead(context, region, read, writes, kind, wait);
                 return;
             }
+        }
+
+        private void ReportRead(RuleContext context, ConcurrentRegion region, SharedAccess read, List<SharedAccess> writes, SignalKind kind, IOperation? wait)
+        {
+            var ordering = new List<Location> { region.StartLocation };
+            if (wait is not null)
+            {
+                ordering.Add(wait.Syntax.GetLocation());
+            }
+
+            var race = RaceDiagnostic.At(read, read.Operation.Syntax.GetLocation(), writes.Select(w => w.Location), ordering);
+            var properties = race.CreateProperties(context.Known);
+            properties[DiagnosticPropertyKeys.HandOverFinding] = DiagnosticPropertyValues.Of(HandOverFinding.Read);
+            properties[DiagnosticPropertyKeys.Signal] = DiagnosticPropertyValues.Of(kind);
+            context.ReportDiagnostic(race.Create(
+                Descriptor,
+                properties.ToImmutable(),
+                read.Path.DisplayName,
+                read.Path.Type?.ToMessageString() ?? "?",
+                new MessagePart(
+                    "set by the " + region.Construct + " and read in " + read.Member.Describe() + " ordered by " + CompletionSignals.Describe(kind, wait),
+                    "set by the " + region.Construct + " and read in " + read.Member.Describe() + " after " + (kind == SignalKind.None ? "no signal" : "a side signal only")),
+                AdviceFor(region, read)));
         }
 
         /// <summary>
@@ -125,27 +231,29 @@ namespace RaceGuard.Rules
             foreach (var write in writes)
             {
                 var signal = signals.FirstOrDefault(s => RunsBefore(s, write.ReportOperation));
-                if (signal is null)
+                if (signal is not null)
                 {
-                    continue;
+                    ReportWriteAfter(
+                        context,
+                        region,
+                        write,
+                        signal,
+                        new MessagePart(
+                            "assigned inside the " + region.Construct + " after '" + signal.Syntax + "', the signal its reader waits for",
+                            "assigned inside the " + region.Construct + " after the signal its reader waits for"),
+                        new MessagePart(
+                            "assign it before the signal, or pass it with the completion (writer.Complete(ex), tcs.TrySetException(ex))",
+                            "assign it before the signal, or pass it with the completion"));
                 }
-
-                var race = RaceDiagnostic.At(write, null, Enumerable.Empty<Location>(), new[] { signal.Syntax.GetLocation(), region.StartLocation });
-                var properties = race.CreateProperties(context.Known);
-                properties[DiagnosticPropertyKeys.HandOverFinding] = DiagnosticPropertyValues.Of(HandOverFinding.WriteAfterSignal);
-                var signalText = signal.Syntax.ToString();
-                context.ReportDiagnostic(race.Create(
-                    Descriptor,
-                    properties.ToImmutable(),
-                    write.Path.DisplayName,
-                    write.Path.Type?.ToMessageString() ?? "?",
-                    new MessagePart(
-                        "assigned inside the " + region.Construct + " after '" + signalText + "', the signal its reader waits for",
-                        "assigned inside the " + region.Construct + " after the signal its reader waits for"),
-                    new MessagePart(
-                        "assign it before the signal, or pass it with the completion (writer.Complete(ex), tcs.TrySetException(ex))",
-                        "assign it before the signal, or pass it with the completion")));
             }
+        }
+
+        private void ReportWriteAfter(RuleContext context, ConcurrentRegion region, SharedAccess write, IOperation signal, MessagePart reason, MessagePart advice)
+        {
+            var race = RaceDiagnostic.At(write, null, Enumerable.Empty<Location>(), new[] { signal.Syntax.GetLocation(), region.StartLocation });
+            var properties = race.CreateProperties(context.Known);
+            properties[DiagnosticPropertyKeys.HandOverFinding] = DiagnosticPropertyValues.Of(HandOverFinding.WriteAfterSignal);
+            context.ReportDiagnostic(race.Create(Descriptor, properties.ToImmutable(), write.Path.DisplayName, write.Path.Type?.ToMessageString() ?? "?", reason, advice));
         }
 
         /// <summary>
@@ -164,6 +272,23 @@ namespace RaceGuard.Rules
                 if (parent is ITryOperation { Finally: { } finallyBlock } tryOperation && finallyBlock.Syntax.Span.Contains(write.Syntax.Span))
                 {
                     return tryOperation.Body.Operations.Any(statement => statement.DescendantsAndSelf().Contains(signal) && !IsInsideBranch(signal, statement));
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// True when <paramref name="write"/> stands in a <c>catch</c> of a <c>try</c> whose body holds
+        /// <paramref name="status"/>: the handler runs instead of the rest of the body, not after the status was set.
+        /// </summary>
+        private static bool IsHandlerOf(IOperation write, IOperation status)
+        {
+            for (var parent = write.Parent; parent is not null; parent = parent.Parent)
+            {
+                if (parent is ICatchClauseOperation { Parent: ITryOperation handled } && handled.Body.Syntax.Span.Contains(status.Syntax.Span))
+                {
+                    return true;
                 }
             }
 
