@@ -101,10 +101,14 @@ namespace RaceGuard.Rules
                 // enumeration throws when a change lands in the middle of it (an export beside the one member that adds).
                 // (An array's foreach has no version check: a change in the middle of it is no exception.)
                 var guardedMembers = guarded.Select(g => g.Member).Distinct().ToList();
+                // Helpers a region runs count as members of their own (a connection's handler loop calling HandleLogin and
+                // HandleLogout, which lock, and HandleMessage, which does not): all their accesses belong to the region.
+                var guardedMethods = guarded.Select(CodeMemberOf).Distinct().Count();
                 var enumeratesWhileChanged = context.Known.GetNonThreadSafeCollection(field.Type) is not null &&
                                              unguarded.Any(IsUnguardedEnumeration) &&
                                              guarded.Any(g => g.Kind == AccessKind.MutatingCall && g.Guards.Any(x => x.Exclusive));
-                var majority = guardedMembers.Count >= 2 && (loose * 3 <= total || ForgottenInOneMember(unguarded, guardedMembers));
+                var majority = System.Math.Max(guardedMembers.Count, guardedMethods) >= 2 &&
+                               (loose * 3 <= total || ForgottenInOneMember(unguarded, guardedMembers) || ForgottenInOneMethod(unguarded, guarded));
                 // A field a member writes without the lock beside sibling fields it is already reported for (Reset() zeroing
                 // _count, _totalMs and _maxMs, the last written under the lock only by Record()): the same forgotten lock.
                 var bySiblings = siblingPass && unguarded.All(a => a.Guards.IsEmpty && forgetting.Contains((a.Member, guard.Key.Text)));
@@ -293,6 +297,23 @@ namespace RaceGuard.Rules
             return unguarded.All(a => ReferenceEquals(a.Member, member) && a.Guards.IsEmpty) &&
                    guardedMembers.Count(m => !ReferenceEquals(m, member)) >= 2 && !guardedMembers.Contains(member);
         }
+
+        /// <summary>
+        /// As <see cref="ForgottenInOneMember"/>, by the methods the code stands in: every unguarded access sits in one method
+        /// that takes the guard nowhere, and at least two other methods take it (helpers one region runs).
+        /// </summary>
+        private static bool ForgottenInOneMethod(List<SharedAccess> unguarded, List<SharedAccess> guarded)
+        {
+            var method = CodeMemberOf(unguarded[0]);
+            var guardedMethods = guarded.Select(CodeMemberOf).Distinct().ToList();
+            return unguarded.All(a => ReferenceEquals(CodeMemberOf(a), method) && a.Guards.IsEmpty) &&
+                   guardedMethods.Count(m => !ReferenceEquals(m, method)) >= 2 && !guardedMethods.Contains(method);
+        }
+
+        /// <summary>The declaration of the method, accessor or local function whose code holds the access (a lambda's is its member's).</summary>
+        private static SyntaxNode? CodeMemberOf(SharedAccess access) =>
+            access.Operation.Syntax.FirstAncestorOrSelf<SyntaxNode>(n => n is Microsoft.CodeAnalysis.CSharp.Syntax.MemberDeclarationSyntax or
+                Microsoft.CodeAnalysis.CSharp.Syntax.AccessorDeclarationSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax);
 
         /// <summary>Writes count twice (SpotBugs' weighting): a forgotten write is worse than a forgotten read.</summary>
         private static int Weight(SharedAccess access) => access.IsWrite ? 2 : 1;
