@@ -168,14 +168,16 @@ namespace RaceGuard.Rules
             foreach (var check in accesses)
             {
                 if (check.Kind != AccessKind.Read || check.Path.Type?.SpecialType != SpecialType.System_Boolean ||
-                    reported.Contains(check.Location) || CheckedIf(check.Operation) is not ({ } conditional, var enterWhen) || !IsPlain(check))
+                    reported.Contains(check.Location) || CheckedIf(check.Operation) is not ({ } conditional, var enterWhen))
                 {
                     continue;
                 }
 
-                var set = accesses.FirstOrDefault(w => w.Kind == AccessKind.Write && IsPlain(w) && ReferenceEquals(w.Member, check.Member) && ReferenceEquals(w.Region, check.Region) &&
-                                                       SetsAfterCheck(conditional, enterWhen, w.ReportOperation));
-                if (set is null || reported.Contains(set.Location))
+                // The guards last (the callers' locks on entry may bind call sites across the compilation): most checked
+                // flags are set nowhere after their check.
+                var set = accesses.FirstOrDefault(w => w.Kind == AccessKind.Write && ReferenceEquals(w.Member, check.Member) && ReferenceEquals(w.Region, check.Region) &&
+                                                       SetsAfterCheck(conditional, enterWhen, w.ReportOperation) && IsPlain(w));
+                if (set is null || reported.Contains(set.Location) || !IsPlain(check))
                 {
                     continue;
                 }
@@ -222,7 +224,7 @@ namespace RaceGuard.Rules
             {
                 if (check.Kind != AccessKind.Read || check.Region is not null || check.Path.Type?.SpecialType != SpecialType.System_Boolean ||
                     check.Member.Symbol is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } || reported.Contains(check.Location) ||
-                    CheckedIf(check.Operation) is not ({ } conditional, var enterWhen) || !IsPlain(check) || !check.Member.IsExternallyCallable)
+                    CheckedIf(check.Operation) is not ({ } conditional, var enterWhen) || !check.Member.IsExternallyCallable)
                 {
                     continue;
                 }
@@ -240,8 +242,8 @@ namespace RaceGuard.Rules
                     continue;
                 }
 
-                var set = accesses.FirstOrDefault(w => w.Kind == AccessKind.Write && IsPlain(w) && ReferenceEquals(w.Member, check.Member) && Stores(w, blocking) && ParallelismQuery.Chain(w.Region).Contains(started));
-                if (set is null)
+                var set = accesses.FirstOrDefault(w => w.Kind == AccessKind.Write && ReferenceEquals(w.Member, check.Member) && Stores(w, blocking) && ParallelismQuery.Chain(w.Region).Contains(started) && IsPlain(w));
+                if (set is null || !IsPlain(check))
                 {
                     continue;
                 }
