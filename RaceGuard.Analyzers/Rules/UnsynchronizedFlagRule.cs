@@ -190,7 +190,9 @@ namespace RaceGuard.Rules
                 {
                     // A busy flag tested and set in a timer callback: the test-and-set says the author expects the next
                     // tick while this one runs (neither timer waits for its callback), and the two ticks both pass it.
-                    if (!ParallelismQuery.Chain(set.Region).Any(TicksMayOverlap))
+                    // A Dispose (Close, Stop) of a type built for concurrent use that guards against a second call and then
+                    // takes the type's lock: two callers (the owner and a timeout, a failing reader) both pass the guard.
+                    if (!ParallelismQuery.Chain(set.Region).Any(TicksMayOverlap) && !IsTeardownCalledTwice(set, context.Facts))
                     {
                         continue;
                     }
@@ -211,6 +213,17 @@ namespace RaceGuard.Rules
                 context.ReportDiagnostic(race.Create(Descriptor, properties, set.Path.DisplayName, set.Path.Type!.ToMessageString(), detail, advice));
             }
         }
+
+        /// <summary>
+        /// The set of a test-and-set in an externally callable teardown member (<c>if (_disposed) return; _disposed =
+        /// true;</c>) of a type built for concurrent use (another of its members takes a lock), where the member itself
+        /// takes a lock of the type: it expects to run beside the others, and a second call beside itself passes the guard
+        /// too (docs/RG0002.md).
+        /// </summary>
+        private static bool IsTeardownCalledTwice(SharedAccess set, TypeFacts facts) =>
+            set.Region is null && facts.SharedInstance != SharedInstanceEvidence.None && set.Member.IsExternallyCallable && set.Member.Synchronises &&
+            !set.Member.Symbol.IsStatic && Lifecycle.IsTeardown(set.Member.Symbol) &&
+            facts.Members.Any(m => !ReferenceEquals(m, set.Member) && m.Synchronises && m.IsExternallyCallable && !Lifecycle.IsShutdown(m.Symbol));
 
         /// <summary>
         /// <c>if (_isListening) return; _listenTask = Task.Run(ListenAsync);</c> with <c>_isListening = true</c> inside

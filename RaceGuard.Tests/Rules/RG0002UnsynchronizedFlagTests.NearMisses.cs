@@ -653,46 +653,6 @@ namespace RaceGuard.Tests.Rules
         }
 
         [Fact]
-        public async Task Silent_TestAndSetInAnExplicitDispose()
-        {
-            const string source = """
-                using System;
-                using System.Collections.Generic;
-
-                public sealed class Client : IDisposable
-                {
-                    private readonly object _gate = new object();
-                    private readonly List<string> _pending = new List<string>();
-                    private bool _disposing;
-
-                    public void Send(string message)
-                    {
-                        lock (_gate)
-                        {
-                            _pending.Add(message);
-                        }
-                    }
-
-                    void IDisposable.Dispose()
-                    {
-                        if (_disposing)
-                        {
-                            return;
-                        }
-
-                        _disposing = true;
-                        lock (_gate)
-                        {
-                            _pending.Clear();
-                        }
-                    }
-                }
-                """;
-
-            await VerifyCS.VerifyAnalyzerAsync(source);
-        }
-
-        [Fact]
         public async Task NoDiagnostic_LoopWhoseBodySleepsOrCalls()
         {
             // Thread.Sleep, a call the JIT does not inline, I/O: the flag is read from memory again on every iteration, so
