@@ -69,6 +69,7 @@ namespace RaceGuard.Rules
             foreach (var group in memberWrites)
             {
                 var (region, member) = group.Key;
+                ImmutableArray<IOperation>? joins = null;
                 foreach (var status in group)
                 {
                     if (PollingLoopOf(context.Facts, region, member, status.Path.Last!) is not { } polling)
@@ -87,7 +88,6 @@ namespace RaceGuard.Rules
 
                         // The member's first read of the result, through the object it polled, after the polling loop and
                         // before any join of the region's task or thread (which orders the result whatever the status says).
-                        var joins = CompletionSignals.TaskJoins(region, context.Known);
                         var read = context.Facts.AccessesByPath
                             .Where(e => e.Key.Symbols.Length == 2 && SymbolEqualityComparer.Default.Equals(e.Key.Root, polling.Read.Path.Root) &&
                                         SymbolEqualityComparer.Default.Equals(e.Key.Last, result.Path.Last))
@@ -96,7 +96,7 @@ namespace RaceGuard.Rules
                                         Joins.Dominates(polling.Loop, a.Anchor, region.StartAnchor))
                             .OrderBy(a => a.Anchor.Syntax.SpanStart)
                             .FirstOrDefault();
-                        if (read is null || joins.Any(join => Joins.Dominates(join, read.Anchor, region.StartAnchor)))
+                        if (read is null || (joins ??= CompletionSignals.TaskJoins(region, context.Known)).Any(join => Joins.Dominates(join, read.Anchor, region.StartAnchor)))
                         {
                             continue;
                         }
