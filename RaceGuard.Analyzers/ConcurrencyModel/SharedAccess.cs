@@ -188,6 +188,14 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>The innermost region the access runs in; null for the member's own code.</summary>
         public ConcurrentRegion? Region { get; }
 
+        /// <summary>
+        /// The declaration of the method, accessor or local function whose code holds the access (a lambda's is its
+        /// member's): for an access reached through a call, the callee's, where <see cref="Member"/> is the caller.
+        /// </summary>
+        public SyntaxNode? DeclaringCode =>
+            Operation.Syntax.FirstAncestorOrSelf<SyntaxNode>(n => n is Microsoft.CodeAnalysis.CSharp.Syntax.MemberDeclarationSyntax or
+                Microsoft.CodeAnalysis.CSharp.Syntax.AccessorDeclarationSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax);
+
         /// <summary>The guards held at the access (computed on first use).</summary>
         public ImmutableArray<Guard> Guards => guardSet.Value;
 

@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace RaceGuard.ConcurrencyModel
@@ -140,7 +141,7 @@ namespace RaceGuard.ConcurrencyModel
         private static bool IsDeclarationLevel(SyntaxNode node) => node switch
         {
             BlockSyntax or ArrowExpressionClauseSyntax or GlobalStatementSyntax => false,
-            EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Parent.Parent: FieldDeclarationSyntax field } } => field.Modifiers.Any(m => m.ValueText == "const"),
+            EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Parent.Parent: FieldDeclarationSyntax field } } => field.Modifiers.Any(SyntaxKind.ConstKeyword),
             EqualsValueClauseSyntax { Parent: PropertyDeclarationSyntax } => false,
             _ => true,
         };

@@ -103,7 +103,7 @@ namespace RaceGuard.Rules
                 var guardedMembers = guarded.Select(g => g.Member).Distinct().ToList();
                 // Helpers a region runs count as members of their own (a connection's handler loop calling HandleLogin and
                 // HandleLogout, which lock, and HandleMessage, which does not): all their accesses belong to the region.
-                var guardedMethods = guarded.Select(CodeMemberOf).Distinct().Count();
+                var guardedMethods = guarded.Select(a => a.DeclaringCode).Distinct().Count();
                 var enumeratesWhileChanged = context.Known.GetNonThreadSafeCollection(field.Type) is not null &&
                                              unguarded.Any(IsUnguardedEnumeration) &&
                                              guarded.Any(g => g.Kind == AccessKind.MutatingCall && g.Guards.Any(x => x.Exclusive));
@@ -304,16 +304,11 @@ namespace RaceGuard.Rules
         /// </summary>
         private static bool ForgottenInOneMethod(List<SharedAccess> unguarded, List<SharedAccess> guarded)
         {
-            var method = CodeMemberOf(unguarded[0]);
-            var guardedMethods = guarded.Select(CodeMemberOf).Distinct().ToList();
-            return unguarded.All(a => ReferenceEquals(CodeMemberOf(a), method) && a.Guards.IsEmpty) &&
+            var method = unguarded[0].DeclaringCode;
+            var guardedMethods = guarded.Select(a => a.DeclaringCode).Distinct().ToList();
+            return unguarded.All(a => ReferenceEquals(a.DeclaringCode, method) && a.Guards.IsEmpty) &&
                    guardedMethods.Count(m => !ReferenceEquals(m, method)) >= 2 && !guardedMethods.Contains(method);
         }
-
-        /// <summary>The declaration of the method, accessor or local function whose code holds the access (a lambda's is its member's).</summary>
-        private static SyntaxNode? CodeMemberOf(SharedAccess access) =>
-            access.Operation.Syntax.FirstAncestorOrSelf<SyntaxNode>(n => n is Microsoft.CodeAnalysis.CSharp.Syntax.MemberDeclarationSyntax or
-                Microsoft.CodeAnalysis.CSharp.Syntax.AccessorDeclarationSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax);
 
         /// <summary>Writes count twice (SpotBugs' weighting): a forgotten write is worse than a forgotten read.</summary>
         private static int Weight(SharedAccess access) => access.IsWrite ? 2 : 1;

@@ -60,8 +60,11 @@ namespace RaceGuard.Rules
         /// </summary>
         private void ReportPublicationOrder(RuleContext context)
         {
-            var memberWrites = context.Facts.AccessesByPath
+            // The members of objects held in locals (job.Status, job.Output), looked through once.
+            var objectMembers = context.Facts.AccessesByPath
                 .Where(e => e.Key.Symbols.Length == 2 && e.Key.Root is ILocalSymbol && e.Key.Last is IFieldSymbol or IPropertySymbol)
+                .ToList();
+            var memberWrites = objectMembers
                 .SelectMany(e => e.Value)
                 .Where(a => a.Kind == AccessKind.Write && a.Region is { Code: not null } region && HandsBackWork(region) && !region.Declares(a.Path.Root!))
                 .GroupBy(a => (a.Region!, a.Member));
@@ -72,7 +75,7 @@ namespace RaceGuard.Rules
                 ImmutableArray<IOperation>? joins = null;
                 foreach (var status in group)
                 {
-                    if (PollingLoopOf(context.Facts, region, member, status.Path.Last!) is not { } polling)
+                    if (PollingLoopOf(objectMembers, region, member, status.Path.Last!) is not { } polling)
                     {
                         continue;
                     }
@@ -88,8 +91,8 @@ namespace RaceGuard.Rules
 
                         // The member's first read of the result, through the object it polled, after the polling loop and
                         // before any join of the region's task or thread (which orders the result whatever the status says).
-                        var read = context.Facts.AccessesByPath
-                            .Where(e => e.Key.Symbols.Length == 2 && SymbolEqualityComparer.Default.Equals(e.Key.Root, polling.Read.Path.Root) &&
+                        var read = objectMembers
+                            .Where(e => SymbolEqualityComparer.Default.Equals(e.Key.Root, polling.Read.Path.Root) &&
                                         SymbolEqualityComparer.Default.Equals(e.Key.Last, result.Path.Last))
                             .SelectMany(e => e.Value)
                             .Where(a => a.Kind == AccessKind.Read && ReferenceEquals(a.Member, member) && ReferenceEquals(a.Region, region.Parent) &&
@@ -128,11 +131,11 @@ namespace RaceGuard.Rules
         /// The loop of <paramref name="member"/>, outside the region and after its start, whose test reads
         /// <paramref name="status"/> of an object held in a local (<c>while (job.Status == JobStatus.Running)</c>).
         /// </summary>
-        private static (SharedAccess Read, ILoopOperation Loop)? PollingLoopOf(TypeFacts facts, ConcurrentRegion region, MemberFacts member, ISymbol status)
+        private static (SharedAccess Read, ILoopOperation Loop)? PollingLoopOf(List<KeyValuePair<AccessPath, ImmutableArray<SharedAccess>>> objectMembers, ConcurrentRegion region, MemberFacts member, ISymbol status)
         {
-            foreach (var entry in facts.AccessesByPath)
+            foreach (var entry in objectMembers)
             {
-                if (entry.Key.Symbols.Length != 2 || entry.Key.Root is not ILocalSymbol || !SymbolEqualityComparer.Default.Equals(entry.Key.Last, status))
+                if (!SymbolEqualityComparer.Default.Equals(entry.Key.Last, status))
                 {
                     continue;
                 }
