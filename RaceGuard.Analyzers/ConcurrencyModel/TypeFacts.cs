@@ -216,6 +216,43 @@ namespace RaceGuard.ConcurrencyModel
         public bool Declares(Location location) =>
             Type.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == location.SourceTree && r.Span.Contains(location.SourceSpan));
 
+        /// <summary>
+        /// True when a type of the compilation that derives from this one calls the protected helper from code users may
+        /// run on any thread: an externally callable member of its own (not a constructor, not a teardown member) or a
+        /// lambda (<c>protected void AddIdle(..)</c> called by <c>TcpPool.Return()</c>). The base type's lock, if the callers
+        /// hold it, is the helper's entry lock and protects it (this folder's README.md, "Locks held on entry").
+        /// </summary>
+        private bool IsCalledByDerivedSharedMembers(MemberFacts member) =>
+            derivedCallers.GetOrAdd(member, m => m.Symbol is IMethodSymbol method && known.Summaries.CallSitesOf(method).Any(site => IsDerivedSharedCaller(site.Call)));
+
+        private readonly ConcurrentDictionary<MemberFacts, bool> derivedCallers = new ConcurrentDictionary<MemberFacts, bool>();
+
+        private bool IsDerivedSharedCaller(IOperation? call)
+        {
+            if (call?.SemanticModel?.GetEnclosingSymbol(call.Syntax.SpanStart) is not { } caller)
+            {
+                return false;
+            }
+
+            var inLambda = false;
+            while (caller is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction } inner)
+            {
+                inLambda |= inner.MethodKind == MethodKind.AnonymousFunction;
+                caller = inner.ContainingSymbol;
+            }
+
+            if (caller is not IMethodSymbol { IsStatic: false } method || method.ContainingType is not { } callerType ||
+                SymbolEqualityComparer.Default.Equals(callerType.OriginalDefinition, Type.OriginalDefinition) || !callerType.IsOrDerivesFrom(Type) ||
+                method.MethodKind is MethodKind.Constructor || Lifecycle.IsTeardown(method))
+            {
+                return false;
+            }
+
+            var accessibility = method.AssociatedSymbol?.DeclaredAccessibility ?? method.DeclaredAccessibility;
+            return inLambda || method.IsOverride || method.MethodKind == MethodKind.ExplicitInterfaceImplementation ||
+                   accessibility is Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal;
+        }
+
         /// <summary>A protected member that overrides nothing: only derived types call it, on their own instance's thread.</summary>
         private static bool IsProtectedOnly(ISymbol member)
         {
@@ -322,7 +359,7 @@ namespace RaceGuard.ConcurrencyModel
                 return !ParallelismQuery.IsProtected(a, b);
             }
 
-            if (!declared && !sendsOfTwoMembers && !a.Member.Synchronises && !b.Member.Synchronises && (a.OwnGuards.IsEmpty || b.OwnGuards.IsEmpty) &&
+            if (!declared && !sendsOfTwoMembers && !a.Member.ShowsIntentFor(a) && !b.Member.ShowsIntentFor(b) && (a.OwnGuards.IsEmpty || b.OwnGuards.IsEmpty) &&
                 ((ReferenceEquals(a.Member, b.Member) && !updatedTwice) || !IsProtectedElsewhere(a.Path)))
             {
                 return false;
@@ -349,7 +386,7 @@ namespace RaceGuard.ConcurrencyModel
                 return true;
             }
 
-            if ((aUnprotected && a.Member.Synchronises) || (bUnprotected && b.Member.Synchronises))
+            if ((aUnprotected && a.Member.ShowsIntentFor(a)) || (bUnprotected && b.Member.ShowsIntentFor(b)))
             {
                 return true;
             }
@@ -417,11 +454,11 @@ namespace RaceGuard.ConcurrencyModel
         /// creates one (<c>if (s_instances >= Max) throw ..; Interlocked.Increment(ref s_instances);</c>).
         /// Accesses inside regions the type starts are left to the region model, which knows their joins.
         /// </summary>
-        private static bool RunsAsSharedMember(SharedAccess access, AccessPath path) =>
+        private bool RunsAsSharedMember(SharedAccess access, AccessPath path) =>
             access.Region is null or { Kind: RegionKind.Middleware or RegionKind.MessageHandler } &&
             (access.Member.IsExternallyCallable ||
              (path.Root is { IsStatic: true } && access.Member.Symbol is IMethodSymbol { MethodKind: MethodKind.Constructor, DeclaredAccessibility: not Accessibility.Private })) &&
-            !IsProtectedOnly(access.Member.Symbol) &&
+            (!IsProtectedOnly(access.Member.Symbol) || (IsLockedElsewhere(path) && IsCalledByDerivedSharedMembers(access.Member))) &&
             !Lifecycle.IsTeardown(access.Member.Symbol) &&
             (path.Root is { IsStatic: true } || !access.Member.Symbol.IsStatic);
 

@@ -713,42 +713,6 @@ namespace RaceGuard.Tests.Rules
         }
 
         [Fact]
-        public async Task NoDiagnostic_MemberWhoseOnlyLockIsInAHelperForOtherState()
-        {
-            // A lock taken by a private helper for other state does not show that Record() was written for concurrent
-            // use (counting it made a single-threaded zlib port, which creates a header under lock (this), 35 reports).
-            const string source = """
-                using System.Collections.Generic;
-
-                public class MetricsRegistry
-                {
-                    private readonly object _gate = new object();
-                    private readonly Dictionary<string, int> _counts = new Dictionary<string, int>();
-                    private bool _started;
-
-                    public void Record(string name)
-                    {
-                        EnsureStarted();
-                        _counts.TryGetValue(name, out var count);
-                        _counts[name] = count + 1;
-                    }
-
-                    private void EnsureStarted()
-                    {
-                        lock (_gate)
-                        {
-                            _started = true;
-                        }
-                    }
-
-                    public bool Started => _started;
-                }
-                """;
-
-            await VerifyCS.VerifyAnalyzerAsync(source);
-        }
-
-        [Fact]
         public async Task NoDiagnostic_MemberWhoseHelperTakesNoLock()
         {
             const string source = """

@@ -107,5 +107,73 @@ namespace RaceGuard.Tests.Rules
                 .Edit("{|#0:_handlers += handler|}", "_handlers += handler");
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        [Fact]
+        public async Task Reports_CounterOfAMemberWhoseHelperTakesTheTypesLock()
+        {
+            // EnsureOpen() takes the pool's own lock object: Rent() is called from many threads, and its plain count loses
+            // increments.
+            const string source = """
+                public sealed class ConnectionPool
+                {
+                    private readonly object _openLock = new object();
+                    private bool _open;
+                    private int _rented;
+
+                    public int Rent()
+                    {
+                        EnsureOpen();
+                        {|#0:_rented++|};
+                        return _rented;
+                    }
+
+                    private void EnsureOpen()
+                    {
+                        lock (_openLock)
+                        {
+                            _open = true;
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0003").WithLocation(0).WithArguments(
+                    "_rented",
+                    "int",
+                    "in Rent()",
+                    "another call of Rent() may change it on another thread",
+                    "Interlocked.Increment or a lock"));
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_CounterOfAMemberWhoseHelperLocksThis()
+        {
+            const string source = """
+                public sealed class Inflater
+                {
+                    private object? _window;
+                    private int _blocks;
+
+                    public int Inflate()
+                    {
+                        var window = Window();
+                        _blocks++;
+                        return _blocks;
+                    }
+
+                    private object Window()
+                    {
+                        lock (this)
+                        {
+                            return _window ??= new object();
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }
