@@ -77,6 +77,9 @@ namespace RaceGuard.ConcurrencyModel
         private readonly System.Collections.Concurrent.ConcurrentDictionary<INamedTypeSymbol, bool> synchronisesItself =
             new System.Collections.Concurrent.ConcurrentDictionary<INamedTypeSymbol, bool>(SymbolEqualityComparer.Default);
         private object? nonThreadSafeCollectionsSlot;
+        private object? mutableCollectionInterfacesSlot;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<INamedTypeSymbol, bool> sourceCollections =
+            new System.Collections.Concurrent.ConcurrentDictionary<INamedTypeSymbol, bool>(SymbolEqualityComparer.Default);
         private object? coreLibrarySlot;
         private object? concurrentEquivalentsSlot;
 
@@ -505,7 +508,11 @@ namespace RaceGuard.ConcurrencyModel
             return false;
         }
 
-        /// <summary>The non-thread-safe collection type <paramref name="type"/> is or derives from, or null.</summary>
+        /// <summary>
+        /// The non-thread-safe collection type <paramref name="type"/> is or derives from; or the type itself when it is a
+        /// class of the program that implements a collection interface with mutators and guards nothing (an LRU cache that
+        /// implements <c>IDictionary&lt;K, V&gt;</c> over a plain dictionary and list); else null.
+        /// </summary>
         public INamedTypeSymbol? GetNonThreadSafeCollection(ITypeSymbol? type)
         {
             for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
@@ -516,8 +523,41 @@ namespace RaceGuard.ConcurrencyModel
                 }
             }
 
-            return null;
+            return type is INamedTypeSymbol { TypeKind: TypeKind.Class } named && !named.DeclaringSyntaxReferences.IsEmpty && IsUnguardedSourceCollection(named)
+                ? named
+                : null;
         }
+
+        /// <summary>
+        /// True for a class of the program that implements <c>ICollection&lt;T&gt;</c>, <c>IList</c> or <c>IDictionary</c> and
+        /// whose code (its source base classes' included) takes no lock, uses no <c>Interlocked</c>/<c>Monitor</c>/
+        /// <c>Volatile</c>, and keeps no thread-safe collection, volatile field or lock object of its own: its mutators
+        /// change plain state. Memoised per type.
+        /// </summary>
+        private bool IsUnguardedSourceCollection(INamedTypeSymbol type) => sourceCollections.GetOrAdd(type.OriginalDefinition, t =>
+        {
+            if (IsThreadSafeType(t) || !t.AllInterfaces.Any(i => MutableCollectionInterfaces.Contains(i.OriginalDefinition, SymbolEqualityComparer.Default)))
+            {
+                return false;
+            }
+
+            for (var current = t; current is not null && !current.DeclaringSyntaxReferences.IsEmpty; current = current.BaseType)
+            {
+                if (SynchronisesItself(current) ||
+                    current.GetMembers().OfType<IFieldSymbol>().Any(f => f.IsVolatile || IsThreadSafeType(f.Type) || f.Type.Name is "SemaphoreSlim" or "ReaderWriterLockSlim" or "Lock" or "SpinLock" or "Mutex") ||
+                    current.DeclaringSyntaxReferences.Any(reference => reference.GetSyntax().DescendantNodes().Any(node =>
+                        node is MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "Volatile" } })))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        });
+
+        /// <summary>The collection interfaces whose members change the collection: <c>ICollection&lt;T&gt;</c>, <c>IList</c>, <c>IDictionary</c>.</summary>
+        private ImmutableArray<INamedTypeSymbol> MutableCollectionInterfaces =>
+            ResolveAll(ref mutableCollectionInterfacesSlot, ImmutableArray.Create("System.Collections.Generic.ICollection`1", "System.Collections.IList", "System.Collections.IDictionary"));
 
         /// <summary>
         /// True when <paramref name="call"/> changes the state of a non-thread-safe object that is not a collection

@@ -673,6 +673,13 @@ namespace RaceGuard.ConcurrencyModel
                     return;
                 }
 
+                if (!ownWork && owner.known.GetNonThreadSafeCollection(method.ContainingType) is not null)
+                {
+                    // _recent.Add(url) on a collection class of the program that guards nothing: the race is the caller's
+                    // change of the shared collection, which RG0001 reports where it stands, not inside the collection.
+                    return;
+                }
+
                 if (owner.IsLockedIn(invocation, body))
                 {
                     // The region calls under a lock of its own: the starter coordinates the calls, not the callee.
