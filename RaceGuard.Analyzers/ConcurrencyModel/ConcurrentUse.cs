@@ -114,6 +114,13 @@ namespace RaceGuard.ConcurrencyModel
                         return SharedInstanceEvidence.LocksItsState;
                     }
 
+                    // using (TimedLock.Lock(_sync)): a static helper of the program locks the type's own object.
+                    if (invocation.Instance is null && IsUsingResource(invocation) && Guards.ScopedLockHelper(invocation) is { Exclusive: true } &&
+                        IsOwnLock(invocation.Arguments[0].Value, type, owned))
+                    {
+                        return SharedInstanceEvidence.LocksItsState;
+                    }
+
                     return SharedInstanceEvidence.None;
 
                 default:
@@ -121,6 +128,25 @@ namespace RaceGuard.ConcurrencyModel
             }
         }
 
+
+        /// <summary>True for the resource of a <c>using</c> statement or declaration.</summary>
+        private static bool IsUsingResource(IOperation operation)
+        {
+            for (var parent = operation.Parent; parent is not null; operation = parent, parent = parent.Parent)
+            {
+                switch (parent)
+                {
+                    case IUsingOperation @using:
+                        return ReferenceEquals(@using.Resources, operation);
+                    case IUsingDeclarationOperation:
+                        return true;
+                    case IBlockOperation or IExpressionStatementOperation or IAnonymousFunctionOperation or ILocalFunctionOperation:
+                        return false;
+                }
+            }
+
+            return false;
+        }
 
         /// <summary>Which framework contract, if any, makes <paramref name="member"/> run in parallel with itself.</summary>
         public static FrameworkEntryKind FrameworkEntryOf(ISymbol member, KnownSymbols known)

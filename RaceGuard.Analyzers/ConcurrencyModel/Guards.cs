@@ -610,6 +610,33 @@ namespace RaceGuard.ConcurrencyModel
         }
 
         /// <summary>
+        /// A call whose name speaks of locking, made as the resource of a <c>using</c>: the token it returns releases the
+        /// lock when disposed. Keyed by the object it is called on (<c>using (await _mutex.LockAsync())</c>), or for a
+        /// static or extension helper by the object it is given (<c>using (TimedLock.Lock(_sync))</c>). Null otherwise.
+        /// </summary>
+        internal static GuardEvent? ScopedLockHelper(IInvocationOperation invocation)
+        {
+            var name = invocation.TargetMethod.Name;
+            if (!(name.IndexOf("Lock", System.StringComparison.Ordinal) >= 0 || name.StartsWith("Acquire", System.StringComparison.Ordinal) || name is "EnterAsync" or "WaitAsyncScope"))
+            {
+                return null;
+            }
+
+            var exclusive = name.IndexOf("Read", System.StringComparison.Ordinal) < 0;
+            if (invocation.Instance is { } instance)
+            {
+                return new GuardEvent(KeyOf(instance), GuardKind.Lock, exclusive, isAcquire: true, invocation);
+            }
+
+            return invocation.TargetMethod.IsStatic && invocation.Arguments.Length > 0 &&
+                   invocation.Arguments[0].Value.WalkDownConversion() is IFieldReferenceOperation or IPropertyReferenceOperation or IInstanceReferenceOperation &&
+                   invocation.Arguments[0].Value.WalkDownConversion().Type is { IsReferenceType: true } &&
+                   KeyOf(invocation.Arguments[0].Value) is { Symbol: not null } argumentKey
+                ? new GuardEvent(argumentKey, GuardKind.Lock, exclusive, isAcquire: true, invocation)
+                : null;
+        }
+
+        /// <summary>
         /// The guards a <c>using</c> holds for its scope: <c>gate.EnterScope()</c>, and the disposable lock handles of
         /// async-lock libraries (<c>using (await _mutex.LockAsync())</c>, <c>AcquireAsync()</c>, <c>WriterLockAsync()</c>;
         /// reader locks are shared).
@@ -630,12 +657,9 @@ namespace RaceGuard.ConcurrencyModel
 
             foreach (var invocation in resources.DescendantsAndSelf().OfType<IInvocationOperation>())
             {
-                var name = invocation.TargetMethod.Name;
-                if (invocation.Instance is { } instance &&
-                    (name.IndexOf("Lock", System.StringComparison.Ordinal) >= 0 || name.StartsWith("Acquire", System.StringComparison.Ordinal) || name is "EnterAsync" or "WaitAsyncScope"))
+                if (ScopedLockHelper(invocation) is { } scoped)
                 {
-                    var shared = name.IndexOf("Read", System.StringComparison.Ordinal) >= 0;
-                    yield return new GuardEvent(KeyOf(instance), GuardKind.Lock, exclusive: !shared, isAcquire: true, invocation);
+                    yield return scoped;
                     yield break;
                 }
             }

@@ -36,6 +36,28 @@ namespace RaceGuard.Rules
             // The fields a lock block writes together (Clear() { lock (_lock) { _hits = 0; _misses = 0; } }): a member that reads
             // two of them without the lock can see one changed and not the other.
             var writtenTogether = new System.Lazy<Dictionary<ISymbol, HashSet<ISymbol>>>(() => WrittenTogether(facts));
+            // The plain reads through each field's object (_last.Error), by field.
+            var membersRead = new System.Lazy<Dictionary<ISymbol, List<SharedAccess>>>(() =>
+            {
+                var byField = new Dictionary<ISymbol, List<SharedAccess>>(SymbolEqualityComparer.Default);
+                foreach (var other in facts.AccessesByPath)
+                {
+                    if (other.Key.Symbols.Length == 2 && other.Key.Root is IFieldSymbol root)
+                    {
+                        foreach (var read in other.Value.Where(a => a.Kind == AccessKind.Read && a.Via == AccessVia.Variable && a.Region is null))
+                        {
+                            if (!byField.TryGetValue(root, out var reads))
+                            {
+                                byField[root] = reads = new List<SharedAccess>();
+                            }
+
+                            reads.Add(read);
+                        }
+                    }
+                }
+
+                return byField;
+            });
             // Members already reported for writing a field without its lock, with that lock: a second pass reports their
             // other unlocked writes of fields the same lock guards everywhere else.
             var forgetting = new HashSet<(MemberFacts Member, string Guard)>();
@@ -64,7 +86,8 @@ namespace RaceGuard.Rules
 
                 // A constructor's or Dispose's own code runs before or after the type is shared; a region it starts does not.
                 // A Start or Initialize that takes the lock shows the policy all the same (its locked accesses count).
-                var accesses = entry.Value.Where(a => !a.IsAtomic && !(a.Region is null && RunsUnshared(a, context))).ToList();
+                bool counts(SharedAccess a) => !a.IsAtomic && !(a.Region is null && RunsUnshared(a, context));
+                var accesses = entry.Value.Where(counts).ToList();
                 if (!accesses.Any(a => a.IsWrite))
                 {
                     return;
@@ -82,7 +105,11 @@ namespace RaceGuard.Rules
 
                 // Only these accesses can be reported: a field without one needs no guards computed (the callers' locks on
                 // entry may bind call sites across the compilation).
-                bool CanTear(SharedAccess read) => readsCanTear || ReadsHalfOfAJointChange(read, field, writtenTogether.Value, facts);
+                // An object replaced whole (not a collection changed in place): reads through it (_last.Error) read the field
+                // first, and two of them in one method may see two different objects.
+                var objectReplacedWhole = context.Known.GetNonThreadSafeCollection(field.Type) is null && field.Type.IsReferenceType;
+                var readsThrough = objectReplacedWhole && membersRead.Value.TryGetValue(field, out var through) ? through : new List<SharedAccess>();
+                bool CanTear(SharedAccess read) => readsCanTear || ReadsHalfOfAJointChange(read, field, writtenTogether.Value, facts) || IsFirstOfTwoReads(read, entry.Value.Concat(readsThrough), objectReplacedWhole);
                 if (!accesses.Any(a => MayBeReported(a, field, CanTear)) || MostCommonGuard(accesses, facts.Type) is not { } guard)
                 {
                     return;
@@ -109,9 +136,23 @@ namespace RaceGuard.Rules
                                              guarded.Any(g => g.Kind == AccessKind.MutatingCall && g.Guards.Any(x => x.Exclusive));
                 var majority = System.Math.Max(guardedMembers.Count, guardedMethods) >= 2 &&
                                (loose * 3 <= total || ForgottenInOneMember(unguarded, guardedMembers) || ForgottenInOneMethod(unguarded, guarded));
+                // A statistics read (HitRatio reading _hits and _misses without the lock, each counted under it by its own
+                // member): the counters read together are one state, and the members that lock them are its guarded members.
+                var siblings = !majority && guarded.Count > 0 && unguarded.Count > 0
+                    ? GuardedSiblingsOfAStatisticsRead(unguarded, guardedMembers, guard, field, facts, counts)
+                    : new List<SharedAccess>();
+                if (siblings.Count > 0)
+                {
+                    guarded.AddRange(siblings);
+                    majority = guarded.Select(g => g.Member).Distinct().Count() >= 2;
+                }
+
                 // A field a member writes without the lock beside sibling fields it is already reported for (Reset() zeroing
                 // _count, _totalMs and _maxMs, the last written under the lock only by Record()): the same forgotten lock.
                 var bySiblings = siblingPass && unguarded.All(a => a.Guards.IsEmpty && forgetting.Contains((a.Member, guard.Key.Text)));
+                // The first of two unguarded reads through the object in one method (_last.Error, then _last.Value): no
+                // weight of its own (the field's own accesses show the policy), reported like the field's own reads.
+                unguarded.AddRange(readsThrough.Where(a => a.Guards.IsEmpty && counts(a) && IsFirstOfTwoReads(a, entry.Value.Concat(readsThrough), objectReplacedWhole)));
                 if (unguarded.Count == 0 || (!majority && !enumeratesWhileChanged && !bySiblings))
                 {
                     if (!siblingPass && unguarded.Count > 0 && unguarded.All(a => a.Guards.IsEmpty && a.IsWrite) && guarded.Count >= 2)
@@ -124,6 +165,7 @@ namespace RaceGuard.Rules
 
                 // Distinct source accesses: a helper reached from several members is one access in the code.
                 var guardedPlaces = new HashSet<Location>(guarded.Select(g => g.Operation.Syntax.GetLocation()));
+                var ownGuardedPlaces = new HashSet<Location>(guarded.Where(g => !siblings.Contains(g)).Select(g => g.Operation.Syntax.GetLocation()));
                 var allPlaces = new HashSet<Location>(accesses.Select(a => a.Operation.Syntax.GetLocation()));
                 var reported = new HashSet<Location>();
                 foreach (var access in unguarded)
@@ -139,6 +181,7 @@ namespace RaceGuard.Rules
                     // The reported access does not count among the others (reached under the lock on another path, it is
                     // no evidence of its own).
                     var guardedCount = guardedPlaces.Count - (guardedPlaces.Contains(location) ? 1 : 0);
+                    var ownGuardedCount = ownGuardedPlaces.Count - (ownGuardedPlaces.Contains(location) ? 1 : 0);
                     var others = allPlaces.Count - (allPlaces.Contains(location) ? 1 : 0);
                     // "Guarded in most places": at least two places in the code take the guard (one helper reached from
                     // several members under it is one place).
@@ -170,7 +213,8 @@ namespace RaceGuard.Rules
                         field.Type.ToMessageString(),
                         RaceDiagnostic.ReportedPlaceOf(access).Map(place => (access.IsWrite ? "written " : "read ") + place + (access.Guards.IsEmpty ? string.Empty : " under " + GuardName(access.Guards[0], access))),
                         WritesUnderTheReadLock(access, guard) ? "its write lock" : GuardName(guard),
-                        guardedCount.ToString(CultureInfo.InvariantCulture) + " of its " + others.ToString(CultureInfo.InvariantCulture) + " other accesses",
+                        ownGuardedCount.ToString(CultureInfo.InvariantCulture) + " of its " + others.ToString(CultureInfo.InvariantCulture) + " other accesses" +
+                        (siblings.Count > 0 ? " and every change of the fields read with it" : string.Empty),
                         hazard == LockHazard.None ? "take it here too" : LockHazards.Advice(hazard)));
                 }
             }
@@ -213,6 +257,28 @@ namespace RaceGuard.Rules
         private static bool IsUnguardedEnumeration(SharedAccess access) => access.Via == AccessVia.Enumeration && access.Guards.IsEmpty;
 
         /// <summary>
+        /// The first of two unguarded reads of the field's value in one method, which assume it did not change between them
+        /// (<c>var total = _hits + _misses; return (double)_hits / total;</c>: the ratio can pass 1; <c>_last.Error != null ?
+        /// _last.Error : ..</c> for an object <paramref name="objectReplacedWhole"/>: a reset to null in between throws).
+        /// Reported once, at the first read; the fix takes the lock around both (or copies the value to a local).
+        /// </summary>
+        private static bool IsFirstOfTwoReads(SharedAccess read, IEnumerable<SharedAccess> accesses, bool objectReplacedWhole)
+        {
+            bool IsPlainRead(SharedAccess a) =>
+                a.Kind == AccessKind.Read && (a.Via == AccessVia.Variable || (objectReplacedWhole && a.Via == AccessVia.Property)) && a.Region is null && a.Guards.IsEmpty &&
+                ReferenceEquals(a.Member, read.Member) && ReferenceEquals(a.DeclaringCode, read.DeclaringCode);
+
+            if (!IsPlainRead(read))
+            {
+                return false;
+            }
+
+            var start = read.Operation.Syntax.SpanStart;
+            var others = accesses.Where(a => IsPlainRead(a) && !ReferenceEquals(a.Operation, read.Operation)).Select(a => a.Operation.Syntax.SpanStart).ToList();
+            return others.Any(other => other > start) && !others.Any(other => other < start);
+        }
+
+        /// <summary>
         /// An unguarded read of <paramref name="field"/> in a member that also reads, without a guard, a field that some lock
         /// block writes together with it (<c>_hits + _misses</c> beside <c>lock (_lock) { _hits = 0; _misses = 0; }</c>): the
         /// two values read belong to one consistent state only under the lock (docs/RG0007.md).
@@ -222,26 +288,31 @@ namespace RaceGuard.Rules
             partners.Any(partner => facts.AccessesByPath.TryGetValue(new AccessPath(ImmutableArray.Create(partner)), out var others) &&
                                     others.Any(o => o.Kind == AccessKind.Read && ReferenceEquals(o.Member, read.Member) && ReferenceEquals(o.Region, read.Region) && o.Guards.IsEmpty));
 
-        /// <summary>For each value field of the type, the other value fields written in the same <c>lock</c> block (plain writes of the fields themselves).</summary>
+        /// <summary>
+        /// For each field of the type, the other fields written in the same critical section (one <c>lock</c> block, or the
+        /// code one acquire of a semaphore or reader/writer lock guards; plain writes of the fields themselves). A section
+        /// counts when it writes a value with them: references replaced whole under the lock are snapshots, each
+        /// consistent in itself (copy-on-write lists read without the lock on purpose), but a token written with its
+        /// expiry, or a buffer with its count, is read half-changed.
+        /// </summary>
         private static Dictionary<ISymbol, HashSet<ISymbol>> WrittenTogether(TypeFacts facts)
         {
-            var byLock = new Dictionary<IOperation, HashSet<ISymbol>>();
+            var bySection = new Dictionary<IOperation, HashSet<IFieldSymbol>>();
             foreach (var entry in facts.AccessesByPath)
             {
-                // Values only: references replaced whole under the lock are snapshots, each consistent in itself (copy-on-write
-                // lists read without the lock on purpose).
-                if (entry.Key.Symbols.Length != 1 || entry.Key.Root is not IFieldSymbol { Type.IsValueType: true } field)
+                if (entry.Key.Symbols.Length != 1 || entry.Key.Root is not IFieldSymbol field)
                 {
                     continue;
                 }
 
                 foreach (var write in entry.Value)
                 {
-                    if (write.Kind is AccessKind.Write or AccessKind.ReadModifyWrite && write.Guards.Any(g => g.Exclusive) && write.Operation.FindAncestor<ILockOperation>() is { } block)
+                    if (write.Kind is AccessKind.Write or AccessKind.ReadModifyWrite && write.OwnGuards.FirstOrDefault(g => g.Exclusive) is { } guard)
                     {
-                        if (!byLock.TryGetValue(block, out var fields))
+                        var section = (IOperation?)write.Operation.FindAncestor<ILockOperation>() ?? guard.Acquire;
+                        if (!bySection.TryGetValue(section, out var fields))
                         {
-                            byLock[block] = fields = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+                            bySection[section] = fields = new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default);
                         }
 
                         fields.Add(field);
@@ -249,8 +320,9 @@ namespace RaceGuard.Rules
                 }
             }
 
+            var byLock = bySection.Values.Where(fields => fields.Any(f => f.Type.IsValueType)).Select(fields => new HashSet<ISymbol>(fields, SymbolEqualityComparer.Default)).ToList();
             var together = new Dictionary<ISymbol, HashSet<ISymbol>>(SymbolEqualityComparer.Default);
-            foreach (var fields in byLock.Values.Where(f => f.Count > 1))
+            foreach (var fields in byLock.Where(f => f.Count > 1))
             {
                 foreach (var field in fields)
                 {
@@ -289,6 +361,40 @@ namespace RaceGuard.Rules
         private static bool RunsUnshared(SharedAccess access, RuleContext context) =>
             Lifecycle.IsTeardown(access.Member.Symbol) || context.Known.Regions.RunsAtCompilationEnd(access.Member.Symbol) ||
             (Lifecycle.IsStartUp(access.Member.Symbol) && (access.Member.Symbol is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } || access.Guards.IsEmpty));
+
+        /// <summary>
+        /// For a statistics read, the guarded accesses of the other fields read with this one: every unguarded access of
+        /// the field is a plain read in one member (its own code), which takes the guard nowhere, and that member reads,
+        /// also without the guard, other fields that every other member changes and reads only under the same guard. Empty
+        /// otherwise.
+        /// </summary>
+        private static List<SharedAccess> GuardedSiblingsOfAStatisticsRead(List<SharedAccess> unguarded, List<MemberFacts> guardedMembers, Guard guard, IFieldSymbol field, TypeFacts facts, System.Func<SharedAccess, bool> counts)
+        {
+            var siblings = new List<SharedAccess>();
+            var reader = unguarded[0].Member;
+            if (guardedMembers.Contains(reader) || !unguarded.All(a => a.Kind == AccessKind.Read && a.Guards.IsEmpty && a.Region is null && ReferenceEquals(a.Member, reader)))
+            {
+                return siblings;
+            }
+
+            foreach (var entry in facts.AccessesByPath)
+            {
+                if (entry.Key.Symbols.Length != 1 || entry.Key.Root is not IFieldSymbol other || SymbolEqualityComparer.Default.Equals(other, field) ||
+                    !entry.Value.Any(a => ReferenceEquals(a.Member, reader)))
+                {
+                    continue;
+                }
+
+                var rest = entry.Value.Where(a => !ReferenceEquals(a.Member, reader) && counts(a)).ToList();
+                if (entry.Value.Where(a => ReferenceEquals(a.Member, reader)).All(a => a.Kind == AccessKind.Read && a.Guards.IsEmpty && a.Region is null) &&
+                    rest.Any(a => a.IsWrite) && rest.All(a => a.Guards.Any(g => g.Key.Equals(guard.Key) && (g.Exclusive || !a.IsWrite))))
+                {
+                    siblings.AddRange(rest);
+                }
+            }
+
+            return siblings;
+        }
 
         /// <summary>Every unguarded access sits in one member, which takes the guard nowhere, and at least two other members take it.</summary>
         private static bool ForgottenInOneMember(List<SharedAccess> unguarded, List<MemberFacts> guardedMembers)

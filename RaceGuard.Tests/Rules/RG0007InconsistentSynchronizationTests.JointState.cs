@@ -231,5 +231,137 @@ namespace RaceGuard.Tests.Rules
                 .Edit("foreach (var counter in {|#0:_counters|})", "foreach (var counter in snapshot)");
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        private const string HitRatio = """
+            public sealed class LookupStatistics
+            {
+                private readonly object _lock = new object();
+                private long _hits;
+                private long _misses;
+
+                public void Hit()
+                {
+                    lock (_lock)
+                    {
+                        _hits++;
+                    }
+                }
+
+                public void Miss()
+                {
+                    lock (_lock)
+                    {
+                        _misses++;
+                    }
+                }
+
+                public double Ratio
+                {
+                    get
+                    {
+                        var total = {|#0:_hits|} + _misses;
+                        return total == 0 ? 0 : (double)_hits / total;
+                    }
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task Reports_StatisticsReadThatReadsOneCounterTwiceWithoutTheLock()
+        {
+            // Each counter is changed only under the lock, by its own member; the ratio reads _hits twice and can pass 1.
+            await VerifyCS.VerifyAnalyzerAsync(
+                HitRatio,
+                VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments(
+                    "_hits", "long", "read in 'Ratio'", "the lock '_lock'", "1 of its 2 other accesses and every change of the fields read with it", "take it here too"));
+        }
+
+        [Fact]
+        public async Task Silent_StatisticsReadOfValuesCopiedOnce()
+        {
+            var source = HitRatio.Edit(
+                "            var total = {|#0:_hits|} + _misses;\n            return total == 0 ? 0 : (double)_hits / total;",
+                "            var hits = _hits;\n            var total = hits + _misses;\n            return total == 0 ? 0 : (double)hits / total;");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_StatisticsReadBesideACounterChangedWithoutTheLock()
+        {
+            // _misses is not kept under the lock: nothing shows the two counters are one state the lock guards.
+            var source = HitRatio
+                .Edit("    public void Miss()\n    {\n        lock (_lock)\n        {\n            _misses++;\n        }\n    }", "    public void Miss() => _misses++;")
+                .Edit("{|#0:_hits|}", "_hits");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        private const string TokenProvider = """
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            public sealed class TokenProvider
+            {
+                private readonly SemaphoreSlim _refresh = new SemaphoreSlim(1, 1);
+                private string? _token;
+                private DateTime _expires;
+
+                public async Task<string> GetAsync()
+                {
+                    await _refresh.WaitAsync();
+                    try
+                    {
+                        if (_token == null || DateTime.UtcNow >= _expires)
+                        {
+                            await Task.Delay(10);
+                            _token = Guid.NewGuid().ToString();
+                            _expires = DateTime.UtcNow.AddMinutes(5);
+                        }
+
+                        return _token;
+                    }
+                    finally
+                    {
+                        _refresh.Release();
+                    }
+                }
+
+                public async Task InvalidateAsync()
+                {
+                    await _refresh.WaitAsync();
+                    try
+                    {
+                        _token = null;
+                    }
+                    finally
+                    {
+                        _refresh.Release();
+                    }
+                }
+
+                public bool IsExpired => {|#0:_token|} == null || DateTime.UtcNow >= {|#1:_expires|};
+            }
+            """;
+
+        [Fact]
+        public async Task Reports_TokenReadWithItsExpiryWithoutTheSemaphore()
+        {
+            // GetAsync() writes the token and its expiry together under the semaphore: IsExpired can pair a new token with
+            // the old expiry. Both reads are reported: the fix takes the semaphore around the pair.
+            await VerifyCS.VerifyAnalyzerAsync(
+                TokenProvider,
+                VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments(
+                    "_token", "string?", "read in 'IsExpired'", "the semaphore '_refresh'", "4 of its 4 other accesses", "take it here too"),
+                VerifyCS.Diagnostic("RG0007").WithLocation(1).WithArguments(
+                    "_expires", "DateTime", "read in 'IsExpired'", "the semaphore '_refresh'", "2 of its 2 other accesses and every change of the fields read with it", "take it here too"));
+        }
+
+        [Fact]
+        public async Task Silent_TokenReadAloneWithoutTheSemaphore()
+        {
+            // The token alone is a reference replaced whole: a snapshot, stale at worst.
+            var source = TokenProvider.Edit("{|#0:_token|} == null || DateTime.UtcNow >= {|#1:_expires|};", "_token == null;");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }
