@@ -32,6 +32,9 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>An <c>HttpMessageHandler</c> <c>SendAsync</c>/<c>Send</c> override, run for every request of its client at once.</summary>
         MessageHandler,
 
+        /// <summary>A log sink's <c>Emit</c> or a logger's <c>Log</c>, run by every thread that logs at once.</summary>
+        LogSink,
+
         /// <summary>A callback registered on a Roslyn analysis context by an analyzer that enables concurrent execution.</summary>
         AnalyzerAction,
     }

@@ -45,6 +45,12 @@ namespace RaceGuard.ConcurrencyModel
 
         /// <summary>An <c>HttpMessageHandler</c> <c>SendAsync</c>/<c>Send</c> override: one handler serves every request of its client.</summary>
         MessageHandler,
+
+        /// <summary>
+        /// A Serilog sink's <c>Emit</c> (<c>ILogEventSink</c>) or a <c>Microsoft.Extensions.Logging</c> logger's <c>Log</c>:
+        /// every thread that logs calls it, and neither framework serialises the calls.
+        /// </summary>
+        LogSink,
     }
 
     /// <summary>Recognises types built for concurrent use and framework entry points, by symbol.</summary>
@@ -167,6 +173,11 @@ namespace RaceGuard.ConcurrencyModel
                 }
             }
 
+            if (method.Name is "Emit" or "Log" && (ImplementsMember(method, known.LogEventSink, "Emit") || ImplementsMember(method, known.Logger, "Log")))
+            {
+                return FrameworkEntryKind.LogSink;
+            }
+
             if (method.Name is "Invoke" or "InvokeAsync" && method.DeclaredAccessibility == Accessibility.Public && known.RequestDelegate is not null &&
                 method.Parameters.Length >= 1 && known.DerivesFrom(method.Parameters[0].Type, known.HttpContext) &&
                 !type.AllInterfaces.Any(i => known.IsType(i, known.MiddlewareInterface)) &&
@@ -176,6 +187,26 @@ namespace RaceGuard.ConcurrencyModel
             }
 
             return FrameworkEntryKind.None;
+        }
+
+        /// <summary>True when <paramref name="method"/> implements the member <paramref name="name"/> of <paramref name="contract"/> in its type.</summary>
+        private static bool ImplementsMember(IMethodSymbol method, INamedTypeSymbol? contract, string name)
+        {
+            if (contract is null || method.ContainingType is not { } type || !type.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, contract)))
+            {
+                return false;
+            }
+
+            foreach (var member in contract.GetMembers(name))
+            {
+                if (type.FindImplementationForInterfaceMember(member) is IMethodSymbol implementation &&
+                    SymbolEqualityComparer.Default.Equals(implementation.OriginalDefinition, method.OriginalDefinition))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>True for a Roslyn analyzer type whose code calls <c>EnableConcurrentExecution()</c> (read from syntax).</summary>

@@ -62,6 +62,8 @@ namespace RaceGuard.ConcurrencyModel
         private object? listSlot;
         private object? taskSchedulerSlot;
         private object? requestDelegateSlot;
+        private object? logEventSinkSlot;
+        private object? loggerSlot;
         private object? httpContextSlot;
         private object? middlewareInterfaceSlot;
         private object? httpMessageHandlerSlot;
@@ -243,6 +245,12 @@ namespace RaceGuard.ConcurrencyModel
 
         /// <summary>ASP.NET Core's <c>RequestDelegate</c>: a conventional middleware takes the next one in its constructor.</summary>
         public INamedTypeSymbol? RequestDelegate => Resolve(ref requestDelegateSlot, "Microsoft.AspNetCore.Http.RequestDelegate");
+
+        /// <summary>Serilog's sink interface: the pipeline calls <c>Emit</c> on whatever thread logs.</summary>
+        public INamedTypeSymbol? LogEventSink => Resolve(ref logEventSinkSlot, "Serilog.Core.ILogEventSink");
+
+        /// <summary><c>Microsoft.Extensions.Logging.ILogger</c>: one logger instance serves every thread of its category.</summary>
+        public INamedTypeSymbol? Logger => Resolve(ref loggerSlot, "Microsoft.Extensions.Logging.ILogger");
 
         public INamedTypeSymbol? HttpContext => Resolve(ref httpContextSlot, "Microsoft.AspNetCore.Http.HttpContext");
 

@@ -85,7 +85,12 @@ namespace RaceGuard.ConcurrencyModel
                 else if (ConcurrentUse.FrameworkEntryOf(facts.Symbol, known) is var entry && entry != FrameworkEntryKind.None)
                 {
                     // Middleware Invoke, a message handler's SendAsync: the framework runs the body for every request at once.
-                    var kind = entry == FrameworkEntryKind.Middleware ? RegionKind.Middleware : RegionKind.MessageHandler;
+                    var kind = entry switch
+                    {
+                        FrameworkEntryKind.Middleware => RegionKind.Middleware,
+                        FrameworkEntryKind.LogSink => RegionKind.LogSink,
+                        _ => RegionKind.MessageHandler,
+                    };
                     var construct = RegionKinds.ConstructName(kind, facts.Symbol.Name, method: null);
                     var region = walker.NewRegion(kind, construct, body, function: null, method: (IMethodSymbol)facts.Symbol, Multiplicity.Many, memberFrame, handle: null, joins: ImmutableArray<IOperation>.Empty, code: body, bodySyntax: body.Syntax);
                     memberFrame = Frame.ForMember(body, region);

@@ -66,6 +66,7 @@ namespace RaceGuard.ConcurrencyModel
             Row(RegionKind.HostedService, "BackgroundService.ExecuteAsync loop", "BackgroundService.ExecuteAsync loop", RegionArticle.The, restartedByEveryCall: false),
             Row(RegionKind.Middleware, "middleware {0}", "middleware {0}", RegionArticle.The, restartedByEveryCall: false),
             Row(RegionKind.MessageHandler, "{0} override", "{0} override", RegionArticle.The, restartedByEveryCall: false),
+            Row(RegionKind.LogSink, "log sink's {0}", "log sink's {0}", RegionArticle.The, restartedByEveryCall: false),
             Row(RegionKind.AnalyzerAction, "{0} callback", "{0} callback", RegionArticle.A, restartedByEveryCall: false),
         });
 

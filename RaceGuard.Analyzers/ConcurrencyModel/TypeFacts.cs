@@ -72,7 +72,7 @@ namespace RaceGuard.ConcurrencyModel
                 var sources = SharedInstance == SharedInstanceEvidence.None ? ConcurrencySources.None : ConcurrencySources.SharedInstances;
                 foreach (var region in Members.SelectMany(m => m.Regions))
                 {
-                    sources |= region.Kind is RegionKind.Middleware or RegionKind.MessageHandler or RegionKind.HostedService or RegionKind.AnalyzerAction
+                    sources |= region.Kind is RegionKind.Middleware or RegionKind.MessageHandler or RegionKind.LogSink or RegionKind.HostedService or RegionKind.AnalyzerAction
                         ? ConcurrencySources.FrameworkEntryPoints
                         : ConcurrencySources.Regions;
                 }
@@ -455,7 +455,7 @@ namespace RaceGuard.ConcurrencyModel
         /// Accesses inside regions the type starts are left to the region model, which knows their joins.
         /// </summary>
         private bool RunsAsSharedMember(SharedAccess access, AccessPath path) =>
-            access.Region is null or { Kind: RegionKind.Middleware or RegionKind.MessageHandler } &&
+            access.Region is null or { Kind: RegionKind.Middleware or RegionKind.MessageHandler or RegionKind.LogSink } &&
             (access.Member.IsExternallyCallable ||
              (path.Root is { IsStatic: true } && access.Member.Symbol is IMethodSymbol { MethodKind: MethodKind.Constructor, DeclaredAccessibility: not Accessibility.Private })) &&
             (!IsProtectedOnly(access.Member.Symbol) || (IsLockedElsewhere(path) && IsCalledByDerivedSharedMembers(access.Member))) &&
@@ -550,6 +550,40 @@ namespace RaceGuard.ConcurrencyModel
             var gateBlock = gateSyntax.FirstAncestorOrSelf<BlockSyntax>();
             var gateScope = gateBlock ?? (SyntaxNode?)gateSyntax.FirstAncestorOrSelf<CompilationUnitSyntax>();
             return gateScope is not null && gateScope.Span.Contains(collectionSyntax.Span);
+        }
+
+        /// <summary>The non-thread-safe collection a variable holds: its declared type, or for an interface-typed variable every type stored into it.</summary>
+        public INamedTypeSymbol? CollectionTypeOf(AccessPath path)
+        {
+            var declared = path.Type;
+            if (declared is null || known.IsThreadSafeType(declared))
+            {
+                return null;
+            }
+
+            if (known.GetNonThreadSafeCollection(declared) is { } collection)
+            {
+                return (INamedTypeSymbol)collection.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
+            }
+
+            if (declared.TypeKind != TypeKind.Interface)
+            {
+                return null;
+            }
+
+            INamedTypeSymbol? found = null;
+            foreach (var stored in StoredTypes(path))
+            {
+                var storedCollection = known.GetNonThreadSafeCollection(stored);
+                if (storedCollection is null)
+                {
+                    return null;
+                }
+
+                found ??= (INamedTypeSymbol)storedCollection.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
+            }
+
+            return found;
         }
 
         /// <summary>The types stored into a variable by its initialisers and assignments, seen anywhere in the type.</summary>

@@ -13,7 +13,7 @@ namespace RaceGuard.Diagnostics
         private const string WhyConcurrent =
             " The members of a type built for concurrent use (one that locks its state elsewhere, updates fields with Interlocked or Volatile, declares volatile " +
             "fields, holds concurrent collections, is marked [ThreadSafe] or is listed in raceguard.thread_safe_types) may be called from several threads at once, " +
-            "as may framework entry points (middleware, message handlers, analyzer callbacks). The additional locations show the other accesses and where the " +
+            "as may framework entry points (middleware, message handlers, log sinks, analyzer callbacks). The additional locations show the other accesses and where the " +
             "concurrent code starts.";
 
         public static readonly DiagnosticDescriptor SharedCollectionMutation = Create(

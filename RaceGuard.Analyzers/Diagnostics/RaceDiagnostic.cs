@@ -237,6 +237,7 @@ namespace RaceGuard.Diagnostics
             { Kind: RegionKind.AsyncFanOut, Method: { } method, Multiplicity: Multiplicity.Once, ManyAcrossCalls: false } => ("another concurrent call to '" + method.Name + "'", "another call"),
             { Multiplicity: Multiplicity.Once, ManyAcrossCalls: true } region => ("the same " + region.Construct + " started by another call of " + region.StartingMember.DescribeMember(), "another call of " + region.StartingMember.DescribeMember()),
             { Kind: RegionKind.Middleware or RegionKind.MessageHandler } => ("the same instance serving another request", "another request"),
+            { Kind: RegionKind.LogSink } => ("the same instance logging for another thread", "another thread logging"),
             { } region => ("another run of the same " + region.Construct, "another run"),
             null => ("another call of " + access.DescribeActor(), "another call"),
         };

@@ -705,7 +705,7 @@ namespace RaceGuard.Rules
         /// <summary>The act may run while another run of the same code (or another writer) acts on the collection.</summary>
         private static bool MayRunConcurrently(SharedAccess act, TypeFacts facts) =>
             facts.RunsInSharedMember(act) ||
-            ParallelismQuery.Chain(act.Region).Any(r => r.Multiplicity == Multiplicity.Many || r.Kind is RegionKind.Middleware or RegionKind.MessageHandler) ||
+            ParallelismQuery.Chain(act.Region).Any(r => r.Multiplicity == Multiplicity.Many || r.Kind is RegionKind.Middleware or RegionKind.MessageHandler or RegionKind.LogSink) ||
             facts.AccessesByPath[act.Path].Any(other => !ReferenceEquals(other, act) && ActName(other) is not null && ParallelismQuery.MayRunInParallel(act, other));
 
         /// <summary>The properties the fix reads: the collection, its kind, and which rewrite the finding takes.</summary>

@@ -77,7 +77,7 @@ namespace RaceGuard.Rules
                 // A readonly field counts when it holds a collection changed in place (under the lock, read without it). A
                 // field inherited from a source base class is the type's state: its own members' accesses are weighed.
                 if (entry.Key.Symbols.Length != 1 || entry.Key.Root is not IFieldSymbol { IsConst: false } field ||
-                    (field.IsReadOnly && context.Known.GetNonThreadSafeCollection(field.Type) is null) ||
+                    (field.IsReadOnly && facts.CollectionTypeOf(entry.Key) is null) ||
                     !facts.Type.IsSelfOrSourceBase(field.ContainingType) ||
                     field.Type.SpecialType == SpecialType.System_Boolean || (facts.InstanceMembersRunOneAtATime && !field.IsStatic))
                 {
@@ -107,7 +107,7 @@ namespace RaceGuard.Rules
                 // entry may bind call sites across the compilation).
                 // An object replaced whole (not a collection changed in place): reads through it (_last.Error) read the field
                 // first, and two of them in one method may see two different objects.
-                var objectReplacedWhole = context.Known.GetNonThreadSafeCollection(field.Type) is null && field.Type.IsReferenceType;
+                var objectReplacedWhole = facts.CollectionTypeOf(entry.Key) is null && field.Type.IsReferenceType;
                 var readsThrough = objectReplacedWhole && membersRead.Value.TryGetValue(field, out var through) ? through : new List<SharedAccess>();
                 bool CanTear(SharedAccess read) => readsCanTear || ReadsHalfOfAJointChange(read, field, writtenTogether.Value, facts) || IsFirstOfTwoReads(read, entry.Value.Concat(readsThrough), objectReplacedWhole);
                 if (!accesses.Any(a => MayBeReported(a, field, CanTear)) || MostCommonGuard(accesses, facts.Type) is not { } guard)
@@ -131,7 +131,7 @@ namespace RaceGuard.Rules
                 // Helpers a region runs count as members of their own (a connection's handler loop calling HandleLogin and
                 // HandleLogout, which lock, and HandleMessage, which does not): all their accesses belong to the region.
                 var guardedMethods = guarded.Select(a => a.DeclaringCode).Distinct().Count();
-                var enumeratesWhileChanged = context.Known.GetNonThreadSafeCollection(field.Type) is not null &&
+                var enumeratesWhileChanged = facts.CollectionTypeOf(entry.Key) is not null &&
                                              unguarded.Any(IsUnguardedEnumeration) &&
                                              guarded.Any(g => g.Kind == AccessKind.MutatingCall && g.Guards.Any(x => x.Exclusive));
                 var majority = System.Math.Max(guardedMembers.Count, guardedMethods) >= 2 &&

@@ -19,7 +19,7 @@ namespace RaceGuard.Rules
             var reported = new HashSet<Location>();
             foreach (var entry in facts.AccessesByPath)
             {
-                if (CollectionTypeOf(entry.Key, facts, known) is not { } collection)
+                if (facts.CollectionTypeOf(entry.Key) is not { } collection)
                 {
                     continue;
                 }
@@ -50,40 +50,6 @@ namespace RaceGuard.Rules
         private static bool IsContentAccess(SharedAccess access) =>
             access.Kind == AccessKind.MutatingCall ||
             (access.Kind == AccessKind.Read && (access.Via != AccessVia.Variable || access.Operation.WalkUpConversion(out _) is IArgumentOperation));
-
-        /// <summary>The non-thread-safe collection a variable holds: its declared type, or for an interface-typed variable every type stored into it.</summary>
-        private static INamedTypeSymbol? CollectionTypeOf(AccessPath path, TypeFacts facts, KnownSymbols known)
-        {
-            var declared = path.Type;
-            if (declared is null || known.IsThreadSafeType(declared))
-            {
-                return null;
-            }
-
-            if (known.GetNonThreadSafeCollection(declared) is { } collection)
-            {
-                return (INamedTypeSymbol)collection.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
-            }
-
-            if (declared.TypeKind != TypeKind.Interface)
-            {
-                return null;
-            }
-
-            INamedTypeSymbol? found = null;
-            foreach (var stored in facts.StoredTypes(path))
-            {
-                var storedCollection = known.GetNonThreadSafeCollection(stored);
-                if (storedCollection is null)
-                {
-                    return null;
-                }
-
-                found ??= (INamedTypeSymbol)storedCollection.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
-            }
-
-            return found;
-        }
 
         private Diagnostic CreateDiagnostic(SharedAccess access, List<SharedAccess> conflicts, INamedTypeSymbol collection, TypeFacts facts, KnownSymbols known)
         {
