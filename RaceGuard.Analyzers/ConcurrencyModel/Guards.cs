@@ -442,11 +442,15 @@ namespace RaceGuard.ConcurrencyModel
             };
         }
 
-        /// <summary>The key of a lock held in a field or property of this instance (or a static one): a trivial getter's field stands for it.</summary>
-        internal static GuardKey KeyOfMember(ISymbol member) => member switch
+        /// <summary>
+        /// The key of a lock held in a field or property of this instance (or a static one): a trivial getter's field stands
+        /// for it. Named by its definition: a derived generic type names the base's <c>_lock</c> through its own type
+        /// arguments (<c>Controller&lt;TResult&gt;._lock</c> of the derived <c>TResult</c>), and it is the same lock.
+        /// </summary>
+        internal static GuardKey KeyOfMember(ISymbol member) => member.OriginalDefinition switch
         {
-            IPropertySymbol property when ReturnedField(property) is { } backing => new GuardKey(backing, backing.Name),
-            _ => new GuardKey(member, member.Name),
+            IPropertySymbol property when ReturnedField(property) is { } backing => new GuardKey(backing.OriginalDefinition, backing.Name),
+            var definition => new GuardKey(definition, definition.Name),
         };
 
         /// <summary>

@@ -113,5 +113,44 @@ namespace RaceGuard.Tests.ConcurrencyModel
             Assert.Single(access.Guards);
             Assert.False(ParallelismQuery.Races(access, access));
         }
+
+        [Fact]
+        public async Task LockOfAGenericBaseClass_NamedByItsDefinitionInADerivedGenericType()
+        {
+            // Derived<T> names Base<T>'s _lock through its own T: the key must be the one lock the base's own code takes.
+            const string source = """
+                using System.Collections.Generic;
+
+                public abstract class Base<T>
+                {
+                    protected readonly object _lock = new object();
+                    protected readonly List<T> _items = new List<T>();
+
+                    public void Clear()
+                    {
+                        lock (_lock)
+                        {
+                            _items.Clear();
+                        }
+                    }
+                }
+
+                public sealed class Derived<T> : Base<T>
+                {
+                    public void Add(T item)
+                    {
+                        lock (_lock)
+                        {
+                            _items.Add(item);
+                        }
+                    }
+                }
+                """;
+
+            var derived = await FactsOfAsync(source, "Derived`1");
+            var key = Assert.Single(derived.Access("_items.Add(item)").Guards).Key;
+            Assert.NotNull(key.Symbol);
+            Assert.True(Microsoft.CodeAnalysis.SymbolEqualityComparer.Default.Equals(key.Symbol, key.Symbol!.OriginalDefinition));
+        }
     }
 }
