@@ -257,9 +257,9 @@ namespace RaceGuard.Rules
         private static bool IsUnguardedEnumeration(SharedAccess access) => access.Via == AccessVia.Enumeration && access.Guards.IsEmpty;
 
         /// <summary>
-        /// The first of two unguarded reads of the field's value in one method, which assume it did not change between them
-        /// (<c>var total = _hits + _misses; return (double)_hits / total;</c>: the ratio can pass 1; <c>_last.Error != null ?
-        /// _last.Error : ..</c> for an object <paramref name="objectReplacedWhole"/>: a reset to null in between throws).
+        /// The first of two unguarded reads of the field's value in one statement, which assume it did not change between
+        /// them (<c>return total == 0 ? 0 : (double)_hits / (_hits + _misses);</c>: the ratio can pass 1; <c>_last.Error !=
+        /// null ? _last.Error : ..</c> for an object <paramref name="objectReplacedWhole"/>: a reset to null in between throws).
         /// Reported once, at the first read; the fix takes the lock around both (or copies the value to a local).
         /// </summary>
         private static bool IsFirstOfTwoReads(SharedAccess read, IEnumerable<SharedAccess> accesses, bool objectReplacedWhole)
@@ -273,10 +273,18 @@ namespace RaceGuard.Rules
                 return false;
             }
 
+            // In one statement (RULES.md: "two reads of the same field in one expression"): reads in separate statements are
+            // as often a test and a use that tolerate a change in between.
+            var statement = StatementOf(read.Operation.Syntax);
             var start = read.Operation.Syntax.SpanStart;
-            var others = accesses.Where(a => IsPlainRead(a) && !ReferenceEquals(a.Operation, read.Operation)).Select(a => a.Operation.Syntax.SpanStart).ToList();
+            var others = accesses.Where(a => IsPlainRead(a) && !ReferenceEquals(a.Operation, read.Operation) && ReferenceEquals(StatementOf(a.Operation.Syntax), statement))
+                .Select(a => a.Operation.Syntax.SpanStart).ToList();
             return others.Any(other => other > start) && !others.Any(other => other < start);
         }
+
+        /// <summary>The statement (or expression body) <paramref name="node"/> stands in.</summary>
+        private static SyntaxNode? StatementOf(SyntaxNode node) =>
+            node.FirstAncestorOrSelf<SyntaxNode>(n => n is Microsoft.CodeAnalysis.CSharp.Syntax.StatementSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.ArrowExpressionClauseSyntax);
 
         /// <summary>
         /// An unguarded read of <paramref name="field"/> in a member that also reads, without a guard, a field that some lock

@@ -259,8 +259,7 @@ namespace RaceGuard.Tests.Rules
                 {
                     get
                     {
-                        var total = {|#0:_hits|} + _misses;
-                        return total == 0 ? 0 : (double)_hits / total;
+                        return {|#0:_hits|} + {|#1:_misses|} == 0 ? 0 : (double)_hits / (_hits + _misses);
                     }
                 }
             }
@@ -269,18 +268,21 @@ namespace RaceGuard.Tests.Rules
         [Fact]
         public async Task Reports_StatisticsReadThatReadsOneCounterTwiceWithoutTheLock()
         {
-            // Each counter is changed only under the lock, by its own member; the ratio reads _hits twice and can pass 1.
+            // Each counter is changed only under the lock, by its own member; the ratio reads each twice in one expression and
+            // can pass 1.
             await VerifyCS.VerifyAnalyzerAsync(
                 HitRatio,
                 VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments(
-                    "_hits", "long", "read in 'Ratio'", "the lock '_lock'", "1 of its 2 other accesses and every change of the fields read with it", "take it here too"));
+                    "_hits", "long", "read in 'Ratio'", "the lock '_lock'", "1 of its 3 other accesses and every change of the fields read with it", "take it here too"),
+                VerifyCS.Diagnostic("RG0007").WithLocation(1).WithArguments(
+                    "_misses", "long", "read in 'Ratio'", "the lock '_lock'", "1 of its 2 other accesses and every change of the fields read with it", "take it here too"));
         }
 
         [Fact]
         public async Task Silent_StatisticsReadOfValuesCopiedOnce()
         {
             var source = HitRatio.Edit(
-                "            var total = {|#0:_hits|} + _misses;\n            return total == 0 ? 0 : (double)_hits / total;",
+                "            return {|#0:_hits|} + {|#1:_misses|} == 0 ? 0 : (double)_hits / (_hits + _misses);",
                 "            var hits = _hits;\n            var total = hits + _misses;\n            return total == 0 ? 0 : (double)hits / total;");
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
@@ -291,7 +293,7 @@ namespace RaceGuard.Tests.Rules
             // _misses is not kept under the lock: nothing shows the two counters are one state the lock guards.
             var source = HitRatio
                 .Edit("    public void Miss()\n    {\n        lock (_lock)\n        {\n            _misses++;\n        }\n    }", "    public void Miss() => _misses++;")
-                .Edit("{|#0:_hits|}", "_hits");
+                .Edit("{|#0:_hits|} + {|#1:_misses|}", "_hits + _misses");
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
 

@@ -6,9 +6,10 @@ namespace RaceGuard.Tests.Rules
 {
     /// <summary>
     /// Locks taken through a static helper of the program that hands back a disposable token (<c>using
-    /// (TimedLock.Lock(_lock))</c> over <c>Monitor.TryEnter</c>/<c>Exit</c>), and an object replaced whole read twice
-    /// without the lock (RULES.md, "Precision rules learned from real code": two reads that assume the value did not
-    /// change); the near misses: one read, the value copied to a local first.
+    /// (TimedLock.Lock(_lock))</c> over <c>Monitor.TryEnter</c>/<c>Exit</c>), and an object replaced whole read twice in
+    /// one expression without the lock (RULES.md, "Precision rules learned from real code": two reads that assume the
+    /// value did not change); the near misses: one read, the value copied to a local first, a test and a use in two
+    /// statements.
     /// </summary>
     public partial class RG0007InconsistentSynchronizationTests
     {
@@ -107,6 +108,17 @@ namespace RaceGuard.Tests.Rules
             var source = BreakerWithTimedLock.Edit(
                 "{|#0:_last.Error|} != null ? new InvalidOperationException(\"open\", _last.Error) : new InvalidOperationException(\"open: \" + _last.Value);",
                 "new InvalidOperationException(\"open\", _last.Error);");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Silent_ObjectTestedAndUsedInTwoStatementsOutsideTheTimedLock()
+        {
+            // Reads in two statements are as often a test and a use that tolerate a change in between: only reads in one
+            // expression are taken to assume the value did not change.
+            var source = BreakerWithTimedLock.Edit(
+                "    public Exception Broken() =>\n        {|#0:_last.Error|} != null ? new InvalidOperationException(\"open\", _last.Error) : new InvalidOperationException(\"open: \" + _last.Value);",
+                "    public Exception Broken()\n    {\n        if (_last == null)\n        {\n            return new InvalidOperationException(\"open\");\n        }\n\n        return new InvalidOperationException(\"open\", _last.Error);\n    }");
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
     }
