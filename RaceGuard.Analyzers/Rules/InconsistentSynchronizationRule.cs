@@ -221,9 +221,11 @@ namespace RaceGuard.Rules
         }
 
         /// <summary>
-        /// The first check of double-checked locking (docs/RG0007.md): an unguarded null test of the field
-        /// (<c>if (_listeners is null) return false;</c>) in a member that tests or uses the field again under the guard
-        /// afterwards. The reference is read whole, and the locked re-check decides.
+        /// The first check of double-checked locking (docs/RG0007.md; RULES.md: "an unlocked read, then a lock and a
+        /// re-read is correct"): an unguarded null test of the field (<c>if (_listeners is null) return false;</c>) in a
+        /// member that tests or uses the field again under the guard afterwards, or any unguarded read in a member that
+        /// reads the field again under the guard afterwards (<c>if (_next == due) return;</c>, then <c>lock (_lock) { if
+        /// (_next == due) return; .. }</c>). The locked re-check decides.
         /// </summary>
         private static bool IsDoubleCheckedFastPath(SharedAccess access, List<SharedAccess> guarded)
         {
@@ -232,8 +234,9 @@ namespace RaceGuard.Rules
                            parent is IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison &&
                            (comparison.LeftOperand.WalkDownConversion().ConstantValue is { HasValue: true, Value: null } ||
                             comparison.RightOperand.WalkDownConversion().ConstantValue is { HasValue: true, Value: null });
-            return nullTest && access.Kind == AccessKind.Read &&
-                   guarded.Any(g => ReferenceEquals(g.Member, access.Member) && ReferenceEquals(g.Region, access.Region) && g.Anchor.Syntax.SpanStart > access.Anchor.Syntax.SpanStart);
+            return access.Kind == AccessKind.Read &&
+                   guarded.Any(g => ReferenceEquals(g.Member, access.Member) && ReferenceEquals(g.Region, access.Region) && g.Anchor.Syntax.SpanStart > access.Anchor.Syntax.SpanStart &&
+                                    (nullTest || g.Kind == AccessKind.Read));
         }
 
         /// <summary>
@@ -293,7 +296,9 @@ namespace RaceGuard.Rules
         /// </summary>
         private static bool ReadsHalfOfAJointChange(SharedAccess read, IFieldSymbol field, Dictionary<ISymbol, HashSet<ISymbol>> writtenTogether, TypeFacts facts) =>
             read.Kind == AccessKind.Read && read.Guards.IsEmpty && writtenTogether.TryGetValue(field, out var partners) &&
-            partners.Any(partner => facts.AccessesByPath.TryGetValue(new AccessPath(ImmutableArray.Create(partner)), out var others) &&
+            // A value with its partner (a token with its expiry): two references swapped together are snapshots, each read whole.
+            partners.Any(partner => (field.Type.IsValueType || partner is IFieldSymbol { Type.IsValueType: true }) &&
+                                    facts.AccessesByPath.TryGetValue(new AccessPath(ImmutableArray.Create(partner)), out var others) &&
                                     others.Any(o => o.Kind == AccessKind.Read && ReferenceEquals(o.Member, read.Member) && ReferenceEquals(o.Region, read.Region) && o.Guards.IsEmpty));
 
         /// <summary>
@@ -371,23 +376,23 @@ namespace RaceGuard.Rules
             (Lifecycle.IsStartUp(access.Member.Symbol) && (access.Member.Symbol is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } || access.Guards.IsEmpty));
 
         /// <summary>
-        /// For a statistics read, the guarded accesses of the other fields read with this one: every unguarded access of
-        /// the field is a plain read in one member (its own code), which takes the guard nowhere, and that member reads,
-        /// also without the guard, other fields that every other member changes and reads only under the same guard. Empty
-        /// otherwise.
+        /// For a statistics read, the guarded accesses of the other counters read with this one: every unguarded access of
+        /// the counter is a plain read in one member (its own code), which takes the guard nowhere, and that member reads,
+        /// also without the guard, other counters that every other member changes and reads only under the same guard.
+        /// Empty otherwise (references and collections read by a set-up method are no statistics).
         /// </summary>
         private static List<SharedAccess> GuardedSiblingsOfAStatisticsRead(List<SharedAccess> unguarded, List<MemberFacts> guardedMembers, Guard guard, IFieldSymbol field, TypeFacts facts, System.Func<SharedAccess, bool> counts)
         {
             var siblings = new List<SharedAccess>();
             var reader = unguarded[0].Member;
-            if (guardedMembers.Contains(reader) || !unguarded.All(a => a.Kind == AccessKind.Read && a.Guards.IsEmpty && a.Region is null && ReferenceEquals(a.Member, reader)))
+            if (!IsCounter(field) || guardedMembers.Contains(reader) || !unguarded.All(a => a.Kind == AccessKind.Read && a.Guards.IsEmpty && a.Region is null && ReferenceEquals(a.Member, reader)))
             {
                 return siblings;
             }
 
             foreach (var entry in facts.AccessesByPath)
             {
-                if (entry.Key.Symbols.Length != 1 || entry.Key.Root is not IFieldSymbol other || SymbolEqualityComparer.Default.Equals(other, field) ||
+                if (entry.Key.Symbols.Length != 1 || entry.Key.Root is not IFieldSymbol other || SymbolEqualityComparer.Default.Equals(other, field) || !IsCounter(other) ||
                     !entry.Value.Any(a => ReferenceEquals(a.Member, reader)))
                 {
                     continue;
@@ -403,6 +408,11 @@ namespace RaceGuard.Rules
 
             return siblings;
         }
+
+        /// <summary>A number a statistics read reports: an integer or floating-point field.</summary>
+        private static bool IsCounter(IFieldSymbol field) => field.Type.SpecialType is
+            SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_UInt32 or SpecialType.System_UInt64 or
+            SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Decimal;
 
         /// <summary>Every unguarded access sits in one member, which takes the guard nowhere, and at least two other members take it.</summary>
         private static bool ForgottenInOneMember(List<SharedAccess> unguarded, List<MemberFacts> guardedMembers)
