@@ -369,11 +369,29 @@ namespace RaceGuard.Rules
 
         /// <summary>
         /// Code that runs before the type is shared or after its users are done: a constructor, Dispose, the compilation
-        /// end of an analyzer; and the unlocked accesses of a Start or Initialize (its locked ones show the policy).
+        /// end of an analyzer; and the unlocked accesses of a Start or Initialize (its locked ones show the policy); and a
+        /// view for the debugger, which evaluates it while every thread of the program is stopped.
         /// </summary>
         private static bool RunsUnshared(SharedAccess access, RuleContext context) =>
-            Lifecycle.IsTeardown(access.Member.Symbol) || context.Known.Regions.RunsAtCompilationEnd(access.Member.Symbol) ||
+            Lifecycle.IsTeardown(access.Member.Symbol) || context.Known.Regions.RunsAtCompilationEnd(access.Member.Symbol) || IsDebuggerView(access.Member.Symbol) ||
             (Lifecycle.IsStartUp(access.Member.Symbol) && (access.Member.Symbol is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } || access.Guards.IsEmpty));
+
+        /// <summary>
+        /// A member the debugger calls: named for it (<c>GetStateForDebugger</c>, <c>DebuggerDisplay</c>), or named in a
+        /// <c>[DebuggerDisplay("State = {GetState}")]</c> of its type.
+        /// </summary>
+        private static bool IsDebuggerView(ISymbol member)
+        {
+            var name = (member as IMethodSymbol)?.AssociatedSymbol?.Name ?? member.Name;
+            if (name.IndexOf("Debugger", System.StringComparison.Ordinal) >= 0)
+            {
+                return true;
+            }
+
+            return member.ContainingType?.GetAttributes().Any(a =>
+                a.AttributeClass?.Name == "DebuggerDisplayAttribute" && a.ConstructorArguments.Length > 0 &&
+                a.ConstructorArguments[0].Value is string display && display.IndexOf("{" + name, System.StringComparison.Ordinal) >= 0) == true;
+        }
 
         /// <summary>
         /// For a statistics read, the guarded accesses of the other counters read with this one: every unguarded access of

@@ -448,5 +448,15 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        [Fact]
+        public async Task Silent_StatisticsReadOfADebuggerView()
+        {
+            // The debugger evaluates the display while every thread is stopped.
+            var source = HitRatio
+                .Edit("public sealed class LookupStatistics", "[System.Diagnostics.DebuggerDisplay(\"Ratio = {Ratio}\")]\npublic sealed class LookupStatistics")
+                .Edit("{|#0:_hits|} + {|#1:_misses|}", "_hits + _misses");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }
