@@ -610,6 +610,19 @@ namespace RaceGuard.ConcurrencyModel
                 return new[] { asserted };
             }
 
+            // Assumes.True(Monitor.IsEntered(_gate)) with the assertion helper's package missing: the call does not bind,
+            // the assertion inside it still states the lock is held.
+            if (expression is IInvalidOperation invalid)
+            {
+                foreach (var argument in invalid.ChildOperations)
+                {
+                    if (AssertedHeld(argument, known) is { } assertedInside)
+                    {
+                        return new[] { assertedInside };
+                    }
+                }
+            }
+
             return System.Array.Empty<GuardEvent>();
         }
 

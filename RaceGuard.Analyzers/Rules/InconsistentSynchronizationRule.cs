@@ -235,8 +235,10 @@ namespace RaceGuard.Rules
                            (comparison.LeftOperand.WalkDownConversion().ConstantValue is { HasValue: true, Value: null } ||
                             comparison.RightOperand.WalkDownConversion().ConstantValue is { HasValue: true, Value: null });
             return access.Kind == AccessKind.Read &&
-                   guarded.Any(g => ReferenceEquals(g.Member, access.Member) && ReferenceEquals(g.Region, access.Region) && g.Anchor.Syntax.SpanStart > access.Anchor.Syntax.SpanStart &&
-                                    (nullTest || g.Kind == AccessKind.Read));
+                   guarded.Any(g => ReferenceEquals(g.Member, access.Member) && ReferenceEquals(g.Region, access.Region) && (nullTest || g.Kind == AccessKind.Read) &&
+                                    (ReferenceEquals(g.Anchor, access.Anchor)
+                                        ? ReferenceEquals(g.DeclaringCode, access.DeclaringCode) && g.Operation.Syntax.SpanStart > access.Operation.Syntax.SpanStart
+                                        : g.Anchor.Syntax.SpanStart > access.Anchor.Syntax.SpanStart));
         }
 
         /// <summary>

@@ -121,5 +121,16 @@ namespace RaceGuard.Tests.Rules
                 "    public Exception Broken()\n    {\n        if (_last == null)\n        {\n            return new InvalidOperationException(\"open\");\n        }\n\n        return new InvalidOperationException(\"open\", _last.Error);\n    }");
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        [Fact]
+        public async Task Silent_ReadsUnderALockAssertedThroughAHelperThatDoesNotBind()
+        {
+            // Assumes.True(Monitor.IsEntered(_lock)) with the assertion package missing: the assertion still says the lock
+            // is held.
+            var source = BreakerWithTimedLock.Edit(
+                "    public Exception Broken() =>\n        {|#0:_last.Error|} != null ? new InvalidOperationException(\"open\", _last.Error) : new InvalidOperationException(\"open: \" + _last.Value);",
+                "    public Exception Broken()\n    {\n        {|CS0103:Assumes|}.True(Monitor.IsEntered(_lock));\n        return _last.Error != null ? new InvalidOperationException(\"open\", _last.Error) : new InvalidOperationException(\"open: \" + _last.Value);\n    }");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }
