@@ -106,7 +106,7 @@ namespace RaceGuard.Rules
                 // Only these accesses can be reported: a field without one needs no guards computed (the callers' locks on
                 // entry may bind call sites across the compilation).
                 // An object replaced whole (not a collection changed in place): reads through it (_last.Error) read the field
-                // first, and two of them in one method may see two different objects.
+                // first, and two of them in one statement may see two different objects.
                 var objectReplacedWhole = facts.CollectionTypeOf(entry.Key) is null && field.Type.IsReferenceType;
                 var readsThrough = objectReplacedWhole && membersRead.Value.TryGetValue(field, out var through) ? through : new List<SharedAccess>();
                 bool CanTear(SharedAccess read) => readsCanTear || ReadsHalfOfAJointChange(read, field, writtenTogether.Value, facts) || IsFirstOfTwoReads(read, entry.Value.Concat(readsThrough), objectReplacedWhole);
@@ -150,7 +150,7 @@ namespace RaceGuard.Rules
                 // A field a member writes without the lock beside sibling fields it is already reported for (Reset() zeroing
                 // _count, _totalMs and _maxMs, the last written under the lock only by Record()): the same forgotten lock.
                 var bySiblings = siblingPass && unguarded.All(a => a.Guards.IsEmpty && forgetting.Contains((a.Member, guard.Key.Text)));
-                // The first of two unguarded reads through the object in one method (_last.Error, then _last.Value): no
+                // The first of two unguarded reads through the object in one statement (_last.Error, then _last.Value): no
                 // weight of its own (the field's own accesses show the policy), reported like the field's own reads.
                 unguarded.AddRange(readsThrough.Where(a => a.Guards.IsEmpty && counts(a) && IsFirstOfTwoReads(a, entry.Value.Concat(readsThrough), objectReplacedWhole)));
                 if (unguarded.Count == 0 || (!majority && !enumeratesWhileChanged && !bySiblings))
@@ -165,7 +165,8 @@ namespace RaceGuard.Rules
 
                 // Distinct source accesses: a helper reached from several members is one access in the code.
                 var guardedPlaces = new HashSet<Location>(guarded.Select(g => g.Operation.Syntax.GetLocation()));
-                var ownGuardedPlaces = new HashSet<Location>(guarded.Where(g => !siblings.Contains(g)).Select(g => g.Operation.Syntax.GetLocation()));
+                var siblingSet = new HashSet<SharedAccess>(siblings);
+                var ownGuardedPlaces = new HashSet<Location>(guarded.Where(g => !siblingSet.Contains(g)).Select(g => g.Operation.Syntax.GetLocation()));
                 var allPlaces = new HashSet<Location>(accesses.Select(a => a.Operation.Syntax.GetLocation()));
                 var reported = new HashSet<Location>();
                 foreach (var access in unguarded)
