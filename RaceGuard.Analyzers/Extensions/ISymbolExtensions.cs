@@ -69,6 +69,12 @@ namespace RaceGuard
         public static bool IsDisposable(this ITypeSymbol type) =>
             type.Name is "IDisposable" or "IAsyncDisposable" || type.AllInterfaces.Any(i => i.Name is "IDisposable" or "IAsyncDisposable");
 
+        /// <summary>True for the integral and floating-point types (<c>int</c>, <c>long</c>, <c>double</c>, <c>decimal</c>, ...).</summary>
+        public static bool IsNumber(this ITypeSymbol? type) => type?.SpecialType is
+            SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_UInt32 or SpecialType.System_UInt64 or
+            SpecialType.System_Int16 or SpecialType.System_UInt16 or SpecialType.System_Byte or SpecialType.System_SByte or
+            SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Decimal;
+
         /// <summary>The type as a message shows it: <c>Dictionary&lt;string, int&gt;</c>.</summary>
         public static string ToMessageString(this ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
     }

@@ -431,9 +431,7 @@ namespace RaceGuard.Rules
         }
 
         /// <summary>A number a statistics read reports: an integer or floating-point field.</summary>
-        private static bool IsCounter(IFieldSymbol field) => field.Type.SpecialType is
-            SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_UInt32 or SpecialType.System_UInt64 or
-            SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Decimal;
+        private static bool IsCounter(IFieldSymbol field) => field.Type.IsNumber();
 
         /// <summary>Every unguarded access sits in one member, which takes the guard nowhere, and at least two other members take it.</summary>
         private static bool ForgottenInOneMember(List<SharedAccess> unguarded, List<MemberFacts> guardedMembers)

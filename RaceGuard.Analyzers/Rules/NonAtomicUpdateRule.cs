@@ -97,16 +97,7 @@ namespace RaceGuard.Rules
         }
 
         /// <summary>The numbers whose updates can be lost: integral and floating-point types and enums.</summary>
-        private static bool IsNumber(ITypeSymbol? type) => type switch
-        {
-            { TypeKind: TypeKind.Enum } => true,
-            {
-                SpecialType: SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_UInt32 or SpecialType.System_UInt64 or
-                SpecialType.System_Int16 or SpecialType.System_UInt16 or SpecialType.System_Byte or SpecialType.System_SByte or
-                SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Decimal
-            } => true,
-            _ => false,
-        };
+        private static bool IsNumber(ITypeSymbol? type) => type is { TypeKind: TypeKind.Enum } || type.IsNumber();
 
         private Diagnostic CreateDiagnostic(SharedAccess access, List<SharedAccess> conflicts, ITypeSymbol type, TypeFacts facts, KnownSymbols known)
         {

@@ -1,6 +1,7 @@
 using System.Threading.Tasks;
 using RaceGuard.Tests.Verifiers;
 using VerifyCS = RaceGuard.Tests.Verifiers.CSharpRuleVerifier<RaceGuard.Rules.SharedCollectionMutationRule>;
+using VerifyFix = RaceGuard.Tests.Verifiers.CSharpCodeFixVerifier<RaceGuard.Analyzers.RaceGuardAnalyzer, RaceGuard.CodeFixes.WrapInLockCodeFixProvider>;
 
 namespace RaceGuard.Tests.Rules
 {
@@ -411,6 +412,54 @@ namespace RaceGuard.Tests.Rules
                     "    public void Return(string connection) => AddIdle(connection);",
                     "    public TcpPool(string[] seed)\n    {\n        foreach (var connection in seed)\n        {\n            AddIdle(connection);\n        }\n    }");
             await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Fix_PlainListBesideAConcurrentDictionaryGetsALockOfItsOwn()
+        {
+            const string source = """
+                using System.Collections.Concurrent;
+                using System.Collections.Generic;
+
+                public sealed class SessionCache
+                {
+                    private readonly ConcurrentDictionary<string, object> _sessions = new ConcurrentDictionary<string, object>();
+                    private readonly List<string> _order = new List<string>();
+
+                    public void Put(string key, object session)
+                    {
+                        if (_sessions.TryAdd(key, session))
+                        {
+                            {|RG0001:_order.Add(key)|};
+                        }
+                    }
+                }
+                """;
+
+            const string fixedSource = """
+                using System.Collections.Concurrent;
+                using System.Collections.Generic;
+
+                public sealed class SessionCache
+                {
+                    private readonly ConcurrentDictionary<string, object> _sessions = new ConcurrentDictionary<string, object>();
+                    private readonly List<string> _order = new List<string>();
+                    private readonly object _orderLock = new object();
+
+                    public void Put(string key, object session)
+                    {
+                        if (_sessions.TryAdd(key, session))
+                        {
+                            lock (_orderLock)
+                            {
+                                _order.Add(key);
+                            }
+                        }
+                    }
+                }
+                """;
+
+            await VerifyFix.VerifyCodeFixAsync(source, fixedSource);
         }
     }
 }

@@ -1,6 +1,8 @@
 using System.Threading.Tasks;
 using RaceGuard.Tests.Verifiers;
 using VerifyCS = RaceGuard.Tests.Verifiers.CSharpRuleVerifier<RaceGuard.Rules.InconsistentSynchronizationRule>;
+using VerifyFix = RaceGuard.Tests.Verifiers.CSharpCodeFixVerifier<RaceGuard.Analyzers.RaceGuardAnalyzer, RaceGuard.CodeFixes.WrapInLockCodeFixProvider>;
+using VerifySemaphore = RaceGuard.Tests.Verifiers.CSharpCodeFixVerifier<RaceGuard.Analyzers.RaceGuardAnalyzer, RaceGuard.CodeFixes.UseGuardingSemaphoreCodeFixProvider>;
 
 namespace RaceGuard.Tests.Rules
 {
@@ -457,6 +459,27 @@ namespace RaceGuard.Tests.Rules
                 .Edit("public sealed class LookupStatistics", "[System.Diagnostics.DebuggerDisplay(\"Ratio = {Ratio}\")]\npublic sealed class LookupStatistics")
                 .Edit("{|#0:_hits|} + {|#1:_misses|}", "_hits + _misses");
             await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Fix_StatisticsReadTakesTheLockOnceAroundTheWholeRatio()
+        {
+            // Fix All: both reported reads stand in one statement, which one lock block takes.
+            var source = HitRatio.Replace("{|#0:_hits|}", "{|RG0007:_hits|}").Replace("{|#1:_misses|}", "{|RG0007:_misses|}");
+            var fixedSource = HitRatio
+                .Edit(
+                    "        get\n        {\n            return {|#0:_hits|} + {|#1:_misses|} == 0 ? 0 : (double)_hits / (_hits + _misses);\n        }",
+                    "        get\n        {\n            lock (_lock)\n            {\n                return _hits + _misses == 0 ? 0 : (double)_hits / (_hits + _misses);\n            }\n        }");
+            await VerifyFix.VerifyCodeFixAsync(source, fixedSource);
+        }
+
+        [Fact]
+        public async Task Fix_NoneForATokenReadInASynchronousPropertyUnderAnAsyncSemaphore()
+        {
+            // A synchronous property cannot await the semaphore the other accesses take: the diagnostic names it, and no
+            // fix is offered.
+            var source = TokenProvider.Replace("{|#0:_token|}", "{|RG0007:_token|}");
+            await VerifySemaphore.VerifyCodeFixAsync(source, source);
         }
     }
 }

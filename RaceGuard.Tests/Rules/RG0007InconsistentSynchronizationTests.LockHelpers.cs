@@ -1,6 +1,7 @@
 using System.Threading.Tasks;
 using RaceGuard.Tests.Verifiers;
 using VerifyCS = RaceGuard.Tests.Verifiers.CSharpRuleVerifier<RaceGuard.Rules.InconsistentSynchronizationRule>;
+using VerifyFix = RaceGuard.Tests.Verifiers.CSharpCodeFixVerifier<RaceGuard.Analyzers.RaceGuardAnalyzer, RaceGuard.CodeFixes.WrapInLockCodeFixProvider>;
 
 namespace RaceGuard.Tests.Rules
 {
@@ -131,6 +132,17 @@ namespace RaceGuard.Tests.Rules
                 "    public Exception Broken() =>\n        {|#0:_last.Error|} != null ? new InvalidOperationException(\"open\", _last.Error) : new InvalidOperationException(\"open: \" + _last.Value);",
                 "    public Exception Broken()\n    {\n        {|CS0103:Assumes|}.True(Monitor.IsEntered(_lock));\n        return _last.Error != null ? new InvalidOperationException(\"open\", _last.Error) : new InvalidOperationException(\"open: \" + _last.Value);\n    }");
             await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Fix_ObjectReadTwiceTakesTheLockTheTimedLockHelperTakes()
+        {
+            // TimedLock enters the same monitor: lock (_lock) around the expression body excludes the writers.
+            var source = BreakerWithTimedLock.Replace("{|#0:_last.Error|}", "{|RG0007:_last.Error|}");
+            var fixedSource = BreakerWithTimedLock.Edit(
+                "    public Exception Broken() =>\n        {|#0:_last.Error|} != null ? new InvalidOperationException(\"open\", _last.Error) : new InvalidOperationException(\"open: \" + _last.Value);",
+                "    public Exception Broken()\n    {\n        lock (_lock)\n        {\n            return _last.Error != null ? new InvalidOperationException(\"open\", _last.Error) : new InvalidOperationException(\"open: \" + _last.Value);\n        }\n    }");
+            await VerifyFix.VerifyCodeFixAsync(source, fixedSource);
         }
     }
 }
