@@ -42,14 +42,15 @@ namespace RaceGuard.ConcurrencyModel
              (Implements(method, "IHostedService", "StopAsync") || (method.PlainName() is "Stop" or "StopAsync" or "Close" or "CloseAsync" && TakesOnlyOptions(method))));
 
         /// <summary>
-        /// A constructor, or a member that sets the object up before it is shared: Start, Initialize, Open (and their Async
-        /// forms), <c>IHostedService.StartAsync</c>.
+        /// A constructor, or a member that sets the object up before it is shared: Start, Initialize, Open, Connect (and their
+        /// Async forms), <c>IHostedService.StartAsync</c> (RULES.md, "What orders accesses"). A client's <c>Connect()</c>
+        /// creates the buffers and the socket its sends then use under their lock, before it marks itself connected.
         /// </summary>
         public static bool IsStartUp(ISymbol member) =>
             member is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } ||
             (member is IMethodSymbol { IsStatic: false } method &&
              (Implements(method, "IHostedService", "StartAsync") ||
-              (method.PlainName() is "Start" or "StartAsync" or "Initialize" or "InitializeAsync" or "Open" or "OpenAsync")));
+              (method.PlainName() is "Start" or "StartAsync" or "Initialize" or "InitializeAsync" or "Open" or "OpenAsync" or "Connect" or "ConnectAsync")));
 
         /// <summary>
         /// Parameters that say how, not what: values such as a cancellation token, a timeout, a flag or a mode

@@ -218,8 +218,10 @@ namespace RaceGuard.ConcurrencyModel
 
             if (sites == 0)
             {
-                // No call site may pass this value of the parameter: the branch that tests for it never runs.
-                return key.ParameterOrdinal >= 0 && !anyConstruction ? EntryFacts.NotCalled : EntryFacts.None;
+                // No call site may pass this value of the parameter: the branch that tests for it never runs. No call site
+                // at all of an ordinary method that only this compilation can call: nothing runs it, so the calls it makes
+                // are no way into their callees (an overload nobody calls must not strip its callees of their callers' lock).
+                return !anyConstruction && (key.ParameterOrdinal >= 0 || IsCalledOnlyByName(key.Method)) ? EntryFacts.NotCalled : EntryFacts.None;
             }
 
             return new EntryFacts(held ?? ImmutableArray<Guard>.Empty, confined);
@@ -494,9 +496,9 @@ namespace RaceGuard.ConcurrencyModel
             if (!inFunction && caller is IMethodSymbol callerMethod)
             {
                 confined = ThreadAffinity.RunsOnOneThread(invocation, root);
-                if (EntryAt(new EntryKey(callerMethod.OriginalDefinition, -1, true), walk, cancellationToken) is not { } entry)
+                if (EntryAt(new EntryKey(callerMethod.OriginalDefinition, -1, true), walk, cancellationToken) is not { } entry || entry.NoCaller)
                 {
-                    // A caller already being computed (recursion): this site adds nothing of its own.
+                    // A caller already being computed (recursion), or one nothing calls: this site adds nothing of its own.
                     return (null, true);
                 }
 
@@ -662,6 +664,16 @@ namespace RaceGuard.ConcurrencyModel
             // member of an internal interface is called only here, through calls that CallSites finds.
             return ImplementedInterfaceMembers(method).All(member => member.DeclaringSyntaxReferences.Length > 0 && EffectiveAccessibility(member) != Accessibility.Public);
         }
+
+        /// <summary>
+        /// An ordinary method the language never calls by a pattern (<c>foreach</c> calls <c>GetEnumerator</c>, a collection
+        /// initialiser <c>Add</c>, <c>await</c> <c>GetAwaiter</c>, <c>using</c> <c>Dispose</c>, a deconstruction
+        /// <c>Deconstruct</c>): when the name index finds no call of it, nothing calls it.
+        /// </summary>
+        private static bool IsCalledOnlyByName(IMethodSymbol method) =>
+            method.MethodKind == MethodKind.Ordinary && !method.IsExtensionMethod && method.Name is not (
+                "GetEnumerator" or "GetAsyncEnumerator" or "MoveNext" or "MoveNextAsync" or "Add" or "GetAwaiter" or "GetResult" or "OnCompleted" or
+                "UnsafeOnCompleted" or "Dispose" or "DisposeAsync" or "Deconstruct" or "GetPinnableReference" or "Slice" or "Invoke" or "Main");
 
         /// <summary>The interface members <paramref name="method"/> implements implicitly in its own type.</summary>
         private static IEnumerable<IMethodSymbol> ImplementedInterfaceMembers(IMethodSymbol method)
@@ -862,7 +874,7 @@ namespace RaceGuard.ConcurrencyModel
             NoCaller = noCaller;
         }
 
-        /// <summary>No call site in the compilation passes the parameter value asked about.</summary>
+        /// <summary>No call site in the compilation passes the parameter value asked about, or calls the method at all.</summary>
         public bool NoCaller { get; }
 
         /// <summary>The locks every call site holds.</summary>

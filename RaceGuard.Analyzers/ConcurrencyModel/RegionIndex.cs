@@ -541,7 +541,7 @@ namespace RaceGuard.ConcurrencyModel
                             // new Thread(Run): a virtual Run runs every override; its own body may call into other objects.
                             if (instance is IInstanceReferenceOperation && (method.IsVirtual || method.IsAbstract || method.IsOverride))
                             {
-                                AddImplementations(method, construct, sameObject: true, direct: true);
+                                AddImplementationsOnThis(method, construct, direct: true);
                             }
 
                             Follow(method, depth: 0);
@@ -692,7 +692,7 @@ namespace RaceGuard.ConcurrencyModel
                     // Work of the region's own type: a virtual method runs the overrides of derived types too.
                     if (instance is IInstanceReferenceOperation && (method.IsVirtual || method.IsAbstract) && !method.DeclaringSyntaxReferences.IsEmpty)
                     {
-                        AddImplementations(method, construct, sameObject: true, direct: true);
+                        AddImplementationsOnThis(method, construct, direct: true);
                     }
 
                     Follow(method, depth);
@@ -763,6 +763,22 @@ namespace RaceGuard.ConcurrencyModel
             /// Adds what a call of <paramref name="method"/> runs; <paramref name="direct"/> when it is the region's own body
             /// (a method group handed to the entry point, an override the base class's thread body runs).
             /// </summary>
+            /// <summary>
+            /// The overrides a virtual call on the starter's own object may run: those of its own type, its bases and the
+            /// types deriving from it. A timer of <c>HttpClientEx</c> that calls the virtual <c>OnDisconnected()</c> never
+            /// runs the override of <c>WsClient</c>, a sibling that derives from the same base.
+            /// </summary>
+            private void AddImplementationsOnThis(IMethodSymbol method, string construct, bool direct)
+            {
+                foreach (var implementation in owner.ImplementationsOf(method))
+                {
+                    if (implementation.ContainingType is { } type && (type.IsOrDerivesFrom(starterType) || starterType.IsOrDerivesFrom(type)))
+                    {
+                        targets.Add((implementation, construct, true, direct));
+                    }
+                }
+            }
+
             private void AddImplementations(IMethodSymbol method, string construct, bool sameObject, bool direct)
             {
                 foreach (var implementation in owner.ImplementationsOf(method))

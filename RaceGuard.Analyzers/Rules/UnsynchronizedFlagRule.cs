@@ -427,7 +427,7 @@ namespace RaceGuard.Rules
             var gate = lockedWrite.Guards.First(g => g.Exclusive && g.IsOwnedBy(context.Facts.Type)).Key.Text;
             foreach (var access in accesses)
             {
-                if (!IsPlain(access) || reported.Contains(access.Location) || IsDoubleCheck(access, accesses) || OnlyFormatted(access))
+                if (!IsPlain(access) || reported.Contains(access.Location) || IsDoubleCheck(access, accesses) || OnlyFormatted(access) || IsRejectionGuard(access, accesses))
                 {
                     continue;
                 }
@@ -491,6 +491,54 @@ namespace RaceGuard.Rules
 
             return current.Parent is IConditionalOperation { Type: null } conditional && ReferenceEquals(conditional.Condition, current) ? conditional : null;
         }
+
+        /// <summary>
+        /// A guard clause that turns callers away once the flag is set, where every write of the flag sets it that way
+        /// (<c>if (_disposed) throw new ObjectDisposedException(..);</c>, <c>ObjectDisposedException.ThrowIf(_closed, this)</c>,
+        /// with <c>_disposed = true</c> under the lock in <c>Close()</c>): a stale read lets one call in as if the write
+        /// came just after the check, which no lock around the check alone prevents; the call's own work decides what a
+        /// closed object does. A flag that is set to let callers in (<c>if (!_started) throw ..</c> with
+        /// <c>_started = true</c>) is still reported: a stale read there rejects a call the write already allowed.
+        /// </summary>
+        private static bool IsRejectionGuard(SharedAccess access, ImmutableArray<SharedAccess> accesses)
+        {
+            if (access.Kind != AccessKind.Read || access.Path.Type?.SpecialType != SpecialType.System_Boolean)
+            {
+                return false;
+            }
+
+            var rejectWhen = true;
+            var current = access.Operation;
+            while (current.Parent is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } or IConversionOperation { IsImplicit: true } or IParenthesizedOperation or
+                   IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr })
+            {
+                if (current.Parent is IUnaryOperation)
+                {
+                    rejectWhen = !rejectWhen;
+                }
+
+                current = current.Parent;
+            }
+
+            var rejects = current.Parent switch
+            {
+                IConditionalOperation { Type: null, WhenFalse: null } conditional when ReferenceEquals(conditional.Condition, current) => Throws(conditional.WhenTrue),
+                IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "ThrowIf", ContainingType.Name: "ObjectDisposedException" } } } => true,
+                _ => false,
+            };
+
+            // A member that sets the flag itself after its guard (if (_isLocked) throw ..; lock (_lock) { _isLocked = true; })
+            // is a test-and-set split across the lock: two callers both pass the check.
+            return rejects && accesses.All(a => !a.IsWrite || a.Member.Symbol is IMethodSymbol { MethodKind: MethodKind.Constructor } || (Stores(a, rejectWhen) && !ReferenceEquals(a.Member, access.Member)));
+        }
+
+        /// <summary>A branch that ends by throwing: <c>throw ..;</c>, or a block whose last statement throws (after a log call, say).</summary>
+        private static bool Throws(IOperation branch) => branch switch
+        {
+            IBlockOperation block => block.Operations.Length > 0 && Throws(block.Operations[block.Operations.Length - 1]),
+            IThrowOperation or IExpressionStatementOperation { Operation: IThrowOperation } => true,
+            _ => false,
+        };
 
         /// <summary>A read that only goes into a string (<c>$"State={_state}"</c>): nothing acts on the value.</summary>
         private static bool OnlyFormatted(SharedAccess access) =>

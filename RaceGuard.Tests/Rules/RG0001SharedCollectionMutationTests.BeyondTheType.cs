@@ -1,4 +1,5 @@
 using System.Threading.Tasks;
+using RaceGuard.Tests.Verifiers;
 using VerifyCS = RaceGuard.Tests.Verifiers.CSharpRuleVerifier<RaceGuard.Rules.SharedCollectionMutationRule>;
 
 namespace RaceGuard.Tests.Rules
@@ -427,6 +428,52 @@ namespace RaceGuard.Tests.Rules
                 }
                 """;
 
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        private const string TimedClientSource = """
+            using System.Collections.Generic;
+            using System.Threading;
+
+            abstract class Client
+            {
+                public void Disconnect() => OnDisconnected();
+
+                protected virtual void OnDisconnected() { }
+            }
+
+            class TimedClient : Client
+            {
+                private Timer? _timer;
+
+                public void SendRequest() => _timer = new Timer(_ => Disconnect(), null, 1000, Timeout.Infinite);
+            }
+
+            class FrameClient : Client
+            {
+                private readonly List<string> _frames = new List<string>();
+
+                public void Send(string frame) => _frames.Add(frame);
+
+                protected override void OnDisconnected() => _frames.Clear();
+            }
+            """;
+
+        [Fact]
+        public async Task Silent_TimerOfASiblingTypeCallingTheBaseClassVirtual()
+        {
+            // The timer belongs to TimedClient objects: its Disconnect() runs TimedClient's OnDisconnected, never
+            // FrameClient's, which derives from the same base but not from TimedClient.
+            await VerifyCS.VerifyAnalyzerAsync(TimedClientSource);
+        }
+
+        [Fact]
+        public async Task Reports_TimerOfABaseTypeCallingTheVirtualItsDerivedTypeOverrides()
+        {
+            var source = TimedClientSource
+                .Edit("class FrameClient : Client", "class FrameClient : TimedClient")
+                .Edit("public void Send(string frame) => _frames.Add(frame);", "public void Send(string frame) => [|_frames.Add(frame)|];")
+                .Edit("protected override void OnDisconnected() => _frames.Clear();", "protected override void OnDisconnected() => [|_frames.Clear()|];");
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
 

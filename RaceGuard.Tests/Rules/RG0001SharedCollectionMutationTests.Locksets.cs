@@ -282,6 +282,63 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
 
+        internal const string BatchHookSource = """
+            using System.Collections.Generic;
+
+            public abstract class Appender
+            {
+                private readonly object _lockObj = new object();
+
+                protected object LockObj => _lockObj;
+
+                public void DoAppend(string item)
+                {
+                    lock (LockObj)
+                    {
+                        Append(item);
+                    }
+                }
+
+                public int Pending()
+                {
+                    lock (LockObj)
+                    {
+                        return Count;
+                    }
+                }
+
+                protected abstract int Count { get; }
+
+                protected abstract void Append(string item);
+
+                // An overload nobody in the compilation calls: its call of Append(item) is no way into the override.
+                protected virtual void Append(string[] items)
+                {
+                    foreach (var item in items)
+                    {
+                        Append(item);
+                    }
+                }
+            }
+
+            public sealed class RollingAppender : Appender
+            {
+                private readonly List<string> _backups = new List<string>();
+
+                protected override int Count => _backups.Count;
+
+                protected override void Append(string item) => Roll(item);
+
+                private void Roll(string item) => _backups.Add(item);
+            }
+            """;
+
+        [Fact]
+        public async Task NoDiagnostic_HookWhoseOtherCallerIsAnOverloadNobodyCalls()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(BatchHookSource);
+        }
+
         [Fact]
         public async Task NoDiagnostic_HookReachedThroughAnotherVirtualOfTheBaseClassAndASiblingsBaseCall()
         {

@@ -244,8 +244,9 @@ namespace RaceGuard.Tests.Rules
         {
             var source = CompletionSource
                 .Edit("set => _state |= TaskFlags.CompleteRequested;", "set => {|#0:_state |= TaskFlags.CompleteRequested|};")
-                .Edit("task.Finish();", "task.Finish();\n        }\n\n        task.IsCompleteRequested = true;\n        {");
-            // The unlocked update also races with another unlocked call of itself: "Finish() and others".
+                .Edit("task.Finish();", "task.Finish();\n        }\n\n        task.IsCompleteRequested = true;\n        {")
+                .Edit("internal sealed class Collection", "public sealed class Collection");
+            // CompleteAll is public now (a method nobody calls would be no way in). The unlocked update also races with another unlocked call of itself: "Finish() and others".
             await VerifyCS.VerifyAnalyzerAsync(source, VerifyCS.Diagnostic("RG0003").WithLocation(0).WithArguments("_state", "TaskFlags", "here (called without '_syncLock' from CompleteAll())", "Finish() and others may change it", "the lock '_syncLock'"));
         }
     }
