@@ -50,7 +50,11 @@ namespace RaceGuard.ConcurrencyModel
             member is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } ||
             (member is IMethodSymbol { IsStatic: false } method &&
              (Implements(method, "IHostedService", "StartAsync") ||
-              (method.PlainName() is "Start" or "StartAsync" or "Initialize" or "InitializeAsync" or "Open" or "OpenAsync" or "Connect" or "ConnectAsync")));
+              IsStartUpName(method.PlainName())));
+
+        /// <summary>The names of start-up members: Start, Initialize, Open, Connect and their Async forms.</summary>
+        public static bool IsStartUpName(string name) =>
+            name is "Start" or "StartAsync" or "Initialize" or "InitializeAsync" or "Open" or "OpenAsync" or "Connect" or "ConnectAsync";
 
         /// <summary>
         /// Parameters that say how, not what: values such as a cancellation token, a timeout, a flag or a mode

@@ -221,7 +221,7 @@ namespace RaceGuard.ConcurrencyModel
                 // No call site may pass this value of the parameter: the branch that tests for it never runs. No call site
                 // at all of an ordinary method that only this compilation can call: nothing runs it, so the calls it makes
                 // are no way into their callees (an overload nobody calls must not strip its callees of their callers' lock).
-                return !anyConstruction && (key.ParameterOrdinal >= 0 || IsCalledOnlyByName(key.Method)) ? EntryFacts.NotCalled : EntryFacts.None;
+                return !anyConstruction && (key.ParameterOrdinal >= 0 || IsUncalledHook(key.Method)) ? EntryFacts.NotCalled : EntryFacts.None;
             }
 
             return new EntryFacts(held ?? ImmutableArray<Guard>.Empty, confined);
@@ -312,7 +312,12 @@ namespace RaceGuard.ConcurrencyModel
                     continue;
                 }
 
-                var (held, confined) = AtCallSite(invocation, walk, cancellationToken);
+                if (AtCallSite(invocation, walk, cancellationToken) is not (var held, var confined))
+                {
+                    // In a method nothing calls: no way in.
+                    continue;
+                }
+
                 yield return new CallSite(invocation, invocationSyntax.GetLocation(), held, confined);
             }
         }
@@ -360,7 +365,12 @@ namespace RaceGuard.ConcurrencyModel
                     continue;
                 }
 
-                var (held, confined) = AtCallSite(invocation, walk, cancellationToken);
+                if (AtCallSite(invocation, walk, cancellationToken) is not (var held, var confined))
+                {
+                    // In a method nothing calls: no way in.
+                    continue;
+                }
+
                 yield return new CallSite(invocation, invocationSyntax.GetLocation(), held, confined);
             }
         }
@@ -406,7 +416,11 @@ namespace RaceGuard.ConcurrencyModel
                         continue;
                     }
 
-                    var (held, confined) = AtCallSite(reference, walk, cancellationToken);
+                    if (AtCallSite(reference, walk, cancellationToken) is not (var held, var confined))
+                    {
+                        continue;
+                    }
+
                     yield return new CallSite(reference, syntax.GetLocation(), held, confined);
                 }
             }
@@ -437,7 +451,11 @@ namespace RaceGuard.ConcurrencyModel
                 if (model.GetOperation(target, cancellationToken) is IPropertyReferenceOperation reference &&
                     SymbolEqualityComparer.Default.Equals(reference.Property.OriginalDefinition, property.OriginalDefinition))
                 {
-                    var (held, confined) = AtCallSite(reference, walk, cancellationToken);
+                    if (AtCallSite(reference, walk, cancellationToken) is not (var held, var confined))
+                    {
+                        continue;
+                    }
+
                     yield return new CallSite(reference, target.GetLocation(), held, confined);
                 }
             }
@@ -452,9 +470,10 @@ namespace RaceGuard.ConcurrencyModel
 
         /// <summary>
         /// What one call site holds: the guards around it in its body, plus its caller's own entry facts when the call is in
-        /// the caller's own code (not in a lambda, which may run anywhere). Null for a call in a constructor.
+        /// the caller's own code (not in a lambda, which may run anywhere). Held null for a call in a constructor or a recursive call;
+        /// null for a call in a method nothing calls (it never runs).
         /// </summary>
-        private (ImmutableArray<Guard>? Held, bool Confined) AtCallSite(IOperation invocation, Walk walk, CancellationToken cancellationToken)
+        private (ImmutableArray<Guard>? Held, bool Confined)? AtCallSite(IOperation invocation, Walk walk, CancellationToken cancellationToken)
         {
             IOperation? root = null;
             var inFunction = false;
@@ -496,10 +515,16 @@ namespace RaceGuard.ConcurrencyModel
             if (!inFunction && caller is IMethodSymbol callerMethod)
             {
                 confined = ThreadAffinity.RunsOnOneThread(invocation, root);
-                if (EntryAt(new EntryKey(callerMethod.OriginalDefinition, -1, true), walk, cancellationToken) is not { } entry || entry.NoCaller)
+                if (EntryAt(new EntryKey(callerMethod.OriginalDefinition, -1, true), walk, cancellationToken) is not { } entry)
                 {
-                    // A caller already being computed (recursion), or one nothing calls: this site adds nothing of its own.
+                    // A caller already being computed (recursion): this site adds nothing of its own.
                     return (null, true);
+                }
+
+                if (entry.NoCaller)
+                {
+                    // A caller nothing calls: this site never runs.
+                    return null;
                 }
 
                 // The caller's entry locks, and those its "lock held" parameters vouch for where the call stands.
@@ -666,14 +691,15 @@ namespace RaceGuard.ConcurrencyModel
         }
 
         /// <summary>
-        /// An ordinary method the language never calls by a pattern (<c>foreach</c> calls <c>GetEnumerator</c>, a collection
-        /// initialiser <c>Add</c>, <c>await</c> <c>GetAwaiter</c>, <c>using</c> <c>Dispose</c>, a deconstruction
-        /// <c>Deconstruct</c>): when the name index finds no call of it, nothing calls it.
+        /// A protected hook of a class hierarchy (or its override) that the compilation calls by its name, but never this
+        /// one: an overload the base class never calls (<c>DoAppend</c> calls <c>Append(item)</c> and
+        /// <c>Append(IEnumerable)</c>, nobody <c>Append(array)</c>). A hook whose name nothing calls is the framework's to
+        /// call (<c>BackgroundService.ExecuteAsync</c>); other methods without callers are code not wired up yet, or called
+        /// by a friend assembly: their calls still count as ways into their callees.
         /// </summary>
-        private static bool IsCalledOnlyByName(IMethodSymbol method) =>
-            method.MethodKind == MethodKind.Ordinary && !method.IsExtensionMethod && method.Name is not (
-                "GetEnumerator" or "GetAsyncEnumerator" or "MoveNext" or "MoveNextAsync" or "Add" or "GetAwaiter" or "GetResult" or "OnCompleted" or
-                "UnsafeOnCompleted" or "Dispose" or "DisposeAsync" or "Deconstruct" or "GetPinnableReference" or "Slice" or "Invoke" or "Main");
+        private bool IsUncalledHook(IMethodSymbol method) =>
+            method.MethodKind == MethodKind.Ordinary && method.DeclaredAccessibility is Accessibility.Protected or Accessibility.ProtectedAndInternal &&
+            namesInUse.Value.UsesOf(method.Name) is { IsEmpty: false };
 
         /// <summary>The interface members <paramref name="method"/> implements implicitly in its own type.</summary>
         private static IEnumerable<IMethodSymbol> ImplementedInterfaceMembers(IMethodSymbol method)

@@ -36,6 +36,9 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>The accesses of each variable asked about, grouped by what protects them.</summary>
         private readonly ConcurrentDictionary<AccessPath, ProtectionGroups> groupsByPath = new ConcurrentDictionary<AccessPath, ProtectionGroups>();
 
+        /// <summary>Memo of <see cref="NeverCalled"/>.</summary>
+        private readonly ConcurrentDictionary<MemberFacts, bool> neverCalled = new ConcurrentDictionary<MemberFacts, bool>();
+
         private readonly Func<SharedAccess, ImmutableArray<SharedAccess>> computeRaces;
         private readonly Func<AccessPath, bool> isLockedElsewhere;
 
@@ -271,6 +274,15 @@ namespace RaceGuard.ConcurrencyModel
         /// </remarks>
         public ImmutableArray<SharedAccess> RacesWith(SharedAccess access) => races.GetOrAdd(access, computeRaces);
 
+        /// <summary>
+        /// A protected hook nothing runs: no call of it anywhere in the compilation, and only its class hierarchy can call
+        /// it (an overload the base class never calls). Its accesses race with nothing. Asked last, for pairs that race
+        /// otherwise: the answer searches the method's call sites.
+        /// </summary>
+        private bool NeverCalled(MemberFacts member) =>
+            member.Symbol is IMethodSymbol { MethodKind: MethodKind.Ordinary } method &&
+            neverCalled.GetOrAdd(member, _ => MethodSummaries.HasOnlyVisibleCallers(method.OriginalDefinition) && known.Summaries.EntryOf(method).NoCaller);
+
         private ImmutableArray<SharedAccess> ComputeRaces(SharedAccess access)
         {
             if (!AccessesByPath.TryGetValue(access.Path, out var candidates))
@@ -283,7 +295,8 @@ namespace RaceGuard.ConcurrencyModel
             {
                 var other = candidates[index];
                 if ((RacesAsSharedInstance(access, other) || ParallelismQuery.Races(access, other)) &&
-                    !Publication.Orders(access, other, known) && !Publication.Orders(other, access, known))
+                    !Publication.Orders(access, other, known) && !Publication.Orders(other, access, known) &&
+                    !NeverCalled(access.Member) && !NeverCalled(other.Member))
                 {
                     (racing ??= new List<int>()).Add(index);
                 }

@@ -174,7 +174,7 @@ namespace RaceGuard.Rules
                     // A Start or Initialize shows the policy with its locked accesses; its own accesses are not reported.
                     var location = access.Operation.Syntax.GetLocation();
                     // Without the majority only the enumerations themselves are findings.
-                    if (!MayBeReported(access, field, CanTear) || (!majority && !bySiblings && !IsUnguardedEnumeration(access)) || IsDoubleCheckedFastPath(access, guarded) || (access.Region is null && Lifecycle.IsStartUp(access.Member.Symbol)))
+                    if (!MayBeReported(access, field, CanTear) || (!majority && !bySiblings && !IsUnguardedEnumeration(access)) || IsDoubleCheckedFastPath(access, guarded) || (access.Region is null && (Lifecycle.IsStartUp(access.Member.Symbol) || InStartUpCode(access))))
                     {
                         continue;
                     }
@@ -377,7 +377,18 @@ namespace RaceGuard.Rules
         /// </summary>
         private static bool RunsUnshared(SharedAccess access, RuleContext context) =>
             Lifecycle.IsTeardown(access.Member.Symbol) || context.Known.Regions.RunsAtCompilationEnd(access.Member.Symbol) || IsDebuggerView(access.Member.Symbol) ||
-            (Lifecycle.IsStartUp(access.Member.Symbol) && (access.Member.Symbol is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } || access.Guards.IsEmpty));
+            (Lifecycle.IsStartUp(access.Member.Symbol) && (access.Member.Symbol is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } || access.Guards.IsEmpty)) ||
+            (access.Guards.IsEmpty && InStartUpCode(access));
+
+        /// <summary>
+        /// An access in the body of a start-up method reached through another member (<c>Reconnect()</c> calling
+        /// <c>Disconnect()</c> and then <c>Connect()</c>): the connect code sets up what the connection's sends then use
+        /// under their lock, whoever calls it.
+        /// </summary>
+        private static bool InStartUpCode(SharedAccess access) =>
+            access.DeclaringCode is Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax declaration &&
+            Lifecycle.IsStartUpName(declaration.Identifier.ValueText) &&
+            access.Operation.SemanticModel?.GetDeclaredSymbol(declaration) is { } method && Lifecycle.IsStartUp(method);
 
         /// <summary>
         /// A member the debugger calls: named for it (<c>GetStateForDebugger</c>, <c>DebuggerDisplay</c>), or named in a

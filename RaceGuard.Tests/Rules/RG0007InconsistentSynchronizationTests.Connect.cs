@@ -67,6 +67,31 @@ namespace RaceGuard.Tests.Rules
         }
 
         [Fact]
+        public async Task Silent_ConnectCalledByReconnect()
+        {
+            var source = SocketClient.Edit(
+                """
+                    public void Flush()
+                    {
+                """,
+                """
+                    public bool Reconnect()
+                    {
+                        lock (_sendLock)
+                        {
+                            _connected = false;
+                        }
+
+                        return Connect();
+                    }
+
+                    public void Flush()
+                    {
+                """);
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
         public async Task Reports_BufferReplacedWithoutTheLockOutsideStartUp()
         {
             var source = SocketClient.Edit(
