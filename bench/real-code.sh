@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The real-code scan of bench/real-code.md: runs RaceGuard.Bench over each library folder (with --peers) and prints a
 # summary table. The libraries are not part of this repository: check each out at the commit listed below into
-# <root>/<name> first (any way you like), then run:  bash bench/real-code.sh <root> [output-dir]
+# <root>/<name> first (any way you like; keep the Directory.Build.props files above the folder: the bench reads
+# <ImplicitUsings> from them), then run:  bash bench/real-code.sh <root> [output-dir]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=${1:?usage: bash bench/real-code.sh <folder holding the checkouts> [output-dir]}
@@ -38,6 +39,11 @@ foundatio|FoundatioFx/Foundatio|b2c39b4f6915e42b9b4126b84e9632ba4db818d7|src/Fou
 Meziantou.Analyzer|meziantou/Meziantou.Analyzer|22602bedcff5ea6d40fa8be2db68eefbea01f135|src/Meziantou.Analyzer
 IDisposableAnalyzers|DotNetAnalyzers/IDisposableAnalyzers|57fe587704e4f9f57aa01302b1231449bcd686f0|IDisposableAnalyzers
 DotNetty|Azure/DotNetty|78c5757062a9eb62e2aab2bbb35d3983710f9651|src
+bitfaster|bitfaster/BitFaster.Caching|f0dfd829c0ae91b7072d5880d27f31851071bf1b|BitFaster.Caching
+websocket-sharp|sta/websocket-sharp|42704061c92cd5ce56cf6f4c695f5303b27e1027|websocket-sharp
+netcoreserver|chronoxor/NetCoreServer|b7fcaf7661cea0d0ca9434cbe15d398cf1e64fc4|source/NetCoreServer
+grpc-client|grpc/grpc-dotnet|91c8faf22c6571643a4a90026816bfc01e8f4946|src/Grpc.Net.Client
+log4net|apache/logging-log4net|1231d72f769cac100e17275e40a9f384abf564c3|src/log4net
 "
 
 dotnet build bench/RaceGuard.Bench -c Release -v q >/dev/null

@@ -43,13 +43,14 @@ namespace RaceGuard.ConcurrencyModel
 
         /// <summary>
         /// A constructor, or a member that sets the object up before it is shared: Start, Initialize, Open, Connect (and their
-        /// Async forms), <c>IHostedService.StartAsync</c> (RULES.md, "What orders accesses"). A client's <c>Connect()</c>
+        /// Async forms), <c>IHostedService.StartAsync</c>, log4net's <c>IOptionHandler.ActivateOptions</c> (RULES.md, "What
+        /// orders accesses"). A client's <c>Connect()</c>
         /// creates the buffers and the socket its sends then use under their lock, before it marks itself connected.
         /// </summary>
         public static bool IsStartUp(ISymbol member) =>
             member is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } ||
             (member is IMethodSymbol { IsStatic: false } method &&
-             (Implements(method, "IHostedService", "StartAsync") ||
+             (Implements(method, "IHostedService", "StartAsync") || Implements(method, "IOptionHandler", "ActivateOptions") ||
               IsStartUpName(method.PlainName())));
 
         /// <summary>The names of start-up members: Start, Initialize, Open, Connect and their Async forms.</summary>
@@ -110,11 +111,18 @@ namespace RaceGuard.ConcurrencyModel
             return false;
         }
 
-        /// <summary>IDisposable and IAsyncDisposable live in System; IHostedService in Microsoft.Extensions.Hosting.</summary>
+        /// <summary>
+        /// IDisposable and IAsyncDisposable live in System; IHostedService in Microsoft.Extensions.Hosting; log4net's
+        /// IOptionHandler (whose ActivateOptions the configurators call on a new appender, after setting its properties and
+        /// before attaching it to a logger) in log4net.Core.
+        /// </summary>
         private static bool IsSystemInterface(INamedTypeSymbol candidate, string name) =>
             candidate.Name == name && candidate.ContainingNamespace is { } ns &&
-            (name == "IHostedService"
-                ? ns.ToDisplayString() == "Microsoft.Extensions.Hosting"
-                : ns.Name == "System" && ns.ContainingNamespace is { IsGlobalNamespace: true });
+            name switch
+            {
+                "IHostedService" => ns.ToDisplayString() == "Microsoft.Extensions.Hosting",
+                "IOptionHandler" => ns.ToDisplayString() == "log4net.Core",
+                _ => ns.Name == "System" && ns.ContainingNamespace is { IsGlobalNamespace: true },
+            };
     }
 }

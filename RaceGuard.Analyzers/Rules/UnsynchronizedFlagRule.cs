@@ -461,20 +461,27 @@ namespace RaceGuard.Rules
         private static bool IsDoubleCheck(SharedAccess access, ImmutableArray<SharedAccess> accesses) =>
             access.Kind == AccessKind.Read && EnteredIf(access.Operation) is { } conditional &&
             (conditional.WhenTrue.DescendantsAndSelf().Any(o => o is ILockOperation or IInvocationOperation { TargetMethod.Name: "Enter" or "Wait" or "WaitAsync" }) ||
-             (conditional.WhenFalse is null && conditional.WhenTrue.AlwaysLeaves() && IsTestedAgainUnderALock(conditional, accesses)));
+             (conditional.WhenFalse is null && conditional.WhenTrue.AlwaysLeaves() && IsTestedAgainUnderALock(access, conditional, accesses)));
 
         /// <summary>
         /// The guard-clause form: <c>if (_isReleased) return; using (await _lock.LockAsync()) { if (_isReleased) return; .. }</c>:
         /// the same method body tests the flag again further down, under an exclusive guard (in whichever walk of the
-        /// body: after an await the re-check may belong to the async part of a call).
+        /// body: after an await the re-check may belong to the async part of a call), or calls a helper that does
+        /// (<c>if (_disposed) return; close(false);</c> with <c>close</c> testing <c>_disposed</c> under its lock).
         /// </summary>
-        private static bool IsTestedAgainUnderALock(IConditionalOperation firstCheck, ImmutableArray<SharedAccess> accesses)
+        private static bool IsTestedAgainUnderALock(SharedAccess first, IConditionalOperation firstCheck, ImmutableArray<SharedAccess> accesses)
         {
             var body = firstCheck.Syntax.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.MemberDeclarationSyntax>();
-            return accesses.Any(other => other.Kind == AccessKind.Read && other.Operation.Syntax.SyntaxTree == firstCheck.Syntax.SyntaxTree &&
-                                         other.Operation.Syntax.SpanStart > firstCheck.Syntax.Span.End && body is not null && body.Span.Contains(other.Operation.Syntax.Span) &&
-                                         EnteredIf(other.Operation) is not null && other.Guards.Any(g => g.Exclusive));
+            return body is not null && accesses.Any(other =>
+                other.Kind == AccessKind.Read && EnteredIf(other.Operation) is not null && other.Guards.Any(g => g.Exclusive) &&
+                (After(other.Operation, firstCheck, body) ||
+                 (ReferenceEquals(other.Member, first.Member) && ReferenceEquals(other.Region, first.Region) && !ReferenceEquals(other.Anchor, other.Operation) &&
+                  After(other.Anchor, firstCheck, body))));
         }
+
+        /// <summary>True when <paramref name="position"/> stands in <paramref name="body"/> after <paramref name="check"/>.</summary>
+        private static bool After(IOperation position, IConditionalOperation check, SyntaxNode body) =>
+            position.Syntax.SyntaxTree == check.Syntax.SyntaxTree && position.Syntax.SpanStart > check.Syntax.Span.End && body.Span.Contains(position.Syntax.Span);
 
         /// <summary>
         /// The <c>if</c> whose then-branch runs only after the flag was tested: the whole condition, its negation, or one

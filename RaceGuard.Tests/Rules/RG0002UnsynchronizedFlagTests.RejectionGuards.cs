@@ -187,5 +187,78 @@ namespace RaceGuard.Tests.Rules
                 source,
                 VerifyCS.Diagnostic("RG0002").WithLocation(0).WithArguments("_started", "bool", "read in Post() outside the lock '_sync' of its writes while Start() may change it", "take the lock here too, or use Volatile.Read/Write"));
         }
+
+        private const string ClosingListener = """
+            using System.Collections.Generic;
+
+            public sealed class Listener
+            {
+                private readonly object _sync = new object();
+                private readonly List<string> _prefixes = new List<string>();
+                private bool _disposed;
+
+                public void Add(string prefix)
+                {
+                    lock (_sync)
+                    {
+                        _prefixes.Add(prefix);
+                    }
+                }
+
+                public void Close()
+                {
+                    if (_disposed)
+                        return;
+
+                    CloseCore();
+                }
+
+                private void CloseCore()
+                {
+                    lock (_sync)
+                    {
+                        if (_disposed)
+                            return;
+
+                        _prefixes.Clear();
+                        _disposed = true;
+                    }
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task Silent_GuardClauseWhoseHelperTestsAgainUnderTheLock()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(ClosingListener);
+        }
+
+        [Fact]
+        public async Task Reports_GuardClauseWhoseHelperDoesNotTestAgain()
+        {
+            var source = ClosingListener
+                .Edit("""
+                        if (_disposed)
+                            return;
+
+                        CloseCore();
+                """, """
+                        if ({|#0:_disposed|})
+                            return;
+
+                        CloseCore();
+                """)
+                .Edit("""
+                            if (_disposed)
+                                return;
+
+                            _prefixes.Clear();
+                """, """
+                            _prefixes.Clear();
+                """);
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0002").WithLocation(0).WithArguments("_disposed", "bool", "read in Close() outside the lock '_sync' of its writes while CloseCore() may change it", "take the lock here too, or use Volatile.Read/Write"));
+        }
     }
 }
