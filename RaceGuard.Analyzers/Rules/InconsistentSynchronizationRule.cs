@@ -378,7 +378,7 @@ namespace RaceGuard.Rules
         private static bool RunsUnshared(SharedAccess access, RuleContext context) =>
             Lifecycle.IsTeardown(access.Member.Symbol) || context.Known.Regions.RunsAtCompilationEnd(access.Member.Symbol) || IsDebuggerView(access.Member.Symbol) ||
             (Lifecycle.IsStartUp(access.Member.Symbol) && (access.Member.Symbol is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } || access.Guards.IsEmpty)) ||
-            (access.Guards.IsEmpty && InStartUpCode(access));
+            (InStartUpCode(access) && access.Guards.IsEmpty);
 
         /// <summary>
         /// An access in the body of a start-up method reached through another member (<c>Reconnect()</c> calling
