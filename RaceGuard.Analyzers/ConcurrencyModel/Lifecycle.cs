@@ -44,8 +44,8 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>
         /// A constructor, or a member that sets the object up before it is shared: Start, Initialize, Open, Connect (and their
         /// Async forms), <c>IHostedService.StartAsync</c>, log4net's <c>IOptionHandler.ActivateOptions</c> (RULES.md, "What
-        /// orders accesses"). A client's <c>Connect()</c>
-        /// creates the buffers and the socket its sends then use under their lock, before it marks itself connected.
+        /// orders accesses"). A client's <c>Connect()</c> creates the buffers and the socket its sends then use under
+        /// their lock, before it marks itself connected.
         /// </summary>
         public static bool IsStartUp(ISymbol member) =>
             member is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } ||

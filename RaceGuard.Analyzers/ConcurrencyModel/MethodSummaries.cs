@@ -219,7 +219,7 @@ namespace RaceGuard.ConcurrencyModel
             if (sites == 0)
             {
                 // No call site may pass this value of the parameter: the branch that tests for it never runs. No call site
-                // at all of an ordinary method that only this compilation can call: nothing runs it, so the calls it makes
+                // at all of a protected hook whose name the compilation does call: nothing runs it, so the calls it makes
                 // are no way into their callees (an overload nobody calls must not strip its callees of their callers' lock).
                 return !anyConstruction && (key.ParameterOrdinal >= 0 || IsUncalledHook(key.Method)) ? EntryFacts.NotCalled : EntryFacts.None;
             }
