@@ -49,7 +49,7 @@ namespace RaceGuard.Diagnostics
         public static readonly DiagnosticDescriptor UnguardedConcurrentSend = Create(
             RuleIds.UnguardedConcurrentSend,
             title: "Concurrent writes to one socket or stream without a send guard",
-            messageFormat: "'{0}' ({1}) is written {2} while {3}; {4}, guard every send with {5}",
+            messageFormat: "'{0}' ({1}) is {2} while {3}; {4}, guard every send with {5}",
             description: "Two sends or writes to the same WebSocket, Socket, network or TLS stream, PipeWriter or writer may run at the same time. " +
                          "A WebSocket allows one outstanding send (\"There is already one outstanding 'SendAsync' call for this WebSocket instance\"), " +
                          "SslStream and NetworkStream throw or interleave bytes, PipeWriter and the writers are not thread-safe. Guard every send to the target with one " +

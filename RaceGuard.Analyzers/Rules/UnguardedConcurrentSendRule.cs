@@ -83,7 +83,7 @@ namespace RaceGuard.Rules
                 properties.ToImmutable(),
                 send.Path.DisplayName,
                 type.ToMessageString(),
-                RaceDiagnostic.PlaceOf(send),
+                RaceDiagnostic.PlaceOf(send).Map(place => SendVerb(send, type, known) + " " + place),
                 race.OtherSide,
                 new MessagePart(WhatGoesWrong(type, known), "it takes one send at a time"),
                 semaphore is null ? "one SemaphoreSlim(1, 1)" : "the semaphore '" + semaphore + "'");
@@ -98,6 +98,12 @@ namespace RaceGuard.Rules
                 .GroupBy(g => g.Key.Text)
                 .OrderByDescending(g => g.Count())
                 .FirstOrDefault()?.Key;
+
+        /// <summary>What the call does to the target: a socket is sent on (or closed: a WebSocket's close handshake), a stream or writer written to.</summary>
+        private static string SendVerb(SharedAccess send, ITypeSymbol type, KnownSymbols known) =>
+            send.MemberName is "CloseAsync" or "CloseOutputAsync" ? "closed" :
+            known.IsWebSocket(type) || known.IsSocket(type) ? "sent on" :
+            "written to";
 
         /// <summary>The runtime failure, in the words of the target's type (the description quotes the exceptions).</summary>
         private static string WhatGoesWrong(ITypeSymbol type, KnownSymbols known)

@@ -66,7 +66,7 @@ namespace RaceGuard.Tests.Rules
                 VerifyCS.Diagnostic("RG0004").WithLocation(0).WithArguments(
                     "_sockets[…]",
                     "WebSocket",
-                    "in BroadcastAsync()",
+                    "sent on in BroadcastAsync()",
                     "another call may send on it",
                     "it takes one send at a time",
                     "one SemaphoreSlim(1, 1)"));

@@ -34,7 +34,7 @@ namespace RaceGuard.Tests.Rules
                         while (!_stop.IsCancellationRequested)
                         {
                             Interlocked.Increment(ref _beats);
-                            await {|RG0004:_socket.SendAsync(new ArraySegment<byte>(new byte[] { 9 }), WebSocketMessageType.Binary, true, CancellationToken.None)|};
+                            await {|#1:_socket.SendAsync(new ArraySegment<byte>(new byte[] { 9 }), WebSocketMessageType.Binary, true, CancellationToken.None)|};
                             await Task.Delay(1000);
                         }
                     }
@@ -42,12 +42,28 @@ namespace RaceGuard.Tests.Rules
                     public async ValueTask DisposeAsync()
                     {
                         _stop.Cancel();
-                        await {|RG0004:_socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None)|};
+                        await {|#0:_socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None)|};
                     }
                 }
                 """;
 
-            await VerifyCS.VerifyAnalyzerAsync(source);
+            // The close is named as a close, the send as a send.
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0004").WithLocation(1).WithArguments(
+                    "_socket",
+                    "ClientWebSocket",
+                    "sent on by a Task.Run delegate",
+                    "DisposeAsync() may send on it",
+                    "it takes one send at a time",
+                    "one SemaphoreSlim(1, 1)"),
+                VerifyCS.Diagnostic("RG0004").WithLocation(0).WithArguments(
+                    "_socket",
+                    "ClientWebSocket",
+                    "closed here",
+                    "a Task.Run delegate 'HeartbeatAsync' may send on it",
+                    "it takes one send at a time",
+                    "one SemaphoreSlim(1, 1)"));
         }
 
         [Fact]

@@ -48,14 +48,14 @@ namespace RaceGuard.Tests.Rules
                 VerifyCS.Diagnostic("RG0004").WithLocation(0).WithArguments(
                     "_socket",
                     "ClientWebSocket",
-                    "by a Task.Run lambda",
+                    "sent on by a Task.Run lambda",
                     "RunAsync() may send on it",
                     "it takes one send at a time",
                     "one SemaphoreSlim(1, 1)"),
                 VerifyCS.Diagnostic("RG0004").WithLocation(1).WithArguments(
                     "_socket",
                     "ClientWebSocket",
-                    "in RunAsync()",
+                    "sent on in RunAsync()",
                     "a Task.Run lambda may send on it",
                     "it takes one send at a time",
                     "one SemaphoreSlim(1, 1)"));
@@ -181,7 +181,7 @@ namespace RaceGuard.Tests.Rules
                 VerifyCS.Diagnostic("RG0004").WithLocation(0).WithArguments(
                     "_stream",
                     "SslStream",
-                    "in ReceiveLoopAsync()",
+                    "written to in ReceiveLoopAsync()",
                     "SendAsync() may send on it",
                     "it takes one send at a time",
                     "the semaphore '_sendLock'"));
@@ -459,7 +459,7 @@ namespace RaceGuard.Tests.Rules
                 VerifyCS.Diagnostic("RG0004").WithLocation(0).WithArguments(
                     "_link.Stream",
                     "NetworkStream",
-                    "by a Task.Run lambda",
+                    "written to by a Task.Run lambda",
                     "another run may send on it",
                     "it takes one send at a time",
                     "one SemaphoreSlim(1, 1)"));
