@@ -281,7 +281,7 @@ namespace RaceGuard.ConcurrencyModel
         /// </summary>
         private bool NeverCalled(MemberFacts member) =>
             member.Symbol is IMethodSymbol { MethodKind: MethodKind.Ordinary } method &&
-            neverCalled.GetOrAdd(member, _ => MethodSummaries.HasOnlyVisibleCallers(method.OriginalDefinition) && known.Summaries.EntryOf(method).NoCaller);
+            neverCalled.GetOrAdd(member, _ => known.Summaries.EntryOf(method).NoCaller);
 
         private ImmutableArray<SharedAccess> ComputeRaces(SharedAccess access)
         {

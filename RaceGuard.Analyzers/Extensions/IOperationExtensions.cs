@@ -21,6 +21,14 @@ namespace RaceGuard
             _ => false,
         };
 
+        /// <summary>True when a branch ends by throwing: <c>throw ..;</c>, or a block whose last statement throws (after a log call, say).</summary>
+        public static bool AlwaysThrows(this IOperation branch) => branch switch
+        {
+            IBlockOperation block => block.Operations.Length > 0 && block.Operations[block.Operations.Length - 1].AlwaysThrows(),
+            IThrowOperation or IExpressionStatementOperation { Operation: IThrowOperation } => true,
+            _ => false,
+        };
+
         /// <summary>Skips implicit and explicit conversions and parentheses.</summary>
         public static IOperation WalkDownConversion(this IOperation operation)
         {

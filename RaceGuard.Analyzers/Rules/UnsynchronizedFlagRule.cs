@@ -529,7 +529,7 @@ namespace RaceGuard.Rules
 
             var rejects = current.Parent switch
             {
-                IConditionalOperation { Type: null, WhenFalse: null } conditional when ReferenceEquals(conditional.Condition, current) => Throws(conditional.WhenTrue),
+                IConditionalOperation { Type: null, WhenFalse: null } conditional when ReferenceEquals(conditional.Condition, current) => conditional.WhenTrue.AlwaysThrows(),
                 IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "ThrowIf", ContainingType.Name: "ObjectDisposedException" } } } => true,
                 _ => false,
             };
@@ -538,14 +538,6 @@ namespace RaceGuard.Rules
             // is a test-and-set split across the lock: two callers both pass the check.
             return rejects && accesses.All(a => !a.IsWrite || a.Member.Symbol is IMethodSymbol { MethodKind: MethodKind.Constructor } || (Stores(a, rejectWhen) && !ReferenceEquals(a.Member, access.Member)));
         }
-
-        /// <summary>A branch that ends by throwing: <c>throw ..;</c>, or a block whose last statement throws (after a log call, say).</summary>
-        private static bool Throws(IOperation branch) => branch switch
-        {
-            IBlockOperation block => block.Operations.Length > 0 && Throws(block.Operations[block.Operations.Length - 1]),
-            IThrowOperation or IExpressionStatementOperation { Operation: IThrowOperation } => true,
-            _ => false,
-        };
 
         /// <summary>A read that only goes into a string (<c>$"State={_state}"</c>): nothing acts on the value.</summary>
         private static bool OnlyFormatted(SharedAccess access) =>
