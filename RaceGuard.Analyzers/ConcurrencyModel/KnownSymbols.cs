@@ -372,6 +372,12 @@ namespace RaceGuard.ConcurrencyModel
                 return false;
             }
 
+            // A datagram send (SendTo, SendToAsync) hands the socket one whole datagram: concurrent ones never interleave.
+            if (name.StartsWith("SendTo", System.StringComparison.Ordinal) && IsSocket(call.TargetMethod.ContainingType))
+            {
+                return false;
+            }
+
             foreach (var target in SendTargets)
             {
                 if (DerivesFrom(call.TargetMethod.ContainingType, target))

@@ -55,6 +55,32 @@ namespace RaceGuard.Tests.Rules
         }
 
         [Fact]
+        public async Task Silent_DatagramSendsOnOneSocket()
+        {
+            // SendTo/SendToAsync send one whole datagram each: a socket takes them from many threads at once without
+            // interleaving their bytes (Reports_ParallelForEachSendingOnOneSocket is the stream-send counterpart).
+            const string source = """
+                using System.Linq;
+                using System.Net;
+                using System.Net.Sockets;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    void Broadcast(Socket socket, EndPoint peer, byte[][] packets)
+                    {
+                        Parallel.ForEach(packets, packet => socket.SendTo(packet, peer));
+                    }
+
+                    Task Publish(Socket socket, EndPoint peer, byte[][] packets) =>
+                        Task.WhenAll(packets.Select(packet => socket.SendToAsync(packet, SocketFlags.None, peer)));
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
         public async Task Silent_SyncSendsUnderOneLock()
         {
             const string source = """
