@@ -215,8 +215,8 @@ namespace RaceGuard.Analyzers
         /// </summary>
         private static bool CannotThrow(IOperation statement) => statement switch
         {
-            IVariableDeclarationGroupOperation group => group.Declarations.SelectMany(d => d.Declarators).All(d => d.Initializer is null || IsPlainValue(d.Initializer.Value)),
-            IExpressionStatementOperation { Operation: ISimpleAssignmentOperation { Target: var target, Value: var value } } => IsPlainTarget(target) && IsPlainValue(value),
+            IVariableDeclarationGroupOperation group => group.Declarations.SelectMany(d => d.Declarators).All(d => d.Initializer is null || IsPlainValue(d.Initializer.Value) || IsPoolRent(d.Initializer.Value)),
+            IExpressionStatementOperation { Operation: ISimpleAssignmentOperation { Target: var target, Value: var value } } => IsPlainTarget(target) && (IsPlainValue(value) || IsPoolRent(value)),
             IEmptyOperation => true,
             _ => false,
         };
@@ -229,7 +229,7 @@ namespace RaceGuard.Analyzers
         private static bool IsPlainValue(IOperation value)
         {
             value = value.WalkDownConversion();
-            return value.ConstantValue.HasValue || value is ILocalReferenceOperation or IParameterReferenceOperation or IDefaultValueOperation ||
+            return value.ConstantValue.HasValue || value is ILocalReferenceOperation or IParameterReferenceOperation or IDefaultValueOperation || IsCollectionCount(value) ||
                    value is IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } ||
                    value is IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation, Arguments.IsEmpty: true } property && ReadsAFieldOnly(property.Property) ||
                    value is IPropertyReferenceOperation { Instance: null } runtimeProperty && IsRuntimeValue(runtimeProperty.Property) ||
@@ -237,6 +237,38 @@ namespace RaceGuard.Analyzers
                    value is IBinaryOperation { OperatorMethod: null, OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals or BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual or BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr } binary &&
                    IsPlainValue(binary.LeftOperand) && IsPlainValue(binary.RightOperand) ||
                    value is IUnaryOperation { OperatorMethod: null, OperatorKind: UnaryOperatorKind.Not } not && IsPlainValue(not.Operand);
+        }
+
+        /// <summary>
+        /// <c>ArrayPool&lt;T&gt;.Shared.Rent(count)</c> with a plain length: it hands out a pooled or new array and fails only
+        /// when memory runs out, which no <c>finally</c> of the caller would survive either.
+        /// </summary>
+        private static bool IsPoolRent(IOperation value) =>
+            value.WalkDownConversion() is IInvocationOperation { TargetMethod.Name: "Rent", Arguments.Length: 1 } rent &&
+            rent.Instance is IPropertyReferenceOperation { Property.Name: "Shared", Instance: null } &&
+            rent.TargetMethod.ContainingType is { Name: "ArrayPool", ContainingNamespace: { Name: "Buffers", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } &&
+            IsPlainValue(rent.Arguments[0].Value);
+
+        /// <summary>
+        /// The element count of a collection or array held in a local, a parameter or a field of this instance
+        /// (<c>_items.Count</c>, <c>buffer.Length</c>): the collections of the runtime return a number they keep.
+        /// </summary>
+        private static bool IsCollectionCount(IOperation value) =>
+            value is IPropertyReferenceOperation { Property.Name: "Count" or "Length", Arguments.IsEmpty: true, Instance: { } instance } count &&
+            instance.WalkDownConversion() is ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } &&
+            (count.Property.ContainingType.SpecialType == SpecialType.System_Array || InCollectionsNamespace(count.Property.ContainingType.ContainingNamespace));
+
+        private static bool InCollectionsNamespace(INamespaceSymbol? ns)
+        {
+            for (; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
+            {
+                if (ns is { Name: "Collections", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } })
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>
@@ -303,9 +335,11 @@ namespace RaceGuard.Analyzers
                     continue;
                 }
 
-                if (statement is IBlockOperation nested)
+                // try { try { .. } finally { Exit(); } .. } finally { Return(buffer); }: the outer try's body is followed
+                // like a block, so the inner try that opens it covers the rest.
+                if (statement is IBlockOperation or ITryOperation)
                 {
-                    var inner = FlowAfter(nested.Operations, isRelease);
+                    var inner = FlowAfter(statement is ITryOperation outer ? outer.Body.Operations : ((IBlockOperation)statement).Operations, isRelease);
                     if (inner != Flow.FallsThrough)
                     {
                         return inner;

@@ -156,6 +156,77 @@ namespace RaceGuard.Tests.Rules
             await Verify.VerifyAnalyzerAsync(source);
         }
 
+        private const string SnapshotUnderAReadLockSource = """
+            using System.Buffers;
+            using System.Collections.Generic;
+            using System.Threading;
+
+            class Registry
+            {
+                private readonly ReaderWriterLockSlim _lock = new ReaderWriterLockSlim();
+                private readonly Dictionary<string, int> _items = new Dictionary<string, int>();
+
+                public int Sum()
+                {
+                    _lock.EnterReadLock();
+
+                    var count = _items.Count;
+                    var buffer = ArrayPool<int>.Shared.Rent(count);
+                    try
+                    {
+                        try
+                        {
+                            _items.Values.CopyTo(buffer, 0);
+                        }
+                        finally
+                        {
+                            _lock.ExitReadLock();
+                        }
+
+                        var sum = 0;
+                        for (var i = 0; i < count; i++)
+                        {
+                            sum += buffer[i];
+                        }
+
+                        return sum;
+                    }
+                    finally
+                    {
+                        ArrayPool<int>.Shared.Return(buffer);
+                    }
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task Silent_ReleasedInTheFinallyOfATryThatOpensTheOuterTry()
+        {
+            // Copy under the lock, release in the inner finally, work on the copy: the outer try's finally returns the
+            // pooled buffer. Reading a collection's Count and renting from the shared pool cannot leave in between.
+            await Verify.VerifyAnalyzerAsync(SnapshotUnderAReadLockSource);
+        }
+
+        [Fact]
+        public async Task Reports_ACallBeforeTheInnerTryThatReleases()
+        {
+            var source = SnapshotUnderAReadLockSource
+                .Edit("        _lock.EnterReadLock();", "        [|_lock.EnterReadLock()|];")
+                .Edit("            try\n            {\n                _items.Values.CopyTo", "            Validate();\n            try\n            {\n                _items.Values.CopyTo")
+                .Edit("    public int Sum()", "    private void Validate() { if (_items.Count > 1000) throw new System.InvalidOperationException(); }\n\n    public int Sum()");
+            await Verify.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_ABufferRentedWithALengthComputedByACall()
+        {
+            var source = SnapshotUnderAReadLockSource
+                .Edit("        _lock.EnterReadLock();", "        [|_lock.EnterReadLock()|];")
+                .Edit("Rent(count)", "Rent(checked(count * Width()))")
+                .Edit("    public int Sum()", "    private static int Width() => 2;\n\n    public int Sum()");
+            await Verify.VerifyAnalyzerAsync(source);
+        }
+
         [Fact]
         public async Task Reports_ReleaseInACatchOnly()
         {
