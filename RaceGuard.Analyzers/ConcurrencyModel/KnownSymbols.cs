@@ -1,6 +1,8 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -476,15 +478,41 @@ namespace RaceGuard.ConcurrencyModel
                 node is MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "Interlocked" or "Monitor" } })));
 
         /// <summary>
-        /// The simple names used inside the lambdas and local functions of one method body: the locals of the method they
-        /// may capture. Read from syntax, once per body and compilation.
+        /// The simple names used inside the lambdas of one method body and inside the local functions that may run apart
+        /// from the call that reaches them: the locals of the method they may capture. A local function only ever called
+        /// directly, and not async, runs inside its caller's flow (a helper that fills a list the method declared), so its
+        /// names count only when a lambda or such a function calls it. Read from syntax, once per body and compilation.
         /// </summary>
-        public ImmutableHashSet<string> NamesCapturedIn(SyntaxNode body) => capturedNames.GetOrAdd(body, b =>
-            b.DescendantNodes()
-                .Where(n => n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)
+        public ImmutableHashSet<string> NamesCapturedIn(SyntaxNode body) => capturedNames.GetOrAdd(body, ComputeNamesCapturedIn);
+
+        private static ImmutableHashSet<string> ComputeNamesCapturedIn(SyntaxNode body)
+        {
+            var functions = body.DescendantNodes().Where(n => n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax).ToList();
+            var localFunctions = functions.OfType<LocalFunctionStatementSyntax>().ToDictionary(f => f.Identifier.ValueText, System.StringComparer.Ordinal);
+            var escaping = new HashSet<SyntaxNode>(functions.Where(f => f is AnonymousFunctionExpressionSyntax ||
+                                                                        (f is LocalFunctionStatementSyntax local && (local.Modifiers.Any(SyntaxKind.AsyncKeyword) || IsUsedAsAValue(body, local.Identifier.ValueText)))));
+            var pending = new Stack<SyntaxNode>(escaping);
+            while (pending.Count > 0)
+            {
+                // A local function that an escaping function calls runs where that one runs.
+                foreach (var name in pending.Pop().DescendantNodes().OfType<IdentifierNameSyntax>())
+                {
+                    if (localFunctions.TryGetValue(name.Identifier.ValueText, out var called) && escaping.Add(called))
+                    {
+                        pending.Push(called);
+                    }
+                }
+            }
+
+            return escaping
                 .SelectMany(f => f.DescendantNodes().OfType<IdentifierNameSyntax>())
                 .Select(name => name.Identifier.ValueText)
-                .ToImmutableHashSet(System.StringComparer.Ordinal));
+                .ToImmutableHashSet(System.StringComparer.Ordinal);
+
+            static bool IsUsedAsAValue(SyntaxNode body, string name) =>
+                body.DescendantNodes().OfType<IdentifierNameSyntax>().Any(n => n.Identifier.ValueText == name &&
+                    !(n.Parent is InvocationExpressionSyntax invocation && invocation.Expression == n));
+        }
 
         /// <summary>True for a System.Collections.Concurrent collection, a Channel or a BlockingCollection: each call is atomic.</summary>
         public bool IsConcurrentCollection(ITypeSymbol? type)

@@ -1,4 +1,5 @@
 using System.Threading.Tasks;
+using RaceGuard.Tests.Verifiers;
 using VerifyCS = RaceGuard.Tests.Verifiers.CSharpRuleVerifier<RaceGuard.Rules.SharedCollectionMutationRule>;
 
 namespace RaceGuard.Tests.Rules
@@ -632,6 +633,62 @@ namespace RaceGuard.Tests.Rules
                 """;
 
             await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        private const string LocalFunctionHelperSource = """
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            public class Failover
+            {
+                private readonly string[] _hosts = { "a", "b" };
+
+                public void Recover(int[] shards)
+                {
+                    Parallel.ForEach(shards, shard => Refresh());
+                }
+
+                private void Refresh()
+                {
+                    var stale = new List<string>(_hosts);
+                    foreach (var host in _hosts)
+                    {
+                        Probe(host);
+                    }
+
+                    foreach (var host in stale)
+                    {
+                        System.Console.WriteLine(host);
+                    }
+
+                    void Probe(string host)
+                    {
+                        if (host.Length > 0)
+                        {
+                            stale.Remove(host);
+                        }
+                    }
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task NoDiagnostic_LocalOfACalleeChangedByALocalFunctionItCallsDirectly()
+        {
+            // Every Parallel body calls Refresh, which declares its own list; the local function runs inside that call.
+            await VerifyCS.VerifyAnalyzerAsync(LocalFunctionHelperSource);
+        }
+
+        [Fact]
+        public async Task Reports_LocalOfACalleeChangedByALocalFunctionHandedToParallel()
+        {
+            var source = LocalFunctionHelperSource
+                .Edit("        foreach (var host in _hosts)\n        {\n            Probe(host);\n        }", "        {|#1:Parallel.ForEach(_hosts, Probe)|};")
+                .Edit("            stale.Remove(host);", "            {|#0:stale.Remove(host)|};")
+                .Edit("Parallel.ForEach(shards, shard => Refresh())", "{|#2:Parallel.ForEach(shards, shard => Refresh())|}");
+            await VerifyCS.VerifyAnalyzerAsync(source, VerifyCS.Diagnostic("RG0001").WithLocation(0).WithLocation(1).WithLocation(2)
+                .WithArguments("stale", "List<string>", "by a Parallel.ForEach body 'Probe'", "another run may change it", "guard it with a lock"));
         }
 
         [Fact]
