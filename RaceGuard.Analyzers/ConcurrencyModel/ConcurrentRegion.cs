@@ -186,13 +186,21 @@ namespace RaceGuard.ConcurrencyModel
 
         /// <summary>
         /// True when the region runs the code that declares <paramref name="symbol"/>: its own body, or the body of a
-        /// method it calls (a helper's locals belong to each call). Every instance has its own copy.
+        /// method it calls (a helper's locals belong to each call). Every instance has its own copy. So do the
+        /// parameters of a member that code of another type runs as a region (<c>adapter.Call(new Command(..))</c> from
+        /// a reader thread): each run passes its own arguments, which the start several calls up does not show.
         /// </summary>
         public bool Declares(ISymbol symbol)
         {
             if (symbol is not (ILocalSymbol or IParameterSymbol))
             {
                 return false;
+            }
+
+            if (External is not null && symbol is IParameterSymbol { ContainingSymbol: IMethodSymbol owner } && Method is { } entered &&
+                SymbolEqualityComparer.Default.Equals(owner.OriginalDefinition, entered.OriginalDefinition))
+            {
+                return true;
             }
 
             foreach (var reference in symbol.DeclaringSyntaxReferences)
