@@ -14,6 +14,9 @@ namespace RaceGuard.ConcurrencyModel
         ReaderWriterLock,
         SpinLock,
         LockType,
+
+        /// <summary>An integer field claimed with <c>Interlocked</c> (<c>if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0) return;</c>) until it is reset.</summary>
+        Claim,
     }
 
     /// <summary>

@@ -61,6 +61,15 @@ namespace RaceGuard.ConcurrencyModel
                         AddHeldInBlock(block, child, known, ref guards);
                         break;
 
+                    case IConditionalOperation conditional when rootHasAcquires && !ReferenceEquals(conditional.Condition, child) && ClaimOf(conditional.Condition, known) is ({ } claim, var wonWhenTrue):
+                        // if (Interlocked.CompareExchange(ref _busy, 1, 0) == 0) { .. }: the winning branch holds the claim.
+                        if (ReferenceEquals(conditional.WhenTrue, child) == wonWhenTrue)
+                        {
+                            (guards ??= ImmutableArray.CreateBuilder<Guard>()).Add(new Guard(claim.Key, claim.Kind, claim.Exclusive, claim.Operation));
+                        }
+
+                        break;
+
                     case IConditionalOperation conditional when rootHasAcquires && ReferenceEquals(conditional.WhenTrue, child) && conditional.Condition is not IUnaryOperation { OperatorKind: UnaryOperatorKind.Not }:
                         foreach (var guardEvent in FindEvents(conditional.Condition, known, acquiresOnly: true))
                         {
@@ -366,7 +375,7 @@ namespace RaceGuard.ConcurrencyModel
         public static bool MayAcquire(IOperation root, KnownSymbols known) =>
             root.DescendantsAndSelf().Any(o =>
                 o is IUsingOperation or IUsingDeclarationOperation ||
-                (o is IInvocationOperation call && TryClassifyHeld(call, known, out var guardEvent) && guardEvent.IsAcquire));
+                (o is IInvocationOperation call && ((TryClassifyHeld(call, known, out var guardEvent) && guardEvent.IsAcquire) || IsClaimCall(call, known))));
 
         /// <summary><c>Monitor.IsEntered(x)</c>, <c>rw.IsWriteLockHeld</c>/<c>IsReadLockHeld</c>, <c>gate.IsHeldByCurrentThread</c>: the lock is held where this is true.</summary>
         private static GuardEvent? AssertedHeld(IOperation operation, KnownSymbols known)
@@ -535,10 +544,21 @@ namespace RaceGuard.ConcurrencyModel
                     (held ??= new List<GuardEvent>()).Add(acquire);
                 }
 
+                // if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0) return;  the rest of the block holds the claim
+                // (the losing branch may back out: Interlocked.Decrement(ref _busy); return;).
+                if (statement is IConditionalOperation { WhenFalse: null } claiming && ExitsAlways(claiming.WhenTrue) &&
+                    ClaimOf(claiming.Condition, known) is ({ } claim, false))
+                {
+                    (held ??= new List<GuardEvent>()).Add(claim);
+                    continue;
+                }
+
                 if (held is null)
                 {
                     continue;
                 }
+
+                held.RemoveAll(h => h.Kind == GuardKind.Claim && ResetsClaim(statement, h.Key, known));
 
                 foreach (var release in FindEvents(statement, known, acquiresOnly: false))
                 {
@@ -681,6 +701,97 @@ namespace RaceGuard.ConcurrencyModel
                 }
             }
         }
+
+        /// <summary>
+        /// A claim on an integer field made with <c>Interlocked</c>, tested in <paramref name="condition"/>:
+        /// <c>Interlocked.CompareExchange(ref f, 1, 0) == 0</c>, <c>Interlocked.Exchange(ref f, 1) == 1</c>,
+        /// <c>Interlocked.Increment(ref f) != 1</c>. The thread whose call wins holds the field until it resets it (a
+        /// re-entrancy guard, a try-lock); the second value tells whether the win is the condition being true.
+        /// </summary>
+        internal static (GuardEvent? Claim, bool WonWhenTrue) ClaimOf(IOperation condition, KnownSymbols known)
+        {
+            if (condition.WalkDownConversion() is not IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } test ||
+                test.OperatorMethod is not null)
+            {
+                return (null, false);
+            }
+
+            var (call, compared) = test.LeftOperand.WalkDownConversion() is IInvocationOperation left
+                ? (left, test.RightOperand)
+                : (test.RightOperand.WalkDownConversion() as IInvocationOperation, test.LeftOperand);
+            if (call is null || !IsClaimCall(call, known) || compared.WalkDownConversion().ConstantValue is not { HasValue: true, Value: { } comparedValue } ||
+                call.Arguments[0].Value is not IFieldReferenceOperation { Field: var field } flag)
+            {
+                return (null, false);
+            }
+
+            var k = System.Convert.ToInt64(comparedValue, System.Globalization.CultureInfo.InvariantCulture);
+            bool equalsWins;
+            switch (call.TargetMethod.Name)
+            {
+                case "CompareExchange":
+                    // The old value is returned: the call won when it was the comparand.
+                    if (k == ConstantOf(call.Arguments[2]))
+                    {
+                        equalsWins = true;
+                    }
+                    else if (k == ConstantOf(call.Arguments[1]))
+                    {
+                        equalsWins = false;
+                    }
+                    else
+                    {
+                        return (null, false);
+                    }
+
+                    break;
+                case "Exchange":
+                    // Exchange(ref f, 1) == 1: someone held it already.
+                    equalsWins = k != ConstantOf(call.Arguments[1]);
+                    break;
+                default:
+                    // Increment(ref f) == 1: the first one in.
+                    if (k != 1)
+                    {
+                        return (null, false);
+                    }
+
+                    equalsWins = true;
+                    break;
+            }
+
+            var claim = new GuardEvent(KeyOfMember(field), GuardKind.Claim, exclusive: true, isAcquire: true, flag);
+            return (claim, equalsWins == (test.OperatorKind == BinaryOperatorKind.Equals));
+
+            static long? ConstantOf(IArgumentOperation argument) =>
+                argument.Value.WalkDownConversion().ConstantValue is { HasValue: true, Value: { } value } && value is int or long
+                    ? System.Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)
+                    : null;
+        }
+
+        /// <summary><c>Interlocked.CompareExchange/Exchange(ref f, constant..)</c> or <c>Interlocked.Increment(ref f)</c> on an <c>int</c> or <c>long</c> field.</summary>
+        private static bool IsClaimCall(IInvocationOperation call, KnownSymbols known) =>
+            call.TargetMethod.Name is "CompareExchange" or "Exchange" or "Increment" &&
+            call.Arguments.Length == (call.TargetMethod.Name == "CompareExchange" ? 3 : call.TargetMethod.Name == "Exchange" ? 2 : 1) &&
+            call.Arguments[0].Value is IFieldReferenceOperation { Type.SpecialType: SpecialType.System_Int32 or SpecialType.System_Int64, Instance: null or IInstanceReferenceOperation } &&
+            call.Arguments.Skip(1).All(a => a.Value.WalkDownConversion().ConstantValue.HasValue) &&
+            known.IsType(call.TargetMethod.ContainingType, known.Interlocked);
+
+        /// <summary>
+        /// A statement that gives up the claim on <paramref name="flag"/>: <c>_busy = 0;</c>, <c>Volatile.Write(ref _busy, 0)</c>,
+        /// <c>Interlocked.Exchange(ref _busy, 0)</c>, <c>Interlocked.Decrement(ref _busy)</c>, also in a <c>finally</c> of it.
+        /// </summary>
+        private static bool ResetsClaim(IOperation statement, GuardKey flag, KnownSymbols known) =>
+            statement.DescendantsOutsideFunctions().Any(o =>
+                o switch
+                {
+                    ISimpleAssignmentOperation { Target: IFieldReferenceOperation target } => flag.Equals(KeyOfMember(target.Field)),
+                    IInvocationOperation { Arguments.Length: > 0 } call when call.Arguments[0].Value is IFieldReferenceOperation target &&
+                                                                             call.TargetMethod.Name is "Exchange" or "Decrement" or "Write" or "CompareExchange" &&
+                                                                             (known.IsType(call.TargetMethod.ContainingType, known.Interlocked) || known.IsType(call.TargetMethod.ContainingType, known.Volatile)) =>
+                        flag.Equals(KeyOfMember(target.Field)),
+                    _ => false,
+                });
 
         internal static bool ExitsAlways(IOperation operation)
         {

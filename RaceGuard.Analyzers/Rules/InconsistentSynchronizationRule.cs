@@ -493,6 +493,7 @@ namespace RaceGuard.Rules
             GuardKind.Semaphore => "the semaphore '" + guard.Key.Text + "'",
             GuardKind.ReaderWriterLock => "the reader/writer lock '" + guard.Key.Text + "'",
             GuardKind.Mutex => "the mutex '" + guard.Key.Text + "'",
+            GuardKind.Claim => "the claim on '" + guard.Key.Text + "'",
             _ => "the lock '" + guard.Key.Text + "'",
         };
     }
