@@ -391,6 +391,9 @@ namespace RaceGuard.ConcurrencyModel
             return false;
         }
 
+        /// <summary>A socket, WebSocket, stream, pipe writer or writer type itself (<c>class CountingStream : Stream</c>).</summary>
+        public bool IsSendTarget(ITypeSymbol? type) => SendTargets.Any(target => DerivesFrom(type, target));
+
         /// <summary>A <c>WebSocket</c> (incl. <c>ClientWebSocket</c>).</summary>
         public bool IsWebSocket(ITypeSymbol? type) => DerivesFrom(type, SendTargets.FirstOrDefault(t => t.Name == "WebSocket"));
 

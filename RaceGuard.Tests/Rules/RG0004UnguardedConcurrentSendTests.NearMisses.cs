@@ -1,4 +1,5 @@
 using System.Threading.Tasks;
+using RaceGuard.Tests.Verifiers;
 using VerifyCS = RaceGuard.Tests.Verifiers.CSharpRuleVerifier<RaceGuard.Rules.UnguardedConcurrentSendRule>;
 
 namespace RaceGuard.Tests.Rules
@@ -78,6 +79,65 @@ namespace RaceGuard.Tests.Rules
                 """;
 
             await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        private const string CountingStreamSource = """
+            using System;
+            using System.IO;
+            using System.Threading;
+
+            public sealed class CountingStream : Stream
+            {
+                private readonly Stream _inner;
+                private long _written;
+
+                public CountingStream(Stream inner)
+                {
+                    _inner = inner;
+                }
+
+                public long Written => Interlocked.Read(ref _written);
+
+                public override void Write(byte[] buffer, int offset, int count)
+                {
+                    _inner.Write(buffer, offset, count);
+                    Interlocked.Add(ref _written, count);
+                }
+
+                public override void Flush() => _inner.Flush();
+
+                public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+                public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+                public override void SetLength(long value) => throw new NotSupportedException();
+                public override bool CanRead => false;
+                public override bool CanSeek => false;
+                public override bool CanWrite => true;
+                public override long Length => throw new NotSupportedException();
+                public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+            }
+            """;
+
+        [Fact]
+        public async Task Silent_StreamWrapperForwardingItsCallsToTheInnerStream()
+        {
+            // A stream takes one call at a time; a stream that wraps another keeps that contract for its callers.
+            await VerifyCS.VerifyAnalyzerAsync(CountingStreamSource);
+        }
+
+        [Fact]
+        public async Task Reports_StreamWrapperWhoseOwnTimerFlushesTheInnerStream()
+        {
+            // The wrapper's own timer is a second writer its callers cannot know of.
+            var source = CountingStreamSource
+                .Edit("    private long _written;\n", "    private long _written;\n    private readonly Timer _timer;\n")
+                .Edit("        _inner = inner;\n", "        _inner = inner;\n        _timer = {|#1:new Timer(_ => {|#2:_inner.Flush()|}, null, 1000, 1000)|};\n")
+                .Edit("        _inner.Write(buffer, offset, count);", "        {|#0:_inner.Write(buffer, offset, count)|};")
+                .Edit("public override void Flush() => _inner.Flush();", "public override void Flush() => {|#3:_inner.Flush()|};");
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0004").WithLocation(2).WithLocation(0).WithLocation(3).WithLocation(1).WithArguments("_inner", "Stream", "written to by the Timer callback", "Write() and others may send on it", "it takes one send at a time", "one SemaphoreSlim(1, 1)"),
+                VerifyCS.Diagnostic("RG0004").WithLocation(0).WithLocation(2).WithLocation(1).WithArguments("_inner", "Stream", "written to in Write()", "the Timer callback may send on it", "it takes one send at a time", "one SemaphoreSlim(1, 1)"),
+                VerifyCS.Diagnostic("RG0004").WithLocation(3).WithLocation(2).WithLocation(1).WithArguments("_inner", "Stream", "written to in Flush()", "the Timer callback may send on it", "it takes one send at a time", "one SemaphoreSlim(1, 1)"));
         }
 
         [Fact]
