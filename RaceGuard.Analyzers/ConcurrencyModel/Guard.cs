@@ -68,10 +68,17 @@ namespace RaceGuard.ConcurrencyModel
 
         /// <summary>
         /// True when this guard shows how <paramref name="type"/> guards its own state: taken by the type's own code, or held
-        /// by callers on a lock the type or a source base type declares.
+        /// by callers on a lock the type or a source base type declares. A claim made with <c>Interlocked</c> keeps its
+        /// code to one thread but shows no policy (a run-once initialisation never gives it back): it protects, and is
+        /// never the lock the rest of the state is measured against.
         /// </summary>
         public bool IsOwnedBy(INamedTypeSymbol type)
         {
+            if (Kind == GuardKind.Claim)
+            {
+                return false;
+            }
+
             if (!HeldByCaller)
             {
                 return true;

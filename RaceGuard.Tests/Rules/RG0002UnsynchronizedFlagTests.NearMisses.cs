@@ -728,5 +728,36 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        [Fact]
+        public async Task Silent_FlagSetByARunOnceInitialisationClaimedWithInterlocked()
+        {
+            // The claim lets one thread initialise; it is never given back, so it is no lock the flag's readers forgot.
+            const string source = """
+                using System.Threading;
+
+                public static class ShutdownDetector
+                {
+                    private static int _initialized;
+                    private static bool _succeeded;
+
+                    public static bool IsSucceeded => _succeeded;
+
+                    public static void EnsureInitialized()
+                    {
+                        if (Interlocked.Exchange(ref _initialized, 1) != 0)
+                        {
+                            return;
+                        }
+
+                        _succeeded = Register();
+                    }
+
+                    private static bool Register() => true;
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }
