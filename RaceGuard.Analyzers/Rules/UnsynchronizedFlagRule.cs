@@ -484,15 +484,18 @@ namespace RaceGuard.Rules
             position.Syntax.SyntaxTree == check.Syntax.SyntaxTree && position.Syntax.SpanStart > check.Syntax.Span.End && body.Span.Contains(position.Syntax.Span);
 
         /// <summary>
-        /// The <c>if</c> whose then-branch runs only after the flag was tested: the whole condition, its negation, or one
-        /// conjunct of an <c>&amp;&amp;</c> (<c>if (!_isDisposing &amp;&amp; _configLoaded) { lock (..) { .. } }</c>).
+        /// The <c>if</c> whose then-branch runs only after the flag was tested: the whole condition, its negation or comparison
+        /// with a constant (<c>_started == false</c>), or one conjunct of an <c>&amp;&amp;</c> (<c>if (!_isDisposing &amp;&amp; _configLoaded) { lock (..) { .. } }</c>).
         /// </summary>
         private static IConditionalOperation? EnteredIf(IOperation reference)
         {
             var current = reference;
             while (current.Parent is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } or IConversionOperation { IsImplicit: true } or
-                   IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd })
+                   IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } ||
+                   current.Parent is IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison &&
+                   (comparison.LeftOperand.ConstantValue.Value is bool || comparison.RightOperand.ConstantValue.Value is bool))
             {
+                // _started == false reads as !_started.
                 current = current.Parent;
             }
 

@@ -759,5 +759,44 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        [Fact]
+        public async Task Silent_DoubleCheckWrittenAsAComparisonWithFalse()
+        {
+            const string source = """
+                using System.Threading;
+
+                public class IdleScanner
+                {
+                    private readonly object _startLock = new object();
+                    private bool _started;
+
+                    public void Watch()
+                    {
+                        var start = false;
+                        if (_started == false)
+                            lock (_startLock)
+                                if (_started == false)
+                                    start = _started = true;
+
+                        if (start)
+                        {
+                            new Thread(() =>
+                            {
+                                Scan();
+                                lock (_startLock)
+                                    _started = false;
+                            }).Start();
+                        }
+                    }
+
+                    private void Scan()
+                    {
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }
