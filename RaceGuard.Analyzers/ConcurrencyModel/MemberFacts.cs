@@ -27,6 +27,7 @@ namespace RaceGuard.ConcurrencyModel
             Synchronises = synchronises;
             synchronisesInCallee = new System.Lazy<bool>(ComputeSynchronisesInCallee, System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
             usesConcurrentState = new System.Lazy<bool>(ComputeUsesConcurrentState, System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
+            isFluentStep = new System.Lazy<bool>(ComputeIsFluentStep, System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
             confined = new System.Lazy<bool>(
                 () => known.Summaries.MayConfineToOneThread &&
                       (bodies.Any(ThreadAffinity.AssertsOneThread) || (symbol is IMethodSymbol method && known.Summaries.EntryOf(method).ConfinedToOneThread)),
@@ -54,6 +55,33 @@ namespace RaceGuard.ConcurrencyModel
 
         /// <summary>True when the member's own code takes a lock the type owns: it was written for concurrency.</summary>
         public bool Synchronises { get; }
+
+        /// <summary>
+        /// True for a step of a fluent configuration API: a method that returns its own object (<c>return this;</c>, or
+        /// another such step of the type), as in <c>builder.AddWithName&lt;T&gt;("a").AllowFallback()</c>. Code that chains
+        /// calls on one object configures it from one thread; a caller of the type does not call it from many.
+        /// </summary>
+        public bool IsFluentStep => isFluentStep.Value;
+
+        private readonly System.Lazy<bool> isFluentStep;
+
+        private bool ComputeIsFluentStep()
+        {
+            if (Symbol is not IMethodSymbol { MethodKind: MethodKind.Ordinary, IsStatic: false, ReturnType: INamedTypeSymbol returned } method ||
+                !SymbolEqualityComparer.Default.Equals(returned.OriginalDefinition, method.ContainingType.OriginalDefinition))
+            {
+                return false;
+            }
+
+            var returns = Bodies.SelectMany(body => body.DescendantsOutsideFunctions().OfType<IReturnOperation>()).ToList();
+            return returns.Count > 0 && returns.All(r => r.ReturnedValue?.WalkDownConversion() switch
+            {
+                IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } => true,
+                IInvocationOperation { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }, TargetMethod.ReturnType: { } stepType } =>
+                    SymbolEqualityComparer.Default.Equals(stepType.OriginalDefinition, method.ContainingType.OriginalDefinition),
+                _ => false,
+            });
+        }
 
         /// <summary>
         /// True when the member was written for concurrency and an unprotected <paramref name="access"/> in its code is

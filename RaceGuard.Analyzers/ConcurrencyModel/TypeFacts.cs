@@ -472,7 +472,7 @@ namespace RaceGuard.ConcurrencyModel
             (access.Member.IsExternallyCallable ||
              (path.Root is { IsStatic: true } && access.Member.Symbol is IMethodSymbol { MethodKind: MethodKind.Constructor, DeclaredAccessibility: not Accessibility.Private })) &&
             (!IsProtectedOnly(access.Member.Symbol) || (IsLockedElsewhere(path) && IsCalledByDerivedSharedMembers(access.Member))) &&
-            !Lifecycle.IsTeardown(access.Member.Symbol) &&
+            !Lifecycle.IsTeardown(access.Member.Symbol) && !access.Member.IsFluentStep &&
             (path.Root is { IsStatic: true } || !access.Member.Symbol.IsStatic);
 
         /// <summary>

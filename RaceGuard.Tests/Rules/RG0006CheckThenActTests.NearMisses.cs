@@ -708,5 +708,51 @@ namespace RaceGuard.Tests.Rules
                     "filled by GetOrAdd() in Watch() with a factory that opens a Timer and may run on several threads",
                     "Lazy<Timer> values"));
         }
+
+        private const string NameMapBuilderSource = """
+            using System;
+            using System.Collections.Concurrent;
+
+            public class NameMapBuilder
+            {
+                private readonly ConcurrentDictionary<Type, string> _names = new ConcurrentDictionary<Type, string>();
+
+                public NameMapBuilder Add(Type type, string name)
+                {
+                    if (_names.ContainsKey(type))
+                    {
+                        throw new ArgumentException("Already added: " + type);
+                    }
+
+                    _names[type] = name;
+                    return this;
+                }
+
+                public NameMapBuilder AddShortName(Type type) => Add(type, type.Name);
+
+                public ConcurrentDictionary<Type, string> Build() => _names;
+            }
+            """;
+
+        [Fact]
+        public async Task Silent_StepOfAFluentBuilder()
+        {
+            // builder.Add(..).AddShortName(..): a chain of calls on one object configures it from one thread.
+            await VerifyCS.VerifyAnalyzerAsync(NameMapBuilderSource);
+        }
+
+        [Fact]
+        public async Task Reports_TheSameCheckInAMethodThatDoesNotReturnItsObject()
+        {
+            var source = NameMapBuilderSource
+                .Edit("    public NameMapBuilder Add(Type type, string name)", "    public void Add(Type type, string name)")
+                .Edit("        _names[type] = name;\n        return this;", "        {|#0:_names[type] = name|};")
+                .Edit("    public NameMapBuilder AddShortName(Type type) => Add(type, type.Name);\n", string.Empty);
+            await VerifyCS.VerifyAnalyzerAsync(source, VerifyCS.Diagnostic("RG0006").WithLocation(0).WithArguments(
+                "_names",
+                "ConcurrentDictionary<Type, string>",
+                "checked with ContainsKey() and then changed with the indexer in Add(), not atomically",
+                "TryAdd"));
+        }
     }
 }
