@@ -437,9 +437,20 @@ namespace RaceGuard.Rules
                 {
                     case IObjectCreationOperation creation when HoldsResources(creation.Type):
                         return false;
-                    case IInvocationOperation call when HoldsResources(call.Type) || call.TargetMethod.Name is "Run" or "StartNew" or "Start":
+                    case IInvocationOperation call when (HoldsResources(call.Type) && !IsAwaited(call)) || call.TargetMethod.Name is "Run" or "StartNew" or "Start":
                         return false;
                     case ILocalReferenceOperation or IParameterReferenceOperation when operation.Syntax.IsEquivalentTo(derivation.Key, topLevel: false) || DeclaredWithin(operation, value):
+                        continue;
+                    case ILocalReferenceOperation { Parent: ISimpleAssignmentOperation written } when ReferenceEquals(written.Target, operation):
+                        // _cache[key] = value = Load(key): the local is given the value, not read.
+                        continue;
+                    case IParameterReferenceOperation { Parameter.Type.Name: "CancellationToken" }:
+                        // await LoadAsync(key, token): how long to wait, not what is loaded.
+                        continue;
+                    case IParameterReferenceOperation { Parameter.Type.TypeKind: TypeKind.Delegate, Parent: IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke } factoryCall }
+                        when ReferenceEquals(factoryCall.Instance, operation):
+                        // value = factory(key): the caller's factory, as GetOrAdd(key, factory) would run it (its arguments are
+                        // checked like any others).
                         continue;
                     case IParameterReferenceOperation:
                         return false;
@@ -520,6 +531,11 @@ namespace RaceGuard.Rules
 
             return definitions;
         }
+
+        /// <summary><c>await LoadAsync(key)</c>: the task is consumed where it is made; what is stored is its result.</summary>
+        private static bool IsAwaited(IInvocationOperation call) =>
+            call.WalkUpConversion(out _) is IAwaitOperation ||
+            (call.Parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configured && configured.WalkUpConversion(out _) is IAwaitOperation);
 
         private static bool HoldsResources(ITypeSymbol? type) =>
             type is not null && (type.IsDisposable() || type.Name is "Task" or "ValueTask" or "Thread");

@@ -317,6 +317,61 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
 
+        private const string FactoryCacheSource = """
+            using System;
+            using System.Collections.Concurrent;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            public static class ClonerCache
+            {
+                private static readonly ConcurrentDictionary<Type, object> _cloners = new ConcurrentDictionary<Type, object>();
+                private static readonly ConcurrentDictionary<string, string> _hashes = new ConcurrentDictionary<string, string>();
+
+                public static object GetOrAddCloner<T>(Type type, Func<Type, T> create)
+                {
+                    if (_cloners.TryGetValue(type, out var value))
+                    {
+                        return value;
+                    }
+
+                    value = create(type);
+                    _cloners.TryAdd(type, value);
+                    return value;
+                }
+
+                public static async Task<string> HashOfAsync(string script, Func<string, CancellationToken, Task<string>> load, CancellationToken token)
+                {
+                    if (!_hashes.TryGetValue(script, out var hash))
+                    {
+                        _hashes[script] = hash = await load(script, token).ConfigureAwait(false);
+                    }
+
+                    return hash;
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task Silent_CacheFilledByTheCallersFactoryOrAnAwaitedLoadOfTheKey()
+        {
+            // value = create(type) is what GetOrAdd(type, create) would run, twice under the same race; so is an awaited load.
+            await VerifyCS.VerifyAnalyzerAsync(FactoryCacheSource);
+        }
+
+        [Fact]
+        public async Task Reports_CacheFilledByAFactoryGivenSomethingOtherThanTheKey()
+        {
+            var source = FactoryCacheSource
+                .Edit("    public static object GetOrAddCloner<T>(Type type, Func<Type, T> create)", "    public static object GetOrAddCloner<T>(Type type, Type template, Func<Type, T> create)")
+                .Edit("        value = create(type);\n        _cloners.TryAdd(type, value);", "        value = create(template);\n        {|#0:_cloners.TryAdd(type, value)|};");
+            await VerifyCS.VerifyAnalyzerAsync(source, VerifyCS.Diagnostic("RG0006").WithLocation(0).WithArguments(
+                "_cloners",
+                "ConcurrentDictionary<Type, object>",
+                "checked with TryGetValue() and then changed with TryAdd() in GetOrAddCloner(), not atomically",
+                "GetOrAdd"));
+        }
+
         [Fact]
         public async Task Reports_MemoCacheFilledWithADisposableValue()
         {
