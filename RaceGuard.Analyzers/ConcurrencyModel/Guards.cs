@@ -602,9 +602,33 @@ namespace RaceGuard.ConcurrencyModel
                     TestedParameter(conditional.Condition, flagOwner) is ({ } _, false):
                     // if (!lockHeld) await _sem.WaitAsync();  from here on the lock is held, by the caller or by us.
                     return (acquiring is IBlockOperation block ? block.Operations : ImmutableArray.Create(acquiring)).SelectMany(s => TopLevelAcquires(s, known)).ToList();
+                case IConditionalOperation { WhenTrue: { } whenTrue, WhenFalse: { } whenFalse }:
+                    // if (immediate) { Monitor.TryEnter(_queue, 0, ref taken); if (!taken) return; } else { Monitor.TryEnter(_queue, timeout, ref taken); .. }:
+                    // a lock both branches take and keep is held after the if.
+                    var keptWhenTrue = HeldAtTheEndOf(whenTrue, known);
+                    return keptWhenTrue.Count == 0 ? System.Array.Empty<GuardEvent>() : HeldAtTheEndOf(whenFalse, known).Where(kept => keptWhenTrue.Any(k => k.Key.Equals(kept.Key))).ToList();
                 default:
                     return System.Array.Empty<GuardEvent>();
             }
+        }
+
+        /// <summary>The acquires of <paramref name="branch"/>'s own statements that no later statement of it releases.</summary>
+        private static List<GuardEvent> HeldAtTheEndOf(IOperation branch, KnownSymbols known)
+        {
+            var held = new List<GuardEvent>();
+            foreach (var statement in branch is IBlockOperation block ? block.Operations : ImmutableArray.Create(branch))
+            {
+                held.AddRange(TopLevelAcquires(statement, known));
+                foreach (var release in FindEvents(statement, known, acquiresOnly: false))
+                {
+                    if (!release.IsAcquire)
+                    {
+                        held.RemoveAll(h => h.Key.Equals(release.Key));
+                    }
+                }
+            }
+
+            return held;
         }
 
         private static IEnumerable<GuardEvent> AcquireOf(IOperation expression, KnownSymbols known)

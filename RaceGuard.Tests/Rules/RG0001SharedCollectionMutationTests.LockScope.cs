@@ -1,4 +1,5 @@
 using System.Threading.Tasks;
+using RaceGuard.Tests.Verifiers;
 using VerifyCS = RaceGuard.Tests.Verifiers.CSharpRuleVerifier<RaceGuard.Rules.SharedCollectionMutationRule>;
 using VerifyFix = RaceGuard.Tests.Verifiers.CSharpCodeFixVerifier<RaceGuard.Analyzers.RaceGuardAnalyzer, RaceGuard.CodeFixes.WrapInLockCodeFixProvider>;
 
@@ -281,6 +282,70 @@ namespace RaceGuard.Tests.Rules
         {
             var source = Uploader.Replace("{|#0:", "{|RG0001:");
             await VerifyFix.VerifyCodeFixAsync(source, source);
+        }
+
+        private const string TryEnterInEitherBranchSource = """
+            using System.Collections.Generic;
+            using System.Threading;
+
+            public sealed class WaitQueue
+            {
+                private readonly Queue<int> _queue = new Queue<int>();
+
+                public int Count
+                {
+                    get
+                    {
+                        lock (_queue)
+                        {
+                            return _queue.Count;
+                        }
+                    }
+                }
+
+                public bool TryWait(bool immediate, int timeout, int ticket)
+                {
+                    var taken = false;
+                    try
+                    {
+                        if (immediate)
+                        {
+                            Monitor.TryEnter(_queue, 0, ref taken);
+                            if (!taken) return false;
+                        }
+                        else
+                        {
+                            Monitor.TryEnter(_queue, timeout, ref taken);
+                            if (!taken) return false;
+                        }
+
+                        _queue.Enqueue(ticket);
+                        Monitor.Exit(_queue);
+                        taken = false;
+                        return true;
+                    }
+                    finally
+                    {
+                        if (taken) Monitor.Exit(_queue);
+                    }
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task NoDiagnostic_MonitorTakenInBothBranchesBeforeTheChange()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(TryEnterInEitherBranchSource);
+        }
+
+        [Fact]
+        public async Task Reports_MonitorTakenInOneBranchOnly()
+        {
+            var source = TryEnterInEitherBranchSource
+                .Edit("                Monitor.TryEnter(_queue, 0, ref taken);\n                if (!taken) return false;", "                if (timeout < 0) return false;")
+                .Edit("            _queue.Enqueue(ticket);", "            {|#0:_queue.Enqueue(ticket)|};");
+            await VerifyCS.VerifyAnalyzerAsync(source, VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments(
+                "_queue", "Queue<int>", "in TryWait()", "'Count' and others may use it", "guard it with the lock '_queue' or use ConcurrentQueue<int>"));
         }
     }
 }
