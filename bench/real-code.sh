@@ -44,6 +44,18 @@ websocket-sharp|sta/websocket-sharp|42704061c92cd5ce56cf6f4c695f5303b27e1027|web
 netcoreserver|chronoxor/NetCoreServer|b7fcaf7661cea0d0ca9434cbe15d398cf1e64fc4|source/NetCoreServer
 grpc-client|grpc/grpc-dotnet|91c8faf22c6571643a4a90026816bfc01e8f4946|src/Grpc.Net.Client
 log4net|apache/logging-log4net|1231d72f769cac100e17275e40a9f384abf564c3|src/log4net
+fleck|statianzo/Fleck|45672e0781974bb04dbad1b94320756a33c60a6d|src/Fleck
+prometheus-net|prometheus-net/prometheus-net|60e9106a83ff1274fec0022c37366f04822b1d1b|Prometheus
+freeredis|2881099/FreeRedis|8ebda12bc64431673b2228c6e9aee7db59804f8b|src/FreeRedis
+rebus|rebus-org/Rebus|30f9db9b35ed07b65b091d61874c2f46314ad78a|Rebus
+supersocket|kerryjiang/SuperSocket|f15e45e3c4e4918d5e595cbd25df6543bd7e02e6|src
+coravel|jamesmh/coravel|4072e041820f2d14529276340abb7150a83945da|Src/Coravel
+litenetlib|RevenantX/LiteNetLib|ae8ece75ee2c5014a46ebd641319eb4097c1e39d|LiteNetLib
+telepathy|vis2k/Telepathy|78dff631223bacf72dd113d9d86cc04eb2bae85d|Telepathy
+servicestack-redis|ServiceStack/ServiceStack.Redis|33faac719a248ca5ced5bee2e6e85b3fbbce4bf8|src/ServiceStack.Redis
+pipelines-sockets|mgravell/Pipelines.Sockets.Unofficial|dbcd7d9fed6c24c46e2ccc961f4b36b36d9b730e|src/Pipelines.Sockets.Unofficial
+easycaching|dotnetcore/EasyCaching|1ebd8e8733f5a127aca3bcf3452763db4c13e930|src/EasyCaching.InMemory
+disruptor|disruptor-net/Disruptor-net|8f6d8c61a98b6c3da1bcba9fecaaa1ce97b232b4|src/Disruptor
 "
 
 dotnet build bench/RaceGuard.Bench -c Release -v q >/dev/null
