@@ -58,7 +58,12 @@ namespace RaceGuard.ConcurrencyModel
                         break;
 
                     case IBlockOperation block when rootHasAcquires:
-                        AddHeldInBlock(block, child, known, ref guards);
+                        AddHeldInBlock(block.Operations, child, known, ref guards);
+                        break;
+
+                    case ISwitchCaseOperation section when rootHasAcquires:
+                        // case 1: Monitor.Enter(_gate); _items.Add(x); Monitor.Exit(_gate); break;  a section is a block.
+                        AddHeldInBlock(section.Body, child, known, ref guards);
                         break;
 
                     case IConditionalOperation conditional when rootHasAcquires && !ReferenceEquals(conditional.Condition, child) && ClaimOf(conditional.Condition, known) is ({ } claim, var wonWhenTrue):
@@ -529,10 +534,10 @@ namespace RaceGuard.ConcurrencyModel
             return null;
         }
 
-        private static void AddHeldInBlock(IBlockOperation block, IOperation child, KnownSymbols known, ref ImmutableArray<Guard>.Builder? guards)
+        private static void AddHeldInBlock(ImmutableArray<IOperation> statements, IOperation child, KnownSymbols known, ref ImmutableArray<Guard>.Builder? guards)
         {
             List<GuardEvent>? held = null;
-            foreach (var statement in block.Operations)
+            foreach (var statement in statements)
             {
                 if (ReferenceEquals(statement, child))
                 {

@@ -347,5 +347,62 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(source, VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments(
                 "_queue", "Queue<int>", "in TryWait()", "'Count' and others may use it", "guard it with the lock '_queue' or use ConcurrentQueue<int>"));
         }
+
+        private const string LockedSwitchSectionSource = """
+            using System.Collections.Generic;
+            using System.Threading;
+
+            public sealed class Switchboard
+            {
+                private readonly object _gate = new object();
+                private readonly List<int> _items = new List<int>();
+
+                public int Count
+                {
+                    get
+                    {
+                        lock (_gate)
+                        {
+                            return _items.Count;
+                        }
+                    }
+                }
+
+                public void Handle(int kind, int value)
+                {
+                    switch (kind)
+                    {
+                        case 1:
+                            Monitor.Enter(_gate);
+                            _items.Add(value);
+                            Monitor.Exit(_gate);
+                            break;
+                        default:
+                            lock (_gate)
+                            {
+                                _items.Remove(value);
+                            }
+
+                            break;
+                    }
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task NoDiagnostic_MonitorEnteredInASwitchSectionBeforeTheChange()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(LockedSwitchSectionSource);
+        }
+
+        [Fact]
+        public async Task Reports_ChangeAfterTheSwitchSectionExitsTheMonitor()
+        {
+            var source = LockedSwitchSectionSource.Edit(
+                "                Monitor.Enter(_gate);\n                _items.Add(value);\n                Monitor.Exit(_gate);",
+                "                Monitor.Enter(_gate);\n                Monitor.Exit(_gate);\n                {|#0:_items.Add(value)|};");
+            await VerifyCS.VerifyAnalyzerAsync(source, VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments(
+                "_items", "List<int>", "in Handle()", "'Count' and another call of Handle() may use it on another thread", "guard it with the lock '_gate'"));
+        }
     }
 }
