@@ -92,7 +92,9 @@ namespace RaceGuard.ConcurrencyModel
 
         /// <summary>
         /// The members of one instance never run in parallel with each other: a per-request object (controller, page, hub,
-        /// component: each request has its own), or an actor (one turn at a time, <see cref="KnownSymbols.IsTurnBasedType"/>).
+        /// component: each request has its own), an actor (one turn at a time, <see cref="KnownSymbols.IsTurnBasedType"/>),
+        /// or a stream, pipe writer or writer type itself (<c>class CountingStream : Stream</c>: like what it derives from,
+        /// it takes one call at a time, <c>Write</c> then <c>Flush</c>, <c>GetMemory</c>, <c>Advance</c> then <c>Complete</c>).
         /// Its instance fields race only with the regions its own code starts on other threads.
         /// </summary>
         public bool InstanceMembersRunOneAtATime { get; }
@@ -155,7 +157,7 @@ namespace RaceGuard.ConcurrencyModel
                 members.Add(facts);
             }
 
-            return new TypeFacts(type, members.ToImmutable(), context.SharedInstance, known.IsPerRequestType(type) || known.IsTurnBasedType(type), known) { HasInheritedMembers = !inherited.IsEmpty };
+            return new TypeFacts(type, members.ToImmutable(), context.SharedInstance, known.IsPerRequestType(type) || known.IsTurnBasedType(type) || known.IsSendTarget(type), known) { HasInheritedMembers = !inherited.IsEmpty };
         }
 
         /// <summary>

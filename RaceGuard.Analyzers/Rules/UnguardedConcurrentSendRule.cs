@@ -33,7 +33,7 @@ namespace RaceGuard.Rules
                         continue;
                     }
 
-                    var conflicts = facts.RacesWith(send).Where(c => c.Kind == AccessKind.Send && !BetweenCallsOfAWrapper(send, c, facts, context.Known)).ToList();
+                    var conflicts = facts.RacesWith(send).Where(c => c.Kind == AccessKind.Send).ToList();
                     if (conflicts.Count == 0 || ParallelismQuery.IsLockedSideOfHalfLockedRace(send, conflicts) || RacesOnlyWithALaterCallOfItsStarter(send, conflicts, facts))
                     {
                         continue;
@@ -55,14 +55,6 @@ namespace RaceGuard.Rules
             IFieldSymbol or IPropertySymbol => SymbolEqualityComparer.Default.Equals(path.Root.ContainingType?.OriginalDefinition, type.OriginalDefinition),
             _ => false,
         };
-
-        /// <summary>
-        /// Two calls of a stream, writer or socket type that wraps another (<c>Write</c> and <c>Flush</c> forwarding to the
-        /// inner stream): the wrapper takes one call at a time like what it wraps, and its callers keep to that. A region
-        /// of its own that writes (a timer flushing) still races with them.
-        /// </summary>
-        private static bool BetweenCallsOfAWrapper(SharedAccess send, SharedAccess other, TypeFacts facts, KnownSymbols known) =>
-            send.Region is null && other.Region is null && known.IsSendTarget(facts.Type);
 
         /// <summary>
         /// One send site that races only with itself, and only because the public member that starts its region could be

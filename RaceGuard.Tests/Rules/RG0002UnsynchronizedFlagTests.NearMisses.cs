@@ -798,5 +798,73 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        private const string BufferingPipeWriterSource = """
+            using System;
+            using System.IO.Pipelines;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            public sealed class BufferingWriter : PipeWriter
+            {
+                private readonly object _sync = new object();
+                private readonly byte[] _buffer = new byte[4096];
+                private int _written;
+                private bool _completed;
+
+                public override void Advance(int bytes)
+                {
+                    if (_completed)
+                    {
+                        throw new InvalidOperationException("Writing is already completed.");
+                    }
+
+                    _written += bytes;
+                }
+
+                public override Memory<byte> GetMemory(int sizeHint = 0) => _buffer.AsMemory(_written);
+
+                public override Span<byte> GetSpan(int sizeHint = 0) => _buffer.AsSpan(_written);
+
+                public override void CancelPendingFlush()
+                {
+                }
+
+                public override void Complete(Exception? exception = null)
+                {
+                    lock (_sync)
+                    {
+                        _completed = true;
+                    }
+                }
+
+                public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default) =>
+                    new ValueTask<FlushResult>(new FlushResult(false, _completed));
+            }
+            """;
+
+        [Fact]
+        public async Task Silent_CompletionFlagOfAPipeWriterReadByItsOtherMembers()
+        {
+            // A pipe writer takes one call at a time (GetMemory, Advance, FlushAsync, then Complete): its own members do
+            // not race with each other for being called.
+            var test = new VerifyCS.Test { TestCode = BufferingPipeWriterSource };
+            test.TestState.AdditionalReferences.AddRange(TestReferences.AspNetCore80);
+            await test.RunAsync();
+        }
+
+        [Fact]
+        public async Task Reports_TheSameFlagInAClassThatIsNoWriter()
+        {
+            var source = BufferingPipeWriterSource
+                .Edit("public sealed class BufferingWriter : PipeWriter", "public sealed class BufferingWriter")
+                .Edit("public override ", "public ")
+                .Edit("new FlushResult(false, _completed)", "new FlushResult(false, {|#0:_completed|})");
+            var test = new VerifyCS.Test { TestCode = source };
+            test.TestState.AdditionalReferences.AddRange(TestReferences.AspNetCore80);
+            test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic("RG0002").WithLocation(0).WithArguments(
+                "_completed", "bool", "read in FlushAsync() outside the lock '_sync' of its writes while Complete() may change it", "take the lock or use Volatile"));
+            await test.RunAsync();
+        }
     }
 }
