@@ -72,6 +72,7 @@ namespace RaceGuard.ConcurrencyModel
         private object? backgroundServiceSlot;
         private object? diagnosticAnalyzerSlot;
         private object? sendTargetsSlot;
+        private object? readSourcesSlot;
         private object? signalTypesSlot;
         private object? analysisContextsSlot;
         private object? perRequestBaseTypesSlot;
@@ -311,6 +312,14 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>Types whose sends and writes must not overlap (docs/RG0004.md): sockets, streams, pipes, writers.</summary>
         public ImmutableArray<INamedTypeSymbol> SendTargets => ResolveAll(ref sendTargetsSlot, SendTargetNames);
 
+        /// <summary>Readers that take one call at a time like the streams they read (a pipe reader, a text or binary reader).</summary>
+        private ImmutableArray<INamedTypeSymbol> ReadSources => ResolveAll(ref readSourcesSlot, ReadSourceNames);
+
+        private static readonly ImmutableArray<string> ReadSourceNames = ImmutableArray.Create(
+            "System.IO.Pipelines.PipeReader",
+            "System.IO.TextReader",
+            "System.IO.BinaryReader");
+
         private static readonly ImmutableArray<string> SendTargetNames = ImmutableArray.Create(
             "System.Net.WebSockets.WebSocket",
             "System.Net.Sockets.Socket",
@@ -391,8 +400,12 @@ namespace RaceGuard.ConcurrencyModel
             return false;
         }
 
-        /// <summary>A socket, WebSocket, stream, pipe writer or writer type itself (<c>class CountingStream : Stream</c>).</summary>
-        public bool IsSendTarget(ITypeSymbol? type) => SendTargets.Any(target => DerivesFrom(type, target));
+        /// <summary>
+        /// A stream, pipe reader or writer, text or binary reader or writer type itself (<c>class CountingStream : Stream</c>,
+        /// <c>class StreamPipeReader : PipeReader</c>): like what it derives from, its instance takes one call at a time.
+        /// </summary>
+        public bool TakesOneCallAtATime(ITypeSymbol? type) =>
+            SendTargets.Any(target => target.Name is not ("Socket" or "WebSocket") && DerivesFrom(type, target)) || ReadSources.Any(source => DerivesFrom(type, source));
 
         /// <summary>A <c>WebSocket</c> (incl. <c>ClientWebSocket</c>).</summary>
         public bool IsWebSocket(ITypeSymbol? type) => DerivesFrom(type, SendTargets.FirstOrDefault(t => t.Name == "WebSocket"));

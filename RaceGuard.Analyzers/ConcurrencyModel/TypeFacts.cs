@@ -93,8 +93,9 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>
         /// The members of one instance never run in parallel with each other: a per-request object (controller, page, hub,
         /// component: each request has its own), an actor (one turn at a time, <see cref="KnownSymbols.IsTurnBasedType"/>),
-        /// or a stream, pipe writer or writer type itself (<c>class CountingStream : Stream</c>: like what it derives from,
-        /// it takes one call at a time, <c>Write</c> then <c>Flush</c>, <c>GetMemory</c>, <c>Advance</c> then <c>Complete</c>).
+        /// or a stream, pipe reader or writer, or reader or writer type itself (<c>class CountingStream : Stream</c>: like what
+        /// it derives from, it takes one call at a time, <c>Write</c> then <c>Flush</c>, <c>GetMemory</c>, <c>Advance</c> then
+        /// <c>Complete</c>).
         /// Its instance fields race only with the regions its own code starts on other threads.
         /// </summary>
         public bool InstanceMembersRunOneAtATime { get; }
@@ -157,7 +158,7 @@ namespace RaceGuard.ConcurrencyModel
                 members.Add(facts);
             }
 
-            return new TypeFacts(type, members.ToImmutable(), context.SharedInstance, known.IsPerRequestType(type) || known.IsTurnBasedType(type) || known.IsSendTarget(type), known) { HasInheritedMembers = !inherited.IsEmpty };
+            return new TypeFacts(type, members.ToImmutable(), context.SharedInstance, known.IsPerRequestType(type) || known.IsTurnBasedType(type) || known.TakesOneCallAtATime(type), known) { HasInheritedMembers = !inherited.IsEmpty };
         }
 
         /// <summary>

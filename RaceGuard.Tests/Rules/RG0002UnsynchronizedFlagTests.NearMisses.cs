@@ -866,5 +866,41 @@ namespace RaceGuard.Tests.Rules
                 "_completed", "bool", "read in FlushAsync() outside the lock '_sync' of its writes while Complete() may change it", "take the lock or use Volatile"));
             await test.RunAsync();
         }
+
+        [Fact]
+        public async Task Silent_EndOfInputFlagOfATextReaderReadByItsOtherMembers()
+        {
+            // A reader takes one call at a time too (Peek, Read, then Close).
+            const string source = """
+                using System.IO;
+
+                public sealed class LineSource : TextReader
+                {
+                    private readonly object _sync = new object();
+                    private readonly string _text;
+                    private int _position;
+                    private bool _closed;
+
+                    public LineSource(string text)
+                    {
+                        _text = text;
+                    }
+
+                    public override int Peek() => _closed || _position >= _text.Length ? -1 : _text[_position];
+
+                    public override int Read() => _closed || _position >= _text.Length ? -1 : _text[_position++];
+
+                    public override void Close()
+                    {
+                        lock (_sync)
+                        {
+                            _closed = true;
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }
