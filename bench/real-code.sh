@@ -56,6 +56,13 @@ servicestack-redis|ServiceStack/ServiceStack.Redis|33faac719a248ca5ced5bee2e6e85
 pipelines-sockets|mgravell/Pipelines.Sockets.Unofficial|dbcd7d9fed6c24c46e2ccc961f4b36b36d9b730e|src/Pipelines.Sockets.Unofficial
 easycaching|dotnetcore/EasyCaching|1ebd8e8733f5a127aca3bcf3452763db4c13e930|src/EasyCaching.InMemory
 disruptor|disruptor-net/Disruptor-net|8f6d8c61a98b6c3da1bcba9fecaaa1ce97b232b4|src/Disruptor
+cap|dotnetcore/CAP|e52b8508e54cdb7a9ce7f9fec03d9ea8ad2710fb|src/DotNetCore.CAP
+nerdbank-streams|dotnet/Nerdbank.Streams|c936d2210f00c3a8762c647d5e69264480a98fcb|src/Nerdbank.Streams
+cachemanager|MichaCo/CacheManager|5aedc81b3caa0811433544277168964f4203e319|src/CacheManager.Core
+lazycache|alastairtree/LazyCache|633b5702ddbc3e013aa9a3893d7b4dc0c807943f|LazyCache
+serilog-sinks-file|serilog/serilog-sinks-file|53280f51d74deaa3e1bcde686a1653737832422d|src/Serilog.Sinks.File
+recyclable-stream|microsoft/Microsoft.IO.RecyclableMemoryStream|22f2f7648a23b8b6868aef4d888a8efe864c0617|src
+streamjsonrpc|microsoft/vs-streamjsonrpc|b2e9893e47074e2ab051f193573283a09286b433|src/StreamJsonRpc
 "
 
 dotnet build bench/RaceGuard.Bench -c Release -v q >/dev/null
