@@ -67,8 +67,10 @@ namespace RaceGuard.ConcurrencyModel
                         break;
 
                     case IConditionalOperation conditional when rootHasAcquires && !ReferenceEquals(conditional.Condition, child) && ClaimOf(conditional.Condition, known) is ({ } claim, var wonWhenTrue):
-                        // if (Interlocked.CompareExchange(ref _busy, 1, 0) == 0) { .. }: the winning branch holds the claim.
-                        if (ReferenceEquals(conditional.WhenTrue, child) == wonWhenTrue)
+                        // if (Interlocked.CompareExchange(ref _busy, 1, 0) == 0) { .. }: the winning branch holds the claim
+                        // until a statement of it resets the flag.
+                        if (ReferenceEquals(conditional.WhenTrue, child) == wonWhenTrue &&
+                            !(child is IBlockOperation branch && branch.Operations.TakeWhile(s => !operation.IsWithin(s.Syntax)).Any(s => ResetsClaim(s, claim.Key, known))))
                         {
                             (guards ??= ImmutableArray.CreateBuilder<Guard>()).Add(new Guard(claim.Key, claim.Kind, claim.Exclusive, claim.Operation));
                         }

@@ -96,5 +96,16 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(source, VerifyCS.Diagnostic("RG0003").WithLocation(0).WithLocation(1)
                 .WithArguments("_refreshes", "int", "by a Parallel.For body", "another run may change it", "Interlocked.Increment or a lock"));
         }
+
+        [Fact]
+        public async Task Reports_UpdateInTheWinningBranchAfterItResetsTheClaim()
+        {
+            var source = ClaimedRefreshSource.Edit(
+                "        if (Interlocked.CompareExchange(ref _refreshing, 1, 0) != 0)\n        {\n            return;\n        }\n\n        try\n        {\n            _refreshes++;\n        }\n        finally\n        {\n            Volatile.Write(ref _refreshing, 0);\n        }\n",
+                "        if (Interlocked.CompareExchange(ref _refreshing, 1, 0) == 0)\n        {\n            Volatile.Write(ref _refreshing, 0);\n            {|#0:_refreshes++|};\n        }\n")
+                .Edit("Parallel.For(0, sources, _ => Refresh())", "{|#1:Parallel.For(0, sources, _ => Refresh())|}");
+            await VerifyCS.VerifyAnalyzerAsync(source, VerifyCS.Diagnostic("RG0003").WithLocation(0).WithLocation(1)
+                .WithArguments("_refreshes", "int", "by a Parallel.For body", "another run may change it", "Interlocked.Increment or a lock"));
+        }
     }
 }
