@@ -444,7 +444,7 @@ namespace RaceGuard.Rules
                     case ILocalReferenceOperation { Parent: ISimpleAssignmentOperation written } when ReferenceEquals(written.Target, operation):
                         // _cache[key] = value = Load(key): the local is given the value, not read.
                         continue;
-                    case IParameterReferenceOperation { Parameter.Type.Name: "CancellationToken" }:
+                    case IParameterReferenceOperation { Parameter.Type: { Name: "CancellationToken", ContainingNamespace: { Name: "Threading", ContainingNamespace.Name: "System" } } }:
                         // await LoadAsync(key, token): how long to wait, not what is loaded.
                         continue;
                     case IParameterReferenceOperation { Parameter.Type.TypeKind: TypeKind.Delegate, Parent: IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke } factoryCall }
