@@ -750,13 +750,14 @@ namespace RaceGuard.ConcurrencyModel
             var (call, compared) = test.LeftOperand.WalkDownConversion() is IInvocationOperation left
                 ? (left, test.RightOperand)
                 : (test.RightOperand.WalkDownConversion() as IInvocationOperation, test.LeftOperand);
-            if (call is null || !IsClaimCall(call, known) || compared.WalkDownConversion().ConstantValue is not { HasValue: true, Value: { } comparedValue } ||
+            // Only an int or long constant: broken code may compare with anything (a string would not convert).
+            if (call is null || !IsClaimCall(call, known) || compared.WalkDownConversion().ConstantValue is not { HasValue: true, Value: int or long } comparedValue ||
                 call.Arguments[0].Value is not IFieldReferenceOperation { Field: var field } flag)
             {
                 return (null, false);
             }
 
-            var k = System.Convert.ToInt64(comparedValue, System.Globalization.CultureInfo.InvariantCulture);
+            var k = System.Convert.ToInt64(comparedValue.Value, System.Globalization.CultureInfo.InvariantCulture);
             bool equalsWins;
             switch (call.TargetMethod.Name)
             {

@@ -504,7 +504,8 @@ namespace RaceGuard.ConcurrencyModel
         private static ImmutableHashSet<string> ComputeNamesCapturedIn(SyntaxNode body)
         {
             var functions = body.DescendantNodes().Where(n => n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax).ToList();
-            var localFunctions = functions.OfType<LocalFunctionStatementSyntax>().ToDictionary(f => f.Identifier.ValueText, System.StringComparer.Ordinal);
+            // Sibling blocks may each declare a local function of the same name: all of them answer to it.
+            var localFunctions = functions.OfType<LocalFunctionStatementSyntax>().ToLookup(f => f.Identifier.ValueText, System.StringComparer.Ordinal);
             var escaping = new HashSet<SyntaxNode>(functions.Where(f => f is AnonymousFunctionExpressionSyntax ||
                                                                         (f is LocalFunctionStatementSyntax local && (local.Modifiers.Any(SyntaxKind.AsyncKeyword) || IsUsedAsAValue(body, local.Identifier.ValueText)))));
             var pending = new Stack<SyntaxNode>(escaping);
@@ -513,9 +514,12 @@ namespace RaceGuard.ConcurrencyModel
                 // A local function that an escaping function calls runs where that one runs.
                 foreach (var name in pending.Pop().DescendantNodes().OfType<IdentifierNameSyntax>())
                 {
-                    if (localFunctions.TryGetValue(name.Identifier.ValueText, out var called) && escaping.Add(called))
+                    foreach (var called in localFunctions[name.Identifier.ValueText])
                     {
-                        pending.Push(called);
+                        if (escaping.Add(called))
+                        {
+                            pending.Push(called);
+                        }
                     }
                 }
             }

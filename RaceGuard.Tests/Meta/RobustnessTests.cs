@@ -60,6 +60,52 @@ namespace RaceGuard.Tests.Meta
         }
 
         [Fact]
+        public async Task NoException_OnAClaimComparedWithAStringAndLocalFunctionsOfOneName()
+        {
+            // A claim tested against a constant that is no number (broken code), and sibling blocks that each declare a
+            // local function of the same name, in a callee a parallel body runs.
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                public class Probe
+                {
+                    private int _busy;
+                    private readonly List<int> _seen = new List<int>();
+
+                    public void RunAll(int[] items) => Parallel.ForEach(items, item => Run(item));
+
+                    private void Run(int item)
+                    {
+                        if (Interlocked.Exchange(ref _busy, 1) == "busy")
+                        {
+                            return;
+                        }
+
+                        var found = new List<int>();
+                        if (item > 0)
+                        {
+                            void Note() => found.Add(item);
+                            Note();
+                        }
+                        else
+                        {
+                            void Note() => found.Add(-item);
+                            Task.Run(Note);
+                        }
+
+                        _seen.AddRange(found);
+                        _busy = 0;
+                    }
+                }
+                """;
+
+            var (_, exceptions) = await Harness.AnalyzeAsync(await Harness.CompileAsync(source));
+            Assert.Empty(exceptions);
+        }
+
+        [Fact]
         public async Task NoException_OnTodaysSyntax()
         {
             const string source = """
