@@ -538,10 +538,27 @@ namespace RaceGuard.ConcurrencyModel
 
         private static void AddHeldInBlock(ImmutableArray<IOperation> statements, IOperation child, KnownSymbols known, ref ImmutableArray<Guard>.Builder? guards)
         {
+            if (HeldAfter(statements, child, known) is not { } held)
+            {
+                return;
+            }
+
+            foreach (var acquire in held)
+            {
+                (guards ??= ImmutableArray.CreateBuilder<Guard>()).Add(new Guard(acquire.Key, acquire.Kind, acquire.Exclusive, acquire.Operation));
+            }
+        }
+
+        /// <summary>
+        /// The acquires of <paramref name="statements"/> before <paramref name="stopAt"/> (all of them when null) that no
+        /// later one of those statements releases; null when there are none.
+        /// </summary>
+        private static List<GuardEvent>? HeldAfter(ImmutableArray<IOperation> statements, IOperation? stopAt, KnownSymbols known)
+        {
             List<GuardEvent>? held = null;
             foreach (var statement in statements)
             {
-                if (ReferenceEquals(statement, child))
+                if (ReferenceEquals(statement, stopAt))
                 {
                     break;
                 }
@@ -576,15 +593,7 @@ namespace RaceGuard.ConcurrencyModel
                 }
             }
 
-            if (held is null)
-            {
-                return;
-            }
-
-            foreach (var acquire in held)
-            {
-                (guards ??= ImmutableArray.CreateBuilder<Guard>()).Add(new Guard(acquire.Key, acquire.Kind, acquire.Exclusive, acquire.Operation));
-            }
+            return held;
         }
 
         /// <summary>
@@ -608,35 +617,21 @@ namespace RaceGuard.ConcurrencyModel
                     conditional.Condition.DescendantsAndSelf().OfType<IParameterReferenceOperation>().FirstOrDefault() is { Parameter.ContainingSymbol: IMethodSymbol flagOwner } &&
                     TestedParameter(conditional.Condition, flagOwner) is ({ } _, false):
                     // if (!lockHeld) await _sem.WaitAsync();  from here on the lock is held, by the caller or by us.
-                    return (acquiring is IBlockOperation block ? block.Operations : ImmutableArray.Create(acquiring)).SelectMany(s => TopLevelAcquires(s, known)).ToList();
+                    return StatementsOf(acquiring).SelectMany(s => TopLevelAcquires(s, known)).ToList();
                 case IConditionalOperation { WhenTrue: { } whenTrue, WhenFalse: { } whenFalse }:
                     // if (immediate) { Monitor.TryEnter(_queue, 0, ref taken); if (!taken) return; } else { Monitor.TryEnter(_queue, timeout, ref taken); .. }:
                     // a lock both branches take and keep is held after the if.
-                    var keptWhenTrue = HeldAtTheEndOf(whenTrue, known);
-                    return keptWhenTrue.Count == 0 ? System.Array.Empty<GuardEvent>() : HeldAtTheEndOf(whenFalse, known).Where(kept => keptWhenTrue.Any(k => k.Key.Equals(kept.Key))).ToList();
+                    return HeldAfter(StatementsOf(whenTrue), stopAt: null, known) is { } keptWhenTrue && HeldAfter(StatementsOf(whenFalse), stopAt: null, known) is { } keptWhenFalse
+                        ? keptWhenFalse.Where(kept => keptWhenTrue.Any(k => k.Key.Equals(kept.Key))).ToList()
+                        : System.Array.Empty<GuardEvent>();
                 default:
                     return System.Array.Empty<GuardEvent>();
             }
         }
 
-        /// <summary>The acquires of <paramref name="branch"/>'s own statements that no later statement of it releases.</summary>
-        private static List<GuardEvent> HeldAtTheEndOf(IOperation branch, KnownSymbols known)
-        {
-            var held = new List<GuardEvent>();
-            foreach (var statement in branch is IBlockOperation block ? block.Operations : ImmutableArray.Create(branch))
-            {
-                held.AddRange(TopLevelAcquires(statement, known));
-                foreach (var release in FindEvents(statement, known, acquiresOnly: false))
-                {
-                    if (!release.IsAcquire)
-                    {
-                        held.RemoveAll(h => h.Key.Equals(release.Key));
-                    }
-                }
-            }
 
-            return held;
-        }
+        /// <summary>A branch's statements: a block's, or the branch itself.</summary>
+        private static ImmutableArray<IOperation> StatementsOf(IOperation branch) => branch is IBlockOperation block ? block.Operations : ImmutableArray.Create(branch);
 
         private static IEnumerable<GuardEvent> AcquireOf(IOperation expression, KnownSymbols known)
         {

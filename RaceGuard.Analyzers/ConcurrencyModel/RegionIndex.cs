@@ -760,10 +760,6 @@ namespace RaceGuard.ConcurrencyModel
             }
 
             /// <summary>
-            /// Adds what a call of <paramref name="method"/> runs; <paramref name="direct"/> when it is the region's own body
-            /// (a method group handed to the entry point, an override the base class's thread body runs).
-            /// </summary>
-            /// <summary>
             /// The overrides a virtual call on the starter's own object may run: those of its own type, its bases and the
             /// types deriving from it. A timer of <c>HttpClientEx</c> that calls the virtual <c>OnDisconnected()</c> never
             /// runs the override of <c>WsClient</c>, a sibling that derives from the same base.
@@ -779,6 +775,10 @@ namespace RaceGuard.ConcurrencyModel
                 }
             }
 
+            /// <summary>
+            /// Adds what a call of <paramref name="method"/> runs; <paramref name="direct"/> when it is the region's own body
+            /// (a method group handed to the entry point, an override the base class's thread body runs).
+            /// </summary>
             private void AddImplementations(IMethodSymbol method, string construct, bool sameObject, bool direct)
             {
                 foreach (var implementation in owner.ImplementationsOf(method))

@@ -484,22 +484,45 @@ namespace RaceGuard.Rules
             position.Syntax.SyntaxTree == check.Syntax.SyntaxTree && position.Syntax.SpanStart > check.Syntax.Span.End && body.Span.Contains(position.Syntax.Span);
 
         /// <summary>
-        /// The <c>if</c> whose then-branch runs only after the flag was tested: the whole condition, its negation or comparison
-        /// with a constant (<c>_started == false</c>), or one conjunct of an <c>&amp;&amp;</c> (<c>if (!_isDisposing &amp;&amp; _configLoaded) { lock (..) { .. } }</c>).
+        /// The <c>if</c> whose then-branch runs only after the flag was tested (<see cref="TestOf"/>): the whole condition,
+        /// its negation or comparison with a constant, or one conjunct of an <c>&amp;&amp;</c> (<c>if (!_isDisposing &amp;&amp; _configLoaded) { lock (..) { .. } }</c>).
         /// </summary>
         private static IConditionalOperation? EnteredIf(IOperation reference)
         {
-            var current = reference;
-            while (current.Parent is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } or IConversionOperation { IsImplicit: true } or
-                   IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } ||
-                   current.Parent is IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison &&
-                   (comparison.LeftOperand.ConstantValue.Value is bool || comparison.RightOperand.ConstantValue.Value is bool))
-            {
-                // _started == false reads as !_started.
-                current = current.Parent;
-            }
-
+            var current = TestOf(reference, BinaryOperatorKind.ConditionalAnd, out _);
             return current.Parent is IConditionalOperation { Type: null } conditional && ReferenceEquals(conditional.Condition, current) ? conditional : null;
+        }
+
+        /// <summary>
+        /// The whole test a flag read stands in, through negations, parentheses, comparisons with a constant
+        /// (<c>_started == false</c> reads as <c>!_started</c>) and <paramref name="logical"/> (<c>&amp;&amp;</c> or
+        /// <c>||</c>); <paramref name="negated"/> when the test is true while the flag is false.
+        /// </summary>
+        private static IOperation TestOf(IOperation reference, BinaryOperatorKind logical, out bool negated)
+        {
+            negated = false;
+            var current = reference;
+            while (true)
+            {
+                switch (current.Parent)
+                {
+                    case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not }:
+                        negated = !negated;
+                        break;
+                    case IConversionOperation { IsImplicit: true } or IParenthesizedOperation:
+                        break;
+                    case IBinaryOperation binary when binary.OperatorKind == logical:
+                        break;
+                    case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison when
+                        (ReferenceEquals(comparison.LeftOperand, current) ? comparison.RightOperand : comparison.LeftOperand).ConstantValue.Value is bool constant:
+                        negated ^= constant != (comparison.OperatorKind == BinaryOperatorKind.Equals);
+                        break;
+                    default:
+                        return current;
+                }
+
+                current = current.Parent!;
+            }
         }
 
         /// <summary>
@@ -517,18 +540,8 @@ namespace RaceGuard.Rules
                 return false;
             }
 
-            var rejectWhen = true;
-            var current = access.Operation;
-            while (current.Parent is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } or IConversionOperation { IsImplicit: true } or IParenthesizedOperation or
-                   IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr })
-            {
-                if (current.Parent is IUnaryOperation)
-                {
-                    rejectWhen = !rejectWhen;
-                }
-
-                current = current.Parent;
-            }
+            var current = TestOf(access.Operation, BinaryOperatorKind.ConditionalOr, out var negated);
+            var rejectWhen = !negated;
 
             var rejects = current.Parent switch
             {

@@ -77,6 +77,23 @@ namespace RaceGuard.Tests.Rules
         }
 
         [Fact]
+        public async Task Silent_DisposedFlagComparedWithTrueReadOnlyToThrow()
+        {
+            var source = ClosableListener.Edit("            if (_disposed)\n                throw new ObjectDisposedException(nameof(Listener));", "            if (_disposed == true)\n                throw new ObjectDisposedException(nameof(Listener));");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_DisposedFlagComparedWithFalseThatRejectsUntilItIsSet()
+        {
+            // _disposed == false throws while the object is open: the write lets callers in, as with !_started.
+            var source = ClosableListener.Edit("            if (_disposed)\n                throw new ObjectDisposedException(nameof(Listener));", "            if ({|#0:_disposed|} == false)\n                throw new ObjectDisposedException(nameof(Listener));");
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0002").WithLocation(0).WithArguments("_disposed", "bool", "read in 'Realm' outside the lock '_sync' of its writes while Close() may change it", "take the lock here too, or use Volatile.Read/Write"));
+        }
+
+        [Fact]
         public async Task Silent_ObjectDisposedExceptionThrowIf()
         {
             const string source = """
