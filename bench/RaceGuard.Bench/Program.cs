@@ -1,5 +1,5 @@
 // RaceGuard's benchmarks (not part of the product). One command a run:
-//   scan <folder> [--peers] [--runs N] [--profile] [--explain <method>] [--explain-type <type>]
+//   scan <folder> [--peers] [--runs N] [--profile] [--errors] [--explain <method>] [--explain-type <type>]
 //       the real-code scan of bench/real-code.md: cost, allocations, every diagnostic (ScanCommand.cs)
 //   growth [--sizes 100,200,...] [--shapes big-type,small-types,call-chains,regions] [--runs N] [--no-peers] [--write <dir>]
 //       generated probes of growing size: RaceGuard's time against the compiler's bind time and the peers' (GrowthCommand.cs)
@@ -9,7 +9,7 @@
 using System;
 using System.IO;
 
-var usage = "usage: RaceGuard.Bench scan <folder> [--peers] [--runs N] [--profile] [--explain <method>] [--explain-type <type>]\n" +
+var usage = "usage: RaceGuard.Bench scan <folder> [--peers] [--runs N] [--profile] [--errors] [--explain <method>] [--explain-type <type>]\n" +
             "       RaceGuard.Bench growth [--sizes 100,200,400,800,1600] [--shapes big-type,small-types,call-chains,regions] [--runs 3] [--no-peers] [--write <dir>]\n" +
             "       RaceGuard.Bench ide <folder> [--runs 30] [--file <path>]";
 switch (args.Length > 0 ? args[0] : string.Empty)

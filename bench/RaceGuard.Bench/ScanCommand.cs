@@ -116,6 +116,15 @@ internal static class ScanCommand
             var compilerDiagnostics = compilation.GetDiagnostics();
             binds.Add(stopwatch.Elapsed);
             errors = compilerDiagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
+            if (run == 0 && args.Contains("--errors"))
+            {
+                // For miniatures written by hand: the compiler errors themselves, so that a probe is known to compile.
+                foreach (var error in compilerDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(50))
+                {
+                    var span = error.Location.GetLineSpan();
+                    Console.WriteLine($"  error {Path.GetRelativePath(folder, span.Path)}:{span.StartLinePosition.Line + 1} {error.Id} {error.GetMessage(CultureInfo.InvariantCulture)}");
+                }
+            }
         }
 
         var bindTime = binds.OrderBy(t => t).ElementAt(runs / 2);
