@@ -66,8 +66,12 @@ internal static class IdeCommand
     {
         if (file is not null)
         {
+            // A full path, or a path relative to the folder or to its subfolders (`LiteNetManager.cs`, `Internal/Foo.cs`).
             var path = Path.GetFullPath(file);
-            yield return ("chosen", trees.First(t => t.FilePath == path));
+            var suffix = Path.DirectorySeparatorChar + file.Replace('/', Path.DirectorySeparatorChar);
+            var chosen = trees.FirstOrDefault(t => t.FilePath == path) ?? trees.FirstOrDefault(t => t.FilePath.EndsWith(suffix, StringComparison.Ordinal))
+                ?? throw new ArgumentException($"no file {file} under the folder");
+            yield return ("chosen", chosen);
             yield break;
         }
 

@@ -85,7 +85,7 @@ internal static class ScanCommand
                 foreach (var access in facts.Members.SelectMany(m => m.Accesses).OrderBy(a => a.Path.DisplayName, StringComparer.Ordinal).ThenBy(a => a.Location.SourceSpan.Start))
                 {
                     var line = access.Location.GetLineSpan().StartLinePosition.Line + 1;
-                    Console.WriteLine($"  {access.Path.DisplayName,-24} {access.Kind,-16} line {line,5} in {access.Member.Symbol.Name}{(access.Region is null ? "" : " (region)")} held [{string.Join(", ", access.Guards.Select(g => g.Key.Text + (g.Exclusive ? "" : " (shared)")))}]{(access.IsAtomic ? " atomic" : "")}");
+                    Console.WriteLine($"  {access.Path.DisplayName,-24} {access.Kind,-16} line {line,5} in {access.Member.Symbol.Name}{(access.Region is null ? "" : " (region)")}{(ReferenceEquals(access.Anchor, access.ReportOperation) ? "" : $" via line {access.Anchor.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1}")} held [{string.Join(", ", access.Guards.Select(g => g.Key.Text + (g.Exclusive ? "" : " (shared)")))}]{(access.IsAtomic ? " atomic" : "")}");
                 }
             }
 
