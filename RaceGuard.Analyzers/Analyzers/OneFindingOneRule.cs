@@ -8,7 +8,8 @@ namespace RaceGuard.Analyzers
     /// <summary>
     /// One finding, one rule: where two rules report the same variable in the same member (one unguarded run of code,
     /// e.g. <c>_cache.Remove(k); if (_cache.Count == 0) ..</c> as RG0001 at the Remove and RG0007 at the Count), the more
-    /// specific rule reports and the other stays silent. Reports of one rule are never merged here.
+    /// specific rule reports and the other stays silent. Reports of one rule are merged only when they are the same
+    /// report twice (one access reached along two paths).
     /// </summary>
     internal static class OneFindingOneRule
     {
@@ -42,10 +43,14 @@ namespace RaceGuard.Analyzers
                 }
             }
 
+            // A rule that reaches one access along two paths (a member's own code, and the same code inlined into a caller)
+            // reports it once.
+            var seen = new HashSet<(string Id, SyntaxTree? Tree, Microsoft.CodeAnalysis.Text.TextSpan Span, string Message)>();
             var kept = new List<Diagnostic>(diagnostics.Count);
             foreach (var diagnostic in diagnostics)
             {
-                if (KeyOf(diagnostic) is not { } key || claimed[key] >= RankOf(diagnostic.Id))
+                if ((KeyOf(diagnostic) is not { } key || claimed[key] >= RankOf(diagnostic.Id)) &&
+                    seen.Add((diagnostic.Id, diagnostic.Location.SourceTree, diagnostic.Location.SourceSpan, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture))))
                 {
                     kept.Add(diagnostic);
                 }

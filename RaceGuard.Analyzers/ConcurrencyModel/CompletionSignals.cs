@@ -84,6 +84,10 @@ namespace RaceGuard.ConcurrencyModel
         {
             switch (operation)
             {
+                case IInvocationOperation { TargetMethod.Name: "Delay" } cancelled when known.IsType(cancelled.TargetMethod.ContainingType, known.Task) &&
+                                                                                        cancelled.Arguments.Any(a => a.Value.Type?.Name == "CancellationToken" && IsSignalled(a.Value, signalled)):
+                    // await Task.Delay(grace, finished.Token): woken by the region's finished.Cancel().
+                    return SignalKind.EventWait;
                 case IInvocationOperation { TargetMethod: { Name: "Sleep" or "Delay" } delay } when known.IsType(delay.ContainingType, known.Thread) || known.IsType(delay.ContainingType, known.Task):
                     return SignalKind.Delay;
                 case IInvocationOperation { Instance: { } waited } wait when known.IsSignalWait(wait) && IsSignalled(waited, signalled):
@@ -104,7 +108,7 @@ namespace RaceGuard.ConcurrencyModel
         }
 
         private static bool IsSignalled(IOperation instance, System.Collections.Generic.List<ISymbol?> signalled) =>
-            instance.ReferencedSymbol() is { } symbol && signalled.Any(s => SymbolEqualityComparer.Default.Equals(s, symbol));
+            KnownSymbols.SignalObjectOf(instance) is { } symbol && signalled.Any(s => SymbolEqualityComparer.Default.Equals(s, symbol));
 
         /// <summary>A loop over <c>reader.ReadAllAsync()</c> or a <c>WaitToReadAsync</c>/<c>TryRead</c> drain of a channel.</summary>
         private static bool ReadsChannel(IOperation operation, KnownSymbols known) =>
@@ -117,7 +121,9 @@ namespace RaceGuard.ConcurrencyModel
         /// <summary>How a message names the ordering: "the wait on 'done'", "awaiting 'tcs.Task'", "nothing at all".</summary>
         public static string Describe(SignalKind kind, IOperation? wait) => kind switch
         {
-            SignalKind.EventWait => "only the wait on '" + Name((wait as IInvocationOperation)?.Instance) + "'",
+            SignalKind.EventWait => wait is IInvocationOperation { TargetMethod.Name: "Delay" } delay
+                ? "only the cancellation of '" + Name(delay.Arguments.FirstOrDefault(a => a.Value.Type?.Name == "CancellationToken")?.Value) + "'"
+                : "only the wait on '" + Name((wait as IInvocationOperation)?.Instance) + "'",
             SignalKind.TaskCompletionSource => "only the completion of '" + Name(TaskSource(wait)) + ".Task'",
             SignalKind.ChannelDrained => "only the end of the loop that drains the channel",
             SignalKind.PolledFlag => "only a polled flag",

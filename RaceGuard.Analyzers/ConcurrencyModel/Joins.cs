@@ -48,7 +48,7 @@ namespace RaceGuard.ConcurrencyModel
                 switch (operation)
                 {
                     case IInvocationOperation { Instance: { } waited } wait
-                        when known.IsSignalWait(wait) && signals.Any(s => SymbolEqualityComparer.Default.Equals(s, waited.ReferencedSymbol())):
+                        when known.IsSignalWait(wait) && signals.Any(s => SymbolEqualityComparer.Default.Equals(s, KnownSymbols.SignalObjectOf(waited))):
                         joins.Add(wait);
                         break;
                     case IPropertyReferenceOperation { Property.Name: "Task", Instance: { } source } task

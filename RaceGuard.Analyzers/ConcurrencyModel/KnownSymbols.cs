@@ -348,18 +348,36 @@ namespace RaceGuard.ConcurrencyModel
             "System.Threading.CancellationTokenSource");
 
         private static readonly ImmutableHashSet<string> SignalSendNames = ImmutableHashSet.Create(
-            "Set", "Signal", "Release", "SetResult", "TrySetResult", "SetException", "TrySetException", "SetCanceled", "TrySetCanceled", "Complete", "TryComplete", "SignalAndWait");
+            "Set", "Signal", "Release", "SetResult", "TrySetResult", "SetException", "TrySetException", "SetCanceled", "TrySetCanceled", "Complete", "TryComplete", "SignalAndWait",
+            "CompleteAdding", "Cancel", "CancelAsync");
 
         /// <summary>A barrier's SignalAndWait both signals and waits: each side's call orders the other side's work before it.</summary>
         private static readonly ImmutableHashSet<string> SignalWaitNames = ImmutableHashSet.Create("Wait", "WaitOne", "WaitAsync", "SignalAndWait");
 
         /// <summary>
         /// A call that tells another thread something is done: <c>done.Set()</c>, <c>countdown.Signal()</c>,
-        /// <c>tcs.SetResult(..)</c>, <c>writer.Complete()</c>, on a framework signal or on a signal type of the program or
+        /// <c>tcs.SetResult(..)</c>, <c>writer.Complete()</c>, <c>queue.CompleteAdding()</c>, <c>finished.Cancel()</c> (a token
+        /// source used as "done"), on a framework signal or on a signal type of the program or
         /// a library (one that can also be waited for: <c>AsyncManualResetEvent.Set()</c>).
         /// </summary>
         public bool IsSignalSend(Microsoft.CodeAnalysis.Operations.IInvocationOperation call) =>
             SignalSendNames.Contains(call.TargetMethod.Name) && call.Instance is not null && IsSignalType(call.TargetMethod.ContainingType);
+
+        /// <summary>
+        /// The object a signal is sent on or waited for: the instance itself, or the token source behind
+        /// <c>finished.Token.WaitHandle</c> and <c>finished.Token</c>.
+        /// </summary>
+        public static ISymbol? SignalObjectOf(IOperation instance)
+        {
+            var current = instance.WalkDownConversion();
+            while (current is IPropertyReferenceOperation { Property.Name: "Token" or "WaitHandle", Instance: { } owner } &&
+                   current.Type?.Name is "CancellationToken" or "WaitHandle")
+            {
+                current = owner.WalkDownConversion();
+            }
+
+            return current.ReferencedSymbol();
+        }
 
         /// <summary>A wait for a signal: <c>done.Wait()</c>, <c>WaitOne()</c>, <c>await semaphore.WaitAsync()</c>.</summary>
         public bool IsSignalWait(Microsoft.CodeAnalysis.Operations.IInvocationOperation call) =>

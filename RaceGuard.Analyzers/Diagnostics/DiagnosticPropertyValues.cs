@@ -10,10 +10,14 @@ namespace RaceGuard.Diagnostics
         LoopWrite,
         TestAndSet,
         CheckThenStart,
+        /// <summary>A <c>Parallel</c> body's early-exit flag: its read, and its plain sets.</summary>
         ParallelRead,
         TeardownRead,
         UnlockedRead,
         UnlockedWrite,
+
+        /// <summary>A test before the lock that its then branch takes, not repeated under it (a fast path without the re-check).</summary>
+        FastPathRead,
     }
 
     /// <summary>Which RG0005 finding a diagnostic is (<see cref="DiagnosticPropertyKeys.HandOverFinding"/>).</summary>

@@ -181,8 +181,7 @@ namespace RaceGuard.Rules
         {
             foreach (var check in accesses)
             {
-                if (check.Kind != AccessKind.Read || check.Path.Type?.SpecialType != SpecialType.System_Boolean ||
-                    reported.Contains(check.Location) || CheckedIf(check.Operation) is not ({ } conditional, var enterWhen))
+                if (check.Kind != AccessKind.Read || reported.Contains(check.Location) || FlagCheck.Of(check.Operation) is not { } test)
                 {
                     continue;
                 }
@@ -190,7 +189,7 @@ namespace RaceGuard.Rules
                 // The guards last (the callers' locks on entry may bind call sites across the compilation): most checked
                 // flags are set nowhere after their check.
                 var set = accesses.FirstOrDefault(w => w.Kind == AccessKind.Write && ReferenceEquals(w.Member, check.Member) && ReferenceEquals(w.Region, check.Region) &&
-                                                       SetsAfterCheck(conditional, enterWhen, w.ReportOperation) && IsPlain(w));
+                                                       SetsAfterCheck(test, w.ReportOperation) && IsPlain(w));
                 if (set is null || reported.Contains(set.Location) || !IsPlain(check))
                 {
                     continue;
@@ -249,27 +248,25 @@ namespace RaceGuard.Rules
         {
             foreach (var check in accesses)
             {
-                if (check.Kind != AccessKind.Read || check.Region is not null || check.Path.Type?.SpecialType != SpecialType.System_Boolean ||
+                if (check.Kind != AccessKind.Read || check.Region is not null ||
                     check.Member.Symbol is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } || reported.Contains(check.Location) ||
-                    CheckedIf(check.Operation) is not ({ } conditional, var enterWhen) || !check.Member.IsExternallyCallable)
+                    FlagCheck.Of(check.Operation) is not { } test || !check.Member.IsExternallyCallable)
                 {
                     continue;
                 }
 
-                // The value that stops the next caller: the one the leaving branch tests for (if (_f) return;), or the other
-                // one when the start stands in the then branch (if (!_f) { start }).
-                var leaves = conditional.WhenFalse is null && conditional.WhenTrue.AlwaysLeaves();
-                var blocking = leaves ? enterWhen : !enterWhen;
+                var conditional = test.Conditional;
+                var leaves = test.Leaves;
                 // The start itself, or the call that reaches it when the check stands in the member and the start in a helper.
                 var started = check.Member.Regions.FirstOrDefault(r => !r.StartedOnce && r.Parent is null &&
                     (StartsAfterPassing(conditional, leaves, r.StartAnchor) || StartsAfterPassing(conditional, leaves, r.Start)));
                 if (started is null ||
-                    accesses.Any(w => w.IsWrite && ReferenceEquals(w.Member, check.Member) && w.Region is null && Stores(w, blocking)))
+                    accesses.Any(w => w.IsWrite && ReferenceEquals(w.Member, check.Member) && w.Region is null && test.IsStoppedBy(w)))
                 {
                     continue;
                 }
 
-                var set = accesses.FirstOrDefault(w => w.Kind == AccessKind.Write && ReferenceEquals(w.Member, check.Member) && Stores(w, blocking) && ParallelismQuery.Chain(w.Region).Contains(started) && IsPlain(w));
+                var set = accesses.FirstOrDefault(w => w.Kind == AccessKind.Write && ReferenceEquals(w.Member, check.Member) && test.IsStoppedBy(w) && ParallelismQuery.Chain(w.Region).Contains(started) && IsPlain(w));
                 if (set is null || !IsPlain(check))
                 {
                     continue;
@@ -293,7 +290,7 @@ namespace RaceGuard.Rules
         /// <summary>
         /// A "found" flag of a <c>Parallel</c> body: <c>if (found) return; .. found = true;</c> where every instance of the
         /// body reads the flag to stop early and may set it, with plain accesses. Reported at the read, with the writes as
-        /// the other side.
+        /// the other side, and at each plain write.
         /// </summary>
         private void ReportEarlyExitSharedByParallelInstances(RuleContext context, ImmutableArray<SharedAccess> accesses, HashSet<Location> reported)
         {
@@ -301,7 +298,7 @@ namespace RaceGuard.Rules
             {
                 if (read.Kind != AccessKind.Read || reported.Contains(read.Location) ||
                     read.Region is not { Kind: RegionKind.Parallel or RegionKind.ParallelInvokeAction or RegionKind.Plinq, Multiplicity: Multiplicity.Many } region ||
-                    CheckedIf(read.Operation) is not ({ } conditional, _) || !conditional.WhenTrue.AlwaysLeaves() || !IsPlain(read))
+                    FlagCheck.Of(read.Operation) is not { Leaves: true } || !IsPlain(read))
                 {
                     continue;
                 }
@@ -321,6 +318,22 @@ namespace RaceGuard.Rules
                     read.Path.Type!.ToMessageString(),
                     RaceDiagnostic.PlaceOf(read).Map(place => "read to stop early " + place + " while other runs of it set it"),
                     "they may miss the set; use Volatile.Read/Write or ParallelLoopState.Stop()"));
+
+                // ..and the plain sets the other runs may miss (found = true;).
+                foreach (var write in writers)
+                {
+                    if (reported.Add(write.Location))
+                    {
+                        var writeRace = RaceDiagnostic.For(write, new[] { read }, context.Facts);
+                        context.ReportDiagnostic(writeRace.Create(
+                            Descriptor,
+                            Properties(writeRace, context.Known, FlagFinding.ParallelRead),
+                            write.Path.DisplayName,
+                            write.Path.Type!.ToMessageString(),
+                            RaceDiagnostic.PlaceOf(write).Map(place => "set " + place + " while other runs of it read it to stop early"),
+                            "they may miss the set; use Volatile.Read/Write or ParallelLoopState.Stop()"));
+                    }
+                }
             }
         }
 
@@ -333,19 +346,17 @@ namespace RaceGuard.Rules
         {
             foreach (var read in accesses)
             {
-                if (read.Kind != AccessKind.Read || reported.Contains(read.Location) || read.Path.Type?.SpecialType != SpecialType.System_Boolean ||
+                if (read.Kind != AccessKind.Read || reported.Contains(read.Location) ||
                     !ParallelismQuery.Chain(read.Region).Any(r => r.Kind is RegionKind.Timer or RegionKind.TimerElapsed) ||
-                    CheckedIf(read.Operation) is not ({ } conditional, var enterWhen) || !IsPlain(read))
+                    FlagCheck.Of(read.Operation) is not { } test || !IsPlain(read))
                 {
                     continue;
                 }
 
-                // The value the teardown stores stops the tick: the one that leaves (if (_disposed) return;), or the one that
-                // skips the work (if (!_disposed) { .. }).
-                var leaves = conditional.WhenFalse is null && conditional.WhenTrue.AlwaysLeaves();
-                var stopping = leaves ? enterWhen : !enterWhen;
+                // The value the teardown stores stops the tick: one that leaves (if (_disposed) return;), or one that skips
+                // the work (if (!_disposed) { .. }).
                 var teardowns = context.Facts.RacesWith(read)
-                    .Where(w => w.Kind == AccessKind.Write && IsPlain(w) && w.Region is null && Lifecycle.IsShutdown(w.Member.Symbol) && Stores(w, stopping))
+                    .Where(w => w.Kind == AccessKind.Write && IsPlain(w) && w.Region is null && Lifecycle.IsShutdown(w.Member.Symbol) && test.IsStoppedBy(w))
                     .ToList();
                 if (teardowns.Count == 0)
                 {
@@ -440,6 +451,20 @@ namespace RaceGuard.Rules
 
                 reported.Add(access.Location);
                 var race = RaceDiagnostic.For(access, conflicts, context.Facts);
+                if (IsFastPathWithoutRecheck(access))
+                {
+                    context.ReportDiagnostic(race.Create(
+                        Descriptor,
+                        Properties(race, context.Known, FlagFinding.FastPathRead),
+                        access.Path.DisplayName,
+                        access.Path.Type!.ToMessageString(),
+                        new MessagePart(
+                            "tested " + access.DescribeReportedPlace() + " before the lock '" + gate + "' and not again under it while " + race.OtherSide.Full,
+                            "tested " + access.DescribeReportedPlace(brief: true) + " before the lock '" + gate + "' and not again under it while " + race.OtherSide.Brief),
+                        new MessagePart("two callers may both pass; use Volatile.Read/Write and test it again under the lock", "use Volatile and test it again under the lock")));
+                    continue;
+                }
+
                 var verb = access.Kind == AccessKind.Read ? "read" : "written";
                 context.ReportDiagnostic(race.Create(
                     Descriptor,
@@ -456,12 +481,32 @@ namespace RaceGuard.Rules
 
         /// <summary>
         /// The first check of double-checked locking: <c>if (!_initialized) { lock (_gate) { if (!_initialized) { ..; _initialized = true; } } }</c>.
-        /// The idiom re-checks under the lock; the docs recommend <c>Lazy&lt;T&gt;</c> or Volatile, the rule leaves it alone.
+        /// The idiom re-checks under the lock (there, or in a helper the locked code calls); the docs recommend
+        /// <c>Lazy&lt;T&gt;</c> or Volatile, the rule leaves it alone.
         /// </summary>
         private static bool IsDoubleCheck(SharedAccess access, ImmutableArray<SharedAccess> accesses) =>
             access.Kind == AccessKind.Read && EnteredIf(access.Operation) is { } conditional &&
-            (conditional.WhenTrue.DescendantsAndSelf().Any(o => o is ILockOperation or IInvocationOperation { TargetMethod.Name: "Enter" or "Wait" or "WaitAsync" }) ||
+            ((TakesALock(conditional) && IsTestedAgainInside(access, conditional, accesses)) ||
              (conditional.WhenFalse is null && conditional.WhenTrue.AlwaysLeaves() && IsTestedAgainUnderALock(access, conditional, accesses)));
+
+        /// <summary>
+        /// A fast path without the re-check: <c>if (!_loaded) { lock (_gate) { Load(); _loaded = true; } }</c>, the flag
+        /// tested once, outside the lock its then branch takes: two callers both load, and a reader may see the flag before
+        /// what it publishes. Volatile (and a re-check under the lock) fixes it; a lock around the test would serialise
+        /// every call.
+        /// </summary>
+        private static bool IsFastPathWithoutRecheck(SharedAccess access) =>
+            access.Kind == AccessKind.Read && EnteredIf(access.Operation) is { } conditional && TakesALock(conditional);
+
+        private static bool TakesALock(IConditionalOperation conditional) =>
+            conditional.WhenTrue.DescendantsAndSelf().Any(o => o is ILockOperation or IInvocationOperation { TargetMethod.Name: "Enter" or "Wait" or "WaitAsync" or "EnterScope" });
+
+        /// <summary>True when the flag is tested again inside the then branch of <paramref name="conditional"/> (or in a method it calls there).</summary>
+        private static bool IsTestedAgainInside(SharedAccess first, IConditionalOperation conditional, ImmutableArray<SharedAccess> accesses) =>
+            accesses.Any(other =>
+                other.Kind == AccessKind.Read && !ReferenceEquals(other.Operation, first.Operation) && FlagCheck.Of(other.Operation) is not null &&
+                ((other.Operation.Syntax.SyntaxTree == conditional.Syntax.SyntaxTree && conditional.WhenTrue.Syntax.Span.Contains(other.Operation.Syntax.Span)) ||
+                 (ReferenceEquals(other.Member, first.Member) && other.Anchor.Syntax.SyntaxTree == conditional.Syntax.SyntaxTree && conditional.WhenTrue.Syntax.Span.Contains(other.Anchor.Syntax.Span))));
 
         /// <summary>
         /// The guard-clause form: <c>if (_isReleased) return; using (await _lock.LockAsync()) { if (_isReleased) return; .. }</c>:
@@ -585,46 +630,24 @@ namespace RaceGuard.Rules
         }
 
         /// <summary>
-        /// The <c>if</c> statement whose whole condition is the flag or its negation, and the flag's value that enters the
-        /// then-branch; (null, _) otherwise.
+        /// True when <paramref name="assignment"/> stores a value that fails the check for the next caller: in the then
+        /// branch (<c>if (!_started) { _started = true; }</c>, <c>if (_state == Idle) { _state = Running; }</c>), or right
+        /// after an <c>if</c> whose then branch leaves (<c>if (_disposed || _busy) return; _busy = true;</c>).
         /// </summary>
-        private static (IConditionalOperation? Conditional, bool EnterWhen) CheckedIf(IOperation reference)
+        private static bool SetsAfterCheck(FlagCheck test, IOperation assignment)
         {
-            var enterWhen = true;
-            var current = reference;
-            while (current.Parent is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } or IConversionOperation { IsImplicit: true })
-            {
-                if (current.Parent is IUnaryOperation)
-                {
-                    enterWhen = !enterWhen;
-                }
-
-                current = current.Parent;
-            }
-
-            return current.Parent is IConditionalOperation { Type: null } conditional && ReferenceEquals(conditional.Condition, current)
-                ? (conditional, enterWhen)
-                : (null, enterWhen);
-        }
-
-        /// <summary>
-        /// True when <paramref name="assignment"/> stores the value that fails the check for the next caller: in the then
-        /// branch (<c>if (!_started) { _started = true; }</c>), or right after an <c>if</c> whose then branch leaves
-        /// (<c>if (_disposed) return; _disposed = true;</c>).
-        /// </summary>
-        private static bool SetsAfterCheck(IConditionalOperation conditional, bool enterWhen, IOperation assignment)
-        {
-            if (assignment is not ISimpleAssignmentOperation { Value.ConstantValue: { HasValue: true, Value: bool stored } })
+            if (FlagCheck.StoredValue(assignment) is not { } stored)
             {
                 return false;
             }
 
-            if (stored != enterWhen && conditional.WhenTrue.Syntax.Span.Contains(assignment.Syntax.Span))
+            var conditional = test.Conditional;
+            if (test.Enters(stored) == false && conditional.WhenTrue.Syntax.Span.Contains(assignment.Syntax.Span))
             {
                 return true;
             }
 
-            if (stored != enterWhen || conditional.WhenFalse is not null || !conditional.WhenTrue.AlwaysLeaves() || conditional.Parent is not IBlockOperation block)
+            if (!test.Leaves || test.Enters(stored) != true || conditional.Parent is not IBlockOperation block)
             {
                 return false;
             }
@@ -632,6 +655,120 @@ namespace RaceGuard.Rules
             // The set is one of the statements after the if, in the same block, before anything else that could leave.
             var index = block.Operations.IndexOf(conditional);
             return index >= 0 && block.Operations.Skip(index + 1).Take(3).Any(o => o.Syntax.Span.Contains(assignment.Syntax.Span) && o is IExpressionStatementOperation);
+        }
+
+        /// <summary>
+        /// An <c>if</c> statement that tests a flag: the flag itself, its negation, its comparison with a constant
+        /// (<c>_connected == false</c>, <c>_state == State.Running</c>, <c>_state != 0</c>), or one operand of <c>||</c> and
+        /// <c>&amp;&amp;</c> (<c>if (_disposed || _relaying) return;</c>). For a value the flag may hold it says whether the
+        /// then branch surely runs, surely does not, or depends on the rest of the condition.
+        /// </summary>
+        private sealed class FlagCheck
+        {
+            private readonly IOperation reference;
+
+            private FlagCheck(IOperation reference, IConditionalOperation conditional)
+            {
+                this.reference = reference;
+                Conditional = conditional;
+                Leaves = conditional.WhenFalse is null && conditional.WhenTrue.AlwaysLeaves();
+            }
+
+            public IConditionalOperation Conditional { get; }
+
+            /// <summary>True for a guard clause: no else, and the then branch always leaves (<c>if (_f) return;</c>).</summary>
+            public bool Leaves { get; }
+
+            /// <summary>The check the read <paramref name="reference"/> stands in; null when it is no test of an <c>if</c>.</summary>
+            public static FlagCheck? Of(IOperation reference)
+            {
+                var current = reference;
+                while (true)
+                {
+                    switch (current.Parent)
+                    {
+                        case IConditionalOperation { Type: null } conditional when ReferenceEquals(conditional.Condition, current):
+                            return new FlagCheck(reference, conditional);
+                        case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not }:
+                        case IConversionOperation { IsImplicit: true } or IParenthesizedOperation:
+                        case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr or BinaryOperatorKind.ConditionalAnd }:
+                            break;
+                        case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison when OtherOperand(comparison, current).ConstantValue.HasValue:
+                            break;
+                        default:
+                            return null;
+                    }
+
+                    current = current.Parent!;
+                }
+            }
+
+            /// <summary>The constant an assignment stores (<c>true</c>, <c>State.Running</c>, <c>1</c>); null for anything else.</summary>
+            public static object? StoredValue(IOperation assignment) =>
+                assignment is ISimpleAssignmentOperation { Value.ConstantValue: { HasValue: true, Value: { } value } } ? value : null;
+
+            /// <summary>
+            /// True when a write stores a value that stops the next run: for a guard clause one that surely enters its
+            /// then branch (<c>if (_f) return;</c> and <c>_f = true</c>); otherwise one that surely skips it
+            /// (<c>if (!_f) { start }</c> and <c>_f = true</c>).
+            /// </summary>
+            public bool IsStoppedBy(SharedAccess write) =>
+                StoredValue(write.ReportOperation) is { } stored && Enters(stored) == Leaves;
+
+            /// <summary>Whether the then branch runs when the flag holds <paramref name="value"/>: true, false, or null when the rest of the condition decides.</summary>
+            public bool? Enters(object value)
+            {
+                object? current = value;
+                bool? truth = null;
+                var isValue = true;
+                for (var operation = reference; !ReferenceEquals(operation, Conditional.Condition); operation = operation.Parent!)
+                {
+                    switch (operation.Parent)
+                    {
+                        case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not }:
+                            truth = isValue ? !(current as bool?) : !truth;
+                            isValue = false;
+                            break;
+                        case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison:
+                            var constant = OtherOperand(comparison, operation).ConstantValue.Value;
+                            var same = isValue ? SameConstant(current, constant) : truth is { } known && constant is bool expected ? known == expected : null;
+                            truth = comparison.OperatorKind == BinaryOperatorKind.Equals ? same : !same;
+                            isValue = false;
+                            break;
+                        case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr }:
+                            truth = (isValue ? current as bool? : truth) == true ? true : null;
+                            isValue = false;
+                            break;
+                        case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd }:
+                            truth = (isValue ? current as bool? : truth) == false ? false : null;
+                            isValue = false;
+                            break;
+                    }
+                }
+
+                return isValue ? current as bool? : truth;
+            }
+
+            private static IOperation OtherOperand(IBinaryOperation comparison, IOperation operand) =>
+                ReferenceEquals(comparison.LeftOperand, operand) ? comparison.RightOperand : comparison.LeftOperand;
+
+            /// <summary>Two constants of a flag compared by value: bools, or integers and enum members by their numbers.</summary>
+            private static bool? SameConstant(object? a, object? b)
+            {
+                if (a is bool x || b is bool)
+                {
+                    return a is bool left && b is bool right ? left == right : null;
+                }
+
+                if (a is null || b is null || !IsInteger(a) || !IsInteger(b))
+                {
+                    return null;
+                }
+
+                return System.Convert.ToInt64(a, System.Globalization.CultureInfo.InvariantCulture) == System.Convert.ToInt64(b, System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            private static bool IsInteger(object value) => value is int or long or short or byte or sbyte or ushort or uint;
         }
     }
 }

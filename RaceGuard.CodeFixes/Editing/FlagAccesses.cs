@@ -15,9 +15,9 @@ namespace RaceGuard.CodeFixes.Editing
         public static FlagFinding? FindingOf(Diagnostic diagnostic) =>
             diagnostic.Get<FlagFinding>(DiagnosticPropertyKeys.FlagFinding);
 
-        /// <summary>True for the findings a Volatile access or a volatile field fixes: a loop's read and write, a Parallel body's early-exit flag, a timer's teardown flag, and accesses outside the lock of the writes.</summary>
+        /// <summary>True for the findings a Volatile access or a volatile field fixes: a loop's read and write, a Parallel body's early-exit flag, a timer's teardown flag, accesses outside the lock of the writes, and a fast path's test before the lock.</summary>
         public static bool IsVisibilityFinding(Diagnostic diagnostic) =>
-            FindingOf(diagnostic) is FlagFinding.LoopRead or FlagFinding.LoopWrite or FlagFinding.ParallelRead or FlagFinding.TeardownRead or FlagFinding.UnlockedRead or FlagFinding.UnlockedWrite;
+            FindingOf(diagnostic) is FlagFinding.LoopRead or FlagFinding.LoopWrite or FlagFinding.ParallelRead or FlagFinding.TeardownRead or FlagFinding.UnlockedRead or FlagFinding.UnlockedWrite or FlagFinding.FastPathRead;
 
         /// <summary>
         /// The expressions in <paramref name="root"/> that name <paramref name="flag"/>: <c>_flag</c>, <c>this._flag</c>,

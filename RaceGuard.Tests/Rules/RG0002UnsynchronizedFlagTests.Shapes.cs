@@ -173,7 +173,7 @@ namespace RaceGuard.Tests.Rules
 
                         if (line.Contains(pattern))
                         {
-                            found = true;
+                            {|#1:found = true|};
                         }
                     });
 
@@ -191,6 +191,11 @@ namespace RaceGuard.Tests.Rules
                     "found",
                     "bool",
                     "read to stop early by a Parallel.ForEach body while other runs of it set it",
+                    "they may miss the set; use Volatile.Read/Write or ParallelLoopState.Stop()"),
+                VerifyCS.Diagnostic("RG0002").WithLocation(1).WithArguments(
+                    "found",
+                    "bool",
+                    "set by a Parallel.ForEach body while other runs of it read it to stop early",
                     "they may miss the set; use Volatile.Read/Write or ParallelLoopState.Stop()"));
         }
 
@@ -207,7 +212,7 @@ namespace RaceGuard.Tests.Rules
             var source = FoundFlag
                 .Edit("using System.Collections.Generic;", "using System.Collections.Generic;\nusing System.Threading;")
                 .Edit("if ({|#0:found|})", "if (Volatile.Read(ref found))")
-                .Edit("                found = true;", "                Volatile.Write(ref found, true);");
+                .Edit("                {|#1:found = true|};", "                Volatile.Write(ref found, true);");
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
 
