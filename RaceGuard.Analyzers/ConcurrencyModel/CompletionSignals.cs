@@ -80,6 +80,17 @@ namespace RaceGuard.ConcurrencyModel
             return found;
         }
 
+        /// <summary>
+        /// True when the starting code waits for <paramref name="signal"/> (a wait on its object, its task, a drain of its
+        /// channel or collection, a delay its token cancels): only then is a write after it read too early.
+        /// </summary>
+        public static bool IsAwaitedByStarter(ConcurrentRegion region, IInvocationOperation signal, KnownSymbols known)
+        {
+            var signalled = new System.Collections.Generic.List<ISymbol?> { signal.Instance!.ReferencedSymbol() };
+            return region.ContextRoot.DescendantsOutsideFunctions().Any(operation =>
+                Classify(operation, signalled, region, known) is SignalKind.EventWait or SignalKind.TaskCompletionSource or SignalKind.ChannelDrained);
+        }
+
         private static SignalKind Classify(IOperation operation, System.Collections.Generic.List<ISymbol?> signalled, ConcurrentRegion region, KnownSymbols known)
         {
             switch (operation)

@@ -566,6 +566,34 @@ namespace RaceGuard.ConcurrencyModel
             return false;
         }
 
+        /// <summary>
+        /// True for an immutable collection (<c>ImmutableList&lt;T&gt;</c>, <c>IImmutableDictionary&lt;K, V&gt;</c>; not its
+        /// <c>Builder</c>): its <c>Add</c> and <c>Remove</c> return a new collection and change nothing.
+        /// </summary>
+        public static bool IsImmutableCollection(ITypeSymbol? type) =>
+            type is INamedTypeSymbol { ContainingType: null } named && IsInNamespace(named, "System", "Collections", "Immutable");
+
+        /// <summary>
+        /// <c>client.GetStream()</c> of a <c>TcpClient</c>: every call hands out the one stream of the client's connection,
+        /// so writes to it are writes to the client.
+        /// </summary>
+        public static bool IsClientStream(IOperation operation) =>
+            operation is IInvocationOperation { Instance: not null, TargetMethod: { Name: "GetStream", Parameters.IsEmpty: true, ContainingType: { } type } } && IsTcpClient(type);
+
+        /// <summary><c>System.Net.Sockets.TcpClient</c> or a type derived from it.</summary>
+        public static bool IsTcpClient(ITypeSymbol? type)
+        {
+            for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
+            {
+                if (current.Name == "TcpClient" && current.ContainingNamespace?.ToDisplayString() == "System.Net.Sockets")
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>True for the types whose single operations are atomic (concurrent and immutable collections, channels, thread-local holders).</summary>
         public bool IsThreadSafeType(ITypeSymbol? type)
         {

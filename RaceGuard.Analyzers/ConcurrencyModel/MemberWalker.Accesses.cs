@@ -74,7 +74,9 @@ namespace RaceGuard.ConcurrencyModel
                     memberName = call.TargetMethod.Name;
                     via = AccessVia.Call;
                     report = call;
-                    kind = KnownSymbols.MutatingMethodNames.Contains(memberName) || known.IsObjectMutator(call) ? AccessKind.MutatingCall : ClassifyCall(call);
+                    kind = (KnownSymbols.MutatingMethodNames.Contains(memberName) || known.IsObjectMutator(call)) && !KnownSymbols.IsImmutableCollection(call.TargetMethod.ContainingType)
+                        ? AccessKind.MutatingCall
+                        : ClassifyCall(call);
                     break;
 
                 case IPropertyReferenceOperation { Arguments.IsEmpty: false } indexer when ReferenceEquals(indexer.Instance, child):
@@ -157,7 +159,9 @@ namespace RaceGuard.ConcurrencyModel
             // in the starter's code, one call after the other (items.Select(async x => { list.Add(x); await .. })).
             var region = frame.Region;
             var anchor = frame.Anchor ?? report;
-            if (region is { Kind: RegionKind.AsyncFanOut } asyncRegion && ReferenceEquals(frame.ContextRoot, RegionBodyOf(asyncRegion, frame)) && InSynchronousPrefix(frame.ContextRoot, anchor))
+            // An asynchronous send started there is still outstanding when the next call starts its own: it stays in the region.
+            var outlivesThePrefix = kind == AccessKind.Send && report is IInvocationOperation { Type: var sendType } && known.IsTaskLike(sendType);
+            if (region is { Kind: RegionKind.AsyncFanOut } asyncRegion && !outlivesThePrefix && ReferenceEquals(frame.ContextRoot, RegionBodyOf(asyncRegion, frame)) && InSynchronousPrefix(frame.ContextRoot, anchor))
             {
                 region = asyncRegion.Parent;
                 anchor = asyncRegion.StartAnchor;

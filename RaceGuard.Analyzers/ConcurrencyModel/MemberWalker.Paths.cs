@@ -72,6 +72,15 @@ namespace RaceGuard.ConcurrencyModel
                     // public List<T> Items => _items;  Items.Add(x) is _items.Add(x).
                     return MemberPath(property.Instance, backing, frame);
 
+                case IInvocationOperation { Instance: { } client } getStream when KnownSymbols.IsClientStream(getStream):
+                    // _tcp.GetStream(): the one stream of the client's connection.
+                    return PathOf(client.WalkDownConversion(), frame);
+
+                case IPropertyReferenceOperation { Property.Name: "Value", Instance: ILocalReferenceOperation { Local: var pair } } when
+                    pair.Type.OriginalDefinition.Name == "KeyValuePair" && sendAliases.Contains(pair) && aliases.TryGetValue(pair, out var element):
+                    // foreach (var pair in _sockets) pair.Value.SendAsync(..): the socket of the entry.
+                    return element;
+
                 case IPropertyReferenceOperation or IInvocationOperation:
                     return ConcurrentValuePath(operation, frame);
 
@@ -170,12 +179,19 @@ namespace RaceGuard.ConcurrencyModel
         /// </summary>
         private AccessPath SharedElementPath(IForEachLoopOperation loop, Frame frame)
         {
-            if (!known.SendTargets.Any(target => known.DerivesFrom(loop.Locals[0].Type, target)))
+            if (!IsSendTargetOrEntry(loop.Locals[0].Type))
             {
                 return default;
             }
 
             var collection = loop.Collection.WalkDownConversion();
+            if (collection is ILocalReferenceOperation { Local: var snapshot } && SnapshotSource(snapshot, frame.GuardRoot) is { } source)
+            {
+                // WebSocket[] targets; lock (_gate) targets = _clients.ToArray();  foreach (var target in targets): the copy
+                // protects the list, not the sockets in it.
+                collection = source;
+            }
+
             if (collection is IPropertyReferenceOperation { Property.Name: "Values", Instance: { } dictionary } && known.IsDictionary(dictionary.Type))
             {
                 collection = dictionary.WalkDownConversion();
@@ -189,6 +205,61 @@ namespace RaceGuard.ConcurrencyModel
 
             var path = PathOf(collection, frame);
             return path.IsDefault || path.Symbols.Length != 1 || path.Root is not IFieldSymbol and not IPropertySymbol ? default : path.Append(indexer);
+        }
+
+        /// <summary>
+        /// A socket, stream or writer, a <c>TcpClient</c> (written through <c>GetStream()</c>), or a dictionary entry whose
+        /// value is one of those (<c>foreach (var pair in _sockets)</c>).
+        /// </summary>
+        private bool IsSendTargetOrEntry(ITypeSymbol type)
+        {
+            if (type is INamedTypeSymbol { Name: "KeyValuePair", TypeArguments.Length: 2 } entry)
+            {
+                type = entry.TypeArguments[1];
+            }
+
+            return KnownSymbols.IsTcpClient(type) || known.SendTargets.Any(target => known.DerivesFrom(type, target));
+        }
+
+        /// <summary>
+        /// The collection a local snapshot copies (<c>_clients</c> of <c>targets = _clients.ToArray()</c>,
+        /// <c>.ToList()</c>, <c>new List&lt;T&gt;(_clients)</c>) when every assignment of the local in <paramref name="root"/>
+        /// copies the same collection; null otherwise.
+        /// </summary>
+        private static IOperation? SnapshotSource(ILocalSymbol local, IOperation root)
+        {
+            IOperation? source = null;
+            foreach (var operation in root.DescendantsOutsideFunctions())
+            {
+                var value = operation switch
+                {
+                    IVariableDeclaratorOperation { Initializer.Value: { } initializer } declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local) => initializer,
+                    ISimpleAssignmentOperation { Target: ILocalReferenceOperation target, Value: var assigned } when SymbolEqualityComparer.Default.Equals(target.Local, local) => assigned,
+                    _ => null,
+                };
+                if (value is null)
+                {
+                    continue;
+                }
+
+                var copied = value.WalkDownConversion() switch
+                {
+                    IInvocationOperation { TargetMethod.Name: "ToArray" or "ToList", Arguments: var arguments, Instance: var instance } call =>
+                        instance ?? (call.TargetMethod.IsExtensionMethod && arguments.Length == 1 ? arguments[0].Value : null),
+                    IObjectCreationOperation { Arguments.Length: 1 } creation => creation.Arguments[0].Value,
+                    _ => null,
+                };
+                copied = copied?.WalkDownConversion();
+                if (copied is not (IFieldReferenceOperation or IPropertyReferenceOperation { Arguments.IsEmpty: true }) ||
+                    (source is not null && !SymbolEqualityComparer.Default.Equals(source.ReferencedSymbol(), copied.ReferencedSymbol())))
+                {
+                    return null;
+                }
+
+                source = copied;
+            }
+
+            return source;
         }
 
         /// <summary>

@@ -126,6 +126,12 @@ namespace RaceGuard.ConcurrencyModel
                 case IInvocationOperation invocation:
                     RecordIfConcurrentValue(invocation, frame);
                     AliasOutValue(invocation, frame);
+                    if (KnownSymbols.IsClientStream(invocation) && invocation.WalkUpConversion(out var stream) is IInvocationOperation { Instance: { } written } && ReferenceEquals(written, stream))
+                    {
+                        // _tcp.GetStream().WriteAsync(..): a write to the client's connection.
+                        TryRecordAccess(invocation, frame);
+                    }
+
                     VisitInvocation(invocation, frame);
                     return;
 

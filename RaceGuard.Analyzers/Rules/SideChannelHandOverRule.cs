@@ -230,7 +230,7 @@ namespace RaceGuard.Rules
         /// <summary>Inside the region: an assignment that runs after the signal the starter waits for (<c>done.Set(); error = ex;</c>).</summary>
         private void ReportWritesAfterTheSignal(RuleContext context, ConcurrentRegion region, List<SharedAccess> writes)
         {
-            var signals = CompletionSignals.SentBy(region, context.Known);
+            var signals = CompletionSignals.SentBy(region, context.Known).RemoveAll(s => !CompletionSignals.IsAwaitedByStarter(region, s, context.Known));
             foreach (var write in writes)
             {
                 var signal = signals.FirstOrDefault(s => RunsBefore(s, write.ReportOperation));

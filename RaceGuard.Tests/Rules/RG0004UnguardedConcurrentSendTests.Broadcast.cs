@@ -94,5 +94,100 @@ namespace RaceGuard.Tests.Rules
                 .Edit("{|#0:peer.SendAsync(new ArraySegment<byte>(bytes), WebSocketMessageType.Text, true, ct)|}", "peer.SendAsync(new ArraySegment<byte>(bytes), WebSocketMessageType.Text, true, ct)");
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        [Fact]
+        public async Task Reports_BroadcastOverTheEntriesOfTheRegistry()
+        {
+            var source = ChatHub
+                .Edit("foreach (var peer in _sockets.Values)", "foreach (var entry in _sockets)")
+                .Edit("{|#0:peer.SendAsync(", "{|#0:entry.Value.SendAsync(");
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0004").WithLocation(0).WithArguments(
+                    "_sockets[…]", "WebSocket", "sent on in BroadcastAsync()", "another call may send on it", "it takes one send at a time", "one SemaphoreSlim(1, 1)"));
+        }
+
+        [Fact]
+        public async Task Reports_BroadcastOverACopyOfTheRegistryTakenUnderItsLock()
+        {
+            // The copy protects the list, not the sockets in it: two handlers still send to one socket at once.
+            const string source = """
+                using System;
+                using System.Collections.Generic;
+                using System.Net.WebSockets;
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                public sealed class ScoreServer
+                {
+                    private readonly object _gate = new object();
+                    private readonly List<WebSocket> _clients = new List<WebSocket>();
+
+                    public async Task ServeAsync(WebSocket socket, byte[] update, CancellationToken ct)
+                    {
+                        lock (_gate)
+                        {
+                            _clients.Add(socket);
+                        }
+
+                        WebSocket[] targets;
+                        lock (_gate)
+                        {
+                            targets = _clients.ToArray();
+                        }
+
+                        foreach (var target in targets)
+                        {
+                            await {|#0:target.SendAsync(new ArraySegment<byte>(update), WebSocketMessageType.Text, true, ct)|};
+                        }
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0004").WithLocation(0).WithArguments(
+                    "_clients[…]", "WebSocket", "sent on in ServeAsync()", "another call may send on it", "it takes one send at a time", "one SemaphoreSlim(1, 1)"));
+        }
+
+        private const string TcpRelay = """
+            using System.Collections.Concurrent;
+            using System.Net.Sockets;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            public sealed class TcpRelay
+            {
+                private readonly ConcurrentDictionary<int, TcpClient> _clients = new ConcurrentDictionary<int, TcpClient>();
+
+                public void Join(int id, TcpClient client) => _clients.TryAdd(id, client);
+
+                public async Task RelayAsync(byte[] line, CancellationToken ct)
+                {
+                    foreach (var other in _clients.Values)
+                    {
+                        await {|#0:other.GetStream().WriteAsync(line, 0, line.Length, ct)|};
+                    }
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task Reports_WritesToTheStreamsOfTcpClientsOfARegistry()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(
+                TcpRelay,
+                VerifyCS.Diagnostic("RG0004").WithLocation(0).WithArguments(
+                    "_clients[…]", "TcpClient", "written to in RelayAsync()", "another call may send on it", "it takes one send at a time", "one SemaphoreSlim(1, 1)"));
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_WritesToTheStreamOfAClientTheCallOwns()
+        {
+            var source = TcpRelay
+                .Edit("public async Task RelayAsync(byte[] line, CancellationToken ct)", "public static async Task RelayAsync(TcpClient own, byte[] line, CancellationToken ct)")
+                .Edit("foreach (var other in _clients.Values)", "foreach (var other in new[] { own })");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }

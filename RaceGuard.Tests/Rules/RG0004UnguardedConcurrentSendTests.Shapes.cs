@@ -1,4 +1,5 @@
 using System.Threading.Tasks;
+using RaceGuard.Tests.Verifiers;
 using VerifyCS = RaceGuard.Tests.Verifiers.CSharpRuleVerifier<RaceGuard.Rules.UnguardedConcurrentSendRule>;
 
 namespace RaceGuard.Tests.Rules
@@ -302,6 +303,107 @@ namespace RaceGuard.Tests.Rules
                 }
                 """;
 
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_SelectAsyncFanOutWhoseFirstAwaitIsTheSend()
+        {
+            // The first send is still outstanding when the next lambda starts its own, though each starts synchronously.
+            const string source = """
+                using System.Linq;
+                using System.Net.Sockets;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task SendAll(NetworkStream stream, byte[][] frames)
+                    {
+                        await Task.WhenAll(frames.Select(async frame =>
+                        {
+                            await [|stream.WriteAsync(frame, 0, frame.Length)|];
+                        }));
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_SelectAsyncFanOutWhoseSynchronousWriteComesBeforeItsFirstAwait()
+        {
+            // A synchronous Write before the first await runs to its end in the caller, one lambda after the other.
+            const string source = """
+                using System.Linq;
+                using System.Net.Sockets;
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task SendAll(NetworkStream stream, byte[][] frames)
+                    {
+                        await Task.WhenAll(frames.Select(async frame =>
+                        {
+                            stream.Write(frame, 0, frame.Length);
+                            await Task.Delay(10);
+                        }));
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        private const string ModbusLink = """
+            using System;
+            using System.Net.Sockets;
+            using System.Threading;
+
+            public sealed class ModbusLink : IDisposable
+            {
+                private readonly TcpClient _client;
+                private readonly Timer _poll;
+
+                public ModbusLink(TcpClient client)
+                {
+                    _client = client;
+                    _poll = new Timer(_ => PollRegisters(), null, 1000, 1000);
+                }
+
+                private void PollRegisters()
+                {
+                    var stream = _client.GetStream();
+                    {|#0:stream.Write(new byte[] { 0x03, 0x00, 0x01 }, 0, 3)|};
+                }
+
+                public void WriteCoil(byte coil)
+                {
+                    {|#1:_client.GetStream().Write(new byte[] { 0x05, coil }, 0, 2)|};
+                }
+
+                public void Dispose() => _poll.Dispose();
+            }
+            """;
+
+        [Fact]
+        public async Task Reports_TcpClientStreamWrittenByATimerAndAPublicMember()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(
+                ModbusLink,
+                VerifyCS.Diagnostic("RG0004").WithLocation(0).WithArguments(
+                    "_client", "TcpClient", "written to by the Timer callback", "WriteCoil() may send on it", "it takes one send at a time", "one SemaphoreSlim(1, 1)"),
+                VerifyCS.Diagnostic("RG0004").WithLocation(1).WithArguments(
+                    "_client", "TcpClient", "written to in WriteCoil()", "the Timer callback may send on it", "it takes one send at a time", "one SemaphoreSlim(1, 1)"));
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_TcpClientStreamWrittenUnderOneLock()
+        {
+            var source = ModbusLink
+                .Edit("private readonly Timer _poll;", "private readonly Timer _poll;\n    private readonly object _wire = new object();")
+                .Edit("{|#0:stream.Write(new byte[] { 0x03, 0x00, 0x01 }, 0, 3)|};", "lock (_wire) { stream.Write(new byte[] { 0x03, 0x00, 0x01 }, 0, 3); }")
+                .Edit("{|#1:_client.GetStream().Write(new byte[] { 0x05, coil }, 0, 2)|};", "lock (_wire) { _client.GetStream().Write(new byte[] { 0x05, coil }, 0, 2); }");
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
     }

@@ -481,5 +481,58 @@ namespace RaceGuard.Tests.Rules
             var source = TokenProvider.Replace("{|#0:_token|}", "{|RG0007:_token|}");
             await VerifySemaphore.VerifyCodeFixAsync(source, source);
         }
+
+        private const string EventBus = """
+            using System;
+            using System.Collections.Generic;
+            using System.Collections.Immutable;
+
+            public sealed class EventBus
+            {
+                private readonly object _writeLock = new object();
+                private ImmutableList<Action<string>> _handlers = ImmutableList<Action<string>>.Empty;
+                private List<Action<string>> _plain = new List<Action<string>>();
+
+                public void Subscribe(Action<string> handler)
+                {
+                    lock (_writeLock)
+                    {
+                        _handlers = _handlers.Add(handler);
+                        _plain.Add(handler);
+                    }
+                }
+
+                public void Unsubscribe(Action<string> handler)
+                {
+                    lock (_writeLock)
+                    {
+                        _handlers = _handlers.Remove(handler);
+                        _plain.Remove(handler);
+                    }
+                }
+
+                public void Publish(string message)
+                {
+                    var handlers = _handlers;
+                    foreach (var handler in handlers)
+                    {
+                        handler(message);
+                    }
+                }
+
+                public int Count => {|#0:_plain|}.Count;
+            }
+            """;
+
+        [Fact]
+        public async Task ReportsOnlyThePlainList_ImmutableListReplacedWholeUnderTheLockAndReadOnceWithoutIt()
+        {
+            // ImmutableList.Add returns a new list: the snapshot read in Publish() sees a whole list, old or new. The
+            // plain list beside it is changed in place, and its Count read without the lock may tear.
+            await VerifyCS.VerifyAnalyzerAsync(
+                EventBus,
+                VerifyCS.Diagnostic("RG0007").WithLocation(0).WithArguments(
+                    "_plain", "List<Action<string>>", "read in 'Count'", "the lock '_writeLock'", "2 of its 2 other accesses", "take it here too"));
+        }
     }
 }
