@@ -88,12 +88,38 @@ namespace RaceGuard.ConcurrencyModel
         /// what it missed (this folder's README.md, "Types built for concurrent use"): it takes a lock the type owns
         /// itself; or a private helper it calls takes one on a lock object the type keeps for it
         /// (<c>EnsureConnected()</c> with <c>lock (_connectLock)</c>); or, for a change of a plain collection field, it
-        /// works the type's concurrent collections beside it.
+        /// works the type's concurrent collections beside it; or, for a change of a plain collection inside a value of a
+        /// concurrent dictionary (<c>_carts.GetOrAdd(user, ..).Lines[sku] = n</c>), it looks that value up there.
         /// </summary>
         public bool ShowsIntentFor(SharedAccess access) =>
             Synchronises || SynchronisesInCallee ||
-            (access.Kind == AccessKind.MutatingCall && access.Path.Symbols.Length == 1 && access.Path.Root is IFieldSymbol &&
+            (access.Kind == AccessKind.MutatingCall && access.Path.Root is IFieldSymbol root &&
+             (access.Path.Symbols.Length == 1 || (known.IsConcurrentCollection(root.Type) && !IsForTheWinnerOnly(access.Anchor))) &&
              known.GetNonThreadSafeCollection(access.Path.Type) is not null && UsesConcurrentState);
+
+        /// <summary>
+        /// Code that only the caller whose new object won a <c>GetOrAdd</c> runs: inside
+        /// <c>if (ReferenceEquals(mapper, created))</c> or <c>if (mapper == created)</c> on two locals.
+        /// </summary>
+        private static bool IsForTheWinnerOnly(IOperation position)
+        {
+            for (var current = position; current.Parent is { } parent; current = parent)
+            {
+                if (parent is IConditionalOperation { Type: null } conditional && ReferenceEquals(conditional.WhenTrue, current) &&
+                    conditional.Condition.WalkDownConversion() switch
+                    {
+                        IInvocationOperation { TargetMethod.Name: "ReferenceEquals", Arguments.Length: 2 } same => same.Arguments.All(a => a.Value.WalkDownConversion() is ILocalReferenceOperation),
+                        IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals, LeftOperand: var left, RightOperand: var right } =>
+                            left.WalkDownConversion() is ILocalReferenceOperation { Type.IsReferenceType: true } && right.WalkDownConversion() is ILocalReferenceOperation,
+                        _ => false,
+                    })
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         /// <summary>
         /// True when a private method of the type that the member's own code calls directly takes an exclusive lock on a

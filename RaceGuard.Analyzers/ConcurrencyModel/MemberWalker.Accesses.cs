@@ -300,14 +300,18 @@ namespace RaceGuard.ConcurrencyModel
         private bool ReadsPath(IOperation value, AccessPath path, Frame frame)
         {
             value = value.WalkDownConversion();
-            if (value is IBinaryOperation or IUnaryOperation && value.DescendantsAndSelf().Any(o => IsReferenceTo(o, path, frame)))
+            if (IsComputation(value) && value.DescendantsAndSelf().Any(o => IsReferenceTo(o, path, frame)))
             {
                 return true;
             }
 
-            return value is IBinaryOperation or IUnaryOperation or ILocalReferenceOperation && path.Root is IFieldSymbol or IPropertySymbol &&
+            return (IsComputation(value) || value is ILocalReferenceOperation) && path.Root is IFieldSymbol or IPropertySymbol &&
                    value.DescendantsAndSelf().OfType<ILocalReferenceOperation>().Any(local => LocalHoldsPath(local, path, frame, depth: 0));
         }
+
+        /// <summary>Arithmetic, or a static function of values (<c>Math.Min(_capacity, current + 1)</c>): a new value computed from old ones.</summary>
+        private static bool IsComputation(IOperation value) =>
+            value is IBinaryOperation or IUnaryOperation or IInvocationOperation { Instance: null, TargetMethod.ReturnsVoid: false, TargetMethod.IsExtensionMethod: false };
 
         private bool IsReferenceTo(IOperation operation, AccessPath path, Frame frame) =>
             operation is ILocalReferenceOperation or IFieldReferenceOperation or IParameterReferenceOperation or IPropertyReferenceOperation && PathOf(operation, frame).Equals(path);
@@ -318,7 +322,7 @@ namespace RaceGuard.ConcurrencyModel
         /// </summary>
         private bool LocalHoldsPath(ILocalReferenceOperation use, AccessPath path, Frame frame, int depth)
         {
-            if (aliases.ContainsKey(use.Local) || DefinitionsIn(frame.ContextRoot).TryGetValue(use.Local, out var definitions) is false || definitions.Count != 1)
+            if (aliases.ContainsKey(use.Local) || DefinitionsIn(frame.GuardRoot).TryGetValue(use.Local, out var definitions) is false || definitions.Count != 1)
             {
                 return false;
             }
@@ -326,7 +330,7 @@ namespace RaceGuard.ConcurrencyModel
             var definition = definitions[0].WalkDownConversion();
             return definition.Syntax.SyntaxTree == use.Syntax.SyntaxTree && definition.Syntax.Span.End <= use.Syntax.SpanStart &&
                    (IsReferenceTo(definition, path, frame) ||
-                    (definition is IBinaryOperation or IUnaryOperation &&
+                    (IsComputation(definition) &&
                      definition.DescendantsAndSelf().Any(o => IsReferenceTo(o, path, frame) || (depth < 2 && o is ILocalReferenceOperation chained && LocalHoldsPath(chained, path, frame, depth + 1)))));
         }
 

@@ -155,6 +155,27 @@ namespace RaceGuard.ConcurrencyModel
         }
 
         /// <summary>
+        /// Get or create: <c>if (!_rooms.TryGetValue(name, out room)) { room = new ChatRoom(name); _rooms.Add(name, room); }</c>
+        /// (or <c>_rooms[name] = room</c>): once stored, the local names the value everyone with that key shares, as it
+        /// does when the lookup finds it. A local that only ever holds a new object is the run's own until someone looks
+        /// it up.
+        /// </summary>
+        private void AliasPublishedValue(IOperation dictionary, IOperation value, Frame frame)
+        {
+            if (value.WalkDownConversion() is ILocalReferenceOperation { Local: var local } && IsPerKeyState(local.Type) &&
+                ValueOfDictionary(dictionary, frame, plainToo: true) is { IsDefault: false } shared &&
+                frame.GuardRoot.DescendantsOutsideFunctions().OfType<IInvocationOperation>().Any(lookup =>
+                    lookup is { TargetMethod.Name: "TryGetValue", Instance: { } looked } &&
+                    SymbolEqualityComparer.Default.Equals(looked.ReferencedSymbol(), dictionary.ReferencedSymbol()) &&
+                    lookup.Arguments.Any(a => a.Parameter?.RefKind == RefKind.Out &&
+                                              (a.Value is IDeclarationExpressionOperation declaration ? declaration.Expression : a.Value).WalkDownConversion() is ILocalReferenceOperation found &&
+                                              SymbolEqualityComparer.Default.Equals(found.Local, local))))
+            {
+                aliases[local] = shared;
+            }
+        }
+
+        /// <summary>
         /// The value <c>groups[key]</c> or <c>groups.GetOrAdd(key, ..)</c> hands out, as <c>groups[…]</c>: of a concurrent
         /// dictionary wherever it is used; of a plain one (<paramref name="plainToo"/>) when a local keeps it.
         /// </summary>
@@ -289,7 +310,8 @@ namespace RaceGuard.ConcurrencyModel
         /// </summary>
         private AccessPath AliasedPath(ILocalSymbol local, IOperation initializer, Frame frame)
         {
-            if (known.GetNonThreadSafeCollection(local.Type) is null && !known.SendTargets.Any(target => known.DerivesFrom(local.Type, target)))
+            if (known.GetNonThreadSafeCollection(local.Type) is null && !known.SendTargets.Any(target => known.DerivesFrom(local.Type, target)) &&
+                !known.IsConcurrentCollection(local.Type))
             {
                 // var session = _sessions.GetOrAdd(user, ..);  p = _players[id];  the object everyone with that key shares.
                 return IsPerKeyState(local.Type) ? ConcurrentValuePath(initializer.WalkDownConversion(), frame, plainToo: true) : default;

@@ -133,6 +133,12 @@ namespace RaceGuard.ConcurrencyModel
                     }
 
                     VisitInvocation(invocation, frame);
+                    if (invocation is { TargetMethod.Name: "Add" or "TryAdd", Instance: { } dictionary } &&
+                        invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 1)?.Value is { } added)
+                    {
+                        AliasPublishedValue(dictionary, added, frame);
+                    }
+
                     return;
 
                 case IPropertyReferenceOperation { Arguments.IsEmpty: false } indexer:
@@ -205,6 +211,15 @@ namespace RaceGuard.ConcurrencyModel
                         Visit(live, frame);
                     }
 
+                    return;
+
+                case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } indexed } } stored:
+                    foreach (var child in operation.ChildOperations)
+                    {
+                        Visit(child, frame);
+                    }
+
+                    AliasPublishedValue(indexed, stored.Value, frame);
                     return;
 
                 case ISimpleAssignmentOperation { Target: ILocalReferenceOperation reassigned } assignment:

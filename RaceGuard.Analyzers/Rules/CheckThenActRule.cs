@@ -140,11 +140,33 @@ namespace RaceGuard.Rules
                         return "starts work (" + started.TargetMethod.Name + ")";
                     case IObjectCreationOperation { Type: INamedTypeSymbol created } when OpensAResource(created):
                         return "opens a " + created.Name;
+                    case IInvocationOperation { TargetMethod: var method } when StartsWork(method):
+                        return "starts work (" + method.Name + ")";
+                    case IInvocationOperation { TargetMethod: { Name: "Start" or "StartAsync" or "Run" or "RunAsync" } method } when StartsWorkInItsBody(method):
+                        return "starts work (" + method.Name + ")";
                 }
             }
 
             return null;
         }
+
+        /// <summary><c>thread.Start()</c>, <c>Task.Run</c>, <c>Task.Factory.StartNew</c>, <c>ThreadPool.QueueUserWorkItem</c>.</summary>
+        private static bool StartsWork(IMethodSymbol method) => (method.ContainingType?.Name, method.Name) switch
+        {
+            ("Thread", "Start") or ("Task", "Run") or ("TaskFactory", "StartNew") or ("ThreadPool", "QueueUserWorkItem" or "UnsafeQueueUserWorkItem") =>
+                method.ContainingType.ContainingNamespace?.ToDisplayString() is "System.Threading" or "System.Threading.Tasks",
+            _ => false,
+        };
+
+        /// <summary>A method of the program (<c>new FeedPoller(url).Start()</c>) whose body starts a task, thread, timer or work item.</summary>
+        private static bool StartsWorkInItsBody(IMethodSymbol method) =>
+            method.DeclaringSyntaxReferences.Any(reference => reference.GetSyntax().DescendantNodes().Any(node => node switch
+            {
+                Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax { Expression: Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Run" or "StartNew" or "QueueUserWorkItem" } access } =>
+                    access.Expression.ToString() is "Task" or "Task.Factory" or "ThreadPool",
+                Microsoft.CodeAnalysis.CSharp.Syntax.ObjectCreationExpressionSyntax { Type: var created } => created.ToString() is "Thread" or "Timer" or "System.Threading.Timer",
+                _ => false,
+            }));
 
         /// <summary>A disposable that holds a real resource or runs something (not a light synchronisation object or an in-memory stream).</summary>
         private static bool OpensAResource(INamedTypeSymbol type) =>

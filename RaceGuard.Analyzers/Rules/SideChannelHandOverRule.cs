@@ -204,7 +204,7 @@ namespace RaceGuard.Rules
                 read.Path.Type?.ToMessageString() ?? "?",
                 new MessagePart(
                     "set by the " + region.Construct + " and read in " + read.Member.Describe() + " ordered by " + CompletionSignals.Describe(kind, wait),
-                    "set by the " + region.Construct + " and read in " + read.Member.Describe() + " after " + (kind == SignalKind.None ? "no signal" : "a side signal only")),
+                    "set by the " + region.Construct + " and read here after " + (kind == SignalKind.None ? "no signal" : "a side signal only")),
                 AdviceFor(region, read)));
         }
 

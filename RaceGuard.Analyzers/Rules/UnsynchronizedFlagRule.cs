@@ -459,9 +459,9 @@ namespace RaceGuard.Rules
                         access.Path.DisplayName,
                         access.Path.Type!.ToMessageString(),
                         new MessagePart(
-                            "tested " + access.DescribeReportedPlace() + " before the lock '" + gate + "' and not again under it while " + race.OtherSide.Full,
-                            "tested " + access.DescribeReportedPlace(brief: true) + " before the lock '" + gate + "' and not again under it while " + race.OtherSide.Brief),
-                        new MessagePart("two callers may both pass; use Volatile.Read/Write and test it again under the lock", "use Volatile and test it again under the lock")));
+                            "tested " + access.DescribeReportedPlace() + " before the lock '" + gate + "', not again under it, while " + race.OtherSide.Full,
+                            "tested " + access.DescribeReportedPlace(brief: true) + " before the lock '" + gate + "', not again under it"),
+                        new MessagePart("two callers may both pass; use Volatile.Read/Write and test it again under the lock", "use Volatile and re-test it under the lock")));
                     continue;
                 }
 

@@ -291,7 +291,7 @@ namespace RaceGuard.Tests.Rules
             await VerifyCS.VerifyAnalyzerAsync(
                 LazyTable,
                 VerifyCS.Diagnostic("RG0002").WithLocation(0).WithArguments(
-                    "_loaded", "bool", "tested in Lookup() before the lock '_loadLock' and not again under it while another call may use it", "use Volatile and test it again under the lock"));
+                    "_loaded", "bool", "tested in Lookup() before the lock '_loadLock', not again under it", "use Volatile and re-test it under the lock"));
         }
 
         [Fact]

@@ -61,7 +61,7 @@ namespace RaceGuard.Tests.Rules
                 VerifyCS.Diagnostic("RG0005").WithLocation(1).WithArguments(
                     "flushError",
                     "Exception?",
-                    "set by the Task.Run lambda and read in Flush() after a side signal only",
+                    "set by the Task.Run lambda and read here after a side signal only",
                     "wait for its task instead, or pass the error with the completion"));
         }
 

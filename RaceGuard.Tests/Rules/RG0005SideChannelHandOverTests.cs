@@ -53,7 +53,7 @@ namespace RaceGuard.Tests.Rules
                 VerifyCS.Diagnostic("RG0005").WithLocation(0).WithArguments(
                     "execError",
                     "Exception?",
-                    "set by the Task.Run lambda and read in HandleAsync() after a side signal only",
+                    "set by the Task.Run lambda and read here after a side signal only",
                     "wait for its task instead, or pass the error with the completion"));
         }
 
@@ -96,7 +96,7 @@ namespace RaceGuard.Tests.Rules
                 VerifyCS.Diagnostic("RG0005").WithLocation(0).WithArguments(
                     "error",
                     "Exception?",
-                    "set by the Task.Run lambda and read in Run() after a side signal only",
+                    "set by the Task.Run lambda and read here after a side signal only",
                     "wait for its task instead, or pass the error with the completion"));
         }
 
@@ -267,7 +267,7 @@ namespace RaceGuard.Tests.Rules
                 VerifyCS.Diagnostic("RG0005").WithLocation(1).WithArguments(
                     "error",
                     "Exception?",
-                    "set by the Task.Run lambda and read in Run() after a side signal only",
+                    "set by the Task.Run lambda and read here after a side signal only",
                     "wait for its task instead, or pass the error with the completion"));
         }
 
@@ -317,7 +317,7 @@ namespace RaceGuard.Tests.Rules
                 VerifyCS.Diagnostic("RG0005").WithLocation(1).WithArguments(
                     "failed",
                     "bool",
-                    "set by the Task.Run lambda and read in RunAsync() after a side signal only",
+                    "set by the Task.Run lambda and read here after a side signal only",
                     "wait for its task instead, or pass the error with the completion"));
         }
 
@@ -479,7 +479,7 @@ namespace RaceGuard.Tests.Rules
                 VerifyCS.Diagnostic("RG0005").WithLocation(0).WithArguments(
                     "error",
                     "Exception?",
-                    "set by the Thread lambda and read in RunAll() after a side signal only",
+                    "set by the Thread lambda and read here after a side signal only",
                     "Join() the thread instead, or pass the error with the completion"));
         }
 
