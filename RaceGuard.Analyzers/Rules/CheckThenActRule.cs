@@ -140,8 +140,8 @@ namespace RaceGuard.Rules
                         return "starts work (" + started.TargetMethod.Name + ")";
                     case IObjectCreationOperation { Type: INamedTypeSymbol created } when OpensAResource(created):
                         return "opens a " + created.Name;
-                    case IInvocationOperation { TargetMethod: var method } when StartsWork(method):
-                        return "starts work (" + method.Name + ")";
+                    case IInvocationOperation { TargetMethod: var method } when StartedWork(method) is { } started:
+                        return started;
                     case IInvocationOperation { TargetMethod: { Name: "Start" or "StartAsync" or "Run" or "RunAsync" } method } when StartsWorkInItsBody(method):
                         return "starts work (" + method.Name + ")";
                 }
@@ -150,13 +150,22 @@ namespace RaceGuard.Rules
             return null;
         }
 
-        /// <summary><c>thread.Start()</c>, <c>Task.Run</c>, <c>Task.Factory.StartNew</c>, <c>ThreadPool.QueueUserWorkItem</c>.</summary>
-        private static bool StartsWork(IMethodSymbol method) => (method.ContainingType?.Name, method.Name) switch
+        /// <summary>What <c>thread.Start()</c>, <c>Task.Run</c>, <c>Task.Factory.StartNew</c> or <c>ThreadPool.QueueUserWorkItem</c> starts; null for other calls.</summary>
+        private static string? StartedWork(IMethodSymbol method)
         {
-            ("Thread", "Start") or ("Task", "Run") or ("TaskFactory", "StartNew") or ("ThreadPool", "QueueUserWorkItem" or "UnsafeQueueUserWorkItem") =>
-                method.ContainingType.ContainingNamespace?.ToDisplayString() is "System.Threading" or "System.Threading.Tasks",
-            _ => false,
-        };
+            if (method.ContainingType?.ContainingNamespace?.ToDisplayString() is not ("System.Threading" or "System.Threading.Tasks"))
+            {
+                return null;
+            }
+
+            return (method.ContainingType.Name, method.Name) switch
+            {
+                ("Thread", "Start") => "starts a thread",
+                ("Task", "Run") or ("TaskFactory", "StartNew") => "starts a task",
+                ("ThreadPool", "QueueUserWorkItem" or "UnsafeQueueUserWorkItem") => "queues a work item",
+                _ => null,
+            };
+        }
 
         /// <summary>A method of the program (<c>new FeedPoller(url).Start()</c>) whose body starts a task, thread, timer or work item.</summary>
         private static bool StartsWorkInItsBody(IMethodSymbol method) =>

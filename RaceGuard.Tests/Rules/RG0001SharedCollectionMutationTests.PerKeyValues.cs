@@ -123,5 +123,95 @@ namespace RaceGuard.Tests.Rules
                 .Edit("\n\n        {|#0:player.Inventory[item] = 1|};", string.Empty);
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        private const string CartService = """
+            using System.Collections.Concurrent;
+            using System.Collections.Generic;
+
+            public sealed class Cart
+            {
+                public Dictionary<string, int> Lines { get; } = new Dictionary<string, int>();
+            }
+
+            public sealed class CartService
+            {
+                private readonly ConcurrentDictionary<string, Cart> _carts = new ConcurrentDictionary<string, Cart>();
+
+                public void AddItem(string user, string sku, int quantity)
+                {
+                    var cart = _carts.GetOrAdd(user, _ => new Cart());
+                    {|#0:cart.Lines[sku] = quantity|};
+                }
+
+                public bool RemoveItem(string user, string sku) => _carts.TryGetValue(user, out var cart) && {|#1:cart.Lines.Remove(sku)|};
+            }
+            """;
+
+        [Fact]
+        public async Task Reports_PlainCollectionInAValueOfAConcurrentDictionaryChangedByTheMembersThatLookItUp()
+        {
+            // The dictionary is the type's only synchronisation: the members that look a cart up there were written for
+            // concurrent use, and two requests of one user change the same cart's lines.
+            await VerifyCS.VerifyAnalyzerAsync(
+                CartService,
+                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("_carts[…].Lines", "Dictionary<string, int>", "in AddItem()", "RemoveItem() and others may change it", "guard it with a lock or use a ConcurrentDictionary"),
+                VerifyCS.Diagnostic("RG0001").WithLocation(1).WithArguments("_carts[…].Lines", "Dictionary<string, int>", "in RemoveItem()", "AddItem() and others may change it", "guard it with a lock or use a ConcurrentDictionary"));
+        }
+
+        [Fact]
+        public async Task Silent_ValueOfAConcurrentDictionaryWhoseCollectionIsConcurrentToo()
+        {
+            var source = CartService
+                .Edit("public Dictionary<string, int> Lines { get; } = new Dictionary<string, int>();", "public ConcurrentDictionary<string, int> Lines { get; } = new ConcurrentDictionary<string, int>();")
+                .Edit("{|#0:cart.Lines[sku] = quantity|}", "cart.Lines[sku] = quantity")
+                .Edit("{|#1:cart.Lines.Remove(sku)|}", "cart.Lines.TryRemove(sku, out _)");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        private const string RoomRegistry = """
+            using System.Collections.Generic;
+
+            public sealed class ChatRoom
+            {
+                public HashSet<string> Members { get; } = new HashSet<string>();
+            }
+
+            public sealed class RoomRegistry
+            {
+                private readonly object _sync = new object();
+                private readonly Dictionary<string, ChatRoom> _rooms = new Dictionary<string, ChatRoom>();
+
+                public void Join(string name, string user)
+                {
+                    ChatRoom? room;
+                    lock (_sync)
+                    {
+                        if (!_rooms.TryGetValue(name, out room))
+                        {
+                            room = new ChatRoom();
+                            _rooms.Add(name, room);
+                        }
+                    }
+
+                    {|#0:room.Members.Add(user)|};
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task Reports_RoomFoundOrCreatedUnderTheLockThenChangedOutsideIt()
+        {
+            // The room created on a miss is stored for the next caller: both branches hand out the room everyone joining it shares.
+            await VerifyCS.VerifyAnalyzerAsync(
+                RoomRegistry,
+                VerifyCS.Diagnostic("RG0001").WithLocation(0).WithArguments("_rooms[…].Members", "HashSet<string>", "in Join()", "another call of Join() may change it on another thread", "guard it with a lock"));
+        }
+
+        [Fact]
+        public async Task Silent_RoomFoundOrCreatedAndChangedUnderTheLock()
+        {
+            var source = RoomRegistry.Edit("{|#0:room.Members.Add(user)|};", "lock (_sync) { room.Members.Add(user); }");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Threading.Tasks;
+using RaceGuard.Tests.Verifiers;
 using VerifyCS = RaceGuard.Tests.Verifiers.CSharpRuleVerifier<RaceGuard.Rules.NonAtomicUpdateRule>;
 using VerifyLock = RaceGuard.Tests.Verifiers.CSharpCodeFixVerifier<RaceGuard.Analyzers.RaceGuardAnalyzer, RaceGuard.CodeFixes.WrapInLockCodeFixProvider>;
 
@@ -204,6 +205,57 @@ namespace RaceGuard.Tests.Rules
                 """;
 
             await VerifyLock.VerifyCodeFixAsync(source, source);
+        }
+
+        private const string TokenBucket = """
+            using System;
+            using System.Threading;
+
+            public sealed class TokenBucket : IDisposable
+            {
+                private readonly int _capacity;
+                private readonly Timer _refill;
+                private int _tokens;
+
+                public TokenBucket(int capacity)
+                {
+                    _capacity = capacity;
+                    _tokens = capacity;
+                    _refill = new Timer(_ => Refill(), null, 1000, 1000);
+                }
+
+                public void Take() => {|#0:_tokens--|};
+
+                private void Refill()
+                {
+                    var current = _tokens;
+                    var refilled = Math.Min(_capacity, current + 1);
+                    {|#1:_tokens = refilled|};
+                }
+
+                public void Dispose() => _refill.Dispose();
+            }
+            """;
+
+        [Fact]
+        public async Task Reports_TwoStatementUpdateInAMethodATimerLambdaCalls()
+        {
+            // Refill() reads the tokens, computes, and writes them back: a Take() in between is lost.
+            await VerifyCS.VerifyAnalyzerAsync(
+                TokenBucket,
+                VerifyCS.Diagnostic("RG0003").WithLocation(0).WithArguments("_tokens", "int", "in Take()", "the Timer callback may change it on another thread", "Interlocked.Decrement or a lock"),
+                VerifyCS.Diagnostic("RG0003").WithLocation(1).WithArguments("_tokens", "int", "in Refill() (called by the Timer callback)", "Take() may change it on another thread", "a lock"));
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_TwoStatementUpdateInAMethodATimerLambdaCallsUnderTheLockOfTheOtherUpdates()
+        {
+            var source = TokenBucket
+                .Edit("private int _tokens;", "private int _tokens;\n    private readonly object _gate = new object();")
+                .Edit("public void Take() => {|#0:_tokens--|};", "public void Take() { lock (_gate) { _tokens--; } }")
+                .Edit("var current = _tokens;", "lock (_gate)\n        {\n        var current = _tokens;")
+                .Edit("{|#1:_tokens = refilled|};", "_tokens = refilled;\n        }");
+            await VerifyCS.VerifyAnalyzerAsync(source);
         }
     }
 }
