@@ -388,10 +388,13 @@ namespace RaceGuard.Analyzers
         private static bool ReleasesKey(IBlockOperation? finallyBlock, System.Func<IInvocationOperation, bool> isRelease) =>
             finallyBlock is not null && finallyBlock.DescendantsOutsideFunctions().OfType<IInvocationOperation>().Any(isRelease);
 
-        /// <summary>The type of what is locked: the lock object of <c>Monitor.Enter(x)</c>, else the type whose method acquires.</summary>
+        /// <summary>
+        /// The type of what is locked: the lock object of <c>Monitor.Enter(x)</c>; else the type of the object acquired
+        /// (<c>Mutex</c> for <c>_mutex.WaitOne()</c>, whose method <c>WaitHandle</c> declares), or the type whose method acquires.
+        /// </summary>
         private static string KindName(IInvocationOperation acquire) =>
             acquire.TargetMethod is { IsStatic: true, ContainingType.Name: "Monitor" } && acquire.Arguments.Length > 0 && acquire.Arguments[0].Value.WalkDownConversion().Type is { } locked
                 ? locked.ToMessageString()
-                : acquire.TargetMethod.ContainingType.Name;
+                : acquire.Instance?.WalkDownConversion().Type is INamedTypeSymbol { TypeKind: TypeKind.Class } instance ? instance.ToMessageString() : acquire.TargetMethod.ContainingType.Name;
     }
 }

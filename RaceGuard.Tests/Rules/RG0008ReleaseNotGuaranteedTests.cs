@@ -115,14 +115,17 @@ namespace RaceGuard.Tests.Rules
 
                     void Save(string path)
                     {
-                        [|_mutex.WaitOne()|];
+                        {|#0:_mutex.WaitOne()|};
                         System.IO.File.WriteAllText(path, "x");
                         _mutex.ReleaseMutex();
                     }
                 }
                 """;
 
-            await Verify.VerifyAnalyzerAsync(source);
+            // The mutex is named by its own type, not by WaitHandle, which declares WaitOne.
+            await Verify.VerifyAnalyzerAsync(
+                source,
+                Verify.Diagnostic("RG0008").WithLocation(0).WithArguments("_mutex", "Mutex", "WaitOne()", "Save()"));
         }
 
         [Fact]
