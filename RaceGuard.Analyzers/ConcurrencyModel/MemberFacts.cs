@@ -89,12 +89,13 @@ namespace RaceGuard.ConcurrencyModel
         /// itself; or a private helper it calls takes one on a lock object the type keeps for it
         /// (<c>EnsureConnected()</c> with <c>lock (_connectLock)</c>); or, for a change of a plain collection field, it
         /// works the type's concurrent collections beside it; or, for a change of a plain collection inside a value of a
-        /// concurrent dictionary (<c>_carts.GetOrAdd(user, ..).Lines[sku] = n</c>), it looks that value up there.
+        /// concurrent dictionary in its own code (<c>_carts.GetOrAdd(user, ..).Lines[sku] = n</c>), it looks that value up
+        /// there (a helper that builds the value it is handed, as the winner of a <c>GetOrAdd</c> does, shows nothing).
         /// </summary>
         public bool ShowsIntentFor(SharedAccess access) =>
             Synchronises || SynchronisesInCallee ||
             (access.Kind == AccessKind.MutatingCall && access.Path.Root is IFieldSymbol root &&
-             (access.Path.Symbols.Length == 1 || (known.IsConcurrentCollection(root.Type) && !IsForTheWinnerOnly(access.Anchor))) &&
+             (access.Path.Symbols.Length == 1 || (known.IsConcurrentCollection(root.Type) && ReferenceEquals(access.Anchor, access.ReportOperation) && !IsForTheWinnerOnly(access.Anchor))) &&
              known.GetNonThreadSafeCollection(access.Path.Type) is not null && UsesConcurrentState);
 
         /// <summary>

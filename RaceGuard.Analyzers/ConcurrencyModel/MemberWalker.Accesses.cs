@@ -309,9 +309,14 @@ namespace RaceGuard.ConcurrencyModel
                    value.DescendantsAndSelf().OfType<ILocalReferenceOperation>().Any(local => LocalHoldsPath(local, path, frame, depth: 0));
         }
 
-        /// <summary>Arithmetic, or a static function of values (<c>Math.Min(_capacity, current + 1)</c>): a new value computed from old ones.</summary>
+        /// <summary>
+        /// Arithmetic, or arithmetic of <c>System.Math</c> (<c>Math.Min(_capacity, current + 1)</c>, <c>Math.Max(_length,
+        /// position)</c>): a new value computed from old ones. Other static calls (a parser given the old value as its
+        /// default) do not count.
+        /// </summary>
         private static bool IsComputation(IOperation value) =>
-            value is IBinaryOperation or IUnaryOperation or IInvocationOperation { Instance: null, TargetMethod.ReturnsVoid: false, TargetMethod.IsExtensionMethod: false };
+            value is IBinaryOperation or IUnaryOperation ||
+            (value is IInvocationOperation { Instance: null, TargetMethod.ContainingType: { Name: "Math" or "MathF" } math } && math.ContainingNamespace?.ToDisplayString() == "System");
 
         private bool IsReferenceTo(IOperation operation, AccessPath path, Frame frame) =>
             operation is ILocalReferenceOperation or IFieldReferenceOperation or IParameterReferenceOperation or IPropertyReferenceOperation && PathOf(operation, frame).Equals(path);
