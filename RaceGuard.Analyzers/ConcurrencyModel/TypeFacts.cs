@@ -133,7 +133,7 @@ namespace RaceGuard.ConcurrencyModel
                     };
 
                     if (target is { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary } &&
-                        SymbolEqualityComparer.Default.Equals(target.ContainingType, type) &&
+                        (SymbolEqualityComparer.Default.Equals(target.ContainingType, type) || (!inherited.IsEmpty && type.IsOrDerivesFrom(target.ContainingType))) &&
                         !SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, block.Symbol.OriginalDefinition))
                     {
                         reachedInside.Add(target.OriginalDefinition);
