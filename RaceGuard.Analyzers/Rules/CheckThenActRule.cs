@@ -59,7 +59,8 @@ namespace RaceGuard.Rules
                 {
                     var actName = ActName(act);
                     if (actName is null || reported.Contains(act.Location) || CheckControlling(act, checks) is not { } check ||
-                        (concurrent && !ActsOnTheCheckAlone(actName, check, act)) || ReleasesOwnClaim(act, actName, entry.Value))
+                        (concurrent && !ActsOnTheCheckAlone(actName, check, act)) || ReleasesOwnClaim(act, actName, entry.Value) ||
+                        (!concurrent && actName == "the indexer" && check.MemberName == "TryGetValue" && StoresAValue(act) && IsIdempotentFill(act)))
                     {
                         continue;
                     }
@@ -339,6 +340,13 @@ namespace RaceGuard.Rules
             }
         }
 
+        /// <summary>
+        /// An indexer set of a value or string (<c>_hashes[path] = hash</c>): two threads that both missed store equal
+        /// values. An object is a new identity each time (<c>_constants[name] = new object()</c>): callers keep different ones.
+        /// </summary>
+        private static bool StoresAValue(SharedAccess act) =>
+            act.ReportOperation is ISimpleAssignmentOperation { Value.Type: { } stored } && (stored.IsValueType || stored.SpecialType == SpecialType.System_String);
+
         /// <summary>True when <paramref name="instance"/> reads the same variable as <paramref name="access"/>.</summary>
         private static bool SameVariable(IOperation? instance, SharedAccess access) =>
             instance?.ReferencedSymbol() is { } symbol && SymbolEqualityComparer.Default.Equals(symbol, access.Path.Last);
@@ -597,7 +605,14 @@ namespace RaceGuard.Rules
         /// </summary>
         private static SharedAccess? CheckControlling(SharedAccess act, ILookup<(MemberFacts, ConcurrentRegion?), SharedAccess> checks)
         {
-            var (actKey, site) = KeyAtTheCheck(act);
+            // The check stands beside the act (in the act's own body, also a helper's), or in the code that calls the
+            // helper holding the act with the key.
+            return ControllingCheckAt(KeyOf(act.ReportOperation), act.ReportOperation, act, checks) ??
+                   (KeyAtTheCheck(act) is ({ } actKey, var site) && !ReferenceEquals(site, act.ReportOperation) ? ControllingCheckAt(actKey, site, act, checks) : null);
+        }
+
+        private static SharedAccess? ControllingCheckAt(SyntaxNode? actKey, IOperation site, SharedAccess act, ILookup<(MemberFacts, ConcurrentRegion?), SharedAccess> checks)
+        {
             if (actKey is null)
             {
                 return null;
@@ -646,6 +661,7 @@ namespace RaceGuard.Rules
             IInvocationOperation { Arguments.Length: > 0 } call => call.Arguments.OrderBy(a => a.Syntax.SpanStart).First().Value,
             ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Arguments.Length: > 0 } indexer } => indexer.Arguments[0].Value,
             ICompoundAssignmentOperation { Target: IPropertyReferenceOperation { Arguments.Length: > 0 } indexer } => indexer.Arguments[0].Value,
+            IIncrementOrDecrementOperation { Target: IPropertyReferenceOperation { Arguments.Length: > 0 } indexer } => indexer.Arguments[0].Value,
             IPropertyReferenceOperation { Arguments.Length: > 0 } indexer => indexer.Arguments[0].Value,
             _ => null,
         };

@@ -144,5 +144,87 @@ namespace RaceGuard.Tests.Rules
                 .Edit("if (subscribers.ContainsKey(id))\n        {\n            return false;\n        }\n\n        {|#0:subscribers[id] = endpoint|};\n        return true;", "return subscribers.TryAdd(id, endpoint);");
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        private const string JobClaims = """
+            using System;
+            using System.Collections.Concurrent;
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+
+            public sealed class JobRunner
+            {
+                private readonly ConcurrentDictionary<string, DateTime> _claimed = new ConcurrentDictionary<string, DateTime>();
+
+                public void RunAll(IEnumerable<string> jobKeys) => Parallel.ForEach(jobKeys, key => TryClaim(key));
+
+                private bool TryClaim(string jobKey)
+                {
+                    if (_claimed.ContainsKey(jobKey))
+                    {
+                        return false;
+                    }
+
+                    {|#0:_claimed[jobKey] = DateTime.UtcNow|};
+                    return true;
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task Reports_CheckAndActBothInAHelperThatParallelBodiesCall()
+        {
+            await VerifyCS.VerifyAnalyzerAsync(
+                JobClaims,
+                VerifyCS.Diagnostic("RG0006").WithLocation(0).WithArguments(
+                    "_claimed",
+                    "ConcurrentDictionary<string, DateTime>",
+                    "checked with ContainsKey() and then changed with the indexer by a Parallel.ForEach body, not atomically",
+                    "TryAdd"));
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_HelperThatClaimsWithTryAdd()
+        {
+            var source = JobClaims.Edit(
+                "if (_claimed.ContainsKey(jobKey))\n        {\n            return false;\n        }\n\n        {|#0:_claimed[jobKey] = DateTime.UtcNow|};\n        return true;",
+                "return _claimed.TryAdd(jobKey, DateTime.UtcNow);");
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task NoDiagnostic_MemoFilledFromTheKeyInTwoLockBlocks()
+        {
+            // Two threads that both miss compute the same hash and store it twice: nothing is lost.
+            const string source = """
+                using System.Collections.Generic;
+
+                public sealed class HashCache
+                {
+                    private readonly object _gate = new object();
+                    private readonly Dictionary<string, string> _hashes = new Dictionary<string, string>();
+
+                    public string HashOf(string path)
+                    {
+                        lock (_gate)
+                        {
+                            if (_hashes.TryGetValue(path, out var known))
+                            {
+                                return known;
+                            }
+                        }
+
+                        var hash = path.ToUpperInvariant();
+                        lock (_gate)
+                        {
+                            _hashes[path] = hash;
+                        }
+
+                        return hash;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }

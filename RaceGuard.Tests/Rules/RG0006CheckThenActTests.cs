@@ -344,6 +344,8 @@ namespace RaceGuard.Tests.Rules
                     public void Add(string page, int n) => [|_hits[page] += n|];
 
                     public void Count(string page) => [|_hits[page] = _hits.TryGetValue(page, out var c) ? c + 1 : 1|];
+
+                    public void Bump(string page) => [|_hits[page]++|];
                 }
                 """;
 
