@@ -448,9 +448,11 @@ namespace RaceGuard.ConcurrencyModel
         public static ImmutableHashSet<string> LinqMaterializerNames { get; } = ImmutableHashSet.Create(
             "ToList", "ToArray", "ToHashSet", "AsEnumerable");
 
-        /// <summary>True for <c>Enumerable.ToList/ToArray/ToHashSet/AsEnumerable</c>.</summary>
+        /// <summary>True for <c>Enumerable.ToList/ToArray/ToHashSet/AsEnumerable</c> and <c>List&lt;T&gt;.ToArray()</c> (<c>Task.WaitAll(pending.ToArray())</c>).</summary>
         public bool IsLinqMaterializer(IMethodSymbol method) =>
-            LinqMaterializerNames.Contains(method.Name) && IsType(method.ContainingType, Enumerable);
+            LinqMaterializerNames.Contains(method.Name) &&
+            (IsType(method.ContainingType, Enumerable) ||
+             (method.Name == "ToArray" && !method.IsStatic && method.ContainingType is { Name: "List", ContainingNamespace: { } collections } && collections.ToDisplayString() == "System.Collections.Generic"));
 
         /// <summary>True for <c>Task.WhenAll/WhenAny/WaitAll/WaitAny</c>.</summary>
         public bool IsTaskCombinator(IMethodSymbol method) =>

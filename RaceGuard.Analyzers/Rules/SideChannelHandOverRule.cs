@@ -169,7 +169,9 @@ namespace RaceGuard.Rules
         {
             foreach (var read in accesses.OrderBy(a => a.Anchor.Syntax.SpanStart))
             {
-                if (read.Kind != AccessKind.Read || !ReferenceEquals(read.Region, region.Parent) || !ReferenceEquals(read.Member, writes[0].Member) ||
+                // A Volatile.Read or Interlocked read of progress while the work runs (Volatile.Read(ref written)) is
+                // meant to see a value in flight, not the hand-over of a result.
+                if (read.Kind != AccessKind.Read || read.IsAtomic || !ReferenceEquals(read.Region, region.Parent) || !ReferenceEquals(read.Member, writes[0].Member) ||
                     read.Anchor.Syntax.SyntaxTree != region.StartAnchor.Syntax.SyntaxTree ||
                     read.Anchor.Syntax.SpanStart < region.StartAnchor.Syntax.Span.End ||
                     !region.ContextRoot.Syntax.Span.Contains(read.Anchor.Syntax.Span) ||
@@ -204,7 +206,12 @@ namespace RaceGuard.Rules
                 read.Path.Type?.ToMessageString() ?? "?",
                 new MessagePart(
                     "set by the " + region.Construct + " and read in " + read.Member.Describe() + " ordered by " + CompletionSignals.Describe(kind, wait),
-                    "set by the " + region.Construct + " and read here after " + (kind == SignalKind.None ? "no signal" : "a side signal only")),
+                    "set by the " + region.Construct + " and read here after " + kind switch
+                    {
+                        SignalKind.None => "no signal",
+                        SignalKind.Delay => "only a delay",
+                        _ => "a side signal only",
+                    }),
                 AdviceFor(region, read)));
         }
 

@@ -213,5 +213,40 @@ namespace RaceGuard.Tests.Rules
             var source = RoomRegistry.Edit("{|#0:room.Members.Add(user)|};", "lock (_sync) { room.Members.Add(user); }");
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        [Fact]
+        public async Task NoDiagnostic_ListSortedAfterWaitAllOfTheTasksCopiedFromAList()
+        {
+            // Task.WaitAll(pending.ToArray()) joins every task the list holds, List<T>.ToArray() as much as Enumerable's.
+            const string source = """
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+
+                public sealed class MirrorCheck
+                {
+                    public List<string> Unreachable(string[] mirrors)
+                    {
+                        var unreachable = new List<string>();
+                        var pending = new List<Task>();
+                        foreach (var mirror in mirrors)
+                        {
+                            pending.Add(Task.Run(() =>
+                            {
+                                lock (unreachable)
+                                {
+                                    unreachable.Add(mirror);
+                                }
+                            }));
+                        }
+
+                        Task.WaitAll(pending.ToArray());
+                        unreachable.Sort();
+                        return unreachable;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }

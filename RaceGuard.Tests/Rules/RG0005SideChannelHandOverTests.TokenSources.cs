@@ -170,5 +170,37 @@ namespace RaceGuard.Tests.Rules
                     "set by the Thread lambda and read in Average() ordered by only the end of the loop that drains the channel",
                     "Join() the thread instead"));
         }
+
+        [Fact]
+        public async Task NoDiagnostic_ProgressReadWithVolatileWhileTheThreadRuns()
+        {
+            const string source = """
+                using System;
+                using System.Threading;
+
+                public sealed class Flasher
+                {
+                    public int Flash(byte[] image, ManualResetEventSlim tick)
+                    {
+                        var written = 0;
+                        var worker = new Thread(() =>
+                        {
+                            foreach (var chunk in image)
+                            {
+                                Interlocked.Increment(ref written);
+                                tick.Set();
+                            }
+                        });
+                        worker.Start();
+                        tick.Wait();
+                        Console.WriteLine("progress " + Volatile.Read(ref written));
+                        worker.Join();
+                        return written;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
     }
 }
