@@ -132,6 +132,10 @@ namespace RaceGuard.ConcurrencyModel
                 {
                     case IBlockOperation block when target.IsWithin(block.Syntax):
                         return true;
+                    case IWhileLoopOperation { ConditionIsTop: true, ConditionIsUntil: false, Condition: IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } negated } exit
+                        when ReferenceEquals(negated, current) && !target.IsWithin(exit.Syntax):
+                        // while (!worker.Join(0)) { .. }: the loop ends only once the join succeeded; what follows it is joined.
+                        continue;
                     case IConditionalOperation conditional when !ReferenceEquals(conditional.Condition, current):
                     case ILoopOperation loop when !ReferenceEquals((loop as IForEachLoopOperation)?.Collection, current):
                     case ISwitchCaseOperation:

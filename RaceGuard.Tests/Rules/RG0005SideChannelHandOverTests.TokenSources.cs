@@ -202,5 +202,62 @@ namespace RaceGuard.Tests.Rules
 
             await VerifyCS.VerifyAnalyzerAsync(source);
         }
+
+        [Fact]
+        public async Task NoDiagnostic_ResultReadAfterALoopThatEndsOnlyOnceTheThreadIsJoined()
+        {
+            const string source = """
+                using System;
+                using System.Threading;
+
+                public sealed class Flasher
+                {
+                    public int Flash(Func<int> flash)
+                    {
+                        var written = 0;
+                        var worker = new Thread(() => written = flash());
+                        worker.Start();
+                        while (!worker.Join(100))
+                        {
+                            Console.WriteLine("flashing");
+                        }
+
+                        return written;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(source);
+        }
+
+        [Fact]
+        public async Task Reports_ResultReadInsideTheLoopThatWaitsForTheJoin()
+        {
+            const string source = """
+                using System;
+                using System.Threading;
+
+                public sealed class Flasher
+                {
+                    public int Flash(Func<int> flash)
+                    {
+                        var written = 0;
+                        var worker = new Thread(() => written = flash());
+                        worker.Start();
+                        var last = 0;
+                        while (!worker.Join(100))
+                        {
+                            last = {|#0:written|};
+                        }
+
+                        return last;
+                    }
+                }
+                """;
+
+            await VerifyCS.VerifyAnalyzerAsync(
+                source,
+                VerifyCS.Diagnostic("RG0005").WithLocation(0).WithArguments("written", "int", "set by the Thread lambda and read in Flash() ordered by nothing at all", "Join() the thread instead"));
+        }
     }
 }
