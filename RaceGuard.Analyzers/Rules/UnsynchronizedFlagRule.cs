@@ -120,6 +120,8 @@ namespace RaceGuard.Rules
 
         private const string BriefLoopAdvice = "the loop may miss it; use Volatile or a CancellationToken";
 
+        private const string ParallelAdvice = "they may miss the set; use Volatile.Read/Write or ParallelLoopState.Stop()";
+
         /// <summary>
         /// <c>while (_running)</c> in code that runs concurrently, while another thread writes the flag: the JIT may read it
         /// once and loop forever. Reports the read and the plain writes racing with it.
@@ -317,7 +319,7 @@ namespace RaceGuard.Rules
                     read.Path.DisplayName,
                     read.Path.Type!.ToMessageString(),
                     RaceDiagnostic.PlaceOf(read).Map(place => "read to stop early " + place + " while other runs of it set it"),
-                    "they may miss the set; use Volatile.Read/Write or ParallelLoopState.Stop()"));
+                    ParallelAdvice));
 
                 // ..and the plain sets the other runs may miss (found = true;).
                 foreach (var write in writers)
@@ -331,7 +333,7 @@ namespace RaceGuard.Rules
                             write.Path.DisplayName,
                             write.Path.Type!.ToMessageString(),
                             RaceDiagnostic.PlaceOf(write).Map(place => "set " + place + " while other runs of it read it to stop early"),
-                            "they may miss the set; use Volatile.Read/Write or ParallelLoopState.Stop()"));
+                            ParallelAdvice));
                     }
                 }
             }
