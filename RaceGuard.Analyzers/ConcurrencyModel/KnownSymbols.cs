@@ -452,7 +452,7 @@ namespace RaceGuard.ConcurrencyModel
         public bool IsLinqMaterializer(IMethodSymbol method) =>
             LinqMaterializerNames.Contains(method.Name) &&
             (IsType(method.ContainingType, Enumerable) ||
-             (method.Name == "ToArray" && !method.IsStatic && method.ContainingType is { Name: "List", ContainingNamespace: { } collections } && collections.ToDisplayString() == "System.Collections.Generic"));
+             (method.Name == "ToArray" && !method.IsStatic && method.ContainingType is { Name: "List" } list && IsInNamespace(list, "System", "Collections", "Generic")));
 
         /// <summary>True for <c>Task.WhenAll/WhenAny/WaitAll/WaitAny</c>.</summary>
         public bool IsTaskCombinator(IMethodSymbol method) =>
@@ -587,7 +587,7 @@ namespace RaceGuard.ConcurrencyModel
         {
             for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
             {
-                if (current.Name == "TcpClient" && current.ContainingNamespace?.ToDisplayString() == "System.Net.Sockets")
+                if (current.Name == "TcpClient" && IsInNamespace(current, "System", "Net", "Sockets"))
                 {
                     return true;
                 }
@@ -602,7 +602,7 @@ namespace RaceGuard.ConcurrencyModel
             for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
             {
                 if (IsInNamespace(current, "System", "Collections", "Concurrent") ||
-                    (IsInNamespace(current, "System", "Collections", "Immutable") && current.ContainingType is null) ||
+                    IsImmutableCollection(current) ||
                     IsInNamespace(current, "System", "Threading", "Channels"))
                 {
                     return true;

@@ -316,7 +316,7 @@ namespace RaceGuard.ConcurrencyModel
         /// </summary>
         private static bool IsComputation(IOperation value) =>
             value is IBinaryOperation or IUnaryOperation ||
-            (value is IInvocationOperation { Instance: null, TargetMethod.ContainingType: { Name: "Math" or "MathF" } math } && math.ContainingNamespace?.ToDisplayString() == "System");
+            value is IInvocationOperation { Instance: null, TargetMethod.ContainingType: { Name: "Math" or "MathF", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
 
         private bool IsReferenceTo(IOperation operation, AccessPath path, Frame frame) =>
             operation is ILocalReferenceOperation or IFieldReferenceOperation or IParameterReferenceOperation or IPropertyReferenceOperation && PathOf(operation, frame).Equals(path);

@@ -111,7 +111,7 @@ namespace RaceGuard.Rules
                 if (act.Via != AccessVia.Call || act.MemberName != "GetOrAdd" || reported.Contains(act.Location) ||
                     act.ReportOperation is not IInvocationOperation { Arguments.Length: >= 2 } call ||
                     call.Arguments.OrderBy(a => a.Syntax.SpanStart).ElementAt(1).Value.WalkDownConversion() is not IDelegateCreationOperation { Target: IAnonymousFunctionOperation factory } ||
-                    FactoryEffect(factory) is not { } effect || !MayRunConcurrently(act, context.Facts))
+                    FactoryEffect(factory, context.Known) is not { } effect || !MayRunConcurrently(act, context.Facts))
                 {
                     continue;
                 }
@@ -130,7 +130,7 @@ namespace RaceGuard.Rules
         }
 
         /// <summary>What a <c>GetOrAdd</c> factory does that must not happen twice ("starts work", "opens a resource"), or null.</summary>
-        private static string? FactoryEffect(IAnonymousFunctionOperation factory)
+        private static string? FactoryEffect(IAnonymousFunctionOperation factory, KnownSymbols known)
         {
             foreach (var operation in factory.Body.DescendantsOutsideFunctions())
             {
@@ -143,7 +143,7 @@ namespace RaceGuard.Rules
                         return "opens a " + created.Name;
                     case IInvocationOperation { TargetMethod: var method } when StartedWork(method) is { } started:
                         return started;
-                    case IInvocationOperation { TargetMethod: { Name: "Start" or "StartAsync" or "Run" or "RunAsync" } method } when StartsWorkInItsBody(method):
+                    case IInvocationOperation { TargetMethod: { Name: "Start" or "StartAsync" or "Run" or "RunAsync" } method } when StartsWorkInItsBody(method, known):
                         return "starts work (" + method.Name + ")";
                 }
             }
@@ -168,15 +168,13 @@ namespace RaceGuard.Rules
             };
         }
 
-        /// <summary>A method of the program (<c>new FeedPoller(url).Start()</c>) whose body starts a task, thread, timer or work item.</summary>
-        private static bool StartsWorkInItsBody(IMethodSymbol method) =>
-            method.DeclaringSyntaxReferences.Any(reference => reference.GetSyntax().DescendantNodes().Any(node => node switch
-            {
-                Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax { Expression: Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Run" or "StartNew" or "QueueUserWorkItem" } access } =>
-                    access.Expression.ToString() is "Task" or "Task.Factory" or "ThreadPool",
-                Microsoft.CodeAnalysis.CSharp.Syntax.ObjectCreationExpressionSyntax { Type: var created } => created.ToString() is "Thread" or "Timer" or "System.Threading.Timer",
-                _ => false,
-            }));
+        /// <summary>
+        /// A method of the program (<c>new FeedPoller(url).Start()</c>) whose own body starts a region the model knows (a
+        /// task, thread, timer or work item). Asked only of the calls a <c>GetOrAdd</c> factory makes.
+        /// </summary>
+        private static bool StartsWorkInItsBody(IMethodSymbol method, KnownSymbols known) =>
+            method.DeclaringSyntaxReferences.Length > 0 && known.Compilation.DeclarationOperationOf(method.OriginalDefinition) is { } body &&
+            body.DescendantsOutsideFunctions().Any(operation => EntryPoints.StartsRegion(operation, known, ImmutableHashSet<string>.Empty));
 
         /// <summary>A disposable that holds a real resource or runs something (not a light synchronisation object or an in-memory stream).</summary>
         private static bool OpensAResource(INamedTypeSymbol type) =>
